@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = _("系统与审计")
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from . import receivers  # noqa: F401  (auth and admin-log audit hooks)
+        from .roles import sync_roles_after_migrate
+
+        post_migrate.connect(sync_roles_after_migrate, dispatch_uid="minqing_sync_roles")

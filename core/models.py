@@ -1,0 +1,85 @@
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .scoping import ScopedQuerySet
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class AuditEventQuerySet(ScopedQuerySet):
+    def update(self, **kwargs):
+        raise TypeError("AuditEvent is append-only")
+
+    def delete(self):
+        raise TypeError("AuditEvent is append-only")
+
+
+class AuditEvent(models.Model):
+    """One line of the append-only audit trail: who did what to which object, from where."""
+
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audit_events",
+    )
+    # Kept as text too: the trail must still say who it was after the user is deleted.
+    actor_repr = models.CharField(_("操作人账号"), max_length=150, blank=True)
+    action = models.CharField(_("操作"), max_length=64, db_index=True)
+    object_type = models.ForeignKey(
+        ContentType,
+        verbose_name=_("对象类型"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    unit = models.ForeignKey(
+        "campaigns.OrgUnit",
+        verbose_name=_("所属单位"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audit_events",
+    )
+    ip_address = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
+    success = models.BooleanField(_("成功"), default=True)
+    detail = models.JSONField(_("详情"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    # Auditors read the events of units in their own subtree; events with no unit are the superuser's.
+    scope_unit_field = "unit"
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+        ordering = ["-at", "-id"]
+        indexes = [
+            # The auditor's question: "who touched this object?"
+            models.Index(fields=["object_type", "object_id"], name="core_audit_object_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_repr} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("AuditEvent is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("AuditEvent is append-only")

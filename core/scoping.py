@@ -1,0 +1,109 @@
+"""The one scoping mechanism: every unit-owned query is limited to the user's OrgUnit subtree.
+
+A model takes part by naming the lookup path to its OrgUnit in ``scope_unit_field`` (for
+example ``"village"`` or ``"household__village"``). OrgUnit itself is scoped by its own path.
+Models whose rows flow *down* the hierarchy (a city's campaign is read by its counties) set
+``scope_includes_ancestors = True``: such rows are visible in the user's subtree and on the
+path above it, never in a sibling branch.
+
+Views, admin querysets, form choices, autocomplete, exports and tasks all call
+``scope_for_user``; nothing filters by unit by hand.
+"""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+_ROOT_CACHE_ATTR = "_minqing_scope_root"
+
+
+def user_scope_root(user):
+    """The OrgUnit whose subtree the user may see, or None if the user sees nothing.
+
+    Superusers are handled by the callers (they see everything). Cached on the user object,
+    which lives for one request.
+    """
+    if user is None or not user.is_authenticated:
+        return None
+    if not hasattr(user, _ROOT_CACHE_ATTR):
+        from campaigns.models import Cadre
+
+        cadre = Cadre.objects.select_related("org_unit").filter(user_id=user.pk).first()
+        setattr(user, _ROOT_CACHE_ATTR, cadre.org_unit if cadre else None)
+    return getattr(user, _ROOT_CACHE_ATTR)
+
+
+def sees_everything(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def is_scoped_model(model) -> bool:
+    from campaigns.models import OrgUnit
+
+    return model is OrgUnit or getattr(model, "scope_unit_field", None) is not None
+
+
+def _unit_prefix(model) -> str:
+    from campaigns.models import OrgUnit
+
+    if model is OrgUnit:
+        return ""
+    field = getattr(model, "scope_unit_field", None)
+    if field is None:
+        raise TypeError(f"{model.__name__} has no scope_unit_field; it cannot be scoped")
+    return f"{field}__"
+
+
+def ancestor_paths(unit) -> list[str]:
+    steplen = type(unit).steplen
+    return [unit.path[: steplen * depth] for depth in range(1, unit.depth)]
+
+
+def scope_for_user(queryset: QuerySet, user) -> QuerySet:
+    """Limit ``queryset`` to rows the user may see; see the module docstring."""
+    if sees_everything(user):
+        return queryset
+    root = user_scope_root(user) if user is not None and user.is_active else None
+    if root is None:
+        return queryset.none()
+    prefix = _unit_prefix(queryset.model)
+    condition = Q(**{f"{prefix}path__startswith": root.path})
+    if getattr(queryset.model, "scope_includes_ancestors", False):
+        condition |= Q(**{f"{prefix}path__in": ancestor_paths(root)})
+    return queryset.filter(condition)
+
+
+def get_for_user_or_404(queryset: QuerySet, user, **lookups):
+    """The one object matching ``lookups`` that the user may see; 404 otherwise, never 403."""
+    return get_object_or_404(scope_for_user(queryset, user), **lookups)
+
+
+def unit_of(obj):
+    """The OrgUnit an object belongs to, by following its ``scope_unit_field``."""
+    from campaigns.models import OrgUnit
+
+    if isinstance(obj, OrgUnit):
+        return obj
+    value = obj
+    for part in obj.scope_unit_field.split("__"):
+        value = getattr(value, part)
+        if value is None:
+            return None
+    return value
+
+
+def user_can_see_unit(user, unit) -> bool:
+    if sees_everything(user):
+        return True
+    root = user_scope_root(user)
+    return root is not None and unit is not None and unit.path.startswith(root.path)
+
+
+def require_unit_visible(user, unit):
+    if not user_can_see_unit(user, unit):
+        raise Http404
+
+
+class ScopedQuerySet(QuerySet):
+    def for_user(self, user):
+        return scope_for_user(self, user)

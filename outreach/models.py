@@ -1,0 +1,187 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.models import TimeStampedModel
+from core.scoping import ScopedQuerySet
+
+
+class HouseholdCategory(models.Model):
+    """A must-visit category (五必访 / 六必访 / other): data an admin can extend."""
+
+    class Group(models.TextChoices):
+        FIVE_MUST = "five_must", _("五必访")
+        SIX_MUST = "six_must", _("六必访")
+        OTHER = "other", _("其他")
+
+    code = models.CharField(_("代码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=50)
+    group = models.CharField(_("类别组"), max_length=16, choices=Group.choices, default=Group.OTHER)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("必访类别")
+        verbose_name_plural = _("必访类别")
+        ordering = ["group", "sort_order", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(group__in=["five_must", "six_must", "other"]),
+                name="outreach_householdcategory_valid_group",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Household(TimeStampedModel):
+    """A household (户) in a village or community register."""
+
+    village = models.ForeignKey(
+        "campaigns.OrgUnit", verbose_name=_("村/社区"), on_delete=models.PROTECT, related_name="households"
+    )
+    number = models.CharField(_("户号"), max_length=32)
+    head_name = models.CharField(_("户主姓名"), max_length=50)
+    members_count = models.PositiveSmallIntegerField(_("家庭人口"), default=1)
+    address = models.CharField(_("住址"), max_length=200, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    id_number = models.CharField(_("户主身份证号"), max_length=18, blank=True)
+    notes = models.TextField(_("备注"), blank=True)
+    categories = models.ManyToManyField(
+        HouseholdCategory, verbose_name=_("类别"), blank=True, related_name="households"
+    )
+
+    scope_unit_field = "village"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("农户/居民户")
+        verbose_name_plural = _("农户/居民户")
+        ordering = ["village", "number"]
+        constraints = [
+            # Natural key of the register and of Excel imports.
+            models.UniqueConstraint(fields=["village", "number"], name="outreach_household_unique_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.head_name}（{self.number}）"
+
+
+class HouseholdMember(models.Model):
+    """A person in a household, for pairings that target a person (poor woman, poor child)."""
+
+    household = models.ForeignKey(Household, verbose_name=_("所在户"), on_delete=models.CASCADE, related_name="members")
+    name = models.CharField(_("姓名"), max_length=50)
+    relation = models.CharField(_("与户主关系"), max_length=20, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("出生年份"), null=True, blank=True)
+    is_poor_woman = models.BooleanField(_("贫困妇女"), default=False)
+    is_poor_child = models.BooleanField(_("贫困儿童"), default=False)
+    is_left_behind_child = models.BooleanField(_("留守儿童"), default=False)
+
+    scope_unit_field = "household__village"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("家庭成员")
+        verbose_name_plural = _("家庭成员")
+        ordering = ["household", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class Pairing(TimeStampedModel):
+    """A cadre paired with a household or one of its members for a campaign (结对帮扶/结穷亲)."""
+
+    class Kind(models.TextChoices):
+        SUPPORT = "support", _("结对帮扶")
+        POOR_KIN = "poor_kin", _("结穷亲")
+        NEIGHBOURS = "neighbours", _("联四邻")
+        POOR_WOMAN = "poor_woman", _("帮扶贫困妇女")
+        POOR_CHILD = "poor_child", _("帮扶贫困儿童")
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", verbose_name=_("主题活动"), on_delete=models.PROTECT, related_name="pairings"
+    )
+    cadre = models.ForeignKey(
+        "campaigns.Cadre", verbose_name=_("干部"), on_delete=models.PROTECT, related_name="pairings"
+    )
+    household = models.ForeignKey(
+        Household, verbose_name=_("帮扶户"), on_delete=models.PROTECT, related_name="pairings"
+    )
+    member = models.ForeignKey(
+        HouseholdMember,
+        verbose_name=_("帮扶对象"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="pairings",
+    )
+    kind = models.CharField(_("帮扶形式"), max_length=16, choices=Kind.choices, default=Kind.SUPPORT)
+    start_date = models.DateField(_("开始日期"))
+    end_date = models.DateField(_("结束日期"), null=True, blank=True)
+    is_active = models.BooleanField(_("有效"), default=True)
+
+    scope_unit_field = "household__village"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("结对帮扶")
+        verbose_name_plural = _("结对帮扶")
+        ordering = ["-start_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["support", "poor_kin", "neighbours", "poor_woman", "poor_child"]),
+                name="outreach_pairing_valid_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="outreach_pairing_dates_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.cadre} → {self.member or self.household}"
+
+
+class LiaisonPoint(TimeStampedModel):
+    """A leader or a unit linked to a village/community for a campaign (联系点)."""
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", verbose_name=_("主题活动"), on_delete=models.PROTECT, related_name="liaison_points"
+    )
+    village = models.ForeignKey(
+        "campaigns.OrgUnit", verbose_name=_("联系村/社区"), on_delete=models.PROTECT, related_name="liaison_points"
+    )
+    leader = models.ForeignKey(
+        "campaigns.Cadre",
+        verbose_name=_("联系领导"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="liaison_points",
+    )
+    unit = models.ForeignKey(
+        "campaigns.OrgUnit",
+        verbose_name=_("联系单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="liaison_points_owned",
+    )
+
+    scope_unit_field = "village"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("联系点")
+        verbose_name_plural = _("联系点")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(leader__isnull=False) | Q(unit__isnull=False),
+                name="outreach_liaisonpoint_has_owner",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.leader or self.unit} → {self.village}"

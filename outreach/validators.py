@@ -1,0 +1,23 @@
+"""Validators for personal data in the household register."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# GB 11643-1999: weights of the first 17 digits, and the check character for sum mod 11.
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK = "10X98765432"
+_ID_PATTERN = re.compile(r"^\d{17}[\dX]$")
+
+
+def id_number_check_digit(first17: str) -> str:
+    return _CHECK[sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True)) % 11]
+
+
+def validate_id_number(value: str) -> None:
+    value = (value or "").upper()
+    if not _ID_PATTERN.match(value):
+        raise ValidationError(_("身份证号应为18位，前17位为数字，末位为数字或X。"), code="id_format")
+    if id_number_check_digit(value[:17]) != value[17]:
+        raise ValidationError(_("身份证号校验位错误。"), code="id_check_digit")
