@@ -22,8 +22,11 @@ def test_county_leader_sees_their_county_and_not_the_sibling(world, page, login,
     login(page, "county_leader")
     page.goto("/campaigns/units/")
     tree = page.get_by_test_id("orgunit-tree").inner_text()
-    assert "甲县" in tree and "甲一镇" in tree and "甲二村" in tree
-    assert "乙县" not in tree and "测试市" not in tree
+    assert "甲县" in tree
+    assert "甲一镇" in tree
+    assert "甲二村" in tree
+    assert "乙县" not in tree
+    assert "测试市" not in tree
     assert "county_leader" in page.get_by_test_id("current-user").inner_text()
     shot(page, "orgunit-tree-county-leader")
 
@@ -32,7 +35,8 @@ def test_town_staff_sees_only_their_township_and_404s_elsewhere(world, page, log
     login(page, "town_staff")
     page.goto("/campaigns/units/")
     tree = page.get_by_test_id("orgunit-tree").inner_text()
-    assert "甲一村" in tree and "甲二镇" not in tree
+    assert "甲一村" in tree
+    assert "甲二镇" not in tree
     response = page.goto(f"/campaigns/units/{world.village_a2.code}/")
     assert response.status == 404
 
