@@ -171,3 +171,16 @@ LOGGING = {
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="minqing@localhost")
+
+# ---- Issue 6: public pledge board (公示栏) ----
+# The QR code on the printed A4 notice must open the board from a villager's phone: set the
+# public address here when the app is reached from outside under another name than the
+# intranet one (e.g. https://minqing.example.gov.cn). Empty: the address of the request.
+PUBLIC_BOARD_BASE_URL = env("MINQING_PUBLIC_BASE_URL", default="")
+# Pledge statuses turn 已逾期 at midnight in Asia/Shanghai; the sweep stores them shortly after.
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE["pledges-refresh-statuses"] = {
+    "task": "ledgers.pledge_tasks.refresh_pledge_statuses",
+    "schedule": crontab(hour=0, minute=5),
+}

@@ -1,0 +1,71 @@
+"""The 三查三看 review page and its Excel export, scoped to the user's subtree."""
+
+from urllib.parse import quote
+
+from django import forms
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from campaigns.models import Campaign, OrgUnit
+from core.scoping import scope_for_user
+
+from .three_checks import DEFAULT_STALLED_DAYS, three_checks_review, three_checks_workbook
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ThreeChecksForm(forms.Form):
+    campaign = forms.ModelChoiceField(label=gettext_lazy("主题活动"), queryset=Campaign.objects.none(), required=False)
+    unit = forms.ModelChoiceField(
+        label=gettext_lazy("单位（含下级）"), queryset=OrgUnit.objects.none(), to_field_name="code", required=False
+    )
+    days = forms.IntegerField(
+        label=gettext_lazy("停滞天数"), min_value=1, max_value=365, required=False, initial=DEFAULT_STALLED_DAYS
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = scope_for_user(Campaign.objects.all(), user)
+        self.fields["unit"].queryset = scope_for_user(OrgUnit.objects.all(), user)
+
+
+def _review(request):
+    form = ThreeChecksForm(request.GET or None, user=request.user)
+    # An out-of-scope unit or campaign is indistinguishable from a missing one.
+    if request.GET and not form.is_valid() and ("unit" in form.errors or "campaign" in form.errors):
+        raise Http404
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    campaigns = form.fields["campaign"].queryset
+    campaign = data.get("campaign") or campaigns.filter(status=Campaign.Status.ACTIVE).first() or campaigns.first()
+    unit = data.get("unit") or form.fields["unit"].queryset.first()
+    if campaign is None or unit is None:
+        return form, None
+    review = three_checks_review(unit=unit, campaign=campaign, stalled_days=data.get("days") or DEFAULT_STALLED_DAYS)
+    form.initial.update({"campaign": campaign.pk, "unit": unit.code, "days": review.stalled_days})
+    return form, review
+
+
+@login_required
+@permission_required("ledgers.view_pledge", raise_exception=True)
+def three_checks(request):
+    form, review = _review(request)
+    return render(
+        request,
+        "evaluations/three_checks.html",
+        {"form": form, "review": review, "query": request.GET.urlencode()},
+    )
+
+
+@login_required
+@permission_required("ledgers.view_pledge", raise_exception=True)
+def three_checks_export(request):
+    _form, review = _review(request)
+    if review is None:
+        raise Http404
+    response = HttpResponse(three_checks_workbook(review), content_type=XLSX)
+    name = _("三查三看")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}.xlsx"
+    return response
