@@ -158,6 +158,13 @@ def _check_fields(*, user, fields: dict) -> None:
             raise PledgeError(_("来源编号不存在。"))
 
 
+def _full_clean(instance) -> None:
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        raise PledgeError("；".join(exc.messages)) from exc
+
+
 @transaction.atomic
 def pledge_create(*, user, fields: dict) -> Pledge:
     """Record a draft pledge for one of the user's units.
@@ -170,7 +177,7 @@ def pledge_create(*, user, fields: dict) -> Pledge:
     fields = dict(fields)
     _check_fields(user=user, fields=fields)
     pledge = Pledge(**fields, created_by=user, approval_state=State.DRAFT, status=Status.NOT_STARTED)
-    pledge.full_clean()
+    _full_clean(pledge)
     pledge.save()
     audit_record(action="ledgers.pledge_create", actor=user, obj=pledge, detail={"title": pledge.title})
     return pledge
@@ -192,7 +199,7 @@ def pledge_update(*, pledge: Pledge, user, fields: dict) -> Pledge:
     changed = [key for key, value in fields.items() if getattr(pledge, key) != value]
     for key, value in fields.items():
         setattr(pledge, key, value)
-    pledge.full_clean()
+    _full_clean(pledge)
     pledge.save()
     audit_record(action="ledgers.pledge_update", actor=user, obj=pledge, detail={"fields": changed})
     return pledge
@@ -344,7 +351,7 @@ def pledge_report_progress(
     update = PledgeProgress(
         pledge=locked, reported_on=reported_on, percent=percent, note=note, reported_by=user, photo=photo or ""
     )
-    update.full_clean()
+    _full_clean(update)
     update.save()
     locked.percent = percent
     locked.last_progress_on = reported_on
