@@ -229,7 +229,7 @@ def public_board(request, code):
 def public_notice(request, code):
     board = board_for_unit(unit=board_unit_or_404(code=code))
     url = board_url(request, board.unit)
-    qr_svg = segno.make(url, error="m").svg_inline(scale=5, title=_("扫码查看承诺事项最新进展"))
+    qr_svg = segno.make(url, error="m").svg_inline(omitsize=True, title=_("扫码查看承诺事项最新进展"))
     return _render_public("ledgers/public_notice.html", {"board": board, "qr_svg": qr_svg, "board_url": url})
 
 

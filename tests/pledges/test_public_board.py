@@ -175,7 +175,7 @@ def test_the_a4_notice_carries_a_qr_code_of_the_board_address(client, world):
     html = response.content.decode()
     assert response.status_code == 200
     assert "size: A4" in html
-    assert re.search(r'<svg[^>]*class="segno"', html)
+    assert re.search(r'<svg viewBox="0 0 \d+ \d+" class="segno"', html)  # scales to the printed size
     board_url = "http://testserver" + reverse("ledgers:public_board", kwargs={"code": world.village_a1.code})
     assert board_url in html
     assert "public" in response["Cache-Control"]
