@@ -14,16 +14,17 @@ Definitions, as of a date in Asia/Shanghai:
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from campaigns.models import Campaign, OrgUnit
 from ledgers.models import Pledge, PledgeProgress
-from ledgers.pledge_export import add_sheet, workbook_bytes
+from ledgers.pledge_export import add_sheet, new_workbook, workbook_bytes
 from ledgers.pledge_services import local_today
 
 DEFAULT_STALLED_DAYS = 30
+# The page lists the most urgent rows of each check; the Excel export lists all of them.
+PAGE_ROW_LIMIT = 100
 
 
 @dataclass
@@ -42,37 +43,30 @@ class ThreeChecks:
     campaign: Campaign
     as_of: datetime.date
     stalled_days: int
+    total: int = 0
+    completed_count: int = 0
+    completed_on_time: int = 0
+    in_progress_count: int = 0
+    in_progress_stalled: int = 0
+    in_progress_overdue: int = 0
+    not_started_count: int = 0
+    not_started_overdue: int = 0
+    not_started_without_reason: int = 0
+    row_limit: int | None = None
     completed: list[ReviewRow] = field(default_factory=list)
     in_progress: list[ReviewRow] = field(default_factory=list)
     not_started: list[ReviewRow] = field(default_factory=list)
 
     @property
-    def total(self) -> int:
-        return len(self.completed) + len(self.in_progress) + len(self.not_started)
-
-    @property
-    def completed_on_time(self) -> int:
-        return sum(1 for row in self.completed if row.on_time)
-
-    @property
-    def in_progress_stalled(self) -> int:
-        return sum(1 for row in self.in_progress if row.stalled)
-
-    @property
-    def in_progress_overdue(self) -> int:
-        return sum(1 for row in self.in_progress if row.overdue)
-
-    @property
-    def not_started_overdue(self) -> int:
-        return sum(1 for row in self.not_started if row.overdue)
-
-    @property
-    def not_started_without_reason(self) -> int:
-        return sum(1 for row in self.not_started if not row.reason)
-
-    @property
     def completion_rate(self) -> float:
-        return round(100 * len(self.completed) / self.total, 1) if self.total else 0.0
+        return round(100 * self.completed_count / self.total, 1) if self.total else 0.0
+
+    @property
+    def truncated(self) -> bool:
+        return (
+            self.row_limit is not None
+            and max(self.completed_count, self.in_progress_count, self.not_started_count) > self.row_limit
+        )
 
 
 def campaign_family_ids(campaign: Campaign) -> list[int]:
@@ -86,45 +80,78 @@ def campaign_family_ids(campaign: Campaign) -> list[int]:
 
 
 def three_checks_review(
-    *, unit: OrgUnit, campaign: Campaign, as_of: datetime.date | None = None, stalled_days: int = DEFAULT_STALLED_DAYS
+    *,
+    unit: OrgUnit,
+    campaign: Campaign,
+    as_of: datetime.date | None = None,
+    stalled_days: int = DEFAULT_STALLED_DAYS,
+    row_limit: int | None = None,
 ) -> ThreeChecks:
-    """The review for ``unit``'s subtree and ``campaign``; the caller has checked both are visible."""
+    """The review for ``unit``'s subtree and ``campaign``; the caller has checked both are visible.
+
+    The figures are counted in the database (one query); the rows of each check follow, most
+    urgent first, at most ``row_limit`` each (None: all, for the export).
+    """
     as_of = as_of or local_today()
+    stalled_before = as_of - datetime.timedelta(days=stalled_days)
+    base = Pledge.objects.committed().filter(
+        campaign_id__in=campaign_family_ids(campaign), org_unit__path__startswith=unit.path
+    )
+    done = Q(completed_on__isnull=False)
+    doing = Q(completed_on__isnull=True, percent__gt=0)
+    idle = Q(completed_on__isnull=True, percent=0)
+    late = Q(deadline__lt=as_of)
+    stalled = Q(last_progress_on__lte=stalled_before)
+    figures = base.aggregate(
+        total=Count("id"),
+        completed_count=Count("id", filter=done),
+        completed_on_time=Count("id", filter=done & Q(completed_on__lte=F("deadline"))),
+        in_progress_count=Count("id", filter=doing),
+        in_progress_stalled=Count("id", filter=doing & stalled),
+        in_progress_overdue=Count("id", filter=doing & late),
+        not_started_count=Count("id", filter=idle),
+        not_started_overdue=Count("id", filter=idle & late),
+        # Every update sets last_progress_on; a not-started pledge's updates are its 0% 情况说明.
+        not_started_without_reason=Count("id", filter=idle & Q(last_progress_on__isnull=True)),
+    )
+    review = ThreeChecks(
+        unit=unit, campaign=campaign, as_of=as_of, stalled_days=stalled_days, row_limit=row_limit, **figures
+    )
+
+    rows = base.select_related("org_unit", "category", "responsible_unit", "responsible_person")
+    urgency = Case(
+        When(late, then=Value(0)), When(stalled, then=Value(1)), default=Value(2), output_field=IntegerField()
+    )
+
+    def limited(queryset):
+        return queryset[:row_limit] if row_limit is not None else queryset
+
+    for pledge in limited(rows.filter(done).order_by("org_unit__path", "-completed_on", "id")):
+        review.completed.append(ReviewRow(pledge=pledge, on_time=pledge.completed_on <= pledge.deadline))
+    for pledge in limited(rows.filter(doing).annotate(urgency=urgency).order_by("urgency", "deadline", "id")):
+        days = (as_of - pledge.last_progress_on).days if pledge.last_progress_on else None
+        review.in_progress.append(
+            ReviewRow(
+                pledge=pledge,
+                overdue=as_of > pledge.deadline,
+                stalled=days is not None and days >= stalled_days,
+                days_since_progress=days,
+            )
+        )
     latest_note = (
         PledgeProgress.objects.filter(pledge=OuterRef("pk")).order_by("-reported_on", "-id").values("note")[:1]
     )
-    pledges = (
-        Pledge.objects.committed()
-        .filter(campaign_id__in=campaign_family_ids(campaign), org_unit__path__startswith=unit.path)
-        .select_related("org_unit", "category", "responsible_unit", "responsible_person")
-        .annotate(latest_note=Subquery(latest_note))
-        .order_by("org_unit__path", "deadline", "id")
-    )
-    review = ThreeChecks(unit=unit, campaign=campaign, as_of=as_of, stalled_days=stalled_days)
-    for pledge in pledges:
-        if pledge.completed_on is not None:
-            review.completed.append(ReviewRow(pledge=pledge, on_time=pledge.completed_on <= pledge.deadline))
-            continue
-        overdue = as_of > pledge.deadline
-        if pledge.percent > 0:
-            days = (as_of - pledge.last_progress_on).days if pledge.last_progress_on else None
-            review.in_progress.append(
-                ReviewRow(
-                    pledge=pledge,
-                    overdue=overdue,
-                    stalled=days is not None and days >= stalled_days,
-                    days_since_progress=days,
-                )
-            )
-        else:
-            review.not_started.append(ReviewRow(pledge=pledge, overdue=overdue, reason=pledge.latest_note or ""))
+    not_started = rows.filter(idle).annotate(urgency=urgency, latest_note=Subquery(latest_note))
+    for pledge in limited(not_started.order_by("urgency", "deadline", "id")):
+        review.not_started.append(
+            ReviewRow(pledge=pledge, overdue=as_of > pledge.deadline, reason=pledge.latest_note or "")
+        )
     return review
 
 
 def three_checks_workbook(review: ThreeChecks) -> bytes:
     """The review as .xlsx: a summary sheet and one sheet per check."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook = new_workbook()
     heading = _("%(unit)s “三查三看”情况（%(campaign)s，截至 %(date)s）") % {
         "unit": review.unit.name,
         "campaign": review.campaign.title,
@@ -132,13 +159,13 @@ def three_checks_workbook(review: ThreeChecks) -> bytes:
     }
     summary = [
         (_("承诺事项总数"), review.total),
-        (_("一查：已完成（解决了多少）"), len(review.completed)),
+        (_("一查：已完成（解决了多少）"), review.completed_count),
         (_("其中按期完成"), review.completed_on_time),
         (_("完成率(%)"), review.completion_rate),
-        (_("二查：正在办理"), len(review.in_progress)),
+        (_("二查：正在办理"), review.in_progress_count),
         (_("其中停滞（%(n)s天以上无进展）") % {"n": review.stalled_days}, review.in_progress_stalled),
         (_("其中已逾期"), review.in_progress_overdue),
-        (_("三查：未启动"), len(review.not_started)),
+        (_("三查：未启动"), review.not_started_count),
         (_("其中已逾期"), review.not_started_overdue),
         (_("其中未说明原因"), review.not_started_without_reason),
     ]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from campaigns.models import Campaign, OrgUnit
 from core.scoping import scope_for_user
 
-from .three_checks import DEFAULT_STALLED_DAYS, three_checks_review, three_checks_workbook
+from .three_checks import DEFAULT_STALLED_DAYS, PAGE_ROW_LIMIT, three_checks_review, three_checks_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -32,7 +32,7 @@ class ThreeChecksForm(forms.Form):
         self.fields["unit"].queryset = scope_for_user(OrgUnit.objects.all(), user)
 
 
-def _review(request):
+def _review(request, *, row_limit=None):
     form = ThreeChecksForm(request.GET or None, user=request.user)
     # An out-of-scope unit or campaign is indistinguishable from a missing one.
     if request.GET and not form.is_valid() and ("unit" in form.errors or "campaign" in form.errors):
@@ -43,7 +43,9 @@ def _review(request):
     unit = data.get("unit") or form.fields["unit"].queryset.first()
     if campaign is None or unit is None:
         return form, None
-    review = three_checks_review(unit=unit, campaign=campaign, stalled_days=data.get("days") or DEFAULT_STALLED_DAYS)
+    review = three_checks_review(
+        unit=unit, campaign=campaign, stalled_days=data.get("days") or DEFAULT_STALLED_DAYS, row_limit=row_limit
+    )
     form.initial.update({"campaign": campaign.pk, "unit": unit.code, "days": review.stalled_days})
     return form, review
 
@@ -51,7 +53,7 @@ def _review(request):
 @login_required
 @permission_required("ledgers.view_pledge", raise_exception=True)
 def three_checks(request):
-    form, review = _review(request)
+    form, review = _review(request, row_limit=PAGE_ROW_LIMIT)
     return render(
         request,
         "evaluations/three_checks.html",

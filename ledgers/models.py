@@ -203,6 +203,8 @@ class Pledge(TimeStampedModel):
         indexes = [
             # The public board: one unit's published pledges, by deadline.
             models.Index(fields=["org_unit", "approval_state", "deadline"], name="ledgers_pledge_board_idx"),
+            # The 办实事台帐 list: pledges in deadline order, the first page read off the index.
+            models.Index(fields=["deadline", "id"], name="ledgers_pledge_deadline_idx"),
             # 三查三看 and the ledger: a campaign's pledges by status.
             models.Index(fields=["campaign", "status"], name="ledgers_pledge_campaign_idx"),
         ]

@@ -5,7 +5,9 @@ import io
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 # A cell that starts with one of these is run as a formula by Excel/WPS (CSV/formula injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -47,8 +49,25 @@ def ledger_columns():
     ]
 
 
-def ledger_row(index: int, pledge) -> list:
-    origin = pledge.get_origin_kind_display()
+def _labels(choices) -> dict:
+    # get_FOO_display() translates on every call; an export of thousands of rows looks up once.
+    return {value: str(label) for value, label in choices}
+
+
+def ledger_labels() -> dict:
+    from .models import Pledge
+
+    return {
+        "audience": _labels(Pledge.Audience.choices),
+        "visibility": _labels(Pledge.Visibility.choices),
+        "approval_state": _labels(Pledge.ApprovalState.choices),
+        "status": _labels(Pledge.Status.choices),
+        "origin_kind": _labels(Pledge.OriginKind.choices),
+    }
+
+
+def ledger_row(index: int, pledge, labels: dict) -> list:
+    origin = labels["origin_kind"][pledge.origin_kind]
     if pledge.origin_kind != "none":
         origin = " ".join(filter(None, [origin, str(pledge.origin_object_id or ""), pledge.origin_note]))
     return [
@@ -63,11 +82,11 @@ def ledger_row(index: int, pledge) -> list:
         pledge.responsible_unit.name,
         pledge.responsible_person.name if pledge.responsible_person else "",
         pledge.measures,
-        pledge.get_audience_display(),
+        labels["audience"][pledge.audience],
         pledge.recipients,
-        pledge.get_visibility_display(),
-        pledge.get_approval_state_display(),
-        pledge.get_status_display(),
+        labels["visibility"][pledge.visibility],
+        labels["approval_state"][pledge.approval_state],
+        labels["status"][pledge.status],
         pledge.percent,
         pledge.last_progress_on,
         pledge.completed_on,
@@ -77,25 +96,40 @@ def ledger_row(index: int, pledge) -> list:
 
 
 def add_sheet(workbook: Workbook, title: str, columns, rows, *, heading: str = "") -> None:
-    """One sheet: optional heading line, bold header row, rows with formulas neutralised."""
+    """One sheet: optional heading line, bold header row, rows with formulas neutralised.
+
+    ``workbook`` is write-only (rows stream out; an export of 10,000 rows stays fast).
+    """
     sheet = workbook.create_sheet(title=title[:31])
+    for index, (_header, width) in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    header_row = 2 if heading else 1
+    sheet.freeze_panes = f"A{header_row + 1}"
     if heading:
-        sheet.append([excel_safe(heading)])
-        sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
-    sheet.append([header for header, _width in columns])
-    header_row = sheet.max_row
-    for cell in sheet[header_row]:
+        cell = WriteOnlyCell(sheet, value=excel_safe(heading))
+        cell.font = Font(bold=True, size=14)
+        sheet.append([cell])
+    header = []
+    for name, _width in columns:
+        cell = WriteOnlyCell(sheet, value=name)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        header.append(cell)
+    sheet.append(header)
     for row in rows:
-        sheet.append([excel_safe(value) for value in row])
-    for index, (_header, width) in enumerate(columns, start=1):
-        sheet.column_dimensions[sheet.cell(row=header_row, column=index).column_letter].width = width
-    for row in sheet.iter_rows(min_row=header_row + 1):
-        for cell in row:
-            if isinstance(cell.value, datetime.date):
+        values = []
+        for value in row:
+            if isinstance(value, datetime.date):
+                cell = WriteOnlyCell(sheet, value=value)
                 cell.number_format = "yyyy-mm-dd"
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+                values.append(cell)
+            else:
+                values.append(excel_safe(value))
+        sheet.append(values)
+
+
+def new_workbook() -> Workbook:
+    return Workbook(write_only=True)
 
 
 def workbook_bytes(workbook: Workbook) -> bytes:
@@ -105,8 +139,10 @@ def workbook_bytes(workbook: Workbook) -> bytes:
 
 
 def ledger_workbook(pledges, *, heading: str) -> bytes:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    rows = (ledger_row(index, pledge) for index, pledge in enumerate(pledges, start=1))
+    workbook = new_workbook()
+    labels = ledger_labels()
+    if hasattr(pledges, "iterator"):
+        pledges = pledges.iterator(chunk_size=2000)
+    rows = (ledger_row(index, pledge, labels) for index, pledge in enumerate(pledges, start=1))
     add_sheet(workbook, _("办实事台帐"), ledger_columns(), rows, heading=heading)
     return workbook_bytes(workbook)

@@ -13,14 +13,18 @@ from core.scoping import get_for_user_or_404, scope_for_user
 from .models import Pledge, PledgeAmendment, PledgeProgress
 from .pledge_services import derive_status, local_today
 
+# Long texts the list page does not show; the export and the detail page read them.
+LIST_DEFERRED = ("content", "target", "measures", "recipients", "completion_note", "return_comment")
 
-def pledge_list_for_user(*, user):
+
+def pledge_list_for_user(*, user, for_export: bool = False):
     """The 办实事台帐 rows the user may see, with everything a row shows joined in."""
-    return (
+    queryset = (
         scope_for_user(Pledge.objects.all(), user)
         .select_related("campaign", "org_unit", "category", "responsible_unit", "responsible_person")
         .order_by("deadline", "id")
     )
+    return queryset if for_export else queryset.defer(*LIST_DEFERRED)
 
 
 def pledge_get_for_user(*, user, pk: int) -> Pledge:
@@ -126,6 +130,9 @@ def board_version(*, unit: OrgUnit) -> str:
 def board_for_unit(*, unit: OrgUnit) -> Board:
     """The public pledges of ``unit`` (published and public only), shaped for the board."""
     today = local_today()
+    # Labels looked up once per page, not once per row (get_FOO_display translates each call).
+    status_labels = {value: str(label) for value, label in Pledge.Status.choices}
+    field_labels = {value: str(label) for value, label in PledgeAmendment.Field.choices}
     rows = (
         Pledge.objects.on_public_board()
         .filter(org_unit=unit)
@@ -154,13 +161,13 @@ def board_for_unit(*, unit: OrgUnit) -> Board:
                 responsible_unit=pledge.responsible_unit.name,
                 percent=pledge.percent,
                 status=status,
-                status_label=Pledge.Status(status).label,
+                status_label=status_labels[status],
                 last_progress_on=pledge.last_progress_on,
                 completed_on=pledge.completed_on,
                 published_on=pledge.published_at.date() if pledge.published_at else None,
                 amendments=[
                     BoardAmendment(
-                        field_label=a.get_field_display(),
+                        field_label=field_labels[a.field],
                         old_value=a.old_value,
                         new_value=a.new_value,
                         reason=a.reason,

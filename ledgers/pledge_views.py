@@ -7,6 +7,7 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -42,8 +43,9 @@ from .pledge_services import (
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _filtered(request):
-    return PledgeFilter(request.GET or None, queryset=pledge_list_for_user(user=request.user), request=request)
+def _filtered(request, *, for_export=False):
+    queryset = pledge_list_for_user(user=request.user, for_export=for_export)
+    return PledgeFilter(request.GET or None, queryset=queryset, request=request)
 
 
 @login_required
@@ -63,7 +65,7 @@ def pledge_list(request):
 @login_required
 @permission_required("ledgers.view_pledge", raise_exception=True)
 def pledge_export(request):
-    filterset = _filtered(request)
+    filterset = _filtered(request, for_export=True)
     content = ledger_workbook(filterset.qs, heading=_("办实事台帐"))
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = "attachment; filename*=UTF-8''%E5%8A%9E%E5%AE%9E%E4%BA%8B%E5%8F%B0%E5%B8%90.xlsx"
@@ -198,7 +200,9 @@ BOARD_MAX_AGE = 300  # seconds a phone or proxy may reuse the board before askin
 
 
 def _board_etag(request, code):
-    return board_version(unit=board_unit_or_404(code=code))
+    request.board_unit = board_unit_or_404(code=code)
+    request.board_version = board_version(unit=request.board_unit)
+    return request.board_version
 
 
 def _render_public(template, context, *, content_type="text/html; charset=utf-8"):
@@ -218,8 +222,14 @@ def board_url(request, unit) -> str:
 @cache_control(public=True, max_age=BOARD_MAX_AGE)
 @condition(etag_func=_board_etag)
 def public_board(request, code):
-    board = board_for_unit(unit=board_unit_or_404(code=code))
-    return _render_public("ledgers/public_board.html", {"board": board})
+    # The rendered page is kept under its version: any change to the unit's pledges (or the
+    # date, or the language) makes a new version, so a stale board is never served.
+    key = f"ledgers:public_board:{request.board_version}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string("ledgers/public_board.html", {"board": board_for_unit(unit=request.board_unit)})
+        cache.set(key, html, BOARD_MAX_AGE)
+    return HttpResponse(html, content_type="text/html; charset=utf-8")
 
 
 @require_safe
@@ -227,7 +237,7 @@ def public_board(request, code):
 @cache_control(public=True, max_age=BOARD_MAX_AGE)
 @condition(etag_func=_board_etag)
 def public_notice(request, code):
-    board = board_for_unit(unit=board_unit_or_404(code=code))
+    board = board_for_unit(unit=request.board_unit)
     url = board_url(request, board.unit)
     qr_svg = segno.make(url, error="m").svg_inline(omitsize=True, title=_("扫码查看承诺事项最新进展"))
     return _render_public("ledgers/public_notice.html", {"board": board, "qr_svg": qr_svg, "board_url": url})

@@ -15,3 +15,11 @@ def campaign(world):
 @pytest.fixture
 def today():
     return datetime.date(2026, 6, 15)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_board_cache():
+    # Rendered boards are cached under their version; ids repeat across tests on SQLite.
+    from django.core.cache import cache
+
+    cache.clear()

@@ -102,6 +102,8 @@ def test_township_a1_review_matches_the_hand_count(world, fixture):
     assert review.not_started_overdue == 1
     assert review.not_started_without_reason == 1
     assert review.total == 10
+    assert (review.completed_count, review.in_progress_count, review.not_started_count) == (2, 6, 2)
+    assert (review.in_progress_stalled, review.in_progress_overdue) == (2, 1)
     assert review.completion_rate == 20.0
     days = {r.pledge.title: r.days_since_progress for r in review.in_progress}
     assert days["P4"] == 51
@@ -115,13 +117,15 @@ def test_county_a_review_adds_township_a2(world, fixture):
     assert _titles(review.not_started) == ["P6", "P7", "P12"]
     assert review.not_started_overdue == 2
     assert review.total == 12
+    assert (review.completed_count, review.in_progress_count, review.not_started_count) == (3, 6, 3)
+    assert review.not_started_without_reason == 2
     assert review.completion_rate == 25.0
 
 
 def test_city_review_adds_county_b(world, fixture):
     review = three_checks_review(unit=world.city, campaign=fixture, as_of=AS_OF, stalled_days=30)
     assert review.total == 13
-    assert len(review.in_progress) == 7
+    assert len(review.in_progress) == review.in_progress_count == 7
     assert review.in_progress_stalled == 3
     assert review.in_progress_overdue == 2
 
@@ -138,6 +142,13 @@ def test_the_stalled_threshold_is_a_parameter(world, fixture):
     assert review.in_progress_stalled == 0
     review = three_checks_review(unit=world.town_a1, campaign=fixture, as_of=AS_OF, stalled_days=31)
     assert [r.pledge.title for r in review.in_progress if r.stalled] == ["P4"]
+
+
+def test_the_page_rows_are_limited_most_urgent_first_but_the_figures_are_not(world, fixture):
+    review = three_checks_review(unit=world.town_a1, campaign=fixture, as_of=AS_OF, stalled_days=30, row_limit=2)
+    assert review.in_progress_count == 6
+    assert [r.pledge.title for r in review.in_progress] == ["P5", "P4"]  # overdue, then stalled
+    assert review.truncated
 
 
 def test_a_child_campaign_review_does_not_include_the_parent_campaign(world, fixture):
@@ -219,6 +230,6 @@ def test_the_review_page_query_count_does_not_grow(client_for, world, fixture, d
     for i in range(6):
         make_pledge(world, world.village_a1, title=f"追加{i}", campaign=fixture, progress=[(D(2026, 7, 1), 20, "x")])
     assert count() == before
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(20):
         client.get(url, params)
     assert Pledge.objects.count() > 16
