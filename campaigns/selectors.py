@@ -22,3 +22,22 @@ def orgunit_children(*, unit: OrgUnit):
 def cadre_list_for_unit(*, unit: OrgUnit):
     """Cadres working directly in ``unit``."""
     return Cadre.objects.filter(org_unit=unit).select_related("user").order_by("-is_leader", "name")
+
+
+def campaign_participants(campaign) -> list[OrgUnit]:
+    """The units taking part in a campaign, in tree order.
+
+    SUBTREE: the issuing unit and every unit below it whose level is in ``participating_kinds``
+    (all units below the issuer when the list is empty). CHOSEN: the units picked by hand.
+    """
+    if campaign.is_template or campaign.issuing_unit_id is None:
+        return []
+    if campaign.participation == campaign.Participation.CHOSEN:
+        return list(campaign.participating_units.order_by("path"))
+    issuer = campaign.issuing_unit
+    units = OrgUnit.objects.filter(path__startswith=issuer.path)
+    if campaign.participating_kinds:
+        units = units.filter(kind__in=campaign.participating_kinds)
+    else:
+        units = units.exclude(pk=issuer.pk)
+    return list(units.order_by("path"))
