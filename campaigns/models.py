@@ -280,11 +280,17 @@ class Phase(PlanPart):
         return self.name
 
     def clean(self):
-        from .validation import validate_phase_against_siblings
+        # Overlaps with sibling phases are checked where all phases are edited together
+        # (the admin inline formset, services); a row alone can only be checked against its campaign.
+        from .validation import validate_phase_ranges
 
         if self.campaign_id is None or self.start_date is None or self.end_date is None:
             return
-        validate_phase_against_siblings(self)
+        validate_phase_ranges(
+            campaign_start=self.campaign.start_date,
+            campaign_end=self.campaign.end_date,
+            phases=[(self.name, self.order, self.start_date, self.end_date)],
+        )
 
 
 class Milestone(PlanPart):

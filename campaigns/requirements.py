@@ -209,6 +209,9 @@ def campaign_family_ids(campaign) -> list[int]:
     """
     from .models import Campaign
 
+    cached = getattr(campaign, "_family_ids", None)
+    if cached is not None:
+        return cached
     ids = {campaign.pk}
     node = campaign
     while node.parent_id is not None and node.parent_id not in ids:
@@ -221,7 +224,8 @@ def campaign_family_ids(campaign) -> list[int]:
         )
         ids.update(children)
         frontier = children
-    return sorted(ids)
+    campaign._family_ids = sorted(ids)
+    return campaign._family_ids
 
 
 def _window(requirement, as_of):

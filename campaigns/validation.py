@@ -73,18 +73,6 @@ def validate_phase_ranges(*, campaign_start, campaign_end, phases) -> None:
         raise ValidationError(errors)
 
 
-def validate_phase_against_siblings(phase) -> None:
-    campaign = phase.campaign
-    siblings = [
-        (p.name, p.order, p.start_date, p.end_date) for p in campaign.phases.exclude(pk=phase.pk) if p.pk is not None
-    ]
-    validate_phase_ranges(
-        campaign_start=campaign.start_date,
-        campaign_end=campaign.end_date,
-        phases=[*siblings, (phase.name, phase.order, phase.start_date, phase.end_date)],
-    )
-
-
 def validate_milestone_dates(*, name, due_date, campaign_start, campaign_end, phase=None) -> None:
     errors = []
     if campaign_start and due_date < campaign_start:
