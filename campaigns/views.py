@@ -112,7 +112,9 @@ def assignment_complete(request, pk):
 @login_required
 def assignment_evidence(request, pk):
     assignment = assignment_get_for_user(user=request.user, pk=pk)
-    if not request.user.has_perm("campaigns.view_milestoneassignment") or not assignment.evidence:
+    if not request.user.has_perm("campaigns.view_milestoneassignment"):
+        raise PermissionDenied
+    if not assignment.evidence:
         raise Http404
     return FileResponse(
         assignment.evidence.open("rb"), as_attachment=True, filename=assignment.evidence.name.rsplit("/", 1)[-1]
