@@ -8,10 +8,11 @@ from campaigns import services
 from campaigns.models import Campaign, Milestone, MilestoneAssignment, Phase
 
 D = datetime.date
+START, END = D(2026, 3, 1), D(2026, 11, 30)
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def make_plan(unit, *, title=None, kinds=None, start=D(2026, 3, 1), end=D(2026, 11, 30), steps=3, responsible=None):
+def make_plan(unit, *, title=None, kinds=None, start=START, end=END, steps=3, responsible=None):
     """A draft campaign issued by ``unit`` with two phases and ``steps`` steps, owed rows synced."""
     campaign = Campaign.objects.create(
         title=title or f"{unit.name}实施方案",

@@ -187,7 +187,8 @@ def test_pairings_recorded_against_the_county_plan_count_for_the_city_plan(world
 def test_a_cadre_outside_the_scope_is_not_bound(world, plan):
     requirement = _requirement(plan, "pairings_per_cadre", {"min": 1}, scope="senior")
     result = evaluate_requirement(requirement, cadre=world.town_staff.cadre, as_of=D(2026, 5, 1))
-    assert (result.target, result.status) == (0, "met") and "不在" in result.note
+    assert (result.target, result.status) == (0, "met")
+    assert "不在" in result.note
 
 
 def test_unit_levels_limit_the_bound_cadres(world, plan):

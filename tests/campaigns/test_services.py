@@ -95,8 +95,11 @@ def test_cascading_a_city_campaign_to_three_counties(world):
 
     assert len(children) == 3
     for child, county in zip(children, counties, strict=True):
-        assert child.parent == city_plan and child.issuing_unit == county and child.status == "draft"
-        assert child.phases.count() == 2 and child.milestones.count() == 4
+        assert child.parent == city_plan
+        assert child.issuing_unit == county
+        assert child.status == "draft"
+        assert child.phases.count() == 2
+        assert child.milestones.count() == 4
         owed_by = set(MilestoneAssignment.objects.filter(milestone__campaign=child).values_list("unit", flat=True))
         assert owed_by == {county.pk}
         assert MilestoneAssignment.objects.filter(milestone__campaign=child).count() == 4

@@ -109,7 +109,9 @@ def test_the_five_templates_are_valid_plans():
     assert Campaign.objects.templates().count() == len(TEMPLATES) == 5
     for template in Campaign.objects.templates():
         assert template.status == Campaign.Status.DRAFT
-        assert template.phases.exists() and template.milestones.exists() and template.requirements.exists()
+        assert template.phases.exists()
+        assert template.milestones.exists()
+        assert template.requirements.exists()
         template.full_clean()
         for row in [*template.phases.all(), *template.milestones.all(), *template.requirements.all()]:
             row.full_clean()
@@ -139,7 +141,8 @@ def test_starting_from_a_template_moves_the_whole_plan_to_another_year(world):
         template=template, issuing_unit=world.county_a, start_date=datetime.date(2026, 3, 1), actor=world.office_admin
     )
     assert (campaign.start_date, campaign.end_date) == (datetime.date(2026, 3, 1), datetime.date(2026, 11, 30))
-    assert campaign.status == Campaign.Status.DRAFT and campaign.template == template
+    assert campaign.status == Campaign.Status.DRAFT
+    assert campaign.template == template
     assert [(p.start_date, p.end_date) for p in campaign.phases.order_by("order")] == [
         (datetime.date(2026, 3, 1), datetime.date(2026, 4, 15)),
         (datetime.date(2026, 4, 21), datetime.date(2026, 10, 31)),
