@@ -101,7 +101,8 @@ def test_the_cascade_action_asks_for_units_then_creates_the_plans(world, client_
     client = client_for(world.office_admin)
     page = _action(client, "cascade", [city_plan.pk])
     assert page.status_code == 200
-    assert "甲县" in page.content.decode() and "乙县" in page.content.decode()
+    assert "甲县" in page.content.decode()
+    assert "乙县" in page.content.decode()
     done = _action(client, "cascade", [city_plan.pk], apply="1", units=[world.county_a.pk, world.county_b.pk])
     assert done.status_code == 302
     assert set(city_plan.children.values_list("issuing_unit", flat=True)) == {world.county_a.pk, world.county_b.pk}
@@ -251,7 +252,8 @@ def test_importing_steps_creates_them_and_their_owed_rows(world, client_for):
     )
     preview = _import(client, reverse("admin:campaigns_milestone_import"), csv_text)
     assert preview.status_code == 200
-    assert "errorlist" not in preview.content.decode() and "错误" not in preview.content.decode()
+    assert "errorlist" not in preview.content.decode()
+    assert "错误" not in preview.content.decode()
     confirm = preview.context["confirm_form"]
     done = client.post(reverse("admin:campaigns_milestone_process_import"), confirm.initial)
     assert done.status_code == 302

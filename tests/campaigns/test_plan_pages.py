@@ -111,14 +111,16 @@ def test_recording_a_completion_with_htmx_and_evidence(world, client_for, county
     url = reverse("campaigns:assignment_complete", kwargs={"pk": row.pk})
     form = client.get(url, headers={"HX-Request": "true"})
     assert form.status_code == 200
-    assert "<html" not in form.content.decode() and "佐证材料" in form.content.decode()
+    assert "<html" not in form.content.decode()
+    assert "佐证材料" in form.content.decode()
 
     response = client.post(
         url,
         {"completed_on": "2026-03-24", "note": "已开展思想教育", "evidence": SimpleUploadedFile("记录.pdf", PDF_BYTES)},
         headers={"HX-Request": "true"},
     )
-    assert response.status_code == 200 and response.headers["HX-Refresh"] == "true"
+    assert response.status_code == 200
+    assert response.headers["HX-Refresh"] == "true"
     row.refresh_from_db()
     assert (row.completed_on, row.note, row.state()) == (D(2026, 3, 24), "已开展思想教育", "done_late")
     download = client.get(reverse("campaigns:assignment_evidence", kwargs={"pk": row.pk}))
@@ -153,7 +155,8 @@ def test_without_htmx_the_form_redirects_back_to_the_plan(world, client_for, cou
     response = client_for(world.town_staff).post(
         reverse("campaigns:assignment_complete", kwargs={"pk": row.pk}), {"completed_on": "2026-03-11"}
     )
-    assert response.status_code == 302 and response["Location"] == county_plan.get_absolute_url()
+    assert response.status_code == 302
+    assert response["Location"] == county_plan.get_absolute_url()
 
 
 def test_a_leader_reads_but_cannot_record(world, client_for, county_plan):
