@@ -248,7 +248,8 @@ def test_importing_steps_creates_them_and_their_owed_rows(world, client_for):
     client = client_for(world.office_admin)
     csv_text = (
         STEP_HEADER
-        + f"{campaign.pk},1,召开动员会议,动员会议,2026-03-15,3月15日前后,1,\n{campaign.pk},2,建立台帐,办实事台帐,2026-04-30,4月底,2,CA1\n"
+        + f"{campaign.pk},1,召开动员会议,动员会议,2026-03-15,3月15日前后,1,\n"
+        + f"{campaign.pk},2,建立台帐,办实事台帐,2026-04-30,4月底,2,CA1\n"
     )
     preview = _import(client, reverse("admin:campaigns_milestone_import"), csv_text)
     assert preview.status_code == 200
