@@ -345,6 +345,7 @@ def _visits_per_cadre(requirement, cadres, as_of, family):
     rows = []
     cadre_list = list(cadres.values_list("pk", "name"))
     if requirement.period == "campaign":
+        text = _("活动期间%(n)s%(u)s，要求不少于%(m)s%(u)s")
         got = dict(visits.values("cadre").annotate(n=measure).values_list("cadre", "n"))
         for pk, name in cadre_list:
             n = got.get(pk, 0)
@@ -353,7 +354,7 @@ def _visits_per_cadre(requirement, cadres, as_of, family):
                     name,
                     n,
                     n >= minimum,
-                    _("活动期间%(n)s%(u)s，要求不少于%(m)s%(u)s") % {"n": n, "u": unit_word, "m": minimum},
+                    text % {"n": n, "u": unit_word, "m": minimum},
                 )
             )
         return rows, ""
@@ -367,16 +368,17 @@ def _visits_per_cadre(requirement, cadres, as_of, family):
     ):
         month = month.date() if isinstance(month, datetime.datetime) else month
         per_month[(pk, month)] = n
+    text, running = _("%(good)s/%(total)s个月达到每月%(m)s%(u)s"), _("（本月进行中）")
     for pk, name in cadre_list:
         good = sum(1 for p in periods if per_month.get((pk, p[0]), 0) >= minimum)
-        note = _("%(good)s/%(total)s个月达到每月%(m)s%(u)s") % {
+        note = text % {
             "good": good,
             "total": len(periods),
             "m": minimum,
             "u": unit_word,
         }
         if in_progress:
-            note += _("（本月进行中）")
+            note += running
         rows.append((name, good, good == len(periods), note))
     return rows, ""
 
@@ -400,6 +402,7 @@ def _pairings_per_cadre(requirement, cadres, as_of, family):
     if params.get("household_categories"):
         pairings = pairings.filter(household__categories__code__in=params["household_categories"])
     got = dict(pairings.values("cadre").annotate(n=measure).values_list("cadre", "n"))
+    text = _("已结对%(n)s（%(what)s），要求不少于%(m)s")
     rows = []
     for pk, name in cadres.values_list("pk", "name"):
         n = got.get(pk, 0)
@@ -408,7 +411,7 @@ def _pairings_per_cadre(requirement, cadres, as_of, family):
                 name,
                 n,
                 n >= minimum,
-                _("已结对%(n)s（%(what)s），要求不少于%(m)s") % {"n": n, "what": what, "m": minimum},
+                text % {"n": n, "what": what, "m": minimum},
             )
         )
     return rows, ""
@@ -431,6 +434,7 @@ def _grassroots_days(requirement, cadres, as_of, family):
         .annotate(n=Count("visited_on", distinct=True))
         .values_list("cadre", "n")
     )
+    text = _("%(span)s下基层%(n)s天，要求不少于%(m)s天")
     rows = []
     for pk, name in cadres.values_list("pk", "name"):
         n = got.get(pk, 0)
@@ -439,7 +443,7 @@ def _grassroots_days(requirement, cadres, as_of, family):
                 name,
                 n,
                 n >= minimum,
-                _("%(span)s下基层%(n)s天，要求不少于%(m)s天") % {"span": span, "n": n, "m": minimum},
+                text % {"span": span, "n": n, "m": minimum},
             )
         )
     return rows, ""
@@ -463,6 +467,7 @@ def _village_stay_days(requirement, cadres, as_of, family):
         for index, (_name, start, end) in enumerate(batches):
             if start <= day <= end:
                 per_batch[(pk, index)] = per_batch.get((pk, index), 0) + 1
+    text = _("%(batch)s住村%(n)s天，要求每批不少于%(m)s天")
     rows = []
     for pk, name in cadres.values_list("pk", "name"):
         counts = [per_batch.get((pk, i), 0) for i in range(len(batches))]
@@ -473,7 +478,7 @@ def _village_stay_days(requirement, cadres, as_of, family):
                 name,
                 best,
                 best >= minimum,
-                _("%(batch)s住村%(n)s天，要求每批不少于%(m)s天") % {"batch": batch_name, "n": best, "m": minimum},
+                text % {"batch": batch_name, "n": best, "m": minimum},
             )
         )
     return rows, ""
@@ -500,17 +505,18 @@ def _reception_days(requirement, cadres, as_of, family):
         bucket = bucket.date() if isinstance(bucket, datetime.datetime) else bucket
         per_period[(pk, bucket)] = n
     word = _("月") if requirement.period == "month" else _("周")
+    text, running = _("%(good)s/%(total)s个%(w)s达到每%(w)s至少%(m)s次"), _("（本期进行中）")
     rows = []
     for pk, name in cadres.values_list("pk", "name"):
         good = sum(1 for p in periods if per_period.get((pk, p[0]), 0) >= minimum)
-        note = _("%(good)s/%(total)s个%(w)s达到每%(w)s至少%(m)s次") % {
+        note = text % {
             "good": good,
             "total": len(periods),
             "w": word,
             "m": minimum,
         }
         if in_progress:
-            note += _("（本期进行中）")
+            note += running
         rows.append((name, good, good == len(periods), note))
     return rows, ""
 

@@ -1,4 +1,6 @@
 from django.db.models import Count
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from core.scoping import get_for_user_or_404, scope_for_user, user_scope_root
 
@@ -152,11 +154,19 @@ def campaign_plan_for_user(*, user, pk: int, unit_code: str = "", today=None):
     by_pk = {m.pk: m for m in milestones}
     units, cells, states_by_milestone = {}, {}, {}
     totals = dict.fromkeys(STATE_ORDER, 0)
+    # URLs and labels are made here once, not per cell in the template (a city plan has ~1,000 cells).
+    complete_url = reverse("campaigns:assignment_complete", kwargs={"pk": 0}).replace("/0/", "/{pk}/")
+    evidence_url = reverse("campaigns:assignment_evidence", kwargs={"pk": 0}).replace("/0/", "/{pk}/")
+    labels = {state: str(label) for state, label in MilestoneAssignment.State.choices}
+    labels[MilestoneAssignment.State.OPEN] = _("待完成")
     for assignment in assignments:
         assignment.milestone = by_pk[assignment.milestone_id]
         state = assignment.state(today)
         assignment.state_value = state
         assignment.state_css = STATE_CSS[state]
+        assignment.state_label = labels[state]
+        assignment.complete_url = complete_url.format(pk=assignment.pk)
+        assignment.evidence_url = evidence_url.format(pk=assignment.pk) if assignment.evidence else ""
         units.setdefault(assignment.unit_id, assignment.unit)
         cells[(assignment.unit_id, assignment.milestone_id)] = assignment
         states_by_milestone.setdefault(assignment.milestone_id, {}).setdefault(state, 0)

@@ -65,6 +65,8 @@ def campaign_plan(request, pk):
         raise PermissionDenied
     context = campaign_plan_for_user(user=request.user, pk=pk, unit_code=request.GET.get("unit", ""))
     context["can_record"] = request.user.has_perm("campaigns.change_milestoneassignment")
+    context["can_record_here"] = context["can_record"] and context["campaign"].status != Campaign.Status.CLOSED
+    context["evidence_label"] = _("佐证材料")
     context["states"] = MilestoneAssignment.State
     return render(request, "campaigns/campaign_plan.html", context)
 
