@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
@@ -128,9 +129,16 @@ class MilestoneInline(PlanInlineMixin, admin.TabularInline):
         return field
 
 
-class RequirementInline(PlanInlineMixin, admin.StackedInline):
+_COMPACT = {
+    models.JSONField: {"widget": forms.Textarea(attrs={"rows": 1, "cols": 28})},
+    models.TextField: {"widget": forms.Textarea(attrs={"rows": 1, "cols": 30})},
+}
+
+
+class RequirementInline(PlanInlineMixin, admin.TabularInline):
     model = Requirement
-    fields = [("order", "title"), ("kind", "scope", "period"), "params", "unit_kinds", "source_text"]
+    fields = ["order", "title", "kind", "scope", "period", "params", "unit_kinds", "source_text"]
+    formfield_overrides = _COMPACT
 
 
 class IsTemplateFilter(admin.SimpleListFilter):
@@ -177,10 +185,11 @@ class CampaignAdmin(ScopedModelAdmin):
     list_filter = [IsTemplateFilter, "status", LevelFilter, "participation"]
     search_fields = ["title", "document_number", "source_issuer", "theme"]
     list_select_related = ["issuing_unit", "parent"]
-    autocomplete_fields = ["issuing_unit", "parent"]
-    filter_horizontal = ["participating_units"]
+    # Autocomplete, not a two-box picker: a city has thousands of units.
+    autocomplete_fields = ["issuing_unit", "parent", "participating_units"]
     date_hierarchy = "start_date"
     inlines = [PhaseInline, MilestoneInline, RequirementInline]
+    formfield_overrides = {models.JSONField: {"widget": forms.Textarea(attrs={"rows": 1, "cols": 40})}}
     actions = ["activate", "close", "cascade", "start_from_template", "shift_dates"]
     fieldsets = [
         (None, {"fields": ["title", "theme", "document_number", "issuing_unit", "issue_date", "status"]}),
@@ -298,7 +307,7 @@ class CampaignAdmin(ScopedModelAdmin):
         return self._action_page(
             request,
             queryset,
-            title=_("下发“%(title)s”") % {"title": campaign.title},
+            title=_("%(unit)s：下发“%(title)s”") % {"unit": campaign.issuing_unit, "title": campaign.title},
             form=form,
             campaign=campaign,
             template_name="action_form.html",

@@ -60,12 +60,13 @@ def campaign_list_for_user(*, user, status: str = ""):
     """Campaign plans the user may read (own subtree and the path above), newest first."""
     from .models import Campaign
 
-    queryset = scope_for_user(Campaign.objects.plans(), user).select_related("issuing_unit", "parent")
+    queryset = scope_for_user(Campaign.objects.plans(), user).select_related("issuing_unit", "parent__issuing_unit")
     if status:
         queryset = queryset.filter(status=status)
+    # Newest year first; within a year the superior plan before the plans implementing it.
     return queryset.annotate(
         milestone_count=Count("milestones", distinct=True), phase_count=Count("phases", distinct=True)
-    ).order_by("-start_date", "title")
+    ).order_by("-start_date__year", "issuing_unit__path", "-start_date", "title")
 
 
 def campaign_get_for_user(*, user, pk: int):

@@ -52,10 +52,13 @@ def campaign_list(request):
     if status not in Campaign.Status.values:
         status = ""
     page = Paginator(campaign_list_for_user(user=request.user, status=status), 20).get_page(request.GET.get("page"))
+    templates = []
+    if request.user.is_staff and request.user.has_perm("campaigns.add_campaign"):
+        templates = list(Campaign.objects.templates().order_by("start_date"))
     return render(
         request,
         "campaigns/campaign_list.html",
-        {"page_obj": page, "status": status, "statuses": Campaign.Status.choices},
+        {"page_obj": page, "status": status, "statuses": Campaign.Status.choices, "templates": templates},
     )
 
 

@@ -15,3 +15,9 @@ class ReportAdmin(ScopedModelAdmin):
     raw_id_fields = ["requirement"]
     date_hierarchy = "due_date"
     readonly_fields = ["submitted_by"]
+
+    def save_model(self, request, obj, form, change):
+        # Who submitted is recorded, not typed: the user who filled in the submission date.
+        if "submitted_on" in form.changed_data:
+            obj.submitted_by = request.user if obj.submitted_on else None
+        super().save_model(request, obj, form, change)

@@ -315,3 +315,24 @@ def test_requirements_import_by_chinese_labels_and_validate_params(world, client
     bad = f'{campaign.pk},2,坏指标,每名干部走访数,"{{""min"": 0}}",全体干部,活动期间,,\n'
     response = _import(client, reverse("admin:campaigns_requirement_import"), header + bad)
     assert "必须大于0" in response.content.decode()
+
+
+def test_submitting_a_report_in_the_admin_records_who_submitted(world, client_for):
+    from evaluations.models import Report
+
+    campaign = make_plan(world.county_a)
+    report = Report.objects.create(campaign=campaign, unit=world.town_a1, title="两月汇总", due_date=D(2026, 4, 30))
+    response = client_for(world.office_admin).post(
+        reverse("admin:evaluations_report_change", args=[report.pk]),
+        {
+            "campaign": campaign.pk,
+            "unit": world.town_a1.pk,
+            "title": "两月汇总",
+            "due_date": "2026-04-30",
+            "submitted_on": "2026-04-28",
+            "content": "本期情况",
+        },
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert (report.submitted_on, report.submitted_by) == (D(2026, 4, 28), world.office_admin)

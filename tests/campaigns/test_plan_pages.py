@@ -187,3 +187,11 @@ def test_a_template_has_no_plan_page(world, client_for):
         client_for(world.superuser).get(reverse("campaigns:campaign_plan", kwargs={"pk": template.pk})).status_code
         == 404
     )
+
+
+def test_office_admins_see_the_five_templates_on_the_plan_list(world, client_for):
+    listing = client_for(world.office_admin).get(reverse("campaigns:campaign_list"))
+    assert len(listing.context["templates"]) == 5
+    assert "历下妇发[2011]9号" in listing.content.decode()
+    staff_listing = client_for(world.town_staff).get(reverse("campaigns:campaign_list"))
+    assert staff_listing.context["templates"] == []
