@@ -328,3 +328,13 @@ def test_reception_days_per_month(world, plan):
     requirement = _requirement(plan, "reception_days", {"min": 1}, scope="leaders", period="month")
     result = evaluate_requirement(requirement, cadre=leader, as_of=D(2026, 6, 2))
     assert (result.target, result.actual, result.status) == (2, 1, "short")  # April yes, May no
+
+
+def test_principals_are_leaders_without_a_deputy_title(world, plan):
+    make_person("zhuxi", world.county_a, is_leader=True, title="甲县妇联主席")
+    make_person("fu_zhuxi", world.county_a, is_leader=True, title="甲县妇联副主席")
+    requirement = _requirement(plan, "pairings_per_cadre", {"min": 1}, scope="principals")
+    result = evaluate_requirement(requirement, unit=world.county_a, as_of=D(2026, 5, 1))
+    # county_leader (no title) and 主席 are principals; 副主席 is a member of the leadership only.
+    assert result.target == 2
+    assert "fu_zhuxi" not in result.note

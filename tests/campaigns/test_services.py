@@ -224,3 +224,13 @@ def test_activating_a_plan_with_overlapping_phases_is_refused(world):
     second.save()
     with pytest.raises(ValidationError, match="时间重叠"):
         services.campaign_set_status(campaign=campaign, status="active", actor=world.office_admin)
+
+
+@time_machine.travel(datetime.datetime(2026, 4, 1, 2, 0, tzinfo=datetime.UTC))
+def test_a_closed_campaign_takes_no_more_completions(world):
+    campaign = make_plan(world.county_a, kinds=["township"])
+    services.campaign_set_status(campaign=campaign, status="active", actor=world.office_admin)
+    services.campaign_set_status(campaign=campaign, status="closed", actor=world.office_admin)
+    row = MilestoneAssignment.objects.filter(milestone__campaign=campaign).first()
+    with pytest.raises(ValidationError, match="活动已结束"):
+        services.milestone_record_completion(assignment=row, completed_on=D(2026, 3, 20), actor=world.town_staff)
