@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
-from core.scoping import user_can_see_unit
+from core.scoping import is_scoped_model, scope_for_user, user_can_see_unit
 
 from .models import Pledge, PledgeAmendment, PledgeProgress
 from .pledge_origins import origin_model
@@ -154,8 +154,12 @@ def _check_fields(*, user, fields: dict) -> None:
     elif object_id is not None:
         model = origin_model(kind)
         # Until the origin's app is merged the id is kept as given; afterwards it must exist.
-        if model is not None and not model._default_manager.filter(pk=object_id).exists():
-            raise PledgeError(_("来源编号不存在。"))
+        if model is not None:
+            candidates = model._default_manager.filter(pk=object_id)
+            if is_scoped_model(model):
+                candidates = scope_for_user(candidates, user)
+            if not candidates.exists():
+                raise PledgeError(_("来源编号不存在。"))
 
 
 def _full_clean(instance) -> None:

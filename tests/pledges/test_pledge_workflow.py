@@ -237,3 +237,20 @@ def test_an_origin_is_kept_by_kind_and_id_and_checked_once_its_model_exists(worl
         return
     pledge = pledge_create(user=world.town_staff, fields=fields)
     assert (pledge.origin_kind, pledge.origin_object_id, pledge.origin_note) == ("forum", 7, "6月座谈会")
+
+
+def test_a_plan_step_is_a_pledge_origin_when_the_user_sees_it(world):
+    from campaigns.models import Milestone
+    from tests.pledges.helpers import make_campaign
+
+    step = Milestone.objects.create(
+        campaign=make_campaign(world), number=4, name="明确为妇女儿童办实事项目", due_date=datetime.date(2026, 4, 30)
+    )
+    fields = pledge_fields(world, world.village_a1, origin_kind="milestone", origin_object_id=step.pk)
+    pledge = pledge_create(user=world.town_staff, fields=fields)
+    assert pledge.origin_object() == step
+    other = make_campaign(world, title="乙县方案", document_number="乙", issuing_unit=world.county_b)
+    hidden = Milestone.objects.create(campaign=other, number=1, name="乙县环节", due_date=datetime.date(2026, 4, 30))
+    fields = pledge_fields(world, world.village_a1, origin_kind="milestone", origin_object_id=hidden.pk)
+    with pytest.raises(PledgeError, match="来源编号不存在"):
+        pledge_create(user=world.town_staff, fields=fields)
