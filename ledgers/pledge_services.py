@@ -180,6 +180,16 @@ def pledge_create(*, user, fields: dict) -> Pledge:
         raise PledgeError(_("您没有录入承诺事项的权限。"))
     fields = dict(fields)
     _check_fields(user=user, fields=fields)
+    # A form sent twice (a double tap on a slow village connection) must make one draft.
+    recent = timezone.now() - datetime.timedelta(minutes=2)
+    twin = Pledge.objects.filter(
+        created_by=user,
+        created_at__gte=recent,
+        approval_state=State.DRAFT,
+        **{key: fields.get(key) for key in ("org_unit", "campaign", "title", "content", "deadline")},
+    ).first()
+    if twin is not None:
+        return twin
     pledge = Pledge(**fields, created_by=user, approval_state=State.DRAFT, status=Status.NOT_STARTED)
     _full_clean(pledge)
     pledge.save()

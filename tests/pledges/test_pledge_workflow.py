@@ -254,3 +254,11 @@ def test_a_plan_step_is_a_pledge_origin_when_the_user_sees_it(world):
     fields = pledge_fields(world, world.village_a1, origin_kind="milestone", origin_object_id=hidden.pk)
     with pytest.raises(PledgeError, match="来源编号不存在"):
         pledge_create(user=world.town_staff, fields=fields)
+
+
+def test_a_double_submitted_new_pledge_makes_one_draft(world):
+    first = pledge_create(user=world.town_staff, fields=pledge_fields(world, world.village_a1))
+    again = pledge_create(user=world.town_staff, fields=pledge_fields(world, world.village_a1))
+    assert first.pk == again.pk
+    assert Pledge.objects.count() == 1
+    assert _events(first, "ledgers.pledge_create").count() == 1
