@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from campaigns.models import Campaign, OrgUnit
 from core.scoping import scope_for_user
+from ledgers.models import Pledge
 
 from .three_checks import DEFAULT_STALLED_DAYS, PAGE_ROW_LIMIT, three_checks_review, three_checks_workbook
 
@@ -28,8 +29,23 @@ class ThreeChecksForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["campaign"].queryset = scope_for_user(Campaign.objects.all(), user)
+        self.fields["campaign"].queryset = scope_for_user(Campaign.objects.plans(), user)
         self.fields["unit"].queryset = scope_for_user(OrgUnit.objects.all(), user)
+
+
+def _default_campaign(campaigns, unit):
+    """The campaign under which the unit's subtree made the latest committed pledge, else an active one."""
+    if unit is not None:
+        latest = (
+            Pledge.objects.committed()
+            .filter(org_unit__path__startswith=unit.path, campaign__in=campaigns)
+            .order_by("-approved_at")
+            .values_list("campaign_id", flat=True)
+            .first()
+        )
+        if latest is not None:
+            return campaigns.get(pk=latest)
+    return campaigns.filter(status=Campaign.Status.ACTIVE).first() or campaigns.first()
 
 
 def _review(request, *, row_limit=None):
@@ -38,9 +54,8 @@ def _review(request, *, row_limit=None):
     if request.GET and not form.is_valid() and ("unit" in form.errors or "campaign" in form.errors):
         raise Http404
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    campaigns = form.fields["campaign"].queryset
-    campaign = data.get("campaign") or campaigns.filter(status=Campaign.Status.ACTIVE).first() or campaigns.first()
     unit = data.get("unit") or form.fields["unit"].queryset.first()
+    campaign = data.get("campaign") or _default_campaign(form.fields["campaign"].queryset, unit)
     if campaign is None or unit is None:
         return form, None
     review = three_checks_review(

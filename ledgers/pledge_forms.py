@@ -45,7 +45,7 @@ class PledgeForm(_CrispyMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self._helper()
         self.fields["deadline"].widget.format = "%Y-%m-%d"
-        self.fields["campaign"].queryset = scope_for_user(Campaign.objects.all(), user)
+        self.fields["campaign"].queryset = scope_for_user(Campaign.objects.plans(), user)
         units = scope_for_user(OrgUnit.objects.all(), user)
         self.fields["org_unit"].queryset = units
         self.fields["responsible_unit"].queryset = units
@@ -126,7 +126,7 @@ def _unit_choices(request):
 def _campaign_choices(request):
     if request is None:
         return Campaign.objects.none()
-    return scope_for_user(Campaign.objects.all(), request.user)
+    return scope_for_user(Campaign.objects.plans(), request.user)
 
 
 class PledgeFilter(django_filters.FilterSet):
