@@ -4,6 +4,7 @@ import django_filters
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.validators import FileExtensionValidator
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Cadre, Campaign, OrgUnit
@@ -49,15 +50,41 @@ class PledgeForm(_CrispyMixin, forms.ModelForm):
         units = scope_for_user(OrgUnit.objects.all(), user)
         self.fields["org_unit"].queryset = units
         self.fields["responsible_unit"].queryset = units
-        self.fields["responsible_person"].queryset = scope_for_user(
-            Cadre.objects.select_related("org_unit"), user
-        ).order_by("org_unit__path", "name")
-        self.fields["responsible_person"].label_from_instance = lambda c: f"{c.name}（{c.org_unit.name}）"
         self.fields["category"].queryset = PledgeCategory.objects.filter(is_active=True)
         if not self.instance.pk:
             root = next(iter(units[:1]), None)
             self.initial.setdefault("org_unit", root)
             self.initial.setdefault("responsible_unit", root)
+        # A city has thousands of cadres: offer those of the chosen responsible unit only, and
+        # reload the list (htmx) when the unit changes.
+        self.fields["responsible_person"].queryset = responsible_person_choices(
+            user=user, unit=self._chosen_responsible_unit(units)
+        )
+        self.fields["responsible_person"].label_from_instance = lambda c: f"{c.name}（{c.org_unit.name}）"
+        self.fields["responsible_unit"].widget.attrs.update(
+            {
+                "hx-get": reverse("ledgers:pledge_person_options"),
+                "hx-target": "#id_responsible_person",
+                "hx-trigger": "change",
+            }
+        )
+
+    def _chosen_responsible_unit(self, units):
+        raw = self.data.get("responsible_unit") if self.is_bound else None
+        if raw:
+            return units.filter(pk=raw).first() if str(raw).isdigit() else None
+        initial = self.initial.get("responsible_unit") or getattr(self.instance, "responsible_unit", None)
+        if isinstance(initial, OrgUnit):
+            return initial
+        return units.filter(pk=initial).first() if initial else None
+
+
+def responsible_person_choices(*, user, unit):
+    """Cadres of ``unit`` and below that the user may see (none without a unit)."""
+    if unit is None:
+        return Cadre.objects.none()
+    cadres = Cadre.objects.select_related("org_unit").filter(org_unit__path__startswith=unit.path)
+    return scope_for_user(cadres, user).order_by("org_unit__path", "name")
 
 
 class PledgeTransitionForm(forms.Form):

@@ -147,6 +147,9 @@ def _check_fields(*, user, fields: dict) -> None:
     person = fields.get("responsible_person")
     if person is not None and not user_can_see_unit(user, person.org_unit):
         raise PledgeError(_("责任人须为本单位或下级单位的干部。"))
+    unit = fields.get("responsible_unit")
+    if person is not None and unit is not None and not person.org_unit.path.startswith(unit.path):
+        raise PledgeError(_("责任人须为责任单位（或其下级单位）的干部。"))
     kind = fields.get("origin_kind", Pledge.OriginKind.NONE)
     object_id = fields.get("origin_object_id")
     if kind == Pledge.OriginKind.NONE:

@@ -18,9 +18,19 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from campaigns.models import OrgUnit
+from core.scoping import get_for_user_or_404
+
 from .models import Pledge
 from .pledge_export import ledger_workbook
-from .pledge_forms import PledgeAmendmentForm, PledgeFilter, PledgeForm, PledgeProgressForm, PledgeTransitionForm
+from .pledge_forms import (
+    PledgeAmendmentForm,
+    PledgeFilter,
+    PledgeForm,
+    PledgeProgressForm,
+    PledgeTransitionForm,
+    responsible_person_choices,
+)
 from .pledge_selectors import (
     board_for_unit,
     board_unit_or_404,
@@ -85,6 +95,16 @@ def pledge_create_view(request):
             messages.success(request, _("承诺事项已保存为草稿。"))
             return redirect(pledge)
     return render(request, "ledgers/pledge_form.html", {"form": form, "pledge": None})
+
+
+@login_required
+@permission_required("ledgers.add_pledge", raise_exception=True)
+def pledge_person_options(request):
+    """The <option>s of the responsible-person select for the chosen responsible unit (htmx)."""
+    raw = request.GET.get("responsible_unit", "")
+    unit = get_for_user_or_404(OrgUnit.objects.all(), request.user, pk=raw) if raw.isdigit() else None
+    cadres = responsible_person_choices(user=request.user, unit=unit)
+    return render(request, "ledgers/_person_options.html", {"cadres": cadres})
 
 
 @login_required

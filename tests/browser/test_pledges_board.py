@@ -28,7 +28,12 @@ def test_staff_create_leader_approves_and_the_public_board_shows_progress(world,
     page.fill("#id_content", "修缮村妇女儿童之家活动室，添置图书和桌椅。")
     page.fill("#id_target", "活动室对外开放，每周开放不少于三天。")
     page.fill("#id_deadline", "2026-12-31")
-    page.select_option("#id_responsible_unit", str(world.village_a1.pk))
+    # htmx reloads the responsible-person list with the cadres of the chosen unit.
+    with page.expect_response(lambda r: "/ledgers/pledges/person-options/" in r.url):
+        page.select_option("#id_responsible_unit", str(world.village_a1.pk))
+    # Swapped in: only village A1's cadre is left (town A1's staff member was offered before).
+    page.wait_for_function("document.querySelectorAll('#id_responsible_person option').length === 2")
+    page.select_option("#id_responsible_person", str(world.village_cadre.cadre.pk))
     page.fill("#id_measures", "争取镇上经费；联系施工队；村妇联验收。")
     page.fill("#id_recipients", "王秀兰等 12 户")
     shot(page, "pledge-form-town-staff")
@@ -41,6 +46,7 @@ def test_staff_create_leader_approves_and_the_public_board_shows_progress(world,
     # Staff cannot approve their own pledge.
     assert page.get_by_role("button", name="审批通过").count() == 0
     pledge = Pledge.objects.get(title="甲一村妇女儿童之家修缮")
+    assert pledge.responsible_person == world.village_cadre.cadre
     _logout(page)
 
     login(page, "county_leader")

@@ -317,3 +317,27 @@ def test_admin_creates_a_pledge_through_the_service(client_for, world):
 def test_admin_changelists_open_for_the_office(client_for, world, model):
     make_pledge(world, world.village_a1)
     assert client_for(world.office_admin).get(reverse(f"admin:ledgers_{model}_changelist")).status_code == 200
+
+
+def test_the_person_list_follows_the_responsible_unit(client_for, world):
+    from tests.factories import make_person
+
+    make_person("a2_cadre", world.village_a2, name="甲二村干部")
+    client = client_for(world.county_leader)
+    url = reverse("ledgers:pledge_person_options")
+    html = client.get(url, {"responsible_unit": world.village_a1.pk}).content.decode()
+    assert "village_cadre" in html
+    assert "甲二村干部" not in html
+    form = client.get(reverse("ledgers:pledge_create")).content.decode()
+    assert 'hx-get="/ledgers/pledges/person-options/"' in form
+
+
+def test_a_responsible_person_outside_the_responsible_unit_is_refused(world):
+    from ledgers.pledge_services import PledgeError, pledge_create
+    from tests.pledges.helpers import pledge_fields
+
+    fields = pledge_fields(
+        world, world.town_a1, responsible_unit=world.village_a1b, responsible_person=world.village_cadre.cadre
+    )
+    with pytest.raises(PledgeError, match="责任人须为责任单位"):
+        pledge_create(user=world.town_staff, fields=fields)

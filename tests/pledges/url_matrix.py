@@ -63,6 +63,22 @@ URLS = {
         expect=signed_in(OK, village_cadre=FORBIDDEN, auditor=FORBIDDEN),
         label="staff, leaders and the office draft pledges",
     ),
+    "ledgers:pledge_person_options": [
+        Case(label="no unit chosen", expect=signed_in(OK, village_cadre=FORBIDDEN, auditor=FORBIDDEN)),
+        Case(
+            label="cadres of village A2",
+            data=lambda w: {"responsible_unit": w.village_a2.pk},
+            expect=signed_in(
+                NOT_FOUND,
+                superuser=OK,
+                office_admin=OK,
+                county_leader=OK,
+                sibling_town_staff=OK,
+                village_cadre=FORBIDDEN,
+                auditor=FORBIDDEN,
+            ),
+        ),
+    ],
     "ledgers:pledge_detail": [
         Case(label="a pledge of village A2", kwargs=_published, expect=signed_in(NOT_FOUND, **A2_VISIBLE)),
         Case(label="no such pledge", kwargs=lambda w: {"pk": 999999}, expect=signed_in(NOT_FOUND)),
