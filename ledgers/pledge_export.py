@@ -9,6 +9,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from .pledge_services import mask_personal_numbers
+
 # A cell that starts with one of these is run as a formula by Excel/WPS (CSV/formula injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -83,7 +85,7 @@ def ledger_row(index: int, pledge, labels: dict) -> list:
         pledge.responsible_person.name if pledge.responsible_person else "",
         pledge.measures,
         labels["audience"][pledge.audience],
-        pledge.recipients,
+        mask_personal_numbers(pledge.recipients),
         labels["visibility"][pledge.visibility],
         labels["approval_state"][pledge.approval_state],
         labels["status"][pledge.status],

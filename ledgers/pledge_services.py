@@ -58,6 +58,17 @@ def contains_personal_number(text: str) -> bool:
     return bool(_PERSONAL_NUMBER.search(text or ""))
 
 
+def mask_personal_numbers(text: str) -> str:
+    """Phone and ID numbers in free text, masked for screens and exports (139****0099)."""
+
+    def _mask(match):
+        number = match.group(0)
+        keep_head = 6 if len(number) >= 15 else 3
+        return number[:keep_head] + "*" * (len(number) - keep_head - 4) + number[-4:]
+
+    return _PERSONAL_NUMBER.sub(_mask, text or "")
+
+
 def _check_public_text(name: str, value) -> None:
     if isinstance(value, str) and contains_personal_number(value):
         raise PledgeError(

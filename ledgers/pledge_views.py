@@ -43,6 +43,7 @@ from .pledge_services import (
     ACTION_LABELS,
     PledgeError,
     available_actions,
+    mask_personal_numbers,
     pledge_amend,
     pledge_create,
     pledge_report_progress,
@@ -122,6 +123,7 @@ def pledge_detail(request, pk):
         "can_report": pledge.is_committed
         and pledge.status != Pledge.Status.COMPLETED
         and request.user.has_perm("ledgers.add_pledgeprogress"),
+        "recipients": mask_personal_numbers(pledge.recipients),
         "progress_updates": list(pledge.progress_updates.all()),
         "amendments": list(pledge.amendments.all()),
     }
