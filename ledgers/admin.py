@@ -114,7 +114,8 @@ class PledgeAdmin(ScopedModelAdmin):
     search_fields = ["title", "content", "org_unit__name", "responsible_unit__name"]
     list_select_related = ["org_unit", "category", "responsible_unit"]
     date_hierarchy = "deadline"
-    autocomplete_fields = []
+    # Thousands of units and cadres at city scale: search, not a select (scoped by their admins).
+    autocomplete_fields = ["campaign", "org_unit", "responsible_unit", "responsible_person"]
     inlines = [PledgeProgressInline, PledgeAmendmentInline]
     show_full_result_count = False
     workflow_fields = [
