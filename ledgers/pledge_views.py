@@ -124,6 +124,7 @@ def pledge_detail(request, pk):
         and pledge.status != Pledge.Status.COMPLETED
         and request.user.has_perm("ledgers.add_pledgeprogress"),
         "recipients": mask_personal_numbers(pledge.recipients),
+        "origin": pledge.origin_object(),
         "progress_updates": list(pledge.progress_updates.all()),
         "amendments": list(pledge.amendments.all()),
     }

@@ -354,3 +354,14 @@ def test_phone_and_id_numbers_in_the_recipients_are_masked_on_screen_and_in_expo
     values = [str(cell.value) for row in sheet.iter_rows() for cell in row]
     assert "王秀兰（371602********0023，电话 138****0099）" in values
     assert not any("13805310099" in v or "371602196805120023" in v for v in values)
+
+
+def test_the_detail_page_names_the_plan_step_a_pledge_came_from(client_for, world):
+    from campaigns.models import Milestone
+
+    step = Milestone.objects.create(
+        campaign=make_campaign(world), number=4, name="明确为妇女儿童办实事项目", due_date=D(2026, 4, 30)
+    )
+    pledge = make_pledge(world, world.village_a1, origin_kind="milestone", origin_object_id=step.pk)
+    html = client_for(world.town_staff).get(pledge.get_absolute_url()).content.decode()
+    assert "明确为妇女儿童办实事项目" in html
