@@ -394,7 +394,7 @@ def demand_escalate_overdue(*, as_of: datetime.date | None = None, actor=None) -
     """
     as_of = as_of or _today()
     due = (
-        Demand.objects.select_for_update(skip_locked=True)
+        Demand.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(status__in=[S.ON_LEDGER, S.IN_PROGRESS], deadline__lt=as_of, escalated_at__isnull=True)
         .select_related("responsible_unit", "unit")
     )
