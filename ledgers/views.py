@@ -226,7 +226,7 @@ def cadre_diary(request, pk=None):
     if pk is None:
         cadre = selectors.cadre_for_user(request.user)
         if cadre is None:
-            raise Http404
+            return render(request, "ledgers/cadre_diary.html", {"cadre": None, "visits": []})
     else:
         cadre = get_for_user_or_404(Cadre.objects.select_related("org_unit"), request.user, pk=pk)
     first, last, month = selectors.month_bounds(request.GET.get("month"))
@@ -286,7 +286,7 @@ def ledger_books(request):
 def ledger_book_export(request):
     _require(request.user, "ledgers.view_visit")
     unit, book, first, last, month, q, visits = _book_params(request)
-    label = LedgerBook(book).label
+    label = str(LedgerBook(book).label)
     content = ledger_book_workbook(unit=unit, book_label=label, first=first, last=last, visits=visits)
     from urllib.parse import quote
 

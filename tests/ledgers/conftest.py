@@ -18,6 +18,13 @@ def cadre_of(user):
 
 @pytest.fixture
 def ledger(world):
+    return build_ledger(world)
+
+
+def build_ledger(world):
+    """The ledger objects of the world (cached on it, so the URL matrix can reuse them)."""
+    if getattr(world, "_ledger", None) is not None:
+        return world._ledger
     today = timezone.localdate()
     campaign = Campaign.objects.create(
         title="下基层、访妇情、办实事",
@@ -27,7 +34,11 @@ def ledger(world):
         status=Campaign.Status.ACTIVE,
     )
     h_a1 = Household.objects.create(
-        village=world.village_a1, number="0001", head_name="王建国", address="甲一村1组1号", phone="13812345678",
+        village=world.village_a1,
+        number="0001",
+        head_name="王建国",
+        address="甲一村1组1号",
+        phone="13812345678",
         id_number="371602199001011234",
     )
     h_a1b = Household.objects.create(
@@ -71,12 +82,10 @@ def ledger(world):
         notice_posted_on=today - datetime.timedelta(days=9),
         attendance=40,
     )
-    forum_a2 = Forum.objects.create(
-        village=world.village_a2, held_at=timezone.now(), place="甲二村委会", attendance=12
-    )
+    forum_a2 = Forum.objects.create(village=world.village_a2, held_at=timezone.now(), place="甲二村委会", attendance=12)
     reception = ReceptionDay.objects.create(leader=cadre_of(world.county_leader), held_on=today, visitors_count=3)
     reception_a2 = ReceptionDay.objects.create(leader=cadre_of(world.sibling_town_staff), held_on=today)
-    return types.SimpleNamespace(
+    world._ledger = types.SimpleNamespace(
         campaign=campaign,
         h_a1=h_a1,
         h_a1b=h_a1b,
@@ -93,3 +102,4 @@ def ledger(world):
         reception_a2=reception_a2,
         today=today,
     )
+    return world._ledger

@@ -64,7 +64,9 @@ def reply(demand, actor, ledger, **kw):
 
 
 CALLS = {
-    "resolve_on_spot": lambda d, w, lg: demand_flow.demand_resolve_on_spot(demand=d, actor=w.town_staff, resolution="当场解决"),
+    "resolve_on_spot": lambda d, w, lg: demand_flow.demand_resolve_on_spot(
+        demand=d, actor=w.town_staff, resolution="当场解决"
+    ),
     "place_on_ledger": lambda d, w, lg: place(d, w, lg),
     "assign": lambda d, w, lg: demand_flow.demand_assign(
         demand=d, actor=w.town_staff, responsible_unit=w.town_a1, deadline=lg.today + 20 * DAY
@@ -133,7 +135,8 @@ def test_the_whole_path_from_visit_to_closed(world, ledger):
 
 def test_resolving_on_the_spot_still_needs_a_reply_before_closing(world, ledger):
     demand = demand_flow.demand_resolve_on_spot(demand=ledger.demand, actor=world.town_staff, resolution="当场答复")
-    assert demand.resolved_on_spot and demand.status == S.RESOLVED
+    assert demand.resolved_on_spot
+    assert demand.status == S.RESOLVED
     with pytest.raises(IllegalTransition):
         demand_flow.demand_close(demand=demand, actor=world.office_admin)
 
@@ -185,7 +188,8 @@ def test_reopening_a_closed_demand_sends_it_back_to_work_with_the_reason(world, 
     demand = demand_flow.demand_reopen(demand=closed, actor=world.town_staff, reason="群众反映未落实")
     assert demand.status == S.IN_PROGRESS
     assert demand.reopened_count == 1
-    assert demand.closed_on is None and demand.replied_on is None
+    assert demand.closed_on is None
+    assert demand.replied_on is None
     assert DemandEvent.objects.get(demand=demand).note == "群众反映未落实"
 
 
@@ -221,7 +225,8 @@ def test_a_new_deadline_clears_the_escalation(world, ledger):
     demand = demand_flow.demand_assign(
         demand=demand, actor=world.county_leader, responsible_unit=world.town_a1, deadline=ledger.today + 9 * DAY
     )
-    assert demand.escalated_to is None and demand.escalated_at is None
+    assert demand.escalated_to is None
+    assert demand.escalated_at is None
 
 
 def test_resolved_and_replied_demands_are_not_escalated(world, ledger):
