@@ -68,7 +68,8 @@ class StaleDemand(DemandFlowError):
 
 def allowed_actions(demand: Demand, user) -> list[str]:
     """The actions the page may offer for ``demand`` to ``user`` (no queries)."""
-    actions = [a for a, (sources, _target) in TRANSITIONS.items() if demand.status in sources]
+    forward_first = sorted(TRANSITIONS, key=lambda a: a in ("assign", "reopen"))
+    actions = [a for a in forward_first if demand.status in TRANSITIONS[a][0]]
     if not user.has_perm("ledgers.change_demand"):
         return []
     if not user.has_perm("ledgers.close_demand"):

@@ -319,3 +319,15 @@ def test_two_people_acting_on_the_same_page_version_cannot_both_win(world, ledge
     assert outcomes.count("won") == 1, outcomes
     assert any("已被他人更新" in o for o in outcomes), outcomes
     assert Demand.objects.get(pk=demand.pk).version == version + 1
+
+
+def test_the_escalation_command_and_task_can_run_twice(world, ledger):
+    from django.core.management import call_command
+
+    from ledgers.tasks import escalate_overdue_demands
+
+    demand = make_demand(world, ledger, S.IN_PROGRESS, deadline=ledger.today - DAY)
+    call_command("escalate_overdue_demands")
+    assert escalate_overdue_demands() == 0
+    demand.refresh_from_db()
+    assert demand.escalated_to == world.county_a
