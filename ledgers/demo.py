@@ -146,9 +146,10 @@ def _seed_demands(*, rng, admin, campaign, villages, today, cadres_for):
     categories = {c.code: c for c in DemandCategory.objects.all()}
     made = 0
     visits = list(
-        Visit.objects.filter(campaign=campaign).select_related("household", "household__village").order_by("id")[:60]
+        Visit.objects.filter(campaign=campaign).select_related("household", "household__village").order_by("id")
     )
-    for n, visit in enumerate(visits[::2]):
+    # Every 16th visit raised a demand: about 36, spread over every township.
+    for n, visit in enumerate(visits[::16]):
         key = _key("demand", n)
         code, title = DEMANDS[n % len(DEMANDS)]
         plan = n % 7  # spread the demo demands over every state of the lifecycle

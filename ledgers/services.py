@@ -121,17 +121,6 @@ def visit_record(
     return visit, True
 
 
-@transaction.atomic
-def visit_delete(*, visit: Visit, actor) -> None:
-    """Delete a visit recorded by mistake; refused once a demand was raised from it."""
-    if not actor.has_perm("ledgers.delete_visit"):
-        raise PermissionDenied(_("您没有删除走访记录的权限。"))
-    if visit.demands.exists():
-        raise ValidationError(_("该走访已提出诉求，不能删除。"))
-    audit_record(action="ledgers.visit_delete", actor=actor, obj=visit, detail={"household": visit.household_id})
-    visit.delete()
-
-
 FORUM_FIELDS = ("village", "campaign", "title", "held_at", "place", "notice_posted_on", "attendance")
 FORUM_TEXT_FIELDS = ("attendee_list", "summary")
 
