@@ -306,7 +306,9 @@ def test_forum_rules_come_from_the_campaigns_requirements_when_there_are_some(wo
     except LookupError:
         pytest.skip("campaigns.Requirement is built by issue 3; this runs once it is merged")
     fields = {f.name for f in Requirement._meta.get_fields()}
-    values = {"campaign": ledger.campaign, "kind": "forum", "params": {"notice_days": 7, "min_attendance": 50}}
+    values = {"campaign": ledger.campaign, "kind": "forum_rules", "params": {"notice_days": 7, "min_attendance": 50}}
+    if "title" in fields:
+        values["title"] = "群众访谈日规则"
     for field in Requirement._meta.get_fields():
         if field.name in values or not getattr(field, "concrete", False) or field.auto_created:
             continue
