@@ -3,11 +3,12 @@
 import uuid
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Cadre, Campaign, OrgUnit
-from core.scoping import scope_for_user
+from core.scoping import ancestor_paths, scope_for_user
 from outreach.models import Forum, Household, HouseholdMember, ReceptionDay
 
 from .models import Demand, DemandCategory, HelpGiven, LedgerBook, Visit
@@ -243,10 +244,19 @@ class PlaceOnLedgerForm(VersionedForm):
     coordinator = forms.ModelChoiceField(label=_("协调人"), queryset=Cadre.objects.none(), required=False)
     note = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, demand=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["responsible_unit"].queryset = scope_for_user(OrgUnit.objects.all(), user)
+        units = scope_for_user(OrgUnit.objects.all(), user)
         cadres = scope_for_user(Cadre.objects.all(), user).select_related("org_unit")
+        if demand is not None:
+            # Owners come from around the demand (its township's subtree and the units above it),
+            # not from the whole city: a city office would otherwise get 20,000 names to choose from.
+            base = demand.unit.get_parent() if demand.unit.kind == OrgUnit.Kind.VILLAGE else demand.unit
+            base = base or demand.unit
+            near = Q(path__startswith=base.path) | Q(path__in=ancestor_paths(base))
+            units = units.filter(near)
+            cadres = cadres.filter(Q(org_unit__path__startswith=base.path) | Q(org_unit__path__in=ancestor_paths(base)))
+        self.fields["responsible_unit"].queryset = units
         self.fields["responsible_person"].queryset = cadres
         self.fields["coordinator"].queryset = cadres
 
@@ -355,7 +365,8 @@ class ForumForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = scope_for_user(OrgUnit.objects.all(), user).filter(kind=OrgUnit.Kind.VILLAGE)
         self.fields["campaign"].queryset = _campaigns_for(user)
-        self.fields["leading_cadres"].queryset = scope_for_user(Cadre.objects.all(), user)
+        # 由党政负责人带队 (plan 001): the choices are the leaders the user can see, not every cadre.
+        self.fields["leading_cadres"].queryset = scope_for_user(Cadre.objects.filter(is_leader=True), user)
 
     def clean(self):
         data = super().clean()

@@ -393,7 +393,7 @@ def demand_new(request):
 
 def _action_form(action, user, data=None, demand=None):
     form_class = ACTION_FORMS[action]
-    kwargs = {"user": user} if issubclass(form_class, PlaceOnLedgerForm) else {}
+    kwargs = {"user": user, "demand": demand} if issubclass(form_class, PlaceOnLedgerForm) else {}
     initial = {"version": demand.version} if demand is not None else {}
     if action == "reply":
         initial["replied_on"] = timezone.localdate()
@@ -483,7 +483,7 @@ def demand_action(request, pk, action):
     demand = get_for_user_or_404(Demand.objects.all(), request.user, pk=pk)
     perm = "ledgers.close_demand" if action == "close" else "ledgers.change_demand"
     _require(request.user, perm)
-    form = _action_form(action, request.user, data=request.POST)
+    form = _action_form(action, request.user, data=request.POST, demand=demand)
     if not form.is_valid():
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""

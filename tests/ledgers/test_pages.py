@@ -412,3 +412,36 @@ def test_navigation_offers_the_ledger_pages(world, ledger, client_for):
     for label in ("录入走访", "四本账", "群众诉求", "访谈日", "接待日"):
         assert label in html
     assert Campaign.objects.exists()
+
+
+def test_detail_pages_stay_within_a_query_budget(world, ledger, client_for, django_assert_max_num_queries):
+    client = client_for(world.town_staff)
+    for i in range(5):
+        demand_flow.demand_raise(
+            actor=world.town_staff,
+            unit=world.village_a1,
+            category=ledger.category,
+            title=f"访谈{i}",
+            forum=ledger.forum,
+        )
+    pages = [
+        reverse("ledgers:demand_detail", args=[ledger.demand.pk]),
+        reverse("ledgers:visit_detail", args=[ledger.visit.pk]),
+        reverse("ledgers:forum_detail", args=[ledger.forum.pk]),
+        reverse("ledgers:visit_entry"),
+    ]
+    for url in pages:
+        with django_assert_max_num_queries(20):
+            assert client.get(url).status_code == 200
+
+
+def test_owner_choices_come_from_around_the_demand(world, ledger, client_for):
+    response = client_for(world.office_admin).get(reverse("ledgers:demand_detail", args=[ledger.demand.pk]))
+    form = dict((a, f) for a, _label, f in response.context["action_forms"])["place_on_ledger"]
+    people = set(form.fields["responsible_person"].queryset)
+    assert cadre_of(world.town_staff) in people
+    assert cadre_of(world.county_leader) in people  # the units above may own it
+    assert cadre_of(world.sibling_town_staff) not in people
+    units = set(form.fields["responsible_unit"].queryset)
+    assert world.town_a1 in units
+    assert world.town_b1 not in units
