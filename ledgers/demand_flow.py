@@ -138,9 +138,10 @@ def demand_raise(
     reception_day=None,
     campaign=None,
     received_on: datetime.date | None = None,
+    received_by=None,
     idempotency_key: uuid.UUID | None = None,
 ) -> Demand:
-    """Record a new demand as received (受理) by ``actor``'s cadre.
+    """Record a new demand as received (受理) by ``received_by`` (default: ``actor``'s cadre).
 
     A repeated ``idempotency_key`` returns the demand already recorded. Writes an audit event.
     """
@@ -164,7 +165,7 @@ def demand_raise(
         reception_day=reception_day,
         campaign=campaign,
         received_on=received_on or _today(),
-        received_by=_cadre_of(actor),
+        received_by=received_by or _cadre_of(actor),
         idempotency_key=idempotency_key,
     )
     try:

@@ -106,6 +106,7 @@ def visit_record(
             visit=visit,
             campaign=campaign,
             received_on=visited_on,
+            received_by=cadre,
         )
     audit_record(
         action="ledgers.visit_record",

@@ -64,6 +64,7 @@ def test_recording_a_visit_with_help_photos_and_a_demand(world, ledger):
         ledger.h_a1,
         ledger.member,
     )
+    assert demand.received_by == cadre_of(world.town_staff)
     assert AuditEvent.objects.filter(action="ledgers.visit_record", object_id=str(visit.pk)).exists()
 
 
