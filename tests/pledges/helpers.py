@@ -30,7 +30,7 @@ def category(code="pairing_support"):
     """A category row; re-created if a transactional (browser) test flushed the migration's rows."""
     from importlib import import_module
 
-    names = {c: n for c, n, _o in import_module("ledgers.migrations.0002_seed_pledge_categories").CATEGORIES}
+    names = {c: n for c, n, _o in import_module("ledgers.migrations.0005_seed_pledge_categories").CATEGORIES}
     return PledgeCategory.objects.get_or_create(code=code, defaults={"name": names[code]})[0]
 
 

@@ -28,6 +28,6 @@ def remove_categories(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("ledgers", "0001_add_pledges")]
+    dependencies = [("ledgers", "0004_add_pledges")]
 
     operations = [migrations.RunPython(add_categories, remove_categories)]

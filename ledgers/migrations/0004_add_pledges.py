@@ -10,10 +10,10 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    initial = True
-
     dependencies = [
         ('campaigns', '0001_initial'),
+        # Pledges came to ledgers after visits and demands (issue 5).
+        ('ledgers', '0003_add_household_search_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('campaigns', '0001_initial'),
-        ('ledgers', '0002_seed_pledge_categories'),
+        ('ledgers', '0005_seed_pledge_categories'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
