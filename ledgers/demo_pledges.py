@@ -128,6 +128,16 @@ PLEDGES = [
 ]
 
 
+def _demand_in(unit):
+    """A demand raised in the unit's subtree, when the demands app (issue 5) is there."""
+    from .pledge_origins import origin_model
+
+    model = origin_model("demand")
+    if model is None:
+        return None
+    return model._default_manager.filter(unit__path__startswith=unit.path).order_by("pk").first()
+
+
 def seed(*, context, stdout):
     campaign = context.get("campaign")
     townships = context.get("townships") or []
@@ -150,6 +160,10 @@ def seed(*, context, stdout):
             plan
         ):
             shift = (unit_index * 7 + index * 3) % 15
+            origin = {"origin_kind": "none", "origin_object_id": None, "origin_note": ""}
+            demand = _demand_in(unit) if index == 1 else None
+            if demand is not None:
+                origin = {"origin_kind": "demand", "origin_object_id": demand.pk, "origin_note": "走访中群众反映"}
             pledge = pledge_create(
                 user=staff,
                 fields={
@@ -165,8 +179,7 @@ def seed(*, context, stdout):
                     "measures": measures,
                     "recipients": recipients,
                     "visibility": visibility,
-                    "origin_kind": "none",
-                    "origin_note": "",
+                    **origin,
                     "audience": Pledge.Audience.BOTH,
                 },
             )
