@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
-from django.db.models import F, Subquery
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -246,19 +246,54 @@ class DispatchResult:
     batch_ids: list = field(default_factory=list, repr=False)
 
 
-def _claim_batch(now, size) -> list[int]:
+_CLAIM_SQL = """
+    UPDATE reminders_reminder SET status = 'queued', queued_at = %s
+    WHERE id IN (
+        SELECT id FROM reminders_reminder
+        WHERE status = 'pending' AND send_at <= %s AND (send_at, id) > (%s, %s)
+        ORDER BY send_at, id LIMIT %s FOR UPDATE SKIP LOCKED
+    ) RETURNING id, send_at
+"""
+_START = (datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC), 0)
+
+
+def _claim_batch(now, size, after=_START) -> tuple[list[int], tuple]:
+    """Claim up to ``size`` due rows after the ``after`` (send_at, id) cursor: (ids, new cursor).
+
+    The cursor matters on PostgreSQL: rows claimed a moment ago still sit in the partial index as
+    dead entries until vacuum, and scanning past them again on every batch made a run quadratic.
+    """
+    if connection.vendor == "postgresql":
+        # One round trip: lock (skipping rows another dispatcher holds), mark, return the ids.
+        with transaction.atomic(), connection.cursor() as cursor:
+            # Right after a sync inserts a city-wide deadline's rows the statistics are stale and the
+            # planner bitmap-scans and sorts every pending row for each batch; the only plan that
+            # needs no sort is the ordered walk of reminders_due_idx that stops after `size` rows.
+            cursor.execute("SET LOCAL enable_sort = off")
+            # A claim lost in a database crash is harmless (the row is still pending and the send
+            # task skips rows that are not queued), so it need not wait for the WAL flush.
+            cursor.execute("SET LOCAL synchronous_commit = off")
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+            cursor.execute(_CLAIM_SQL, [now, now, after[0], after[1], size])
+            rows = cursor.fetchall()
+        if not rows:
+            return [], after
+        last = max((send_at, pk) for pk, send_at in rows)
+        return sorted(pk for pk, _send_at in rows), last
     with transaction.atomic():
-        ids = list(
+        rows = list(
             Reminder.objects.select_for_update(skip_locked=True)
             .filter(status=Reminder.Status.PENDING, send_at__lte=now)
+            .filter(Q(send_at__gt=after[0]) | Q(send_at=after[0], id__gt=after[1]))
             .order_by("send_at", "id")
-            .values_list("id", flat=True)[:size]
+            .values_list("id", "send_at")[:size]
         )
+        ids = [pk for pk, _send_at in rows]
         if ids:
             Reminder.objects.filter(pk__in=ids, status=Reminder.Status.PENDING).update(
                 status=Reminder.Status.QUEUED, queued_at=now
             )
-    return ids
+    return ids, (rows[-1][1], rows[-1][0]) if rows else after
 
 
 def _release(ids) -> int:
@@ -307,14 +342,15 @@ def reminders_dispatch_due(*, now=None, publish=None) -> DispatchResult:
     """
     now = now or timezone.now()
     publish = publish or _publish_batches
-    size = _setting("REMINDERS_BATCH_SIZE", 500)
+    size = _setting("REMINDERS_BATCH_SIZE", 1000)
     max_batches = _setting("REMINDERS_MAX_BATCHES_PER_RUN", 400)
     result = DispatchResult(released=reminders_recover_stale(now=now))
     group = _setting("REMINDERS_PUBLISH_GROUP", 20)
+    cursor = _START
     while result.batches < max_batches:
         claimed = []
         for _i in range(group):
-            ids = _claim_batch(now, size)
+            ids, cursor = _claim_batch(now, size, cursor)
             if not ids:
                 break
             claimed.append(ids)
@@ -367,31 +403,31 @@ def _wanted_channels(reminder) -> list[str]:
     return channels
 
 
-def _still_due(reminders, now) -> tuple[list, list]:
-    """Re-check each deadline at send time: (still valid, to cancel)."""
+def _still_due(rows, now) -> tuple[list, list]:
+    """Re-check each deadline at send time (one query per kind): (still valid, to cancel)."""
     by_kind = defaultdict(list)
     valid, cancel = [], []
-    for reminder in reminders:
-        if reminder.kind == Reminder.DIGEST_KIND:
-            valid.append(reminder)
+    for row in rows:
+        if row["kind"] == Reminder.DIGEST_KIND:
+            valid.append(row)
         else:
-            by_kind[reminder.kind].append(reminder)
+            by_kind[row["kind"]].append(row)
     for key, group in by_kind.items():
         kind = get_kind(key)
         if kind is None:
             cancel.extend(group)
             continue
-        dues = dict(kind.open_items().filter(pk__in={r.object_id for r in group}).values_list("pk", kind.due_field))
+        dues = dict(kind.open_items().filter(pk__in={r["object_id"] for r in group}).values_list("pk", kind.due_field))
         resync = set()
-        for reminder in group:
-            due = dues.get(reminder.object_id)
+        for row in group:
+            due = dues.get(row["object_id"])
             if due is None:
-                cancel.append(reminder)
-            elif due != reminder.due_date:
-                cancel.append(reminder)
-                resync.add(reminder.object_id)
+                cancel.append(row)
+            elif due != row["due_date"]:
+                cancel.append(row)
+                resync.add(row["object_id"])
             else:
-                valid.append(reminder)
+                valid.append(row)
         for pk in resync:
             # The deadline moved since the last sync: schedule the right reminders now.
             with transaction.atomic():
@@ -481,41 +517,88 @@ def _send_sms(reminder, delivery):
     get_sms_backend().send(phone=cadre.phone, text=text, idempotency_key=f"minqing-delivery-{delivery.pk}")
 
 
+_ROW_FIELDS = {
+    "email": F("recipient__email"),
+    "phone": F("recipient__cadre__phone"),
+    "want_inapp": F("recipient__reminder_preference__inapp"),
+    "want_email": F("recipient__reminder_preference__email"),
+    "want_sms": F("recipient__reminder_preference__sms"),
+}
+
+_INSERT_INAPP_SQL = """
+    INSERT INTO reminders_delivery
+        (reminder_id, recipient_id, channel, status, attempts, last_error, created_at, started_at, sent_at)
+    SELECT id, recipient_id, 'inapp', 'sent', 1, '', %s, %s, %s FROM reminders_reminder WHERE id IN ({ids})
+    ON CONFLICT (reminder_id, channel) DO NOTHING
+"""
+
+
+def _insert_inapp(ids, now) -> None:
+    """Write the in-app deliveries of a batch in one statement; the unique pair makes a repeat a no-op."""
+    if not ids:
+        return
+    sql = _INSERT_INAPP_SQL.format(ids=", ".join(["%s"] * len(ids)))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [now, now, now, *ids])
+
+
+def _wants(row) -> tuple[bool, bool, bool]:
+    """(in-app, e-mail, SMS) for a batch row; no preference row means the defaults."""
+    inapp = row["want_inapp"] is not False
+    email = row["want_email"] is not False and bool(row["email"])
+    sms = bool(row["want_sms"]) and bool(row["phone"])
+    return inapp, email, sms
+
+
 def reminders_send_batch(*, reminder_ids: list[int], now=None) -> dict:
     """Deliver a batch of claimed reminders on each channel their recipients want, at most once each.
 
     Deliberately not one transaction: each (reminder, channel) claim commits before its channel is
     called, so a worker that dies after sending leaves a claim that stops any resend. In-app
-    messages are written in bulk (their insert *is* the delivery). SMS in quiet hours and channels
-    with transient errors put the reminder back to pending with a later send time.
+    messages are written in one statement (their insert *is* the delivery). SMS in quiet hours
+    and channels with transient errors put the reminder back to pending with a later send time.
     """
     now = now or timezone.now()
-    reminders = list(
-        Reminder.objects.filter(pk__in=reminder_ids, status=Reminder.Status.QUEUED).select_related(
-            "recipient", "recipient__cadre", "recipient__reminder_preference"
+    rows = list(
+        Reminder.objects.filter(pk__in=reminder_ids, status=Reminder.Status.QUEUED).values(
+            "id", "kind", "object_id", "due_date", "recipient_id", **_ROW_FIELDS
         )
     )
-    valid, cancel = _still_due(reminders, now)
+    valid, cancel = _still_due(rows, now)
     if cancel:
-        Reminder.objects.filter(pk__in=[r.pk for r in cancel], status=Reminder.Status.QUEUED).update(
+        Reminder.objects.filter(pk__in=[r["id"] for r in cancel], status=Reminder.Status.QUEUED).update(
             status=Reminder.Status.CANCELLED, updated_at=now
         )
-    inapp, later, done = [], {}, []
+    inapp, external = [], []
+    for row in valid:
+        wants_inapp, wants_email, wants_sms = _wants(row)
+        if wants_inapp:
+            inapp.append(row["id"])
+        if wants_email or wants_sms:
+            external.append(row["id"])
+    _insert_inapp(inapp, now)
+    later = _send_external_batch(external, now) if external else {}
+    done = [row["id"] for row in valid if row["id"] not in later]
+    if done:
+        Reminder.objects.filter(pk__in=done, status=Reminder.Status.QUEUED).update(
+            status=Reminder.Status.SENT, sent_at=now, updated_at=now
+        )
+    for pk, when in later.items():
+        Reminder.objects.filter(pk=pk, status=Reminder.Status.QUEUED).update(
+            status=Reminder.Status.PENDING, send_at=when, queued_at=None, updated_at=now
+        )
+    return {"sent": len(done), "later": len(later), "cancelled": len(cancel)}
+
+
+def _send_external_batch(ids, now) -> dict:
+    """E-mail and SMS of a batch, one reminder at a time; {reminder id: when to come back}."""
+    later = {}
     local_now = timezone.localtime(now, _local_tz())
-    for reminder in valid:
+    reminders = Reminder.objects.filter(pk__in=ids).select_related(
+        "recipient", "recipient__cadre", "recipient__reminder_preference"
+    )
+    for reminder in reminders:
         channels = _wanted_channels(reminder)
-        if Channel.INAPP in channels:
-            inapp.append(
-                Delivery(
-                    reminder=reminder,
-                    recipient_id=reminder.recipient_id,
-                    channel=Channel.INAPP,
-                    status=Delivery.Status.SENT,
-                    attempts=1,
-                    started_at=now,
-                    sent_at=now,
-                )
-            )
         retry_at = None
         for channel in (Channel.EMAIL, Channel.SMS):
             if channel not in channels:
@@ -528,22 +611,9 @@ def reminders_send_batch(*, reminder_ids: list[int], now=None) -> dict:
             again = _send_external(reminder, channel, now)
             if again is not None:
                 retry_at = min(filter(None, [retry_at, again]))
-        if retry_at is None:
-            done.append(reminder.pk)
-        else:
+        if retry_at is not None:
             later[reminder.pk] = retry_at
-    if inapp:
-        # The unique (reminder, channel) constraint turns a second insert into a no-op.
-        Delivery.objects.bulk_create(inapp, batch_size=1000, ignore_conflicts=True)
-    if done:
-        Reminder.objects.filter(pk__in=done, status=Reminder.Status.QUEUED).update(
-            status=Reminder.Status.SENT, sent_at=now, updated_at=now
-        )
-    for pk, when in later.items():
-        Reminder.objects.filter(pk=pk, status=Reminder.Status.QUEUED).update(
-            status=Reminder.Status.PENDING, send_at=when, queued_at=None, updated_at=now
-        )
-    return {"sent": len(done), "later": len(later), "cancelled": len(cancel)}
+    return later
 
 
 # --- Daily digest for leaders ---------------------------------------------------------------------

@@ -167,7 +167,7 @@ CELERY_BEAT_SCHEDULE = {
 # Reminders (issue 7). The SMS backend is a dotted class path; offices plug in their provider.
 REMINDERS_SMS_BACKEND = env("REMINDERS_SMS_BACKEND", default="reminders.channels.LoggingSmsBackend")
 REMINDERS_SEND_TIME = env("REMINDERS_SEND_TIME", default="08:00")  # local time reminders go out
-REMINDERS_BATCH_SIZE = env.int("REMINDERS_BATCH_SIZE", default=500)  # reminder ids per broker message
+REMINDERS_BATCH_SIZE = env.int("REMINDERS_BATCH_SIZE", default=1000)  # reminder ids per broker message
 REMINDERS_MAX_ATTEMPTS = env.int("REMINDERS_MAX_ATTEMPTS", default=5)  # then the delivery is failed
 REMINDERS_RETRY_BACKOFF = env.int("REMINDERS_RETRY_BACKOFF", default=60)  # seconds, doubled per attempt
 REMINDERS_QUEUED_TIMEOUT = env.int("REMINDERS_QUEUED_TIMEOUT", default=600)  # reclaim work a dead worker left
