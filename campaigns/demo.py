@@ -144,7 +144,11 @@ def seed(*, context, stdout):
     roster = [(city, 6), *[(c, 5) for c in counties], *[(t, 3) for t in townships]]
     for unit, count in roster:
         for i in range(count):
-            rank = [Cadre.Rank.DEPUTY_DIVISION, Cadre.Rank.SECTION, Cadre.Rank.STAFF][min(i, 2)]
+            # Leaders' rank follows the level: 副处级 at the city, 正科级 in a county, 副科级 in a township.
+            top = {"city": Cadre.Rank.DEPUTY_DIVISION, "county": Cadre.Rank.SECTION}.get(
+                unit.kind, Cadre.Rank.DEPUTY_SECTION
+            )
+            rank = [top, Cadre.Rank.STAFF, Cadre.Rank.STAFF][min(i, 2)]
             role = LEADER if i == 0 else (DATA_ENTRY if i == 1 else CADRE)
             _person(
                 f"u{unit.code}_{i + 1}",
