@@ -130,6 +130,25 @@ def unit_leaders_for(unit_field: str) -> Callable[[list], dict]:
     return responsible
 
 
+def person_or_unit_leaders(person_field: str, unit_field: str) -> Callable[[list], dict]:
+    """A ``responsible`` callable: the item's named person (a Cadre) if set, else its unit's leaders.
+
+    For pledges and demands, whose contract has ``responsible_person`` (nullable) and
+    ``responsible_unit``. Select ``<person_field>__org_unit`` in the kind's queryset.
+    """
+    by_unit = unit_leaders_for(unit_field)
+
+    def responsible(items):
+        without_person = by_unit([item for item in items if _follow(item, person_field) is None])
+        result = {}
+        for item in items:
+            person = _follow(item, person_field)
+            result[item.pk] = [person] if person is not None else without_person.get(item.pk, [])
+        return result
+
+    return responsible
+
+
 def escalation_targets(cadres: Iterable) -> dict[int, list]:
     """{cadre.pk: [their leaders]}: a leader of the same unit, else of the nearest ancestor unit.
 

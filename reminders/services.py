@@ -668,7 +668,7 @@ def reminders_create_digests(*, now=None) -> int:
                 continue
             lines.append(f"【{label}】")
             for entry in sorted(group, key=lambda e: e[1])[:limit]:
-                lines.append(f"· {entry[3]}（{entry[4]}，{entry[2]}，{_('截止')} {entry[1].isoformat()}）")
+                lines.append(f"· {entry[4]} · {entry[2]}：{entry[3]}")
             if len(group) > limit:
                 lines.append(_("……另有 %(n)d 项") % {"n": len(group) - limit})
         rows.append(

@@ -378,3 +378,18 @@ def test_the_daily_digest_sums_up_due_and_overdue_items_of_the_subtree_once(worl
 def test_a_leader_can_opt_out_of_the_digest(world, campaign):
     ChannelPreference.objects.create(user=world.county_leader, digest=False)
     assert services.reminders_create_digests(now=at("2026-05-25", 7, 30)) == 0
+
+
+def test_a_named_responsible_person_is_reminded_instead_of_the_units_leaders(world):
+    import types
+
+    from campaigns.models import Cadre
+    from reminders.registry import person_or_unit_leaders
+
+    town_leader = Cadre.objects.get(user=make_person("town_leader", world.town_a1, LEADER, is_leader=True))
+    staff = Cadre.objects.get(user=world.town_staff)
+    named = types.SimpleNamespace(pk=1, person=staff, unit=world.town_a1)
+    unnamed = types.SimpleNamespace(pk=2, person=None, unit=world.town_a1)
+    responsible = person_or_unit_leaders("person", "unit")([named, unnamed])
+    assert responsible == {1: [staff], 2: [town_leader]}
+    assert escalation_targets([staff])[staff.pk] == [town_leader]
