@@ -162,11 +162,7 @@ def _sync_items(kind: DeadlineKind, rules, subject_pks, open_items, today) -> Sy
         # ignore_conflicts: a concurrent sync of the same item may have inserted the same row.
         Reminder.objects.bulk_create(to_create, batch_size=1000, ignore_conflicts=True)
     if to_update:
-        Reminder.objects.bulk_update(
-            to_update,
-            ["due_date", "status", "send_at", "title", "body", "url", "unit_id", "is_escalation", "updated_at"],
-            batch_size=1000,
-        )
+        _bulk_update(to_update)
     if to_cancel:
         Reminder.objects.filter(pk__in=to_cancel, status=Reminder.Status.PENDING).update(
             status=Reminder.Status.CANCELLED, updated_at=timezone.now()
@@ -176,6 +172,42 @@ def _sync_items(kind: DeadlineKind, rules, subject_pks, open_items, today) -> Sy
 
 
 _FIELDS = ("send_at", "title", "body", "url", "unit_id", "is_escalation")
+_UPDATE_COLUMNS = (
+    ("due_date", "date"),
+    ("status", "varchar"),
+    ("send_at", "timestamptz"),
+    ("title", "varchar"),
+    ("body", "text"),
+    ("url", "varchar"),
+    ("unit_id", "bigint"),
+    ("is_escalation", "boolean"),
+    ("updated_at", "timestamptz"),
+)
+
+
+def _bulk_update(reminders) -> None:
+    """Write changed reminders back; one UPDATE ... FROM (VALUES ...) per 1,000 rows on PostgreSQL.
+
+    Django's bulk_update builds a CASE per column and row: a moved city-wide deadline (64,000
+    rows) took six minutes that way here, against seconds for this.
+    """
+    fields = [name for name, _type in _UPDATE_COLUMNS]
+    if connection.vendor != "postgresql":
+        Reminder.objects.bulk_update(reminders, fields, batch_size=1000)
+        return
+    sets = ", ".join(f"{name} = v.{name}::{sqltype}" for name, sqltype in _UPDATE_COLUMNS)
+    for start in range(0, len(reminders), 1000):
+        part = reminders[start : start + 1000]
+        row = "(" + ", ".join(["%s"] * (len(fields) + 1)) + ")"
+        # Only column names from _UPDATE_COLUMNS and %s placeholders are formatted in; values are params.
+        sql = (
+            f"UPDATE reminders_reminder AS r SET {sets} "  # noqa: S608
+            f"FROM (VALUES {', '.join([row] * len(part))}) AS v(id, {', '.join(fields)}) "
+            "WHERE r.id = v.id"
+        )
+        params = [value for r in part for value in (r.pk, *(getattr(r, name) for name in fields))]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
 
 
 def _differs(reminder, fields) -> bool:
