@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reminders.registry import DeadlineKind, register, unit_leaders_for
 
-from .models import Campaign, MilestoneAssignment
+from .models import Campaign, MilestoneAssignment, Requirement
 
 
 def _campaign_subject(campaign):
@@ -57,5 +57,38 @@ register(
         responsible=unit_leaders_for("unit"),
         subject=_milestone_subject,
         url=lambda a: reverse("campaigns:campaign_plan", kwargs={"pk": a.milestone.campaign_id}),
+    )
+)
+
+
+def _short_requirements(requirements):
+    from .requirements import evaluate_requirement
+
+    return {r.pk for r in requirements if evaluate_requirement(r).status == "short"}
+
+
+def _shortfall_subject(requirement):
+    return _("量化指标“%(title)s”（%(campaign)s）尚未达标，活动将于 %(end)s 结束") % {
+        "title": requirement.title,
+        "campaign": requirement.campaign.title,
+        "end": requirement.campaign.end_date.isoformat(),
+    }
+
+
+# A quota falling short near the end of its campaign: "open" is computed (evaluate_requirement
+# says "short"), and only asked for within two weeks of the end, where the default rules act.
+register(
+    DeadlineKind(
+        key="campaigns.requirement_shortfall",
+        label=_("量化指标未达标"),
+        queryset=lambda: Requirement.objects.select_related("campaign", "campaign__issuing_unit"),
+        open_q=Q(campaign__status=Campaign.Status.ACTIVE),
+        due_field="campaign__end_date",
+        unit_field="campaign__issuing_unit",
+        responsible=unit_leaders_for("campaign__issuing_unit"),
+        subject=_shortfall_subject,
+        url=lambda r: reverse("campaigns:campaign_plan", kwargs={"pk": r.campaign_id}),
+        still_open=_short_requirements,
+        horizon_days=14,
     )
 )

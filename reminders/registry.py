@@ -40,10 +40,20 @@ class DeadlineKind:
     subject: Callable[[object], str]  # the reminder's title for an item
     open_q: Q = field(default_factory=Q)  # not done: completed items match no open_q
     url: Callable[[object], str] | None = None
-    default_offsets: tuple = ((-7, False), (-1, False), (0, False), (1, True))
+    # For "open" that no filter can say (a quota falling short is computed, not stored): items ->
+    # the pks still open. Called at sync, at send time and for the digest, only on items whose
+    # deadline is within ``horizon_days`` (set it, the check may be costly).
+    still_open: Callable[[list], set] | None = None
+    horizon_days: int | None = None
 
     def open_items(self) -> QuerySet:
         return self.queryset().filter(self.open_q).filter(**{f"{self.due_field}__isnull": False})
+
+    def filter_open(self, items: list) -> list:
+        if self.still_open is None or not items:
+            return items
+        keep = self.still_open(items)
+        return [item for item in items if item.pk in keep]
 
     def due_of(self, item):
         return _follow(item, self.due_field)

@@ -125,6 +125,10 @@ def _desired(kind: DeadlineKind, rules, items, today) -> dict:
 def _sync_items(kind: DeadlineKind, rules, subject_pks, open_items, today) -> SyncResult:
     """Make the reminders of ``subject_pks`` match ``open_items`` (the ones among them still open)."""
     result = SyncResult()
+    if kind.horizon_days is not None:
+        horizon = today + datetime.timedelta(days=kind.horizon_days)
+        open_items = [item for item in open_items if kind.due_of(item) <= horizon]
+    open_items = kind.filter_open(open_items)
     wanted = _desired(kind, rules, open_items, today) if rules else {}
     keys = [kind.subject_key(pk) for pk in subject_pks]
     existing = {
@@ -251,6 +255,8 @@ def reminders_sync_kind(*, kind_key: str, today: datetime.date | None = None, ch
     result = SyncResult()
     latest = max((offset for offset, _ in rules), default=0)
     candidates = kind.open_items().filter(**{f"{kind.due_field}__gte": today - datetime.timedelta(days=latest)})
+    if kind.horizon_days is not None:
+        candidates = candidates.filter(**{f"{kind.due_field}__lte": today + datetime.timedelta(days=kind.horizon_days)})
     pks = list(candidates.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(pks), chunk):
         part = pks[start : start + chunk]
@@ -450,6 +456,10 @@ def _still_due(rows, now) -> tuple[list, list]:
             cancel.extend(group)
             continue
         dues = dict(kind.open_items().filter(pk__in={r["object_id"] for r in group}).values_list("pk", kind.due_field))
+        if kind.still_open is not None:
+            # Computed "open" (a quota still short?): asked once for the batch's items.
+            still = {item.pk for item in kind.filter_open(list(kind.open_items().filter(pk__in=dues)))}
+            dues = {pk: due for pk, due in dues.items() if pk in still}
         resync = set()
         for row in group:
             due = dues.get(row["object_id"])
@@ -665,7 +675,7 @@ def reminders_create_digests(*, now=None) -> int:
     ahead = today + datetime.timedelta(days=_setting("REMINDERS_DIGEST_AHEAD_DAYS", 7))
     entries = []  # (unit path, due, kind label, subject, unit name)
     for kind in all_kinds():
-        items = kind.open_items().filter(**{f"{kind.due_field}__lte": ahead})
+        items = kind.filter_open(list(kind.open_items().filter(**{f"{kind.due_field}__lte": ahead})))
         for item in items:
             unit = kind.unit_of(item)
             if unit is not None:

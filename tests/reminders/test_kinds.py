@@ -148,3 +148,45 @@ def test_the_digest_counts_overdue_steps_in_the_leaders_subtree(world, leaders, 
     assert "建立办实事台帐" in digest.body
     assert "两个月工作汇报" in digest.body
     assert not Reminder.objects.filter(kind=Reminder.DIGEST_KIND, recipient=world.sibling_town_staff).exists()
+
+
+@pytest.fixture
+def short_quota(world, running):
+    from campaigns.models import Requirement
+
+    Campaign.objects.filter(pk=running.pk).update(end_date=datetime.date(2026, 5, 31))
+    return Requirement.objects.create(
+        campaign=running, title="每两个月上报一次", kind="reports_every", params={"interval_months": 2}, period="month",
+        scope="unit",
+    )  # fmt: skip
+
+
+def test_a_quota_short_near_the_campaign_end_reminds_then_escalates(world, short_quota):
+    city_leader = make_person("city_leader", world.city, LEADER, is_leader=True)
+    with time_machine.travel(at("2026-05-01"), tick=False):  # more than 14 days ahead: not evaluated yet
+        services.reminders_sync_kind(kind_key="campaigns.requirement_shortfall")
+    assert not Reminder.objects.exists()
+    with time_machine.travel(at("2026-05-20"), tick=False):
+        services.reminders_sync_kind(kind_key="campaigns.requirement_shortfall")
+    stages = dict(Reminder.objects.values_list("offset_days", "recipient"))
+    assert stages == {-7: world.county_leader.pk, -3: city_leader.pk}  # -14 (05-17) had passed
+    assert "尚未达标" in Reminder.objects.get(offset_days=-7).title
+    with time_machine.travel(at("2026-05-24", 9), tick=False):
+        deliver_now(at("2026-05-24", 9))
+    assert Delivery.objects.filter(recipient=world.county_leader).count() == 1
+
+
+def test_a_quota_met_before_the_reminder_goes_out_cancels_it(world, short_quota, running):
+    from campaigns.selectors import campaign_participants
+
+    with time_machine.travel(at("2026-05-20"), tick=False):
+        services.reminders_sync_kind(kind_key="campaigns.requirement_shortfall")
+        for unit in campaign_participants(running):
+            Report.objects.create(
+                campaign=running, unit=unit, title="汇报", due_date=datetime.date(2026, 4, 30),
+                submitted_on=datetime.date(2026, 4, 29),
+            )  # fmt: skip
+    with time_machine.travel(at("2026-05-24", 9), tick=False):
+        deliver_now(at("2026-05-24", 9))
+    assert not Delivery.objects.exists()
+    assert Reminder.objects.get(offset_days=-7).status == Reminder.Status.CANCELLED
