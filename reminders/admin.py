@@ -25,13 +25,24 @@ class ReminderRuleForm(forms.ModelForm):
         self.fields["kind"].choices = choices
 
 
+class KindFilter(admin.SimpleListFilter):
+    title = _("截止事项类型")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return kind_choices()
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
 @admin.register(ReminderRule)
 class ReminderRuleAdmin(admin.ModelAdmin):
     form = ReminderRuleForm
     list_display = ["kind_label", "offset_days", "escalate", "is_active"]
     list_editable = ["offset_days", "escalate", "is_active"]
     list_display_links = ["kind_label"]
-    list_filter = ["kind", "escalate", "is_active"]
+    list_filter = [KindFilter, "escalate", "is_active"]
 
     @admin.display(description=_("截止事项类型"), ordering="kind")
     def kind_label(self, obj):
@@ -52,7 +63,7 @@ class ReadOnlyAdmin(ScopedModelAdmin):
 @admin.register(Reminder)
 class ReminderAdmin(ReadOnlyAdmin):
     list_display = ["title", "recipient", "unit", "due_date", "offset_days", "is_escalation", "send_at", "status"]
-    list_filter = ["status", "kind", "is_escalation", "due_date"]
+    list_filter = ["status", KindFilter, "is_escalation", "due_date"]
     search_fields = ["title", "recipient__username", "recipient__cadre__name"]
     list_select_related = ["recipient", "unit"]
     date_hierarchy = "send_at"

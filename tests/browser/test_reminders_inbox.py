@@ -55,3 +55,20 @@ def test_the_inbox_on_a_phone(world, phone, login, shot):
     phone.get_by_role("button", name="保存").click()
     assert "提醒设置已保存" in phone.content()
     shot(phone, "reminders-preferences-phone")
+
+
+def test_the_office_sees_failed_deliveries_and_sends_one_again(world, page, login, shot):
+    title = "提前 1 天：环节“召开动员会议”应于 2026-05-15 前完成"
+    failed = make_message(world.town_staff, title=title, unit=world.town_a1, channel="sms", status="failed")
+    failed.attempts = 5
+    failed.last_error = "provider timeout"
+    failed.save()
+    login(page, "office_admin")
+    page.goto("/reminders/failures/")
+    table = page.get_by_test_id("failure-table").inner_text()
+    assert "召开动员会议" in table
+    assert "provider timeout" in table
+    shot(page, "reminders-failures")
+    page.get_by_role("button", name="重新发送").click()
+    assert "已安排重新发送" in page.content()
+    assert "召开动员会议" not in page.get_by_test_id("failure-table").inner_text()
