@@ -11,7 +11,7 @@ import datetime
 import logging
 from bisect import bisect_left
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -281,7 +281,6 @@ class DispatchResult:
     batches: int = 0
     released: int = 0
     broker_error: str = ""
-    batch_ids: list = field(default_factory=list, repr=False)
 
 
 _CLAIM_SQL = """
@@ -404,7 +403,6 @@ def reminders_dispatch_due(*, now=None, publish=None) -> DispatchResult:
             break
         result.batches += len(claimed)
         result.claimed += sum(len(ids) for ids in claimed)
-        result.batch_ids.extend(claimed)
         if len(claimed[-1]) < size:
             break
     return result
