@@ -201,13 +201,10 @@ def _seed_plan(*, campaign, counties, stdout):
     load_plan_templates(Campaign, Phase, Milestone, Requirement)
     template = Campaign.objects.get(template_key="binzhou-fulian-2012")
     if not campaign.phases.exists():
-        campaign.template = template
         campaign.participation = Campaign.Participation.SUBTREE
         campaign.participating_kinds = [OrgUnit.Kind.COUNTY]
-        campaign.guiding_text = template.guiding_text
         campaign.save()
-        services._copy_plan(source=template, target=campaign, delta=campaign.start_date - template.start_date)
-    services.campaign_sync_assignments(campaign=campaign)
+        services.campaign_apply_template(campaign=campaign, template=template, actor=None)
     if not campaign.children.exists():
         services.campaign_cascade(campaign=campaign, units=counties, actor=None)
         for child in campaign.children.all():

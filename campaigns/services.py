@@ -209,6 +209,33 @@ def campaign_start_from_template(
 
 
 @transaction.atomic
+def campaign_apply_template(*, campaign: Campaign, template: Campaign, actor) -> Campaign:
+    """Fill an existing campaign that has no plan yet with a template's phases, steps and requirements.
+
+    Dates move so the template's start falls on the campaign's start. Raises ValidationError if
+    the campaign already has phases or steps.
+    """
+    if not template.is_template:
+        raise ValidationError(_("只能套用方案模板。"))
+    if campaign.phases.exists() or campaign.milestones.exists():
+        raise ValidationError(_("该主题活动已有阶段或环节，不能再套用模板。"))
+    campaign.template = template
+    if not campaign.guiding_text:
+        campaign.guiding_text = template.guiding_text
+    campaign.save(update_fields=["template", "guiding_text", "updated_at"])
+    delta = campaign.start_date - template.start_date
+    _copy_plan(source=template, target=campaign, delta=delta)
+    campaign_sync_assignments(campaign=campaign)
+    audit_record(
+        action="campaigns.campaign_apply_template",
+        actor=actor,
+        obj=campaign,
+        detail={"template": template.template_key, "shift_days": delta.days},
+    )
+    return campaign
+
+
+@transaction.atomic
 def campaign_shift_dates(*, campaign: Campaign, start_date: datetime.date, actor) -> Campaign:
     """Move this campaign's whole plan so it starts on ``start_date``; no other campaign changes.
 

@@ -234,3 +234,18 @@ def test_a_closed_campaign_takes_no_more_completions(world):
     row = MilestoneAssignment.objects.filter(milestone__campaign=campaign).first()
     with pytest.raises(ValidationError, match="活动已结束"):
         services.milestone_record_completion(assignment=row, completed_on=D(2026, 3, 20), actor=world.town_staff)
+
+
+def test_a_template_fills_an_empty_campaign_once(world):
+    template = Campaign.objects.get(template_key="zoujin-qunzhong-2008")
+    campaign = Campaign.objects.create(
+        title="走进群众", issuing_unit=world.town_a1, start_date=D(2026, 10, 20), end_date=D(2026, 11, 10)
+    )
+    services.campaign_apply_template(campaign=campaign, template=template, actor=world.office_admin)
+    assert list(campaign.milestones.order_by("number").values_list("due_date", flat=True)) == [
+        D(2026, 10, 30),
+        D(2026, 11, 6),
+        D(2026, 11, 10),
+    ]
+    with pytest.raises(ValidationError, match="不能再套用"):
+        services.campaign_apply_template(campaign=campaign, template=template, actor=world.office_admin)
