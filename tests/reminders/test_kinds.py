@@ -190,3 +190,80 @@ def test_a_quota_met_before_the_reminder_goes_out_cancels_it(world, short_quota,
         deliver_now(at("2026-05-24", 9))
     assert not Delivery.objects.exists()
     assert Reminder.objects.get(offset_days=-7).status == Reminder.Status.CANCELLED
+
+
+@pytest.fixture
+def demand(world):
+    from campaigns.models import Cadre
+    from ledgers.models import Demand, DemandCategory
+
+    category, _ = DemandCategory.objects.get_or_create(code="land", defaults={"name": "土地征用"})
+    return Demand.objects.create(
+        unit=world.village_a1,
+        category=category,
+        title="村口道路积水",
+        received_on=datetime.date(2026, 4, 20),
+        status=Demand.Status.ON_LEDGER,
+        tier=Demand.Tier.VILLAGE,
+        deadline=DUE,
+        responsible_unit=world.village_a1,
+        responsible_person=Cadre.objects.get(user=world.village_cadre),
+    )
+
+
+@pytest.mark.parametrize(
+    ("offset", "day", "to"),
+    [(-3, "2026-05-12", "cadre"), (-1, "2026-05-14", "cadre"), (0, "2026-05-15", "cadre"), (1, "2026-05-16", "town")],
+)
+def test_each_offset_of_a_demand_on_the_ledger_reaches_its_owner(world, leaders, demand, offset, day, to):
+    with time_machine.travel(at("2026-05-01"), tick=False):
+        services.reminders_sync_kind(kind_key="ledgers.demand")
+    reminder = Reminder.objects.get(subject_key=f"ledgers.demand:{demand.pk}", offset_days=offset)
+    # The named responsible person, not the village's leader; overdue goes to *their* leader.
+    expected = world.village_cadre if to == "cadre" else leaders["village"]
+    assert reminder.recipient == expected
+    assert "村口道路积水" in reminder.title
+    assert reminder.url == demand.get_absolute_url()
+    deliver_now(at(day, 8))
+    assert Delivery.objects.filter(reminder=reminder, recipient=expected).count() == 1
+
+
+def test_resolving_a_demand_cancels_its_reminders(world, leaders, demand):
+    from ledgers.demand_flow import demand_resolve
+
+    with time_machine.travel(at("2026-05-01"), tick=False):
+        services.reminders_sync_for(demand)
+    with time_machine.travel(at("2026-05-10", 10), tick=False):
+        demand_resolve(demand=demand, actor=world.superuser, resolution="已疏通排水沟")
+        result = services.reminders_sync_for(demand)
+    assert result.cancelled == 4
+    deliver_now(at("2026-05-16", 9))
+    assert not Delivery.objects.exists()
+
+
+@pytest.fixture
+def forum(world):
+    from outreach.models import Forum
+
+    return Forum.objects.create(village=world.village_a1, held_at=at("2026-05-20", 15), place="村委会")
+
+
+@pytest.mark.parametrize(
+    ("offset", "day", "to"), [(-2, "2026-05-13", "village"), (0, "2026-05-15", "village"), (1, "2026-05-16", "town")]
+)
+def test_each_offset_of_a_forum_notice_five_days_ahead(leaders, forum, offset, day, to):
+    with time_machine.travel(at("2026-05-01"), tick=False):
+        services.reminders_sync_kind(kind_key="outreach.forum_notice")
+    reminder = Reminder.objects.get(subject_key=f"outreach.forum_notice:{forum.pk}", offset_days=offset)
+    assert reminder.due_date == DUE  # held 05-20, notice due 05-15
+    assert reminder.recipient == leaders[to]
+    deliver_now(at(day, 8))
+    assert Delivery.objects.filter(reminder=reminder).count() == 1
+
+
+def test_posting_the_forum_notice_cancels_its_reminders(leaders, forum):
+    with time_machine.travel(at("2026-05-01"), tick=False):
+        services.reminders_sync_for(forum)
+        forum.notice_posted_on = datetime.date(2026, 5, 2)
+        forum.save()
+        assert services.reminders_sync_for(forum).cancelled == 3
