@@ -664,7 +664,8 @@ def reminders_create_digests(*, now=None) -> int:
 
     Each kind's open items up to REMINDERS_DIGEST_AHEAD_DAYS ahead are loaded once and matched to
     leaders by unit path, so the cost does not grow with leaders × items in queries. The unique
-    (recipient, "digest", day) key makes a second run the same day a no-op.
+    (recipient, "digest", day) key makes a second run the same day a no-op. Returns how many
+    digests this run created.
     """
     from campaigns.models import Cadre
 
@@ -724,8 +725,10 @@ def reminders_create_digests(*, now=None) -> int:
                 send_at=now,
             )
         )
+    todays = Reminder.objects.filter(kind=Reminder.DIGEST_KIND, due_date=today)
+    before = todays.count()
     Reminder.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
-    return len(rows)
+    return todays.count() - before
 
 
 # --- The inbox and preferences --------------------------------------------------------------------

@@ -362,7 +362,7 @@ def test_the_daily_digest_sums_up_due_and_overdue_items_of_the_subtree_once(worl
     )
     now = at("2026-05-25", 7, 30)
     assert services.reminders_create_digests(now=now) == 3
-    assert services.reminders_create_digests(now=now) == 3  # beat fired twice: same rows
+    assert services.reminders_create_digests(now=now) == 0  # beat fired twice: no new rows
     digests = {r.recipient: r for r in Reminder.objects.filter(kind=Reminder.DIGEST_KIND)}
     assert set(digests) == {city_leader, town_leader, world.county_leader}
     assert "逾期 1 项" in digests[city_leader].title
