@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.scoping import user_can_see_unit
+from reminders.services import reminders_sync_for
 
 from .models import Campaign, Milestone, MilestoneAssignment, OrgUnit, Phase, Requirement
 from .selectors import campaign_participants
@@ -366,6 +367,7 @@ def milestone_record_completion(
     if evidence:
         assignment.evidence = evidence
     assignment.save()
+    reminders_sync_for(assignment)
     audit_record(
         action="campaigns.milestone_complete",
         actor=actor,
@@ -387,6 +389,7 @@ def milestone_reopen(*, assignment: MilestoneAssignment, actor) -> MilestoneAssi
     assignment.completed_on = None
     assignment.completed_by = None
     assignment.save(update_fields=["completed_on", "completed_by", "updated_at"])
+    reminders_sync_for(assignment)
     audit_record(
         action="campaigns.milestone_reopen",
         actor=actor,

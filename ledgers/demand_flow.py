@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
+from reminders.services import reminders_sync_for
 
 from .models import Demand, DemandEvent
 
@@ -108,6 +109,9 @@ def _lock(demand: Demand, action: str, expected_version: int | None) -> Demand:
 def _finish(demand: Demand, *, actor, action: str, from_status: str, note: str = "", detail=None) -> Demand:
     demand.version += 1
     demand.save()
+    # Reminder rows change in this transaction: a moved deadline or a resolved demand never
+    # waits for beat's sweep, and no broker is involved.
+    reminders_sync_for(demand)
     DemandEvent.objects.create(
         demand=demand, actor=actor, action=action, from_status=from_status, to_status=demand.status, note=note
     )

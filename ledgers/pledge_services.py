@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.scoping import is_scoped_model, scope_for_user, user_can_see_unit
+from reminders.services import reminders_sync_for
 
 from .models import Pledge, PledgeAmendment, PledgeProgress
 from .pledge_origins import origin_model
@@ -276,6 +277,7 @@ def _pledge_transition(*, pledge: Pledge, user, action: str, comment: str) -> Pl
     elif action == "publish":
         locked.published_at = now
     locked.save()
+    reminders_sync_for(locked)
     audit_record(
         action=transition.audit_action,
         actor=user,
@@ -316,6 +318,7 @@ def pledge_amend(*, pledge: Pledge, user, field: str, new_value, reason: str) ->
         percent=locked.percent, completed_on=locked.completed_on, deadline=locked.deadline, today=local_today()
     )
     locked.save()
+    reminders_sync_for(locked)  # a moved deadline moves its pending reminders now
     amendment = PledgeAmendment.objects.create(
         pledge=locked,
         field=field,
@@ -390,6 +393,7 @@ def pledge_report_progress(
         percent=percent, completed_on=locked.completed_on, deadline=locked.deadline, today=today
     )
     locked.save()
+    reminders_sync_for(locked)
     audit_record(
         action="ledgers.pledge_progress",
         actor=user,

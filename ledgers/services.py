@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from outreach.models import Forum, ReceptionDay
+from reminders.services import reminders_sync_for
 
 from .demand_flow import demand_raise
 from .models import Demand, HelpGiven, Visit, VisitPhoto
@@ -143,6 +144,7 @@ def forum_save(*, actor, forum: Forum | None = None, leading_cadres=(), **fields
     forum.full_clean()
     forum.save()
     forum.leading_cadres.set(leading_cadres)
+    reminders_sync_for(forum)
     audit_record(action="outreach.forum_create" if created else "outreach.forum_update", actor=actor, obj=forum)
     return forum
 
