@@ -4,10 +4,18 @@ NAV_ITEMS = [
     {
         "label": _("实施方案"),
         "url": "campaigns:campaign_list",
+        "group": "plans",
         "icon": "calendar-range",
         "roles": None,
         "perm": "campaigns.view_campaign",
         "order": 20,
     },
-    {"label": _("组织架构"), "url": "campaigns:orgunit_tree", "icon": "diagram-3", "roles": None, "order": 80},
+    {
+        "label": _("组织架构"),
+        "url": "campaigns:orgunit_tree",
+        "group": "plans",
+        "icon": "diagram-3",
+        "roles": None,
+        "order": 80,
+    },
 ]

@@ -5,6 +5,7 @@ NAV_ITEMS = [
     {
         "label": _("三查三看"),
         "url": "evaluations:three_checks",
+        "group": "pledges",
         "icon": "clipboard-data",
         "perm": "ledgers.view_pledge",
         "roles": None,

@@ -14,6 +14,7 @@ NAV_ITEMS = [
     {
         "label": _("四本账"),
         "url": "ledgers:ledger_books",
+        "group": "visits",
         "icon": "journal-text",
         "roles": None,
         "perm": "ledgers.view_visit",
@@ -22,6 +23,7 @@ NAV_ITEMS = [
     {
         "label": _("群众诉求"),
         "url": "ledgers:demand_list",
+        "group": "demands",
         "icon": "chat-square-text",
         "roles": None,
         "perm": "ledgers.view_demand",
@@ -30,6 +32,7 @@ NAV_ITEMS = [
     {
         "label": _("督办清单"),
         "url": "ledgers:demand_chase",
+        "group": "demands",
         "icon": "exclamation-triangle",
         "roles": {OFFICE_ADMIN, LEADER},
         "perm": "ledgers.view_demand",
@@ -38,6 +41,7 @@ NAV_ITEMS = [
     {
         "label": _("访谈日"),
         "url": "ledgers:forum_list",
+        "group": "visits",
         "icon": "people",
         "roles": None,
         "perm": "outreach.view_forum",
@@ -46,6 +50,7 @@ NAV_ITEMS = [
     {
         "label": _("接待日"),
         "url": "ledgers:reception_list",
+        "group": "visits",
         "icon": "telephone",
         "roles": None,
         "perm": "outreach.view_receptionday",
@@ -55,6 +60,7 @@ NAV_ITEMS = [
     {
         "label": _("办实事台帐"),
         "url": "ledgers:pledge_list",
+        "group": "pledges",
         "icon": "journal-check",
         "perm": "ledgers.view_pledge",
         "roles": None,

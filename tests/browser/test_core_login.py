@@ -46,14 +46,17 @@ def test_wrong_password_shows_a_chinese_error(world, page, login):
     assert "请输入一个正确的" in page.content()
 
 
-def test_navigation_collapses_into_a_menu_on_a_phone(world, phone, login, shot):
+def test_navigation_collapses_into_a_menu_with_groups_on_a_phone(world, phone, login, shot):
     login(phone, "county_leader")
     phone.goto("/campaigns/units/")
     toggler = phone.locator(".navbar-toggler")
     assert toggler.is_visible()
     toggler.click()
+    phone.get_by_test_id("nav-group-plans").click()
     phone.get_by_role("link", name="组织架构").wait_for(state="visible")
     shot(phone, "phone-menu-open", full_page=False)
+    phone.get_by_role("link", name="组织架构").click()
+    phone.wait_for_url("**/campaigns/units/")
 
 
 def test_language_switcher_turns_the_page_english(world, page, login):
@@ -70,3 +73,12 @@ def test_loopback_guard_recognises_outside_hosts():
     assert is_loopback("http://[::1]:8000/")
     assert not is_loopback("https://cdn.jsdelivr.net/npm/bootstrap.css")
     assert not is_loopback("http://10.0.0.5/")
+
+
+def test_the_navbar_fits_one_line_on_a_laptop(world, page, login, shot):
+    login(page, "county_leader")
+    page.goto("/campaigns/units/")
+    assert page.locator("nav.navbar").bounding_box()["height"] < 70
+    page.get_by_test_id("nav-group-plans").click()
+    page.get_by_role("link", name="实施方案").wait_for(state="visible")
+    shot(page, "navbar-dropdown", full_page=False)

@@ -63,3 +63,21 @@ def test_logins_lock_after_repeated_failures(world, client):
     response = client.post(reverse("login"), {"username": "town_staff", "password": "pw-for-tests"})
     assert response.status_code == 429
     assert "登录失败次数过多" in response.content.decode()
+
+
+def test_the_navbar_groups_pages_into_dropdowns(world, client):
+    client.force_login(world.county_leader)
+    page = client.get(reverse("campaigns:orgunit_tree")).content.decode()
+    assert 'data-testid="nav-group-plans"' in page
+    assert "dropdown-menu" in page
+
+
+def test_a_user_changes_their_password(world, client):
+    client.force_login(world.town_staff)
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": "pw-for-tests", "new_password1": "Qunzhong-2026!", "new_password2": "Qunzhong-2026!"},
+    )
+    assert response.status_code == 302
+    world.town_staff.refresh_from_db()
+    assert world.town_staff.check_password("Qunzhong-2026!")

@@ -18,6 +18,8 @@ URLS = {
     "login": Case(expect=everyone(REDIRECT, anonymous=OK)),
     "logout": Case(expect=everyone(NOT_ALLOWED), label="GET is refused; logout is a POST"),
     "set_language": Case(expect=everyone(REDIRECT), method="post", data=lambda w: {"language": "en", "next": "/"}),
+    "password_change": Case(expect=signed_in(OK)),
+    "password_change_done": Case(expect=signed_in(OK)),
     "core:audit_list": Case(expect=signed_in(FORBIDDEN, auditor=OK, superuser=OK)),
 }
 
