@@ -241,7 +241,7 @@ def board_url(request, unit) -> str:
 
 
 @require_safe
-@vary_on_headers("Accept-Language")
+@vary_on_headers("Accept-Language", "Cookie")  # the language may come from the switcher's cookie
 @cache_control(public=True, max_age=BOARD_MAX_AGE)
 @condition(etag_func=_board_etag)
 def public_board(request, code):
@@ -256,7 +256,7 @@ def public_board(request, code):
 
 
 @require_safe
-@vary_on_headers("Accept-Language")
+@vary_on_headers("Accept-Language", "Cookie")  # the language may come from the switcher's cookie
 @cache_control(public=True, max_age=BOARD_MAX_AGE)
 @condition(etag_func=_board_etag)
 def public_notice(request, code):

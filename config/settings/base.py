@@ -204,3 +204,8 @@ CELERY_BEAT_SCHEDULE["pledges-refresh-statuses"] = {
     "task": "ledgers.pledge_tasks.refresh_pledge_statuses",
     "schedule": crontab(hour=0, minute=5),
 }
+# Demands past their deadline are marked and shown to the next leader up (issue 5), once a day.
+CELERY_BEAT_SCHEDULE["demands-escalate-overdue"] = {
+    "task": "ledgers.tasks.escalate_overdue_demands",
+    "schedule": crontab(hour=0, minute=15),
+}

@@ -139,7 +139,10 @@ def test_the_board_is_cacheable_and_answers_304_until_something_changes(client, 
     first = board(client, world.village_a1)
     assert "public" in first["Cache-Control"]
     assert "max-age=300" in first["Cache-Control"]
-    assert "Cookie" not in first.get("Vary", "")
+    # Visitors without cookies share one cached copy; a reader who chose English with the
+    # switcher's cookie must not be served (or serve others) the other language's copy.
+    assert "Accept-Language" in first["Vary"]
+    assert "Cookie" in first["Vary"]
     assert "Set-Cookie" not in first.headers
     etag = first["ETag"]
     assert board(client, world.village_a1, HTTP_IF_NONE_MATCH=etag).status_code == 304
