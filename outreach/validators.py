@@ -21,3 +21,12 @@ def validate_id_number(value: str) -> None:
         raise ValidationError(_("身份证号应为18位，前17位为数字，末位为数字或X。"), code="id_format")
     if id_number_check_digit(value[:17]) != value[17]:
         raise ValidationError(_("身份证号校验位错误。"), code="id_check_digit")
+
+
+_PHONE_PATTERN = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
+
+
+def validate_phone(value: str) -> None:
+    """A mainland mobile number (11 digits from 1) or a landline with its area code."""
+    if value and not _PHONE_PATTERN.match(value):
+        raise ValidationError(_("电话号码应为11位手机号或带区号的固定电话。"), code="phone_format")

@@ -171,3 +171,9 @@ LOGGING = {
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="minqing@localhost")
+
+# Excel imports (outreach): uploads over the size limit are refused before parsing; files up to
+# the inline limit are checked in the request, larger ones by the Celery worker with a progress bar.
+OUTREACH_IMPORT_MAX_BYTES = env.int("OUTREACH_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+OUTREACH_IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("OUTREACH_IMPORT_MAX_UNCOMPRESSED_BYTES", default=400 * 1024 * 1024)
+OUTREACH_IMPORT_INLINE_MAX_BYTES = env.int("OUTREACH_IMPORT_INLINE_MAX_BYTES", default=512 * 1024)
