@@ -437,7 +437,9 @@ def _start_check(job: ImportJob) -> None:
 
 @perm_required("outreach.add_importjob")
 def import_upload(request):
-    form = ImportUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    form = ImportUploadForm(
+        request.POST or None, request.FILES or None, user=request.user, initial={"kind": "households"}
+    )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read()
@@ -455,7 +457,8 @@ def import_upload(request):
             _start_check(job)
             return redirect(job)
     jobs = selectors.import_job_list_for_user(user=request.user)[:10]
-    return render(request, "outreach/import_upload.html", {"form": form, "jobs": jobs, "importers": IMPORTERS})
+    templates = [(kind, importer.title) for kind, importer in IMPORTERS.items()]
+    return render(request, "outreach/import_upload.html", {"form": form, "jobs": jobs, "templates": templates})
 
 
 @perm_required("outreach.add_importjob")
