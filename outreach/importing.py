@@ -160,7 +160,7 @@ class HouseholdImporter(Importer):
         Column("members_count", "家庭人口", False, "3"),
         Column("address", "住址", False, "黄河社区1组1号"),
         Column("phone", "联系电话", False, "13812345678"),
-        Column("id_number", "户主身份证号", False, "37160219800101002X"),
+        Column("id_number", "户主身份证号", False, "37160219800101003X"),
         Column("categories", "类别", False, "特困户、留守家庭"),
         Column("notes", "备注", False, ""),
     ]
@@ -523,7 +523,11 @@ class PairingImporter(Importer):
                 member_id = found[0]
         kind = self.kinds.get(values.get("kind", ""))
         if kind is None:
-            result.add(row, self.header_of("kind"), _("帮扶形式应为：%(k)s。") % {"k": "、".join(Pairing.Kind.labels)})
+            result.add(
+                row,
+                self.header_of("kind"),
+                _("帮扶形式应为：%(k)s。") % {"k": "、".join(str(label) for label in Pairing.Kind.labels)},
+            )
         start = _parse_date(values.get("start_date", ""))
         if start is None:
             result.add(row, self.header_of("start_date"), _("开始日期应为 2026-04-01 这样的日期。"))
