@@ -237,11 +237,13 @@ class Pairing(TimeStampedModel):
                 fields=["campaign", "cadre", "household", "kind"],
                 condition=Q(is_active=True, member__isnull=True),
                 name="outreach_pairing_unique_active_household",
+                violation_error_message=_("该干部已与此对象以相同形式结对。"),
             ),
             models.UniqueConstraint(
                 fields=["campaign", "cadre", "member", "kind"],
                 condition=Q(is_active=True, member__isnull=False),
                 name="outreach_pairing_unique_active_member",
+                violation_error_message=_("该干部已与此对象以相同形式结对。"),
             ),
         ]
         indexes = [
