@@ -145,9 +145,12 @@ def test_the_status_page_lists_cadres_below_requirement(world, campaign):
     Pairing.objects.create(
         campaign=campaign, cadre=junior, household=poor, member=woman, kind="poor_woman", start_date=campaign.start_date
     )
-    names = lambda: {
-        c.name for c in cadres_below_pairing_requirement(unit=world.town_a1, campaign=campaign, rule=women_children)
-    }  # noqa: E731
+
+    def names():
+        return {
+            c.name for c in cadres_below_pairing_requirement(unit=world.town_a1, campaign=campaign, rule=women_children)
+        }
+
     assert names() == {"town_staff", "village_cadre"}
     Pairing.objects.create(
         campaign=campaign, cadre=junior, household=poor, member=child, kind="poor_child", start_date=campaign.start_date
