@@ -6,7 +6,9 @@ Chinese reason. ``apply()`` writes a checked plan in one transaction with batche
 on the natural keys, so importing the same file twice updates instead of duplicating.
 """
 
+import csv
 import datetime
+import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,7 +16,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -73,6 +75,7 @@ class Importer:
         # None: the superuser, who may import anywhere.
         self.unit = unit
         self.campaign = campaign
+        self._headers = {c.key: c.header.rstrip("*") for c in self.columns}
 
     @classmethod
     def headers(cls) -> list[str]:
@@ -132,7 +135,7 @@ class Importer:
         raise NotImplementedError
 
     def header_of(self, key: str) -> str:
-        return next(c.header.rstrip("*") for c in self.columns if c.key == key)
+        return self._headers[key]
 
 
 def _validation_reason(exc: ValidationError) -> str:
@@ -180,7 +183,7 @@ class HouseholdImporter(Importer):
         errors_before = result.error_count
         code = values.get("village_code", "")
         village_id = None
-        h_code = self.header_of("village_code")
+        h_code = "村/社区代码"
         if not code:
             result.add(row, h_code, _("村/社区代码不能为空。"))
         elif code not in self.villages:
@@ -269,7 +272,66 @@ class HouseholdImporter(Importer):
         result.creates = len(result.plan) - result.updates
 
     def apply(self, result):
+        if connection.vendor == "postgresql":
+            self._apply_postgresql(result)
+        else:
+            self._apply_orm(result)
+        return {"created": result.creates, "updated": result.updates}
+
+    def _replace_categories(self, pairs: list[tuple[int, list[int]]]) -> None:
         through = Household.categories.through
+        household_ids = [pk for pk, _c in pairs]
+        through.objects.filter(household_id__in=household_ids).delete()
+        through.objects.bulk_create(
+            [through(household_id=pk, householdcategory_id=c) for pk, cats in pairs for c in cats],
+            batch_size=BATCH_SIZE * 2,
+        )
+
+    def _apply_postgresql(self, result):
+        """COPY the checked rows into a temporary table, then one INSERT … ON CONFLICT (village,
+        number) DO UPDATE and one statement each to replace the category links. The ORM's
+        per-object work (model init, per-field preparation) costs several times more at 100,000
+        rows; COPY is PostgreSQL's bulk path."""
+        table = Household._meta.db_table
+        link_table = Household.categories.through._meta.db_table
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        for v, n, h, m, a, p, i, notes, cats in result.plan:
+            writer.writerow((v, n, h, m, a, p, i, notes, ",".join(map(str, cats))))
+        buffer.seek(0)
+        now = timezone.now()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE TEMPORARY TABLE outreach_household_import (village_id bigint, number text, head_name text,"
+                " members_count smallint, address text, phone text, id_number text, notes text, categories text)"
+                " ON COMMIT DROP"
+            )
+            cursor.cursor.copy_expert(
+                "COPY outreach_household_import FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL"
+                " (number, head_name, address, phone, id_number, notes, categories))",
+                buffer,
+            )
+            cursor.execute(
+                f"INSERT INTO {table} (village_id, number, head_name, members_count, address, phone, id_number,"  # noqa: S608
+                " notes, created_at, updated_at) SELECT village_id, number, head_name, members_count, address, phone,"
+                " id_number, notes, %s, %s FROM outreach_household_import ON CONFLICT (village_id, number) DO UPDATE"
+                " SET head_name = EXCLUDED.head_name, members_count = EXCLUDED.members_count,"
+                " address = EXCLUDED.address, phone = EXCLUDED.phone, id_number = EXCLUDED.id_number,"
+                " notes = EXCLUDED.notes, updated_at = EXCLUDED.updated_at",
+                [now, now],
+            )
+            joined = (
+                f"FROM outreach_household_import t JOIN {table} h"  # noqa: S608
+                " ON h.village_id = t.village_id AND h.number = t.number"
+            )
+            cursor.execute(f"DELETE FROM {link_table} WHERE household_id IN (SELECT h.id {joined})")  # noqa: S608
+            cursor.execute(
+                f"INSERT INTO {link_table} (household_id, householdcategory_id)"  # noqa: S608
+                f" SELECT h.id, unnest(string_to_array(t.categories, ','))::bigint {joined} WHERE t.categories <> ''"
+            )
+            cursor.execute("DROP TABLE outreach_household_import")
+
+    def _apply_orm(self, result):
         now = timezone.now()
         fields = ["head_name", "members_count", "address", "phone", "id_number", "notes", "updated_at"]
         for start in range(0, len(result.plan), BATCH_SIZE):
@@ -292,28 +354,14 @@ class HouseholdImporter(Importer):
             Household.objects.bulk_create(
                 objs, update_conflicts=True, unique_fields=["village", "number"], update_fields=fields
             )
-            if any(o.pk is None for o in objs):  # backends that return no ids from an upsert
-                ids = dict(
-                    (
-                        (v, n),
-                        pk,
-                    )
-                    for v, n, pk in Household.objects.filter(
-                        village_id__in={o.village_id for o in objs}, number__in={o.number for o in objs}
-                    ).values_list("village_id", "number", "pk")
-                )
-                for o in objs:
-                    o.pk = ids[(o.village_id, o.number)]
-            through.objects.filter(household_id__in=[o.pk for o in objs]).delete()
-            through.objects.bulk_create(
-                [
-                    through(household_id=o.pk, householdcategory_id=c)
-                    for o, item in zip(objs, batch, strict=True)
-                    for c in item[8]
-                ],
-                batch_size=BATCH_SIZE * 2,
-            )
-        return {"created": result.creates, "updated": result.updates}
+            # Upserts return no ids on some backends: look them up by the natural key.
+            ids = {
+                (v, n): pk
+                for v, n, pk in Household.objects.filter(
+                    village_id__in={o.village_id for o in objs}, number__in={o.number for o in objs}
+                ).values_list("village_id", "number", "pk")
+            }
+            self._replace_categories([(ids[(item[0], item[1])], item[8]) for item in batch])
 
 
 class CadreImporter(Importer):

@@ -240,7 +240,7 @@ def import_job_create(*, actor, kind: str, data: bytes, name: str, campaign: Cam
     if kind not in IMPORTERS:
         raise ValueError(kind)
     check_upload(data, name)
-    unit = user_unit(actor) or OrgUnit.get_first_root_node()
+    unit = user_unit(actor) or OrgUnit.objects.get_first_root_node()
     with transaction.atomic():
         job = ImportJob(kind=kind, unit=unit, campaign=campaign, uploaded_by=actor, original_name=name[:200])
         job.file.save(f"{kind}.xlsx", ContentFile(data), save=False)

@@ -1,6 +1,7 @@
 """Validators for personal data in the household register."""
 
 import re
+from operator import mul
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +13,10 @@ _ID_PATTERN = re.compile(r"^\d{17}[\dX]$")
 
 
 def id_number_check_digit(first17: str) -> str:
-    return _CHECK[sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True)) % 11]
+    if len(first17) != 17:
+        raise ValueError("17 digits expected")
+    # map/mul instead of a generator: imports check 100,000 IDs per file.
+    return _CHECK[sum(map(mul, map(int, first17), _WEIGHTS)) % 11]
 
 
 def validate_id_number(value: str) -> None:

@@ -367,7 +367,7 @@ def pairing_status(request, code):
 def pairing_status_home(request):
     unit = selectors.user_unit(request.user)
     if unit is None:
-        unit = OrgUnit.get_first_root_node()
+        unit = OrgUnit.objects.get_first_root_node()
     if unit is None or not request.user.has_perm("outreach.view_pairing"):
         raise PermissionDenied
     return redirect("outreach:pairing_status", code=unit.code)
