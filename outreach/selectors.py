@@ -133,7 +133,9 @@ def pairing_list_for_user(*, user, campaign=None, kind: str = "", cadre=None, ac
         pairings = pairings.filter(cadre=cadre)
     if active in ("1", "0"):
         pairings = pairings.filter(is_active=active == "1")
-    return pairings.select_related("cadre", "household__village", "member", "campaign").order_by("-start_date", "-id")
+    return pairings.select_related("cadre__user", "household__village", "member", "campaign").order_by(
+        "-start_date", "-id"
+    )
 
 
 def pairing_get_for_user(*, user, pk: int) -> Pairing:

@@ -76,6 +76,12 @@ def household_update(*, actor, household: Household, data: dict, categories=None
 
 
 @transaction.atomic
+def household_record_view(*, actor, household: Household) -> None:
+    """Note in the audit trail that ``actor`` opened ``household`` (its numbers stay masked)."""
+    audit_record(action="outreach.household_view", actor=actor, obj=household)
+
+
+@transaction.atomic
 def household_reveal_personal(*, actor, household: Household, field: str) -> str:
     """The unmasked ID or phone number of ``household``; an audit event records who saw it.
 
@@ -359,11 +365,10 @@ def export_workbook(*, actor, resource_class, queryset, title: str) -> bytes:
     show = can_view_personal_data(actor)
     resource = resource_class(show_personal=show)
     dataset = resource.export(queryset=queryset)
-    if show:
-        audit_record(
-            action="outreach.export_personal",
-            actor=actor,
-            unit=user_unit(actor),
-            detail={"what": resource_class.__name__, "rows": len(dataset)},
-        )
+    audit_record(
+        action="outreach.export_personal" if show else "outreach.export",
+        actor=actor,
+        unit=user_unit(actor),
+        detail={"what": resource_class.__name__, "rows": len(dataset), "masked": not show},
+    )
     return write_workbook(title=title, header=list(dataset.headers), rows=dataset)

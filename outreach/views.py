@@ -100,6 +100,7 @@ def household_list(request):
 @perm_required("outreach.view_household")
 def household_detail(request, pk):
     household = selectors.household_get_for_user(user=request.user, pk=pk)
+    services.household_record_view(actor=request.user, household=household)
     context = {
         "household": household,
         "can_reveal": can_view_personal_data(request.user),

@@ -118,3 +118,29 @@ def test_list_queries_do_not_grow_with_rows(world, staff_client, django_assert_m
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = staff_client.get(reverse(url_name))
     assert response.status_code == 200
+
+
+def test_opening_a_household_is_in_the_audit_trail(world, staff_client):
+    household = household_in(world.village_a1, "0001")
+    staff_client.get(reverse("outreach:household_detail", args=[household.pk]))
+    event = AuditEvent.objects.get(action="outreach.household_view")
+    assert (event.actor, event.object_id, event.unit) == (world.town_staff, str(household.pk), world.village_a1)
+
+
+@pytest.mark.parametrize("url_name", ["outreach:household_list", "outreach:pairing_list"])
+def test_export_queries_do_not_grow_with_rows(world, staff_client, django_assert_max_num_queries, url_name):
+    from tests.outreach.helpers import pairing_for
+
+    def grow(n, start):
+        for i in range(start, start + n):
+            h = household_in(world.village_a1, f"{i:04d}")
+            h.categories.add(category("tekun"))
+            pairing_for(world, h)
+
+    grow(2, 0)
+    with django_assert_max_num_queries(15) as few:
+        staff_client.get(reverse(url_name), {"export": "xlsx"})
+    grow(20, 100)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = staff_client.get(reverse(url_name), {"export": "xlsx"})
+    assert response.status_code == 200
