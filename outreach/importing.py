@@ -69,6 +69,9 @@ class Importer:
     kind = ""
     title = ""
     columns: list[Column] = []
+    # Whether a checked plan may be stored at the preview and written at confirm after
+    # ``revalidate`` (households: large files); others are checked again in full.
+    caches_plan = False
 
     def __init__(self, *, user, unit: OrgUnit | None, campaign=None):
         self.user = user
@@ -133,6 +136,10 @@ class Importer:
 
     def apply(self, result: CheckResult) -> dict:  # pragma: no cover
         raise NotImplementedError
+
+    def revalidate(self, result: CheckResult) -> bool:
+        """Whether a stored plan still holds; False means "check the file again"."""
+        return False
 
     def header_of(self, key: str) -> str:
         return self._headers[key]
@@ -264,6 +271,17 @@ class HouseholdImporter(Importer):
                     category_ids,
                 )
             )
+
+    caches_plan = True
+
+    def revalidate(self, result):
+        village_ids = {item[0] for item in result.plan}
+        villages = OrgUnit.objects.filter(pk__in=village_ids, kind=OrgUnit.Kind.VILLAGE).values_list("path", flat=True)
+        paths = list(villages)
+        if len(paths) != len(village_ids) or not all(self.in_scope(path) for path in paths):
+            return False
+        category_ids = {c for item in result.plan for c in item[8]}
+        return HouseholdCategory.objects.filter(pk__in=category_ids).count() == len(category_ids)
 
     def count_changes(self, result):
         village_ids = {item[0] for item in result.plan}

@@ -141,6 +141,8 @@ class ImportJob(TimeStampedModel):
         settings.AUTH_USER_MODEL, verbose_name=_("导入人"), on_delete=models.PROTECT, related_name="import_jobs"
     )
     file = models.FileField(_("文件"), upload_to="imports/%Y/%m/")
+    # The rows as checked by the preview (gzip JSON), written at confirm after a re-validation.
+    plan = models.FileField(_("检查结果"), upload_to="imports/plans/%Y/%m/", blank=True)
     original_name = models.CharField(_("文件名"), max_length=200)
     total_rows = models.PositiveIntegerField(_("总行数"), default=0)
     processed_rows = models.PositiveIntegerField(_("已处理行数"), default=0)

@@ -1,6 +1,8 @@
 """Writes to the household register, pairings, liaison points and imports: the only writers."""
 
 import datetime
+import gzip
+import json
 import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -259,10 +261,41 @@ def _claim(job_id: int, from_status: str, to_status: str) -> bool:
     return ImportJob.objects.filter(pk=job_id, status=from_status).update(status=to_status) == 1
 
 
+def _save_plan(job: ImportJob, importer, result: CheckResult) -> None:
+    """Keep the checked rows so the confirm step need not parse and check the file again."""
+    if not importer.caches_plan:
+        return
+    payload = json.dumps({"total": result.total, "plan": result.plan}, ensure_ascii=False).encode()
+    job.plan.save("plan.json.gz", ContentFile(gzip.compress(payload, compresslevel=1)), save=False)
+    ImportJob.objects.filter(pk=job.pk).update(plan=job.plan.name)
+
+
+def _load_plan(job: ImportJob, importer) -> CheckResult | None:
+    if not importer.caches_plan or not job.plan:
+        return None
+    try:
+        with job.plan.open("rb") as handle:
+            payload = json.loads(gzip.decompress(handle.read()))
+    except (OSError, ValueError):
+        return None
+    result = CheckResult(total=payload["total"], plan=[tuple(item) for item in payload["plan"]])
+    return result
+
+
 def _run(job: ImportJob, *, write: bool) -> CheckResult | None:
     importer_class = IMPORTERS[job.kind]
     actor = job.uploaded_by
     importer = importer_class(user=actor, unit=user_unit(actor), campaign=job.campaign)
+    if write:
+        result = _load_plan(job, importer)
+        if result is not None:
+            with transaction.atomic():
+                # The rows were checked at the preview; what may have changed since is the
+                # register around them (villages, the importer's subtree, categories).
+                if importer.revalidate(result):
+                    importer.count_changes(result)
+                    _write(job, importer, result)
+                    return result
     with job.file.open("rb") as handle:
         data = handle.read()
     try:
@@ -276,21 +309,28 @@ def _run(job: ImportJob, *, write: bool) -> CheckResult | None:
         ImportJob.objects.filter(pk=job.pk).update(processed_rows=done)
 
     if not write:
-        return importer.check(sheet, progress=progress)
+        result = importer.check(sheet, progress=progress)
+        if result.ok:
+            _save_plan(job, importer, result)
+        return result
     with transaction.atomic():
         # Checked again inside the transaction: the register may have changed since the preview.
         result = importer.check(sheet)
         if result.ok:
-            summary = importer.apply(result)
-            audit_record(
-                action=f"outreach.import_{job.kind}",
-                actor=actor,
-                obj=job,
-                unit=job.unit,
-                detail={**summary, "rows": result.total},
-            )
-            job.summary = summary
+            _write(job, importer, result)
     return result
+
+
+def _write(job: ImportJob, importer, result: CheckResult) -> None:
+    summary = importer.apply(result)
+    audit_record(
+        action=f"outreach.import_{job.kind}",
+        actor=job.uploaded_by,
+        obj=job,
+        unit=job.unit,
+        detail={**summary, "rows": result.total},
+    )
+    job.summary = summary
 
 
 def _finish(job: ImportJob, status: str, *, result: CheckResult | None = None, message: str = "") -> None:

@@ -261,9 +261,27 @@ def test_a_row_changed_after_the_preview_is_checked_again_on_import(world):
         name="a.xlsx",
     )
     import_job_check(job_id=job.pk)
+    # The importer moves to township A2 before confirming: village A1 is no longer theirs.
+    Cadre.objects.filter(user=world.town_staff).update(org_unit=world.town_a2)
+    import_job_apply(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.INVALID
+    assert "不在您的管辖范围内" in job.errors[0]["reason"]
+    assert Household.objects.count() == 0
+
+
+def test_a_category_deleted_after_the_preview_stops_the_import(world):
     from outreach.models import HouseholdCategory
 
-    HouseholdCategory.objects.filter(name="特困户").update(name="特困供养户")
+    extra = HouseholdCategory.objects.create(code="linshi", name="临时类别")
+    job = import_job_create(
+        actor=world.town_staff,
+        kind="households",
+        data=xlsx_bytes([household_row("CA1V1", "0001", categories="临时类别")]),
+        name="a.xlsx",
+    )
+    import_job_check(job_id=job.pk)
+    extra.delete()
     import_job_apply(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == ImportJob.Status.INVALID
