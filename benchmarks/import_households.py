@@ -125,7 +125,7 @@ def run_minqing(user, data, label):
     if job.status != ImportJob.Status.VALID:
         raise SystemExit(f"check failed: {job.errors[:5]}")
     _, t_apply = timed(
-        "confirm: read + re-check + bulk upsert (one transaction)", lambda: import_job_apply(job_id=job.pk)
+        "confirm: re-validate checked plan + COPY upsert (one transaction)", lambda: import_job_apply(job_id=job.pk)
     )
     job.refresh_from_db()
     if job.status != ImportJob.Status.DONE:
