@@ -61,6 +61,26 @@ class BigTableAdmin(ScopedModelAdmin):
     paginator = AdminCappedPaginator
     list_per_page = 50
 
+    # Changes made in the back office are in the audit trail like those made on the staff pages.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        verb = "admin_change" if change else "admin_add"
+        audit_record(
+            action=f"outreach.{obj._meta.model_name}_{verb}",
+            actor=request.user,
+            obj=obj,
+            detail={"fields": sorted(form.changed_data)},
+        )
+
+    def delete_model(self, request, obj):
+        audit_record(action=f"outreach.{obj._meta.model_name}_admin_delete", actor=request.user, obj=obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            audit_record(action=f"outreach.{obj._meta.model_name}_admin_delete", actor=request.user, obj=obj)
+        super().delete_queryset(request, queryset)
+
 
 class HouseholdMemberInline(admin.TabularInline):
     model = HouseholdMember

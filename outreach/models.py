@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -259,6 +260,14 @@ class Pairing(TimeStampedModel):
 
     def __str__(self):
         return f"{self.cadre} → {self.member or self.household}"
+
+    def clean(self):
+        if (
+            self.member_id is not None
+            and self.household_id is not None
+            and self.member.household_id != self.household_id
+        ):
+            raise ValidationError({"member": _("帮扶对象不是该户的成员。")})
 
 
 class LiaisonPoint(TimeStampedModel):
