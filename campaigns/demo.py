@@ -144,7 +144,11 @@ def seed(*, context, stdout):
     roster = [(city, 6), *[(c, 5) for c in counties], *[(t, 3) for t in townships]]
     for unit, count in roster:
         for i in range(count):
-            rank = [Cadre.Rank.DEPUTY_DIVISION, Cadre.Rank.SECTION, Cadre.Rank.STAFF][min(i, 2)]
+            # Leaders' rank follows the level: 副处级 at the city, 正科级 in a county, 副科级 in a township.
+            top = {"city": Cadre.Rank.DEPUTY_DIVISION, "county": Cadre.Rank.SECTION}.get(
+                unit.kind, Cadre.Rank.DEPUTY_SECTION
+            )
+            rank = [top, Cadre.Rank.STAFF, Cadre.Rank.STAFF][min(i, 2)]
             role = LEADER if i == 0 else (DATA_ENTRY if i == 1 else CADRE)
             _person(
                 f"u{unit.code}_{i + 1}",
@@ -181,3 +185,74 @@ def seed(*, context, stdout):
         city=city, counties=counties, townships=townships, villages=villages, campaign=campaign, rng=rng, logins=logins
     )
     stdout.write(f"单位 {OrgUnit.objects.count()} 个，干部 {Cadre.objects.count()} 名")
+    _seed_plan(campaign=campaign, counties=counties, stdout=stdout)
+
+
+def _seed_plan(*, campaign, counties, stdout):
+    """The demo campaign as a real plan: the 滨州市妇联 2012 template moved to 2026, cascaded to both
+    counties, with some steps done on time, some late and some overdue, and reports owed."""
+    from evaluations.models import Report
+
+    from . import services
+    from .models import Milestone, MilestoneAssignment, Phase, Requirement
+    from .plan_templates import load_plan_templates
+    from .validation import shanghai_today
+
+    load_plan_templates(Campaign, Phase, Milestone, Requirement)
+    template = Campaign.objects.get(template_key="binzhou-fulian-2012")
+    if not campaign.phases.exists():
+        campaign.participation = Campaign.Participation.SUBTREE
+        campaign.participating_kinds = [OrgUnit.Kind.COUNTY]
+        campaign.save()
+        services.campaign_apply_template(campaign=campaign, template=template, actor=None)
+    if not campaign.children.exists():
+        services.campaign_cascade(campaign=campaign, units=counties, actor=None)
+        for child in campaign.children.all():
+            # Each county's plan binds the county office and its townships.
+            child.participating_kinds = [OrgUnit.Kind.COUNTY, OrgUnit.Kind.TOWNSHIP]
+            child.status = Campaign.Status.ACTIVE
+            child.save()
+            services.campaign_sync_assignments(campaign=child)
+        # 惠民县 adapts its copy: everything a week later. The city's dates do not move.
+        huimin = campaign.children.get(issuing_unit=counties[1])
+        services.campaign_shift_dates(campaign=huimin, start_date=huimin.start_date.replace(day=8), actor=None)
+
+    # Completions: deterministic per row, so reruns give the same picture.
+    today = shanghai_today()
+    rng = random.Random(20260415)
+    updates = []
+    owed = (
+        MilestoneAssignment.objects.filter(milestone__campaign__in=[campaign, *campaign.children.all()])
+        .select_related("milestone__campaign")
+        .order_by("milestone__campaign_id", "milestone__number", "unit__path")
+    )
+    for assignment in owed:
+        due = assignment.milestone.due_date
+        roll = rng.random()
+        if assignment.completed_on is not None or due >= today:
+            continue
+        if roll < 0.5:
+            done = max(due - datetime.timedelta(days=rng.randint(0, 10)), assignment.milestone.campaign.start_date)
+        elif roll < 0.72:
+            done = min(due + datetime.timedelta(days=rng.randint(1, 20)), today)
+        else:
+            continue  # left open: shows as overdue
+        assignment.completed_on = done
+        assignment.note = "已按方案完成，材料已归档。"
+        updates.append(assignment)
+    MilestoneAssignment.objects.bulk_update(updates, ["completed_on", "note"])
+
+    # Reports owed upward every two months by the counties (滨妇发: 活动开展情况每两个月汇总上报一次).
+    for requirement in Requirement.objects.filter(campaign=campaign, kind=Requirement.Kind.REPORTS_EVERY):
+        services.report_schedule_create(requirement=requirement)
+    submitted = []
+    for report in Report.objects.filter(campaign=campaign, submitted_on__isnull=True, due_date__lt=today):
+        if rng.random() < 0.7:
+            report.submitted_on = report.due_date - datetime.timedelta(days=rng.randint(0, 5))
+            report.content = "本期活动开展情况汇总。"
+            submitted.append(report)
+    Report.objects.bulk_update(submitted, ["submitted_on", "content"])
+    stdout.write(
+        f"实施方案：{campaign.phases.count()} 个阶段，{campaign.milestones.count()} 个环节，"
+        f"下级方案 {campaign.children.count()} 个，模板 {Campaign.objects.templates().count()} 个"
+    )

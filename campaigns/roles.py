@@ -5,10 +5,25 @@ def _crud(model):
     return [f"campaigns.{verb}_{model}" for verb in ("add", "change", "delete", "view")]
 
 
+_PLAN_VIEW = [
+    "campaigns.view_campaign",
+    "campaigns.view_phase",
+    "campaigns.view_milestone",
+    "campaigns.view_milestoneassignment",
+    "campaigns.view_requirement",
+]
+
 ROLE_PERMISSIONS = {
-    OFFICE_ADMIN: _crud("orgunit") + _crud("cadre") + _crud("campaign"),
-    LEADER: ["campaigns.view_orgunit", "campaigns.view_cadre", "campaigns.view_campaign"],
-    DATA_ENTRY: ["campaigns.view_orgunit", "campaigns.view_cadre", "campaigns.view_campaign"],
-    CADRE: ["campaigns.view_orgunit", "campaigns.view_campaign"],
+    OFFICE_ADMIN: _crud("orgunit")
+    + _crud("cadre")
+    + _crud("campaign")
+    + _crud("phase")
+    + _crud("milestone")
+    + _crud("milestoneassignment")
+    + _crud("requirement"),
+    LEADER: ["campaigns.view_orgunit", "campaigns.view_cadre", *_PLAN_VIEW],
+    # Data-entry staff record their unit's completion of a step (date, note, evidence).
+    DATA_ENTRY: ["campaigns.view_orgunit", "campaigns.view_cadre", *_PLAN_VIEW, "campaigns.change_milestoneassignment"],
+    CADRE: ["campaigns.view_orgunit", *_PLAN_VIEW],
     AUDITOR: ["campaigns.view_orgunit", "campaigns.view_cadre"],
 }

@@ -1,6 +1,8 @@
 from django.db.models import Count
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
-from core.scoping import get_for_user_or_404, scope_for_user
+from core.scoping import get_for_user_or_404, scope_for_user, user_scope_root
 
 from .models import Cadre, OrgUnit
 
@@ -22,3 +24,207 @@ def orgunit_children(*, unit: OrgUnit):
 def cadre_list_for_unit(*, unit: OrgUnit):
     """Cadres working directly in ``unit``."""
     return Cadre.objects.filter(org_unit=unit).select_related("user").order_by("-is_leader", "name")
+
+
+def campaign_participants(campaign) -> list[OrgUnit]:
+    """The units taking part in a campaign, in tree order.
+
+    SUBTREE: the issuing unit and every unit below it whose level is in ``participating_kinds``
+    (all units below the issuer when the list is empty). CHOSEN: the units picked by hand.
+    """
+    if campaign.is_template or campaign.issuing_unit_id is None:
+        return []
+    if campaign.participation == campaign.Participation.CHOSEN:
+        return list(campaign.participating_units.order_by("path"))
+    issuer = campaign.issuing_unit
+    units = OrgUnit.objects.filter(path__startswith=issuer.path)
+    if campaign.participating_kinds:
+        units = units.filter(kind__in=campaign.participating_kinds)
+    else:
+        units = units.exclude(pk=issuer.pk)
+    return list(units.order_by("path"))
+
+
+# ---- campaign plans -----------------------------------------------------------------------
+
+STATE_ORDER = ["overdue", "open", "done_late", "done_on_time"]
+STATE_CSS = {
+    "done_on_time": "success",
+    "done_late": "warning",
+    "open": "primary",
+    "overdue": "danger",
+}
+
+
+def campaign_list_for_user(*, user, status: str = ""):
+    """Campaign plans the user may read (own subtree and the path above), newest first."""
+    from .models import Campaign
+
+    queryset = scope_for_user(Campaign.objects.plans(), user).select_related("issuing_unit", "parent__issuing_unit")
+    if status:
+        queryset = queryset.filter(status=status)
+    # Newest year first; within a year the superior plan before the plans implementing it.
+    return queryset.annotate(
+        milestone_count=Count("milestones", distinct=True), phase_count=Count("phases", distinct=True)
+    ).order_by("-start_date__year", "issuing_unit__path", "-start_date", "title")
+
+
+def campaign_get_for_user(*, user, pk: int):
+    """One campaign plan (not a template) the user may read; 404 otherwise."""
+    from .models import Campaign
+
+    return get_for_user_or_404(
+        Campaign.objects.plans().select_related("issuing_unit", "parent", "template"), user, pk=pk
+    )
+
+
+TIMELINE_PAD_LEFT, TIMELINE_PAD_RIGHT = 8, 36  # room for the last step's label at the end date
+
+
+def _x(day, start, total_days, width):
+    inner = width - TIMELINE_PAD_LEFT - TIMELINE_PAD_RIGHT
+    return round(TIMELINE_PAD_LEFT + (day - start).days / total_days * inner, 1)
+
+
+def campaign_timeline(*, campaign, phases, milestones, states_by_milestone, today, width=1000):
+    """Geometry of the timeline (phases as bars, steps as dated points, today's line) in SVG units."""
+    import datetime
+
+    start, end = campaign.start_date, campaign.end_date
+    total = max((end - start).days + 1, 1)
+    bars = []
+    for index, phase in enumerate(phases):
+        x1 = _x(phase.start_date, start, total, width)
+        x2 = _x(phase.end_date + datetime.timedelta(days=1), start, total, width)
+        bars.append({"phase": phase, "x": x1, "w": max(x2 - x1, 2), "tone": index % 3})
+    points = []
+    lanes_end = []  # staggered label rows, so close deadlines do not overprint each other
+    for milestone in milestones:
+        counts = states_by_milestone.get(milestone.pk, {})
+        if counts.get("overdue"):
+            state = "overdue"
+        elif counts.get("open"):
+            state = "open"
+        elif counts.get("done_late"):
+            state = "done_late"
+        elif counts.get("done_on_time"):
+            state = "done_on_time"
+        else:
+            state = "overdue" if milestone.due_date < today else "open"
+        x = _x(milestone.due_date, start, total, width) + round((width - 44) / total / 2, 1)
+        lane = next((i for i, last in enumerate(lanes_end) if x - last > 64), None)
+        if lane is None:
+            lane = len(lanes_end)
+            lanes_end.append(x)
+        else:
+            lanes_end[lane] = x
+        points.append({"milestone": milestone, "x": x, "state": state, "lane": lane, "css": STATE_CSS[state]})
+    for point in points:
+        point["y"] = 118 + point["lane"] * 22
+    months = []
+    cursor = start.replace(day=1)
+    while cursor <= end:
+        if cursor >= start:
+            months.append({"x": _x(cursor, start, total, width), "label": f"{cursor.month}月"})
+        cursor = (cursor + datetime.timedelta(days=32)).replace(day=1)
+    today_x = _x(today, start, total, width) if start <= today <= end else None
+    height = 118 + max(len(lanes_end), 1) * 22 + 10
+    return {"bars": bars, "points": points, "months": months, "today_x": today_x, "width": width, "height": height}
+
+
+def campaign_plan_for_user(*, user, pk: int, unit_code: str = "", today=None):
+    """Everything the plan page shows, in a fixed number of queries whatever the number of units.
+
+    The campaign (404 outside the user's branch), its phases and steps, the timeline geometry,
+    the per-unit completion matrix limited to units the user may see, the implementing plans
+    below it, and the requirement results for one unit (the user's own by default).
+    """
+    from .models import MilestoneAssignment
+    from .requirements import evaluate_requirement
+    from .validation import shanghai_today
+
+    today = today or shanghai_today()
+    campaign = campaign_get_for_user(user=user, pk=pk)
+    phases = list(campaign.phases.order_by("order"))
+    milestones = list(campaign.milestones.select_related("phase", "responsible_unit").order_by("number"))
+    assignments = list(
+        scope_for_user(MilestoneAssignment.objects.filter(milestone__campaign=campaign), user)
+        .select_related("unit")
+        .order_by("unit__path")
+    )
+    by_pk = {m.pk: m for m in milestones}
+    units, cells, states_by_milestone = {}, {}, {}
+    totals = dict.fromkeys(STATE_ORDER, 0)
+    # URLs and labels are made here once, not per cell in the template (a city plan has ~1,000 cells).
+    complete_url = reverse("campaigns:assignment_complete", kwargs={"pk": 0}).replace("/0/", "/{pk}/")
+    evidence_url = reverse("campaigns:assignment_evidence", kwargs={"pk": 0}).replace("/0/", "/{pk}/")
+    labels = {state: str(label) for state, label in MilestoneAssignment.State.choices}
+    labels[MilestoneAssignment.State.OPEN] = _("待完成")
+    for assignment in assignments:
+        assignment.milestone = by_pk[assignment.milestone_id]
+        state = assignment.state(today)
+        assignment.state_value = state
+        assignment.state_css = STATE_CSS[state]
+        assignment.state_label = labels[state]
+        assignment.complete_url = complete_url.format(pk=assignment.pk)
+        assignment.evidence_url = evidence_url.format(pk=assignment.pk) if assignment.evidence else ""
+        units.setdefault(assignment.unit_id, assignment.unit)
+        cells[(assignment.unit_id, assignment.milestone_id)] = assignment
+        states_by_milestone.setdefault(assignment.milestone_id, {}).setdefault(state, 0)
+        states_by_milestone[assignment.milestone_id][state] += 1
+        totals[state] += 1
+    matrix = [
+        {"unit": unit, "cells": [cells.get((unit.pk, m.pk)) for m in milestones]}
+        for unit in sorted(units.values(), key=lambda u: u.path)
+    ]
+    for milestone in milestones:
+        milestone.state_counts = states_by_milestone.get(milestone.pk, {})
+    children = list(
+        scope_for_user(campaign.children.all(), user).select_related("issuing_unit").order_by("issuing_unit__path")
+    )
+
+    # Requirements are evaluated for one unit: the user's own if it is in the campaign's
+    # branch, else the issuing unit; ?unit=CODE picks another unit the user may see.
+    issuer = campaign.issuing_unit
+    root = None if user.is_superuser else user_scope_root(user)
+    unit = root if root is not None and root.path.startswith(issuer.path) else issuer
+    if unit_code:
+        unit = get_for_user_or_404(OrgUnit.objects.filter(path__startswith=issuer.path), user, code=unit_code)
+    requirements = list(campaign.requirements.order_by("order", "pk"))
+    results = []
+    for requirement in requirements:
+        requirement.campaign = campaign  # share one instance: the family lookup is cached on it
+        results.append(
+            {"requirement": requirement, "result": evaluate_requirement(requirement, unit=unit, as_of=today)}
+        )
+    return {
+        "campaign": campaign,
+        "phases": phases,
+        "milestones": milestones,
+        "timeline": campaign_timeline(
+            campaign=campaign,
+            phases=phases,
+            milestones=milestones,
+            states_by_milestone=states_by_milestone,
+            today=today,
+        ),
+        "matrix": matrix,
+        "totals": totals,
+        "children": children,
+        "requirement_unit": unit,
+        "requirement_results": results,
+        "today": today,
+    }
+
+
+def assignment_get_for_user(*, user, pk: int):
+    """One owed step of one unit, if the unit is in the user's subtree; 404 otherwise."""
+    from .models import MilestoneAssignment
+
+    return get_for_user_or_404(
+        MilestoneAssignment.objects.select_related("milestone__campaign", "unit").filter(
+            milestone__campaign__is_template=False
+        ),
+        user,
+        pk=pk,
+    )

@@ -1,10 +1,26 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRefresh
 
 from core.scoping import sees_everything, user_scope_root
 
-from .models import OrgUnit
-from .selectors import cadre_list_for_unit, orgunit_children, orgunit_get_for_user, orgunit_tree_for_user
+from .forms import MilestoneCompletionForm
+from .models import Campaign, MilestoneAssignment, OrgUnit
+from .selectors import (
+    assignment_get_for_user,
+    cadre_list_for_unit,
+    campaign_list_for_user,
+    campaign_plan_for_user,
+    orgunit_children,
+    orgunit_get_for_user,
+    orgunit_tree_for_user,
+)
+from .services import milestone_record_completion
 
 
 @login_required
@@ -26,3 +42,85 @@ def orgunit_detail(request, code):
         "cadres": cadre_list_for_unit(unit=unit),
     }
     return render(request, "campaigns/orgunit_detail.html", context)
+
+
+@login_required
+def campaign_list(request):
+    if not request.user.has_perm("campaigns.view_campaign"):
+        raise PermissionDenied
+    status = request.GET.get("status", "")
+    if status not in Campaign.Status.values:
+        status = ""
+    page = Paginator(campaign_list_for_user(user=request.user, status=status), 20).get_page(request.GET.get("page"))
+    templates = []
+    if request.user.is_staff and request.user.has_perm("campaigns.add_campaign"):
+        templates = list(Campaign.objects.templates().order_by("start_date"))
+    return render(
+        request,
+        "campaigns/campaign_list.html",
+        {"page_obj": page, "status": status, "statuses": Campaign.Status.choices, "templates": templates},
+    )
+
+
+@login_required
+def campaign_plan(request, pk):
+    if not request.user.has_perm("campaigns.view_campaign"):
+        raise PermissionDenied
+    context = campaign_plan_for_user(user=request.user, pk=pk, unit_code=request.GET.get("unit", ""))
+    context["can_record"] = request.user.has_perm("campaigns.change_milestoneassignment")
+    context["can_record_here"] = context["can_record"] and context["campaign"].status != Campaign.Status.CLOSED
+    context["evidence_label"] = _("佐证材料")
+    context["states"] = MilestoneAssignment.State
+    return render(request, "campaigns/campaign_plan.html", context)
+
+
+@login_required
+def assignment_complete(request, pk):
+    assignment = assignment_get_for_user(user=request.user, pk=pk)
+    if not request.user.has_perm("campaigns.change_milestoneassignment"):
+        raise PermissionDenied
+    plan_url = assignment.milestone.campaign.get_absolute_url()
+    if request.method == "POST":
+        form = MilestoneCompletionForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                milestone_record_completion(
+                    assignment=assignment,
+                    completed_on=form.cleaned_data["completed_on"],
+                    note=form.cleaned_data["note"],
+                    evidence=form.cleaned_data["evidence"],
+                    actor=request.user,
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+            else:
+                messages.success(
+                    request,
+                    _("已记录“%(unit)s”完成“%(step)s”。")
+                    % {"unit": assignment.unit, "step": assignment.milestone.name},
+                )
+                if request.htmx:
+                    return HttpResponseClientRefresh()
+                return redirect(plan_url)
+    else:
+        form = MilestoneCompletionForm(
+            initial={"completed_on": assignment.completed_on, "note": assignment.note}
+            if assignment.completed_on
+            else None,
+        )
+    template = "campaigns/partials/_completion_form.html" if request.htmx else "campaigns/assignment_form.html"
+    return render(request, template, {"form": form, "assignment": assignment, "plan_url": plan_url})
+
+
+@login_required
+def assignment_evidence(request, pk):
+    assignment = assignment_get_for_user(user=request.user, pk=pk)
+    if not request.user.has_perm("campaigns.view_milestoneassignment"):
+        raise PermissionDenied
+    if not assignment.evidence:
+        raise Http404
+    return FileResponse(
+        assignment.evidence.open("rb"), as_attachment=True, filename=assignment.evidence.name.rsplit("/", 1)[-1]
+    )

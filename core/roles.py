@@ -67,9 +67,10 @@ def sync_roles() -> dict[str, int]:
 
 
 def sync_roles_after_migrate(sender, **kwargs):
-    # post_migrate is sent once per app, in INSTALLED_APPS order, and auth creates each app's
+    # post_migrate is sent once per app with models, in INSTALLED_APPS order, and auth creates each app's
     # permissions on its turn: act on the last app's turn, when every permission exists.
-    if sender is not list(apps.get_app_configs())[-1]:
+    with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
+    if sender is not with_models[-1]:
         return
     sync_roles()
 

@@ -1,0 +1,684 @@
+"""Requirement kinds: what parameters each takes, and how each is evaluated against real data.
+
+A Requirement row holds the quota (``params``), whom it binds (``scope`` and ``unit_kinds``) and
+its period; this module holds only the arithmetic. Kinds that read data owned by other apps
+(ledgers.Visit, outreach.Forum, outreach.ReceptionDay) look the model up at call time and answer
+"not measurable" while it does not exist, instead of guessing.
+
+Contract fields read (CONTRACTS.md): ledgers.Visit(cadre, household, visited_on, campaign),
+outreach.Forum(village, campaign, held_at, notice_posted_on, attendance),
+outreach.ReceptionDay(leader, campaign, held_on), outreach.Pairing(campaign, cadre, household,
+member, kind, is_active), evaluations.Report(campaign, unit, due_date, submitted_on).
+
+Assumption (docs/campaigns.md): a cadre's days at the grassroots (or in the village) are the
+distinct ``visited_on`` dates of their visits.
+"""
+
+import calendar
+import datetime
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth, TruncWeek
+from django.utils.translation import gettext as _
+
+from .validation import shanghai_today
+
+MET = "met"
+SHORT = "short"
+NOT_MEASURABLE = "not_measurable"
+
+STATUS_LABELS = {MET: "达标", SHORT: "未达标", NOT_MEASURABLE: "暂无法计算"}
+
+NO_VISITS = "尚无走访数据，暂无法计算"
+NO_FORUMS = "尚无群众访谈日数据，暂无法计算"
+NO_RECEPTIONS = "尚无接待日数据，暂无法计算"
+
+
+@dataclass
+class RequirementResult:
+    target: int
+    actual: int
+    status: str
+    note: str = ""
+    rows: list = field(default_factory=list)  # per cadre / per unit detail, for pages that drill down
+
+    @property
+    def status_label(self) -> str:
+        return _(STATUS_LABELS[self.status])
+
+
+# ---- parameters ---------------------------------------------------------------------------
+
+CADRE_SCOPES = ("all_cadres", "leaders", "principals", "senior")
+
+# kind -> (parameter spec, allowed periods, allowed scopes)
+# spec: name -> (type, required, extra check or choices)
+KIND_SPECS = {
+    "visits_per_cadre": (
+        {"min": (int, True, None), "count": (str, False, ("households", "visits", "days"))},
+        ("campaign", "month"),
+        CADRE_SCOPES,
+    ),
+    "pairings_per_cadre": (
+        {
+            "min": (int, True, None),
+            "pairing_kinds": (list, False, None),
+            "member_flag": (str, False, ("", "is_poor_woman", "is_poor_child")),
+            "household_categories": (list, False, None),
+        },
+        ("campaign",),
+        CADRE_SCOPES,
+    ),
+    "must_visit_coverage": (
+        {"category_group": (str, False, ("five_must", "six_must", "other")), "categories": (list, False, None)},
+        ("campaign",),
+        ("unit",),
+    ),
+    "leader_grassroots_days": ({"min_days": (int, True, None)}, ("year", "campaign"), CADRE_SCOPES),
+    "village_stay_days": ({"min_days": (int, True, None)}, ("phase",), CADRE_SCOPES),
+    "reception_days": ({"min": (int, True, None)}, ("month", "week"), CADRE_SCOPES),
+    "forum_rules": (
+        {"min_attendance": (int, True, None), "notice_days": (int, True, None)},
+        ("campaign",),
+        ("unit",),
+    ),
+    "reports_every": (
+        {"interval_months": (int, True, None), "first_due": (str, False, None)},
+        ("month",),
+        ("unit",),
+    ),
+}
+
+PARAM_LABELS = {
+    "min": "最低数量",
+    "count": "计数口径",
+    "pairing_kinds": "帮扶形式",
+    "member_flag": "帮扶对象类型",
+    "household_categories": "户类别",
+    "category_group": "必访类别组",
+    "categories": "必访类别",
+    "min_days": "最少天数",
+    "min_attendance": "最少参加人数",
+    "notice_days": "提前公告天数",
+    "interval_months": "上报间隔（月）",
+    "first_due": "首次上报日期",
+}
+
+UNIT_KINDS = ("province", "city", "county", "township", "village", "office")
+
+
+def validate_requirement_params(requirement) -> None:
+    """Check a requirement's params, scope and period against its kind; Chinese messages."""
+    kind = requirement.kind
+    if kind not in KIND_SPECS:
+        raise ValidationError({"kind": _("未知的指标类型。")})
+    spec, periods, scopes = KIND_SPECS[kind]
+    params = requirement.params
+    errors = {}
+    param_errors = []
+    if not isinstance(params, dict):
+        raise ValidationError({"params": _('参数必须是 JSON 对象，例如 {"min": 10}。')})
+    for key in params:
+        if key not in spec:
+            param_errors.append(
+                _("不支持的参数“%(key)s”；此类指标可用参数：%(keys)s。") % {"key": key, "keys": "、".join(spec)}
+            )
+    for key, (typ, required, check) in spec.items():
+        label = _(PARAM_LABELS[key])
+        if key not in params:
+            if required:
+                param_errors.append(_("缺少参数“%(key)s”（%(label)s）。") % {"key": key, "label": label})
+            continue
+        value = params[key]
+        if typ is int and (isinstance(value, bool) or not isinstance(value, int)):
+            param_errors.append(_("参数“%(label)s”必须是整数。") % {"label": label})
+            continue
+        if typ is int and value < 1:
+            param_errors.append(_("参数“%(label)s”必须大于0。") % {"label": label})
+        if typ is str and not isinstance(value, str):
+            param_errors.append(_("参数“%(label)s”必须是文字。") % {"label": label})
+            continue
+        if typ is list and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            param_errors.append(_("参数“%(label)s”必须是文字列表。") % {"label": label})
+            continue
+        if isinstance(check, tuple) and value not in check:
+            param_errors.append(
+                _("参数“%(label)s”的取值“%(value)s”无效，可选：%(choices)s。")
+                % {"label": label, "value": value, "choices": "、".join(c for c in check if c)}
+            )
+    if kind == "reports_every" and params.get("interval_months", 1) > 12:
+        param_errors.append(_("上报间隔不能超过12个月。"))
+    if kind == "reports_every" and params.get("first_due"):
+        try:
+            datetime.date.fromisoformat(params["first_due"])
+        except (TypeError, ValueError):
+            param_errors.append(_("首次上报日期须为 YYYY-MM-DD 格式。"))
+    if kind == "must_visit_coverage" and not params.get("category_group") and not params.get("categories"):
+        param_errors.append(_("请指定必访类别组（category_group）或必访类别（categories）。"))
+    if kind == "pairings_per_cadre" and params.get("pairing_kinds"):
+        known = {"support", "poor_kin", "neighbours", "poor_woman", "poor_child"}
+        unknown = [k for k in params["pairing_kinds"] if k not in known]
+        if unknown:
+            param_errors.append(_("未知的帮扶形式：%(kinds)s。") % {"kinds": "、".join(unknown)})
+    if param_errors:
+        errors["params"] = param_errors
+    if requirement.period not in periods:
+        errors["period"] = [
+            _("此类指标的考核周期只能是：%(periods)s。") % {"periods": "、".join(_period_label(p) for p in periods)}
+        ]
+    if requirement.scope not in scopes:
+        errors["scope"] = [
+            _("此类指标的适用对象只能是：%(scopes)s。") % {"scopes": "、".join(_scope_label(s) for s in scopes)}
+        ]
+    unit_kinds = requirement.unit_kinds
+    if not isinstance(unit_kinds, list) or any(k not in UNIT_KINDS for k in unit_kinds):
+        errors["unit_kinds"] = [_("适用层级须为列表，可选：%(kinds)s。") % {"kinds": "、".join(UNIT_KINDS)}]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _period_label(value):
+    from .models import Requirement
+
+    return str(Requirement.Period(value).label)
+
+
+def _scope_label(value):
+    from .models import Requirement
+
+    return str(Requirement.Scope(value).label)
+
+
+# ---- helpers ------------------------------------------------------------------------------
+
+
+def _model(label):
+    try:
+        return apps.get_model(label)
+    except LookupError:
+        return None
+
+
+def campaign_family_ids(campaign) -> list[int]:
+    """The campaign, the superior plans it implements and every plan cascaded from it.
+
+    Data recorded against a county's implementing campaign counts for the city's plan and back.
+    """
+    from .models import Campaign
+
+    cached = getattr(campaign, "_family_ids", None)
+    if cached is not None:
+        return cached
+    ids = {campaign.pk}
+    node = campaign
+    while node.parent_id is not None and node.parent_id not in ids:
+        ids.add(node.parent_id)
+        node = Campaign.objects.only("id", "parent_id").get(pk=node.parent_id)
+    frontier = [campaign.pk]
+    while frontier:
+        children = list(
+            Campaign.objects.filter(parent_id__in=frontier).exclude(pk__in=ids).values_list("pk", flat=True)
+        )
+        ids.update(children)
+        frontier = children
+    campaign._family_ids = sorted(ids)
+    return campaign._family_ids
+
+
+def _window(requirement, as_of):
+    campaign = requirement.campaign
+    return campaign.start_date, min(campaign.end_date, as_of)
+
+
+def _bound_cadres(requirement, *, unit=None, cadre=None):
+    from .models import Cadre
+
+    qs = Cadre.objects.all()
+    if cadre is not None:
+        qs = qs.filter(pk=cadre.pk)
+    elif unit is not None:
+        qs = qs.filter(org_unit__path__startswith=unit.path)
+    else:
+        issuer = requirement.campaign.issuing_unit
+        if issuer is None:
+            return qs.none()
+        qs = qs.filter(org_unit__path__startswith=issuer.path)
+    scope = requirement.scope
+    if scope == "leaders":
+        qs = qs.filter(is_leader=True)
+    elif scope == "principals":
+        # 主要负责同志: a leader whose title is not a deputy post (副主席、副局长 …).
+        qs = qs.filter(is_leader=True).exclude(title__contains="副")
+    elif scope == "senior":
+        qs = qs.filter(is_senior=True)
+    if requirement.unit_kinds:
+        qs = qs.filter(org_unit__kind__in=requirement.unit_kinds)
+    return qs
+
+
+def _unit_for(requirement, unit, cadre):
+    if unit is not None:
+        return unit
+    if cadre is not None:
+        return cadre.org_unit
+    return requirement.campaign.issuing_unit
+
+
+def _month_end(day: datetime.date) -> datetime.date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _periods(start, end, as_of, period):
+    """Complete periods (month or ISO week) inside [start, end] that ended by ``as_of``.
+
+    If none has ended yet, the period in progress is judged so far.
+    """
+    periods = []
+    if period == "month":
+        cursor = start.replace(day=1)
+        while cursor <= end:
+            periods.append((cursor, _month_end(cursor)))
+            cursor = _add_months(cursor, 1)
+    else:
+        cursor = start - datetime.timedelta(days=start.weekday())
+        while cursor <= end:
+            periods.append((cursor, cursor + datetime.timedelta(days=6)))
+            cursor += datetime.timedelta(days=7)
+    complete = [p for p in periods if p[1] <= as_of]
+    if complete:
+        return complete, False
+    current = [p for p in periods if p[0] <= as_of]
+    return current[-1:], True
+
+
+def _cadre_result(requirement, cadre_rows, *, single, target_each, unit_label):
+    """Fold per-cadre (name, actual, ok) rows into one result for a cadre or for a unit."""
+    if single:
+        if not cadre_rows:
+            return RequirementResult(0, 0, MET, _("该干部不在此指标的适用范围内。"))
+        name, actual, ok, note = cadre_rows[0]
+        return RequirementResult(target_each, actual, MET if ok else SHORT, note, rows=cadre_rows)
+    total = len(cadre_rows)
+    done = sum(1 for row in cadre_rows if row[2])
+    if total == 0:
+        return RequirementResult(0, 0, MET, _("%(unit)s没有此指标适用的干部。") % {"unit": unit_label})
+    short_names = [row[0] for row in cadre_rows if not row[2]]
+    note = _("%(done)s/%(total)s名干部达标") % {"done": done, "total": total}
+    if short_names:
+        shown = "、".join(short_names[:5]) + ("等" if len(short_names) > 5 else "")
+        note += _("；未达标：%(names)s") % {"names": shown}
+    return RequirementResult(total, done, MET if done == total else SHORT, note, rows=cadre_rows)
+
+
+# ---- evaluators ---------------------------------------------------------------------------
+
+
+def _visits_per_cadre(requirement, cadres, as_of, family):
+    Visit = _model("ledgers.Visit")
+    if Visit is None:
+        return None, _(NO_VISITS)
+    params = requirement.params
+    minimum = params["min"]
+    count = params.get("count", "households")
+    start, end = _window(requirement, as_of)
+    measure = {
+        "households": Count("household", distinct=True),
+        "visits": Count("id"),
+        "days": Count("visited_on", distinct=True),
+    }[count]
+    unit_word = {"households": "户", "visits": "次", "days": "天"}[count]
+    visits = Visit.objects.filter(
+        Q(campaign_id__in=family) | Q(campaign__isnull=True),
+        cadre__in=cadres,
+        visited_on__gte=start,
+        visited_on__lte=end,
+    )
+    rows = []
+    cadre_list = list(cadres.values_list("pk", "name"))
+    if requirement.period == "campaign":
+        text = _("活动期间%(n)s%(u)s，要求不少于%(m)s%(u)s")
+        got = dict(visits.values("cadre").annotate(n=measure).values_list("cadre", "n"))
+        for pk, name in cadre_list:
+            n = got.get(pk, 0)
+            rows.append(
+                (
+                    name,
+                    n,
+                    n >= minimum,
+                    text % {"n": n, "u": unit_word, "m": minimum},
+                )
+            )
+        return rows, ""
+    periods, in_progress = _periods(start, requirement.campaign.end_date, as_of, "month")
+    per_month = {}
+    for pk, month, n in (
+        visits.annotate(month=TruncMonth("visited_on"))
+        .values("cadre", "month")
+        .annotate(n=measure)
+        .values_list("cadre", "month", "n")
+    ):
+        month = month.date() if isinstance(month, datetime.datetime) else month
+        per_month[(pk, month)] = n
+    text, running = _("%(good)s/%(total)s个月达到每月%(m)s%(u)s"), _("（本月进行中）")
+    for pk, name in cadre_list:
+        good = sum(1 for p in periods if per_month.get((pk, p[0]), 0) >= minimum)
+        note = text % {
+            "good": good,
+            "total": len(periods),
+            "m": minimum,
+            "u": unit_word,
+        }
+        if in_progress:
+            note += running
+        rows.append((name, good, good == len(periods), note))
+    return rows, ""
+
+
+def _pairings_per_cadre(requirement, cadres, as_of, family):
+    from outreach.models import Pairing
+
+    params = requirement.params
+    minimum = params["min"]
+    pairings = Pairing.objects.filter(campaign_id__in=family, cadre__in=cadres, is_active=True, start_date__lte=as_of)
+    if params.get("pairing_kinds"):
+        pairings = pairings.filter(kind__in=params["pairing_kinds"])
+    flag = params.get("member_flag") or ""
+    if flag:
+        pairings = pairings.filter(**{f"member__{flag}": True})
+        measure = Count("member", distinct=True)
+        what = _("贫困妇女") if flag == "is_poor_woman" else _("贫困儿童")
+    else:
+        measure = Count("household", distinct=True)
+        what = _("户")
+    if params.get("household_categories"):
+        pairings = pairings.filter(household__categories__code__in=params["household_categories"])
+    got = dict(pairings.values("cadre").annotate(n=measure).values_list("cadre", "n"))
+    text = _("已结对%(n)s（%(what)s），要求不少于%(m)s")
+    rows = []
+    for pk, name in cadres.values_list("pk", "name"):
+        n = got.get(pk, 0)
+        rows.append(
+            (
+                name,
+                n,
+                n >= minimum,
+                text % {"n": n, "what": what, "m": minimum},
+            )
+        )
+    return rows, ""
+
+
+def _grassroots_days(requirement, cadres, as_of, family):
+    Visit = _model("ledgers.Visit")
+    if Visit is None:
+        return None, _(NO_VISITS)
+    minimum = requirement.params["min_days"]
+    if requirement.period == "year":
+        start, end = datetime.date(as_of.year, 1, 1), as_of
+        span = _("%(year)s年") % {"year": as_of.year}
+    else:
+        start, end = _window(requirement, as_of)
+        span = _("活动期间")
+    got = dict(
+        Visit.objects.filter(cadre__in=cadres, visited_on__gte=start, visited_on__lte=end)
+        .values("cadre")
+        .annotate(n=Count("visited_on", distinct=True))
+        .values_list("cadre", "n")
+    )
+    text = _("%(span)s下基层%(n)s天，要求不少于%(m)s天")
+    rows = []
+    for pk, name in cadres.values_list("pk", "name"):
+        n = got.get(pk, 0)
+        rows.append(
+            (
+                name,
+                n,
+                n >= minimum,
+                text % {"span": span, "n": n, "m": minimum},
+            )
+        )
+    return rows, ""
+
+
+def _village_stay_days(requirement, cadres, as_of, family):
+    Visit = _model("ledgers.Visit")
+    if Visit is None:
+        return None, _(NO_VISITS)
+    minimum = requirement.params["min_days"]
+    campaign = requirement.campaign
+    batches = [(p.name, p.start_date, p.end_date) for p in campaign.phases.order_by("order")]
+    if not batches:
+        batches = [(_("活动期间"), campaign.start_date, campaign.end_date)]
+    condition = Q()
+    for _name, start, end in batches:
+        condition |= Q(visited_on__gte=start, visited_on__lte=min(end, as_of))
+    days = Visit.objects.filter(condition, cadre__in=cadres).values_list("cadre", "visited_on").distinct()
+    per_batch = {}
+    for pk, day in days:
+        for index, (_name, start, end) in enumerate(batches):
+            if start <= day <= end:
+                per_batch[(pk, index)] = per_batch.get((pk, index), 0) + 1
+    text = _("%(batch)s住村%(n)s天，要求每批不少于%(m)s天")
+    rows = []
+    for pk, name in cadres.values_list("pk", "name"):
+        counts = [per_batch.get((pk, i), 0) for i in range(len(batches))]
+        best = max(counts)
+        batch_name = batches[counts.index(best)][0]
+        rows.append(
+            (
+                name,
+                best,
+                best >= minimum,
+                text % {"batch": batch_name, "n": best, "m": minimum},
+            )
+        )
+    return rows, ""
+
+
+def _reception_days(requirement, cadres, as_of, family):
+    ReceptionDay = _model("outreach.ReceptionDay")
+    if ReceptionDay is None:
+        return None, _(NO_RECEPTIONS)
+    minimum = requirement.params["min"]
+    start, end = _window(requirement, as_of)
+    periods, in_progress = _periods(start, requirement.campaign.end_date, as_of, requirement.period)
+    trunc = TruncMonth("held_on") if requirement.period == "month" else TruncWeek("held_on")
+    per_period = {}
+    qs = ReceptionDay.objects.filter(
+        leader__in=cadres, held_on__gte=periods[0][0] if periods else start, held_on__lte=end
+    )
+    for pk, bucket, n in (
+        qs.annotate(bucket=trunc)
+        .values("leader", "bucket")
+        .annotate(n=Count("id"))
+        .values_list("leader", "bucket", "n")
+    ):
+        bucket = bucket.date() if isinstance(bucket, datetime.datetime) else bucket
+        per_period[(pk, bucket)] = n
+    word = _("月") if requirement.period == "month" else _("周")
+    text, running = _("%(good)s/%(total)s个%(w)s达到每%(w)s至少%(m)s次"), _("（本期进行中）")
+    rows = []
+    for pk, name in cadres.values_list("pk", "name"):
+        good = sum(1 for p in periods if per_period.get((pk, p[0]), 0) >= minimum)
+        note = text % {
+            "good": good,
+            "total": len(periods),
+            "w": word,
+            "m": minimum,
+        }
+        if in_progress:
+            note += running
+        rows.append((name, good, good == len(periods), note))
+    return rows, ""
+
+
+def _must_visit_coverage(requirement, unit, as_of, family):
+    Visit = _model("ledgers.Visit")
+    if Visit is None:
+        return RequirementResult(0, 0, NOT_MEASURABLE, _(NO_VISITS))
+    from outreach.models import Household
+
+    params = requirement.params
+    households = Household.objects.filter(village__path__startswith=unit.path)
+    if params.get("categories"):
+        category_q = Q(categories__code__in=params["categories"])
+        through_q = Q(householdcategory__code__in=params["categories"])
+    else:
+        category_q = Q(categories__group=params["category_group"])
+        through_q = Q(householdcategory__group=params["category_group"])
+    start, end = _window(requirement, as_of)
+    visited = Visit.objects.filter(
+        Q(campaign_id__in=family) | Q(campaign__isnull=True), visited_on__gte=start, visited_on__lte=end
+    ).values("household_id")
+    owed = households.filter(category_q).distinct()
+    target = owed.count()
+    actual = owed.filter(pk__in=visited).count()
+    through = Household.categories.through
+    gaps = (
+        through.objects.filter(through_q, household__village__path__startswith=unit.path)
+        .values("householdcategory__name", "householdcategory__sort_order")
+        .annotate(
+            total=Count("household", distinct=True),
+            covered=Count("household", distinct=True, filter=Q(household_id__in=visited)),
+        )
+        .order_by("householdcategory__sort_order")
+    )
+    missing = [
+        f"{g['householdcategory__name']}{g['total'] - g['covered']}户" for g in gaps if g["covered"] < g["total"]
+    ]
+    note = _("已走访%(a)s/%(t)s户必访户") % {"a": actual, "t": target}
+    if missing:
+        note += _("；未覆盖：%(m)s") % {"m": "、".join(missing)}
+    return RequirementResult(target, actual, MET if actual >= target else SHORT, note)
+
+
+def _forum_rules(requirement, unit, as_of, family):
+    Forum = _model("outreach.Forum")
+    if Forum is None:
+        return RequirementResult(0, 0, NOT_MEASURABLE, _(NO_FORUMS))
+    from .models import OrgUnit
+    from .validation import SHANGHAI
+
+    params = requirement.params
+    start, end = _window(requirement, as_of)
+    villages = list(OrgUnit.objects.filter(path__startswith=unit.path, kind="village").values_list("pk", flat=True))
+    forums = Forum.objects.filter(Q(campaign_id__in=family) | Q(campaign__isnull=True), village_id__in=villages)
+    compliant, bad = set(), 0
+    for village_id, held_at, posted_on, attendance in forums.values_list(
+        "village_id", "held_at", "notice_posted_on", "attendance"
+    ):
+        held_on = held_at.astimezone(SHANGHAI).date()
+        if not (start <= held_on <= end):
+            continue
+        lead_ok = posted_on is not None and (held_on - posted_on).days >= params["notice_days"]
+        if attendance >= params["min_attendance"] and lead_ok:
+            compliant.add(village_id)
+        else:
+            bad += 1
+    note = _("%(a)s/%(t)s个村（社区）举办了符合要求的访谈日（不少于%(n)s人、提前%(d)s天公告）") % {
+        "a": len(compliant),
+        "t": len(villages),
+        "n": params["min_attendance"],
+        "d": params["notice_days"],
+    }
+    if bad:
+        note += _("；%(b)s场不符合要求") % {"b": bad}
+    return RequirementResult(len(villages), len(compliant), MET if len(compliant) >= len(villages) else SHORT, note)
+
+
+def report_due_dates(requirement) -> list[datetime.date]:
+    """The dates a reports-every-N-months requirement falls due: the end of every N-th month."""
+    campaign = requirement.campaign
+    interval = requirement.params["interval_months"]
+    first = requirement.params.get("first_due")
+    due = (
+        datetime.date.fromisoformat(first)
+        if first
+        else _month_end(_add_months(campaign.start_date.replace(day=1), interval - 1))
+    )
+    dates = []
+    while due <= campaign.end_date:
+        dates.append(due)
+        due = _month_end(_add_months(due.replace(day=1), interval))
+    return dates
+
+
+def _reports_every(requirement, unit, as_of, family):
+    from evaluations.models import Report
+
+    from .selectors import campaign_participants
+
+    dues = [d for d in report_due_dates(requirement) if d <= as_of]
+    participants = [u for u in campaign_participants(requirement.campaign) if u.path.startswith(unit.path)]
+    if requirement.unit_kinds:
+        participants = [u for u in participants if u.kind in requirement.unit_kinds]
+    owing = participants or [unit]
+    submitted = dict(
+        Report.objects.filter(
+            campaign_id__in=family, unit__in=owing, submitted_on__isnull=False, submitted_on__lte=as_of
+        )
+        .values("unit")
+        .annotate(n=Count("id"))
+        .values_list("unit", "n")
+    )
+    interval = requirement.params["interval_months"]
+    if len(owing) == 1:
+        n = submitted.get(owing[0].pk, 0)
+        note = _("每%(i)s个月上报一次：应报%(t)s次，已报%(n)s次") % {"i": interval, "t": len(dues), "n": n}
+        return RequirementResult(len(dues), n, MET if n >= len(dues) else SHORT, note)
+    rows = [(u.name, submitted.get(u.pk, 0), submitted.get(u.pk, 0) >= len(dues), "") for u in owing]
+    done = sum(1 for r in rows if r[2])
+    late = [r[0] for r in rows if not r[2]]
+    note = _("%(d)s/%(t)s个单位按期上报（截至目前应报%(n)s次）") % {"d": done, "t": len(rows), "n": len(dues)}
+    if late:
+        note += _("；未按期：%(names)s") % {"names": "、".join(late[:5])}
+    return RequirementResult(len(rows), done, MET if done == len(rows) else SHORT, note, rows=rows)
+
+
+CADRE_EVALUATORS = {
+    "visits_per_cadre": _visits_per_cadre,
+    "pairings_per_cadre": _pairings_per_cadre,
+    "leader_grassroots_days": _grassroots_days,
+    "village_stay_days": _village_stay_days,
+    "reception_days": _reception_days,
+}
+UNIT_EVALUATORS = {
+    "must_visit_coverage": _must_visit_coverage,
+    "forum_rules": _forum_rules,
+    "reports_every": _reports_every,
+}
+
+
+def evaluate_requirement(requirement, *, unit=None, cadre=None, as_of=None) -> RequirementResult:
+    """Evaluate one requirement for a unit (all bound cadres below it) or for one cadre.
+
+    Returns target, actual, status ("met", "short" or "not_measurable") and a Chinese note.
+    Without ``unit`` or ``cadre`` the campaign's issuing unit is evaluated. Reads only.
+    """
+    as_of = as_of or shanghai_today()
+    family = campaign_family_ids(requirement.campaign)
+    if requirement.kind in UNIT_EVALUATORS:
+        target_unit = _unit_for(requirement, unit, cadre)
+        if target_unit is None:
+            return RequirementResult(0, 0, NOT_MEASURABLE, _("方案模板没有发文单位，无法计算。"))
+        return UNIT_EVALUATORS[requirement.kind](requirement, target_unit, as_of, family)
+    cadres = _bound_cadres(requirement, unit=unit, cadre=cadre)
+    rows, note = CADRE_EVALUATORS[requirement.kind](requirement, cadres, as_of, family)
+    if rows is None:
+        return RequirementResult(0, 0, NOT_MEASURABLE, note)
+    target_each = requirement.params.get("min") or requirement.params.get("min_days") or 0
+    if requirement.period in ("month", "week") and cadre is not None and rows:
+        target_each = len(
+            _periods(*_window(requirement, as_of)[:1], requirement.campaign.end_date, as_of, requirement.period)[0]
+        )
+    unit_label = (unit or (cadre.org_unit if cadre else requirement.campaign.issuing_unit) or "").__str__()
+    return _cadre_result(requirement, rows, single=cadre is not None, target_each=target_each, unit_label=unit_label)
