@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _lazy
 
 from campaigns.models import Cadre, Campaign, OrgUnit
 from core.scoping import get_for_user_or_404, scope_for_user, sees_everything, user_scope_root
@@ -19,21 +20,68 @@ MUST_VISIT_GROUPS = (HouseholdCategory.Group.FIVE_MUST, HouseholdCategory.Group.
 
 @dataclass(frozen=True)
 class PairingRule:
-    """Minimum pairings per cadre for one campaign; 0 switches a rule off.
+    """One minimum of active pairings per cadre in a campaign (a pairings_per_cadre requirement).
 
-    Defaults are the plans' figures: 副处级以上 cadres ≥1 hardship household (历下妇发[2011]9号,
-    济南市档案局 2011); every cadre one poor woman and one poor child (滨妇发[2012]15号).
+    A pairing counts if its kind is in ``kinds`` (any kind when empty), its member carries
+    ``member_flag`` (is_poor_woman / is_poor_child) and its household is in one of
+    ``household_categories`` (by code), when those are set.
     """
 
-    senior_hardship: int = 1
-    poor_woman: int = 1
-    poor_child: int = 1
+    key: str
+    label: str
+    minimum: int
+    senior_only: bool = False
+    leaders_only: bool = False
+    kinds: tuple[str, ...] = ()
+    member_flag: str = ""
+    household_categories: tuple[str, ...] = ()
 
 
-def pairing_rule_for(*, campaign: Campaign | None) -> PairingRule:
-    """The pairing minimums for ``campaign``. Requirement rows (campaigns.Requirement) override
-    these defaults once that model is wired here; see docs/households.md."""
-    return PairingRule()
+# The plans' figures, used when the campaign has no pairings_per_cadre requirement rows:
+# 副处级以上 cadres ≥1 hardship household (历下妇发[2011]9号; 济南市档案局 2011), every cadre one
+# poor woman and one poor child (滨妇发[2012]15号).
+DEFAULT_PAIRING_RULES = (
+    PairingRule(
+        key="rule_0",
+        label=_lazy("困难群众户（副处级以上）"),
+        minimum=1,
+        senior_only=True,
+        kinds=("poor_kin", "support"),
+        household_categories=HARDSHIP_CATEGORY_CODES,
+    ),
+    PairingRule(key="rule_1", label=_lazy("贫困妇女"), minimum=1, member_flag="is_poor_woman"),
+    PairingRule(key="rule_2", label=_lazy("贫困儿童"), minimum=1, member_flag="is_poor_child"),
+)
+
+
+def pairing_rules_for(*, campaign: Campaign | None) -> tuple[PairingRule, ...]:
+    """The pairing minimums of ``campaign``: its (and its family's) pairings_per_cadre
+    requirements when there are any, else DEFAULT_PAIRING_RULES."""
+    try:
+        Requirement = apps.get_model("campaigns", "Requirement")
+    except LookupError:
+        return DEFAULT_PAIRING_RULES
+    if campaign is None:
+        return DEFAULT_PAIRING_RULES
+    rows = Requirement.objects.filter(campaign_id__in=campaign_family(campaign), kind="pairings_per_cadre").order_by(
+        "campaign_id", "order", "id"
+    )
+    rules = []
+    for index, requirement in enumerate(rows):
+        params = requirement.params or {}
+        rules.append(
+            PairingRule(
+                key=f"rule_{index}",
+                label=requirement.title,
+                minimum=int(params.get("min", 1)),
+                senior_only=requirement.scope == "senior",
+                leaders_only=requirement.scope in ("leaders", "principals"),
+                kinds=tuple(params.get("pairing_kinds") or ()),
+                member_flag=params.get("member_flag") or "",
+                household_categories=tuple(params.get("household_categories") or ()),
+            )
+        )
+    return tuple(rules) or DEFAULT_PAIRING_RULES
 
 
 def visit_model():
@@ -61,7 +109,21 @@ def cadres_for_user(*, user) -> QuerySet:
 
 
 def campaigns_for_user(*, user) -> QuerySet:
-    return scope_for_user(Campaign.objects.all(), user).order_by("-start_date")
+    """Real campaigns the user may see (the shipped plan templates are not pairable)."""
+    campaigns = Campaign.objects.all()
+    if hasattr(campaigns, "plans"):
+        campaigns = campaigns.plans()
+    return scope_for_user(campaigns, user).order_by("-start_date")
+
+
+def campaign_family(campaign: Campaign) -> list[int]:
+    """The campaign with the plans it implements and those cascaded from it: a county cadre's
+    pairing under the county's copy of the city plan counts for the city plan too."""
+    try:
+        from campaigns.requirements import campaign_family_ids
+    except ImportError:
+        return [campaign.pk]
+    return campaign_family_ids(campaign)
 
 
 def default_campaign_for_user(*, user) -> Campaign | None:
@@ -154,45 +216,59 @@ def liaison_list_for_user(*, user, campaign=None) -> QuerySet:
 # --- the unit's pairing status page -----------------------------------------------------------
 
 
-def _hardship_household_ids():
-    through = Household.categories.through
-    return through.objects.filter(householdcategory__code__in=HARDSHIP_CATEGORY_CODES).values("household_id")
+def cadres_below_pairing_requirement(*, unit: OrgUnit, campaign: Campaign, rules) -> QuerySet:
+    """Cadres of ``unit``'s subtree short of any of ``rules`` in ``campaign``.
 
-
-def cadres_below_pairing_requirement(*, unit: OrgUnit, campaign: Campaign, rule: PairingRule) -> QuerySet:
-    """Cadres of ``unit``'s subtree short of ``rule`` in ``campaign``, with their counts.
-
-    Annotates ``hardship``, ``poor_women`` and ``poor_children`` (active pairings).
+    Each cadre is annotated with one count per rule, named by the rule's ``key``.
     """
-    active = Q(pairings__campaign=campaign, pairings__is_active=True)
-    cadres = Cadre.objects.filter(org_unit__path__startswith=unit.path).annotate(
-        hardship=Count("pairings", filter=active & Q(pairings__household_id__in=_hardship_household_ids())),
-        poor_women=Count(
-            "pairings",
-            filter=active & (Q(pairings__kind=Pairing.Kind.POOR_WOMAN) | Q(pairings__member__is_poor_woman=True)),
-        ),
-        poor_children=Count(
-            "pairings",
-            filter=active & (Q(pairings__kind=Pairing.Kind.POOR_CHILD) | Q(pairings__member__is_poor_child=True)),
-        ),
-    )
+    through = Household.categories.through
+    annotations = {}
     short = Q(pk__in=[])
-    if rule.senior_hardship:
-        short |= Q(is_senior=True, hardship__lt=rule.senior_hardship)
-    if rule.poor_woman:
-        short |= Q(poor_women__lt=rule.poor_woman)
-    if rule.poor_child:
-        short |= Q(poor_children__lt=rule.poor_child)
+    family = campaign_family(campaign)
+    for rule in rules:
+        counted = Q(pairings__campaign_id__in=family, pairings__is_active=True)
+        if rule.kinds:
+            counted &= Q(pairings__kind__in=rule.kinds)
+        if rule.member_flag:
+            counted &= Q(**{f"pairings__member__{rule.member_flag}": True})
+        if rule.household_categories:
+            counted &= Q(
+                pairings__household_id__in=through.objects.filter(
+                    householdcategory__code__in=rule.household_categories
+                ).values("household_id")
+            )
+        annotations[rule.key] = Count("pairings", filter=counted)
+        owes = Q(**{f"{rule.key}__lt": rule.minimum})
+        if rule.senior_only:
+            owes &= Q(is_senior=True)
+        if rule.leaders_only:
+            owes &= Q(is_leader=True)
+        short |= owes
+    cadres = Cadre.objects.filter(org_unit__path__startswith=unit.path).annotate(**annotations)
     return cadres.filter(short).select_related("org_unit").order_by("org_unit__path", "name")
+
+
+def pairing_status_rows(*, cadres, rules) -> list[dict]:
+    """Table rows for the status page: each cadre with (count, owed, short) per rule."""
+    rows = []
+    for cadre in cadres:
+        cells = []
+        for rule in rules:
+            applies = (not rule.senior_only or cadre.is_senior) and (not rule.leaders_only or cadre.is_leader)
+            count = getattr(cadre, rule.key)
+            cells.append({"count": count, "applies": applies, "short": applies and count < rule.minimum})
+        rows.append({"cadre": cadre, "cells": cells})
+    return rows
 
 
 def must_visit_households_unreached(*, unit: OrgUnit, campaign: Campaign) -> QuerySet:
     """Must-visit (五必访/六必访) households of ``unit``'s subtree with no active pairing in
     ``campaign`` and no visit at all (visits counted only where ledgers.Visit exists)."""
     through = Household.categories.through
+    family = campaign_family(campaign)
     households = Household.objects.filter(village__path__startswith=unit.path).filter(
         Exists(through.objects.filter(household_id=OuterRef("pk"), householdcategory__group__in=MUST_VISIT_GROUPS)),
-        ~Exists(Pairing.objects.filter(household_id=OuterRef("pk"), campaign=campaign, is_active=True)),
+        ~Exists(Pairing.objects.filter(household_id=OuterRef("pk"), campaign_id__in=family, is_active=True)),
     )
     Visit = visit_model()
     if Visit is not None:

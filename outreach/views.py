@@ -353,12 +353,14 @@ def pairing_status(request, code):
     if request.GET.get("campaign", "").isdigit():
         campaign = campaigns.filter(pk=int(request.GET["campaign"])).first()
     campaign = campaign or selectors.default_campaign_for_user(user=request.user)
-    rule = selectors.pairing_rule_for(campaign=campaign)
-    context = {"unit": unit, "campaign": campaign, "campaigns": campaigns, "rule": rule}
+    rules = selectors.pairing_rules_for(campaign=campaign)
+    context = {"unit": unit, "campaign": campaign, "campaigns": campaigns, "rules": rules}
     if campaign is not None:
-        cadres = selectors.cadres_below_pairing_requirement(unit=unit, campaign=campaign, rule=rule)
+        cadres = selectors.cadres_below_pairing_requirement(unit=unit, campaign=campaign, rules=rules)
         households = selectors.must_visit_households_unreached(unit=unit, campaign=campaign)
-        context["cadre_page"] = CappedPaginator(cadres, PAGE_SIZE).get_page(request.GET.get("cpage"))
+        cadre_page = CappedPaginator(cadres, PAGE_SIZE).get_page(request.GET.get("cpage"))
+        context["cadre_page"] = cadre_page
+        context["cadre_rows"] = selectors.pairing_status_rows(cadres=cadre_page, rules=rules)
         context["household_page"] = _page(request, households)
         context["visits_counted"] = selectors.visit_model() is not None
     return render(request, "outreach/pairing_status.html", context)

@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from outreach.models import Household, HouseholdMember, LiaisonPoint, Pairing
-from outreach.selectors import PairingRule, cadres_below_pairing_requirement, must_visit_households_unreached
+from outreach.selectors import cadres_below_pairing_requirement, must_visit_households_unreached, pairing_rules_for
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,8 @@ def test_the_demo_has_pairings_liaison_points_and_members_and_reruns_without_dup
     from campaigns.models import Campaign, OrgUnit
 
     city = OrgUnit.objects.get(code="371600")
-    campaign = Campaign.objects.get()
-    short = cadres_below_pairing_requirement(unit=city, campaign=campaign, rule=PairingRule())
+    campaign = Campaign.objects.get(document_number="滨妇发[2026]15号", issuing_unit=city)
+    rules = pairing_rules_for(campaign=campaign)
+    short = cadres_below_pairing_requirement(unit=city, campaign=campaign, rules=rules)
     assert 0 < short.count() < 64, "some cadres are short of their pairings, not all"
     assert must_visit_households_unreached(unit=city, campaign=campaign).exists()

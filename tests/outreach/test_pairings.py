@@ -9,9 +9,9 @@ from django.urls import reverse
 from core.models import AuditEvent
 from outreach.models import Pairing
 from outreach.selectors import (
-    PairingRule,
     cadres_below_pairing_requirement,
     must_visit_households_unreached,
+    pairing_rules_for,
     pairing_suggestions,
 )
 from outreach.services import pairing_bulk_assign
@@ -127,38 +127,55 @@ def test_auto_suggest_refuses_a_tampered_cadre_from_another_township(world, staf
     assert not Pairing.objects.exists()
 
 
-def test_the_status_page_lists_cadres_below_requirement(world, campaign):
+def test_the_status_page_lists_cadres_below_the_plans_default_rules(world, campaign):
     senior = cadre_of(world.county_leader)  # 正处级: 副处级以上
     junior = cadre_of(world.town_staff)
     poor = household_in(world.village_a1, "0001")
     poor.categories.add(category("tekun"))
     woman = member_in(poor, "李大姐", is_poor_woman=True)
     child = member_in(poor, "小宝", is_poor_child=True)
+    hardship, women, children = pairing_rules_for(campaign=campaign)
 
-    hardship_only = PairingRule(senior_hardship=1, poor_woman=0, poor_child=0)
-    short = cadres_below_pairing_requirement(unit=world.county_a, campaign=campaign, rule=hardship_only)
-    assert [c.name for c in short] == ["county_leader"], "only 副处级以上 owe a hardship household"
+    def short(unit, *rules):
+        return {c.name for c in cadres_below_pairing_requirement(unit=unit, campaign=campaign, rules=rules)}
+
+    assert short(world.county_a, hardship) == {"county_leader"}, "only 副处级以上 owe a hardship household"
+    pairing_for(world, household_in(world.village_a1, "0002"), cadre=senior, kind="poor_kin")
+    assert short(world.county_a, hardship) == {"county_leader"}, "a household that is not a hardship one"
     pairing_for(world, poor, cadre=senior, kind="poor_kin")
-    assert not cadres_below_pairing_requirement(unit=world.county_a, campaign=campaign, rule=hardship_only).exists()
+    assert short(world.county_a, hardship) == set()
 
-    women_children = PairingRule(senior_hardship=0, poor_woman=1, poor_child=1)
     Pairing.objects.create(
         campaign=campaign, cadre=junior, household=poor, member=woman, kind="poor_woman", start_date=campaign.start_date
     )
-
-    def names():
-        return {
-            c.name for c in cadres_below_pairing_requirement(unit=world.town_a1, campaign=campaign, rule=women_children)
-        }
-
-    assert names() == {"town_staff", "village_cadre"}
+    assert short(world.town_a1, women, children) == {"town_staff", "village_cadre"}
     Pairing.objects.create(
         campaign=campaign, cadre=junior, household=poor, member=child, kind="poor_child", start_date=campaign.start_date
     )
-    assert names() == {"village_cadre"}
+    assert short(world.town_a1, women, children) == {"village_cadre"}
     # An ended pairing does not count.
     Pairing.objects.filter(cadre=junior, kind="poor_child").update(is_active=False)
-    assert names() == {"town_staff", "village_cadre"}
+    assert short(world.town_a1, women, children) == {"town_staff", "village_cadre"}
+
+
+def test_the_status_page_follows_the_campaigns_pairing_requirements(world, staff_client, campaign):
+    from campaigns.models import Requirement
+
+    Requirement.objects.create(
+        campaign=campaign,
+        title="每名党员联系3名群众",
+        kind="pairings_per_cadre",
+        params={"min": 3},
+        scope="all_cadres",
+        period="campaign",
+    )
+    rules = pairing_rules_for(campaign=campaign)
+    assert [(r.label, r.minimum, r.senior_only) for r in rules] == [("每名党员联系3名群众", 3, False)]
+    for n in range(3):
+        pairing_for(world, household_in(world.village_a1, f"{n:04d}"), cadre=cadre_of(world.town_staff))
+    response = staff_client.get(reverse("outreach:pairing_status", args=[world.town_a1.code]))
+    assert [row["cadre"].name for row in response.context["cadre_rows"]] == ["village_cadre"]
+    assert "每名党员联系3名群众" in response.content.decode()
 
 
 def test_the_status_page_lists_must_visit_households_with_no_pairing(world, staff_client, campaign):
@@ -168,7 +185,7 @@ def test_the_status_page_lists_must_visit_households_with_no_pairing(world, staf
     assert list(must_visit_households_unreached(unit=world.town_a1, campaign=campaign)) == [unreached]
     response = staff_client.get(reverse("outreach:pairing_status", args=[world.town_a1.code]))
     assert [h.pk for h in response.context["household_page"]] == [unreached.pk]
-    assert {c.name for c in response.context["cadre_page"]} == {"town_staff", "village_cadre"}
+    assert {row["cadre"].name for row in response.context["cadre_rows"]} == {"town_staff", "village_cadre"}
 
 
 def test_the_status_page_queries_do_not_grow_with_rows(world, staff_client, campaign):
