@@ -43,7 +43,7 @@ class PairingRule:
 DEFAULT_PAIRING_RULES = (
     PairingRule(
         key="rule_0",
-        label=_lazy("困难群众户（副处级以上）"),
+        label=_lazy("联系困难群众户（结穷亲）"),
         minimum=1,
         senior_only=True,
         kinds=("poor_kin", "support"),
