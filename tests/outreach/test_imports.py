@@ -364,3 +364,17 @@ def test_ids_typed_as_numbers_lose_precision_and_are_reported(world, staff_clien
     job = _last_job()
     assert job.status == ImportJob.Status.INVALID
     assert job.errors[0]["column"] == "户主身份证号"
+
+
+def test_exports_escape_cells_a_spreadsheet_would_run(world, staff_client):
+    household_in(
+        world.village_a1, "0001", head_name='=HYPERLINK("http://evil","点我")', address="+1+1", notes="@SUM(A1)"
+    )
+    household_in(world.village_a1, "0002", head_name="-2+3", address="普通地址")
+    response = staff_client.get(reverse("outreach:household_list"), {"export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    cells = [c for row in sheet.iter_rows(min_row=2) for c in row if isinstance(c.value, str)]
+    assert all(c.data_type == "s" for c in cells), "no cell is written as a formula"
+    values = {c.value for c in cells}
+    assert {'\'=HYPERLINK("http://evil","点我")', "'+1+1", "'@SUM(A1)", "'-2+3", "普通地址"} <= values
+    assert not any(v[0] in "=+-@" for v in values)
