@@ -55,32 +55,42 @@ DEFAULT_PAIRING_RULES = (
 
 
 def pairing_rules_for(*, campaign: Campaign | None) -> tuple[PairingRule, ...]:
-    """The pairing minimums of ``campaign``: its (and its family's) pairings_per_cadre
-    requirements when there are any, else DEFAULT_PAIRING_RULES."""
+    """The pairing minimums of ``campaign``: its pairings_per_cadre requirements (or those of
+    the plan it implements) when there are any, else DEFAULT_PAIRING_RULES."""
     try:
         Requirement = apps.get_model("campaigns", "Requirement")
     except LookupError:
         return DEFAULT_PAIRING_RULES
     if campaign is None:
         return DEFAULT_PAIRING_RULES
-    rows = Requirement.objects.filter(campaign_id__in=campaign_family(campaign), kind="pairings_per_cadre").order_by(
-        "campaign_id", "order", "id"
-    )
-    rules = []
-    for index, requirement in enumerate(rows):
+    # The campaign's own rules, else those of the plan it implements (a county's copy of the
+    # city plan carries the same requirements; cascaded children are not read, or rules repeat).
+    node, rows = campaign, []
+    seen_ids = set()
+    while node is not None and node.pk not in seen_ids:
+        seen_ids.add(node.pk)
+        rows = list(Requirement.objects.filter(campaign=node, kind="pairings_per_cadre").order_by("order", "id"))
+        if rows:
+            break
+        node = Campaign.objects.filter(pk=node.parent_id).first() if node.parent_id else None
+    rules, signatures = [], set()
+    for requirement in rows:
         params = requirement.params or {}
-        rules.append(
-            PairingRule(
-                key=f"rule_{index}",
-                label=requirement.title,
-                minimum=int(params.get("min", 1)),
-                senior_only=requirement.scope == "senior",
-                leaders_only=requirement.scope in ("leaders", "principals"),
-                kinds=tuple(params.get("pairing_kinds") or ()),
-                member_flag=params.get("member_flag") or "",
-                household_categories=tuple(params.get("household_categories") or ()),
-            )
+        rule = PairingRule(
+            key=f"rule_{len(rules)}",
+            label=requirement.title,
+            minimum=int(params.get("min", 1)),
+            senior_only=requirement.scope == "senior",
+            leaders_only=requirement.scope in ("leaders", "principals"),
+            kinds=tuple(params.get("pairing_kinds") or ()),
+            member_flag=params.get("member_flag") or "",
+            household_categories=tuple(params.get("household_categories") or ()),
         )
+        signature = (rule.minimum, rule.senior_only, rule.leaders_only, rule.kinds, rule.member_flag)
+        signature += (rule.household_categories,)
+        if signature not in signatures:
+            signatures.add(signature)
+            rules.append(rule)
     return tuple(rules) or DEFAULT_PAIRING_RULES
 
 

@@ -239,3 +239,35 @@ def test_liaison_points_are_added_for_villages_in_the_subtree(world, staff_clien
     from outreach.models import LiaisonPoint
 
     assert list(LiaisonPoint.objects.values_list("village__code", flat=True)) == ["CA1V1"]
+
+
+def test_a_county_copy_without_rules_reads_the_city_plans_rules_once(world, campaign):
+    import datetime as dt
+
+    from campaigns.models import Campaign, Requirement
+
+    Requirement.objects.create(
+        campaign=campaign,
+        title="每名妇联干部结对帮扶一名贫困妇女",
+        kind="pairings_per_cadre",
+        params={"min": 1, "member_flag": "is_poor_woman"},
+        scope="all_cadres",
+        period="campaign",
+    )
+    county = Campaign.objects.create(
+        title="甲县实施方案",
+        issuing_unit=world.county_a,
+        parent=campaign,
+        start_date=dt.date(2026, 4, 1),
+        end_date=dt.date(2026, 12, 31),
+    )
+    assert [r.label for r in pairing_rules_for(campaign=county)] == ["每名妇联干部结对帮扶一名贫困妇女"]
+    Requirement.objects.create(
+        campaign=county,
+        title="同一要求的县级副本",
+        kind="pairings_per_cadre",
+        params={"min": 1, "member_flag": "is_poor_woman"},
+        scope="all_cadres",
+        period="campaign",
+    )
+    assert [r.label for r in pairing_rules_for(campaign=campaign)] == ["每名妇联干部结对帮扶一名贫困妇女"]
