@@ -106,7 +106,10 @@ def build():
                 " FROM outreach_household h WHERE h.village_id = ANY(%s)",
                 [campaign.pk, cadre_ids, len(cadre_ids), village_ids],
             )
-        cursor.execute("ANALYZE outreach_household; ANALYZE outreach_pairing; ANALYZE outreach_household_categories")
+        cursor.execute(
+            "ANALYZE campaigns_orgunit; ANALYZE campaigns_cadre; ANALYZE outreach_household;"
+            " ANALYZE outreach_pairing; ANALYZE outreach_household_categories"
+        )
     return township, village_ids
 
 
@@ -176,6 +179,23 @@ def main():
             client, "staff register, village + category", f"/outreach/households/?village={village}&category={category}"
         )
         measure(client, "staff pairings list", "/outreach/pairings/")
+        if not user.is_superuser:
+            campaign = Campaign.objects.get(title="百万户测试活动").pk
+            measure(
+                client,
+                "pairing status page (200 cadres, 1M pairings)",
+                f"/outreach/pairings/status/{PREFIX}T/?campaign={campaign}",
+            )
+            measure(
+                client,
+                "bulk assignment, village + category, unpaired only",
+                f"/outreach/pairings/bulk/?campaign={campaign}&village={village}&category={category}&unpaired=on",
+            )
+            measure(
+                client,
+                "auto-suggest for the township",
+                f"/outreach/pairings/suggest/?campaign={campaign}&township={township.pk}&kind=support&start_date=2026-05-01",
+            )
 
 
 if __name__ == "__main__":

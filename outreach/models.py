@@ -69,8 +69,9 @@ class Household(TimeStampedModel):
             models.UniqueConstraint(fields=["village", "number"], name="outreach_household_unique_number"),
         ]
         indexes = [
-            # The register list and the admin changelist search households by head's name.
-            models.Index(fields=["head_name"], name="outreach_household_head_name"),
+            # The register list and the admin changelist search by the head's name prefix
+            # (`LIKE '王秀%'`): PostgreSQL needs the pattern operator class for that.
+            models.Index(fields=["head_name"], name="outreach_household_head_name", opclasses=["varchar_pattern_ops"]),
         ]
 
     def __str__(self):
@@ -252,6 +253,8 @@ class Pairing(TimeStampedModel):
         indexes = [
             # "Active pairings of this campaign per cadre" (below-requirement page, auto-suggest load).
             models.Index(fields=["campaign", "cadre"], name="outreach_pairing_camp_cadre", condition=Q(is_active=True)),
+            # The pairing lists' order (newest first) without sorting a million rows.
+            models.Index(fields=["-start_date", "id"], name="outreach_pairing_newest"),
             # "Households of this campaign with an active pairing" (unpaired must-visit households).
             models.Index(
                 fields=["household", "campaign"], name="outreach_pairing_hh_camp", condition=Q(is_active=True)

@@ -163,7 +163,9 @@ def household_list_for_user(*, user, village=None, category=None, q: str = "") -
     q = (q or "").strip()
     if q:
         households = households.filter(Q(head_name__startswith=q) | Q(number=q))
-    return households.select_related("village").prefetch_related("categories").order_by("village__path", "number")
+    # (village, number) is the unique index: the first page is read from it instead of sorting
+    # the whole subtree by the village's path.
+    return households.select_related("village").prefetch_related("categories").order_by("village_id", "number")
 
 
 def household_get_for_user(*, user, pk: int) -> Household:
@@ -206,7 +208,7 @@ def pairing_list_for_user(*, user, campaign=None, kind: str = "", cadre=None, ac
     if active in ("1", "0"):
         pairings = pairings.filter(is_active=active == "1")
     return pairings.select_related("cadre__user", "household__village", "member", "campaign").order_by(
-        "-start_date", "-id"
+        "-start_date", "id"
     )
 
 
