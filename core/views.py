@@ -14,8 +14,8 @@ from .selectors import audit_event_list_for_user
 HOME_BY_ROLE = [
     (OFFICE_ADMIN, "campaigns:orgunit_tree"),
     (LEADER, "campaigns:orgunit_tree"),
-    (DATA_ENTRY, "campaigns:orgunit_tree"),
-    (CADRE, "campaigns:orgunit_tree"),
+    (DATA_ENTRY, "ledgers:visit_entry"),
+    (CADRE, "ledgers:visit_entry"),
     (AUDITOR, "core:audit_list"),
 ]
 

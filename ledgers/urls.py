@@ -1,4 +1,34 @@
-from django.urls import path  # noqa: F401  (this app's pages are added here)
+from django.urls import path
+
+from . import views
+from .pledge_urls import urlpatterns as pledge_urlpatterns
 
 app_name = "ledgers"
-urlpatterns = []
+urlpatterns = [
+    path("visits/new/", views.visit_entry, name="visit_entry"),
+    path("visits/", views.visit_list, name="visit_list"),
+    path("visits/<int:pk>/", views.visit_detail, name="visit_detail"),
+    path("households/search/", views.household_search, name="household_search"),
+    path("households/<int:pk>/pick/", views.household_pick, name="household_pick"),
+    path("households/<int:pk>/", views.household_timeline, name="household_timeline"),
+    path("diary/", views.cadre_diary, name="my_diary"),
+    path("diary/<int:pk>/", views.cadre_diary, name="cadre_diary"),
+    path("books/", views.ledger_books, name="ledger_books"),
+    path("books/export/", views.ledger_book_export, name="ledger_book_export"),
+    path("books/print/", views.ledger_book_print, name="ledger_book_print"),
+    path("demands/", views.demand_list, name="demand_list"),
+    path("demands/export/", views.demand_export, name="demand_export"),
+    path("demands/new/", views.demand_new, name="demand_new"),
+    path("demands/chase/", views.demand_chase, name="demand_chase"),
+    path("demands/<int:pk>/", views.demand_detail, name="demand_detail"),
+    path("demands/<int:pk>/<slug:action>/", views.demand_action, name="demand_action"),
+    path("forums/", views.forum_list, name="forum_list"),
+    path("forums/new/", views.forum_form, name="forum_new"),
+    path("forums/<int:pk>/", views.forum_detail, name="forum_detail"),
+    path("forums/<int:pk>/edit/", views.forum_form, name="forum_edit"),
+    path("reception-days/", views.reception_list, name="reception_list"),
+    path("reception-days/new/", views.reception_form, name="reception_new"),
+    path("reception-days/<int:pk>/", views.reception_detail, name="reception_detail"),
+    path("reception-days/<int:pk>/edit/", views.reception_form, name="reception_edit"),
+    *pledge_urlpatterns,  # issue 6: pledges and the public board
+]

@@ -315,3 +315,90 @@ class LiaisonPoint(TimeStampedModel):
 
     def __str__(self):
         return f"{self.leader or self.unit} → {self.village}"
+
+
+class Forum(TimeStampedModel):
+    """A 群众访谈日 / 座谈会: a public meeting in a village, announced in advance (plan 001)."""
+
+    village = models.ForeignKey(
+        "campaigns.OrgUnit", verbose_name=_("村/社区"), on_delete=models.PROTECT, related_name="forums"
+    )
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        verbose_name=_("主题活动"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="forums",
+    )
+    title = models.CharField(_("主题"), max_length=100, default="群众访谈日")
+    held_at = models.DateTimeField(_("举行时间"))
+    place = models.CharField(_("地点"), max_length=100)
+    leading_cadres = models.ManyToManyField(
+        "campaigns.Cadre", verbose_name=_("带队领导"), blank=True, related_name="led_forums"
+    )
+    notice_posted_on = models.DateField(_("预告张贴日期"), null=True, blank=True)
+    attendance = models.PositiveIntegerField(_("参加人数"), default=0)
+    attendee_list = models.TextField(_("参加人员名单"), blank=True)
+    summary = models.TextField(_("访谈纪要"), blank=True)
+
+    scope_unit_field = "village"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("群众访谈日")
+        verbose_name_plural = _("群众访谈日")
+        ordering = ["-held_at", "-id"]
+        indexes = [
+            # The forum list of a unit, newest first.
+            models.Index(fields=["village", "-held_at"], name="outreach_forum_village_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.village} {self.title}"
+
+
+class ReceptionDay(TimeStampedModel):
+    """A leader's reception day (接待日): in person, on the hotline (12338) or online."""
+
+    class Channel(models.TextChoices):
+        IN_PERSON = "in_person", _("现场接待")
+        HOTLINE = "hotline", _("热线电话")
+        ONLINE = "online", _("网上接待")
+
+    leader = models.ForeignKey(
+        "campaigns.Cadre", verbose_name=_("接待领导"), on_delete=models.PROTECT, related_name="reception_days"
+    )
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        verbose_name=_("主题活动"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reception_days",
+    )
+    held_on = models.DateField(_("接待日期"))
+    channel = models.CharField(_("接待方式"), max_length=16, choices=Channel.choices, default=Channel.IN_PERSON)
+    place = models.CharField(_("地点/号码"), max_length=100, blank=True)
+    visitors_count = models.PositiveIntegerField(_("接待人数"), default=0)
+    notes = models.TextField(_("接待情况"), blank=True)
+
+    scope_unit_field = "leader__org_unit"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("接待日")
+        verbose_name_plural = _("接待日")
+        ordering = ["-held_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(channel__in=["in_person", "hotline", "online"]), name="outreach_receptionday_valid_channel"
+            ),
+        ]
+        indexes = [
+            # The reception-day requirement counts one leader's days in a period.
+            models.Index(fields=["leader", "held_on"], name="outreach_reception_leader_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.held_on:%Y-%m-%d} {self.leader}"

@@ -10,6 +10,7 @@ a spreadsheet program might have cached is ignored.
 """
 
 import datetime
+import html
 import io
 import re
 import zipfile
@@ -131,7 +132,8 @@ def _formula_cells(data: bytes) -> dict[tuple[int, int], str]:
     found = {}
     for match in _FORMULA_CELL.finditer(xml):
         text = (match.group(3) or b"").decode("utf-8", "replace")
-        text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&")
+        # XML escapes, numeric character references included (lxml writes non-ASCII that way).
+        text = html.unescape(text)
         found[(int(match.group(2)) - 1, _column_index(match.group(1)))] = "=" + text
     return found
 

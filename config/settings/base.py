@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -69,6 +70,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.navigation",
+                "reminders.context_processors.bell",
             ],
         },
     },
@@ -153,7 +155,24 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing must fail fast when the broker is down: saves never wait on it.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BEAT_SCHEDULE = {}
+# Reminders (issue 7): one entry per job, never per cadre or per item; see docs/reminders.md.
+CELERY_BEAT_SCHEDULE = {
+    "reminders-dispatch": {"task": "reminders.dispatch_due", "schedule": 60.0},
+    "reminders-sync": {"task": "reminders.sync_all", "schedule": 15 * 60.0},
+    "reminders-digest": {
+        "task": "reminders.create_digests",
+        "schedule": crontab(hour=7, minute=30),
+    },
+}
+
+# Reminders (issue 7). The SMS backend is a dotted class path; offices plug in their provider.
+REMINDERS_SMS_BACKEND = env("REMINDERS_SMS_BACKEND", default="reminders.channels.LoggingSmsBackend")
+REMINDERS_SEND_TIME = env("REMINDERS_SEND_TIME", default="08:00")  # local time reminders go out
+REMINDERS_BATCH_SIZE = env.int("REMINDERS_BATCH_SIZE", default=1000)  # reminder ids per broker message
+REMINDERS_MAX_ATTEMPTS = env.int("REMINDERS_MAX_ATTEMPTS", default=5)  # then the delivery is failed
+REMINDERS_RETRY_BACKOFF = env.int("REMINDERS_RETRY_BACKOFF", default=60)  # seconds, doubled per attempt
+REMINDERS_QUEUED_TIMEOUT = env.int("REMINDERS_QUEUED_TIMEOUT", default=600)  # reclaim work a dead worker left
+REMINDERS_DIGEST_AHEAD_DAYS = env.int("REMINDERS_DIGEST_AHEAD_DAYS", default=7)
 
 # Seconds the health check waits for the broker before calling it degraded.
 HEALTHZ_BROKER_TIMEOUT = env.float("HEALTHZ_BROKER_TIMEOUT", default=1.0)
@@ -178,3 +197,16 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="minqing@localhost
 OUTREACH_IMPORT_MAX_BYTES = env.int("OUTREACH_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 OUTREACH_IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("OUTREACH_IMPORT_MAX_UNCOMPRESSED_BYTES", default=400 * 1024 * 1024)
 OUTREACH_IMPORT_INLINE_MAX_BYTES = env.int("OUTREACH_IMPORT_INLINE_MAX_BYTES", default=512 * 1024)
+
+# ---- Issue 6: public pledge board (公示栏) ----
+# The QR code on the printed A4 notice must open the board from a villager's phone: set the
+# public address here when the app is reached from outside under another name than the
+# intranet one (e.g. https://minqing.example.gov.cn). Empty: the address of the request.
+PUBLIC_BOARD_BASE_URL = env("MINQING_PUBLIC_BASE_URL", default="")
+# Pledge statuses turn 已逾期 at midnight in Asia/Shanghai; the sweep stores them shortly after.
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE["pledges-refresh-statuses"] = {
+    "task": "ledgers.pledge_tasks.refresh_pledge_statuses",
+    "schedule": crontab(hour=0, minute=5),
+}

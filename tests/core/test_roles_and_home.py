@@ -32,8 +32,8 @@ def test_setup_roles_is_idempotent_and_repairs_drift():
     [
         ("auditor", "core:audit_list"),
         ("county_leader", "campaigns:orgunit_tree"),
-        ("town_staff", "campaigns:orgunit_tree"),
-        ("village_cadre", "campaigns:orgunit_tree"),
+        ("town_staff", "ledgers:visit_entry"),
+        ("village_cadre", "ledgers:visit_entry"),
         ("superuser", "admin:index"),
     ],
 )

@@ -112,7 +112,7 @@ def test_list_queries_do_not_grow_with_rows(world, staff_client, django_assert_m
             liaison_in(world, world.village_a1)
 
     grow(3, 0)
-    with django_assert_max_num_queries(12) as few:
+    with django_assert_max_num_queries(16) as few:
         staff_client.get(reverse(url_name))
     grow(30, 100)
     with django_assert_max_num_queries(len(few.captured_queries)):
@@ -138,7 +138,7 @@ def test_export_queries_do_not_grow_with_rows(world, staff_client, django_assert
             pairing_for(world, h)
 
     grow(2, 0)
-    with django_assert_max_num_queries(15) as few:
+    with django_assert_max_num_queries(18) as few:
         staff_client.get(reverse(url_name), {"export": "xlsx"})
     grow(20, 100)
     with django_assert_max_num_queries(len(few.captured_queries)):

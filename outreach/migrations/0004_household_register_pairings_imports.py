@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('campaigns', '0003_load_plan_templates'),
-        ('outreach', '0002_seed_household_categories'),
+        ('outreach', '0003_add_forum_receptionday'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

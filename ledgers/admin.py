@@ -1,0 +1,276 @@
+"""Back office for ledgers. Forum and ReceptionDay (outreach models) are registered here too,
+with the pages that use them, so the outreach app's own admin module stays its owner's."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import OrgUnit
+from core.admin import ScopedModelAdmin
+from core.scoping import scope_for_user, user_scope_root
+from outreach.models import Forum, ReceptionDay
+
+from .models import (
+    Demand,
+    DemandCategory,
+    DemandEvent,
+    HelpGiven,
+    Pledge,
+    PledgeAmendment,
+    PledgeCategory,
+    PledgeProgress,
+    Visit,
+    VisitPhoto,
+)
+from .pledge_services import EDITABLE_FIELDS, PledgeError, pledge_create, pledge_update
+
+
+class HelpGivenInline(admin.TabularInline):
+    model = HelpGiven
+    extra = 0
+
+
+class VisitPhotoInline(admin.TabularInline):
+    model = VisitPhoto
+    extra = 0
+
+
+@admin.register(Visit)
+class VisitAdmin(ScopedModelAdmin):
+    list_display = ["visited_on", "household", "cadre", "method", "ledger_book", "campaign"]
+    list_filter = ["method", "ledger_book", "visited_on"]
+    search_fields = ["household__head_name", "household__number", "cadre__name"]
+    list_select_related = ["household", "cadre", "campaign"]
+    raw_id_fields = ["household", "member", "cadre"]
+    date_hierarchy = "visited_on"
+    inlines = [HelpGivenInline, VisitPhotoInline]
+    show_full_result_count = False
+
+
+@admin.register(DemandCategory)
+class DemandCategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "sort_order", "is_active"]
+    list_editable = ["sort_order", "is_active"]
+    search_fields = ["name", "code"]
+
+
+class DemandEventInline(admin.TabularInline):
+    model = DemandEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["at", "actor", "action", "from_status", "to_status", "note"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Demand)
+class DemandAdmin(ScopedModelAdmin):
+    """Read-mostly: the lifecycle is changed on the staff pages, through ledgers.demand_flow."""
+
+    list_display = ["title", "unit", "category", "status", "deadline", "responsible_unit", "received_on"]
+    list_filter = ["status", "source", "category", "tier"]
+    search_fields = ["title", "person_name"]
+    list_select_related = ["unit", "category", "responsible_unit"]
+    raw_id_fields = ["household", "member", "visit", "forum", "reception_day"]
+    readonly_fields = [
+        "status",
+        "version",
+        "resolved_on",
+        "replied_on",
+        "closed_on",
+        "closed_by",
+        "escalated_at",
+        "escalated_to",
+        "reopened_count",
+    ]
+    inlines = [DemandEventInline]
+    show_full_result_count = False
+
+
+@admin.register(Forum)
+class ForumAdmin(ScopedModelAdmin):
+    list_display = ["held_at", "village", "title", "place", "notice_posted_on", "attendance"]
+    list_filter = ["held_at"]
+    search_fields = ["title", "village__name", "place"]
+    list_select_related = ["village"]
+    filter_horizontal = ["leading_cadres"]
+
+
+@admin.register(ReceptionDay)
+class ReceptionDayAdmin(ScopedModelAdmin):
+    list_display = ["held_on", "leader", "channel", "place", "visitors_count"]
+    list_filter = ["channel", "held_on"]
+    search_fields = ["leader__name", "place"]
+    list_select_related = ["leader"]
+
+
+# ======================================================================================
+# Issue 6 — pledges. Writes go through ledgers.pledge_services like everywhere else:
+# workflow, status and progress fields are read-only here, amendments are never edited.
+# ======================================================================================
+
+
+@admin.register(PledgeCategory)
+class PledgeCategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "sort_order", "is_active"]
+    list_editable = ["sort_order", "is_active"]
+    search_fields = ["name", "code"]
+
+
+class PledgeProgressInline(admin.TabularInline):
+    model = PledgeProgress
+    extra = 0
+    can_delete = False
+    fields = ["reported_on", "percent", "note", "photo", "reported_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class PledgeAmendmentInline(admin.TabularInline):
+    model = PledgeAmendment
+    extra = 0
+    can_delete = False
+    fields = ["amended_at", "field", "old_value", "new_value", "reason", "amended_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class DeadlineFilter(admin.SimpleListFilter):
+    title = _("办理时限")
+    parameter_name = "due"
+
+    def lookups(self, request, model_admin):
+        return [("past", _("已过时限")), ("30", _("30 天内到期")), ("later", _("30 天以后"))]
+
+    def queryset(self, request, queryset):
+        import datetime
+
+        from .pledge_services import local_today
+
+        today = local_today()
+        soon = today + datetime.timedelta(days=30)
+        if self.value() == "past":
+            return queryset.filter(deadline__lt=today)
+        if self.value() == "30":
+            return queryset.filter(deadline__gte=today, deadline__lte=soon)
+        if self.value() == "later":
+            return queryset.filter(deadline__gt=soon)
+        return queryset
+
+
+class UnitFilter(admin.SimpleListFilter):
+    """A unit and its subtree, choices limited to the user's own units (three levels deep)."""
+
+    title = _("承诺单位（含下级）")
+    parameter_name = "unit"
+
+    def lookups(self, request, model_admin):
+        units = scope_for_user(OrgUnit.objects.all(), request.user)
+        root = user_scope_root(request.user)
+        top = root.depth if root is not None else 1
+        return [(u.code, "　" * (u.depth - top) + u.name) for u in units.filter(depth__lte=top + 2)]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        unit = scope_for_user(OrgUnit.objects.all(), request.user).filter(code=self.value()).first()
+        if unit is None:
+            return queryset.none()
+        return queryset.filter(org_unit__path__startswith=unit.path)
+
+
+@admin.register(Pledge)
+class PledgeAdmin(ScopedModelAdmin):
+    list_display = [
+        "title",
+        "org_unit",
+        "category",
+        "deadline",
+        "responsible_unit",
+        "approval_state",
+        "status",
+        "percent",
+        "visibility",
+    ]
+    list_filter = [
+        UnitFilter,
+        "approval_state",
+        "status",
+        "visibility",
+        "category",
+        DeadlineFilter,
+        "deadline",
+        "campaign",
+    ]
+    search_fields = ["title", "content", "org_unit__name", "responsible_unit__name"]
+    list_select_related = ["org_unit", "category", "responsible_unit"]
+    date_hierarchy = "deadline"
+    # Thousands of units and cadres at city scale: search, not a select (scoped by their admins).
+    autocomplete_fields = ["campaign", "org_unit", "responsible_unit", "responsible_person"]
+    inlines = [PledgeProgressInline, PledgeAmendmentInline]
+    show_full_result_count = False
+    workflow_fields = [
+        "approval_state",
+        "submitted_at",
+        "approved_at",
+        "approved_by",
+        "published_at",
+        "return_comment",
+        "status",
+        "percent",
+        "last_progress_on",
+        "completed_on",
+        "completion_note",
+        "created_by",
+    ]
+
+    def get_fields(self, request, obj=None):
+        return [*EDITABLE_FIELDS, *self.workflow_fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not obj.is_editable:
+            return [*EDITABLE_FIELDS, *self.workflow_fields]
+        return self.workflow_fields
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in EDITABLE_FIELDS if name in form.cleaned_data}
+        try:
+            if change:
+                saved = pledge_update(pledge=obj, user=request.user, fields=fields)
+            else:
+                saved = pledge_create(user=request.user, fields=fields)
+        except PledgeError as exc:
+            messages.error(request, exc.messages[0])
+            raise PermissionDenied(exc.messages[0]) from exc
+        obj.pk = saved.pk
+
+
+@admin.register(PledgeAmendment)
+class PledgeAmendmentAdmin(ScopedModelAdmin):
+    list_display = ["pledge", "field", "amended_at", "amended_by"]
+    list_filter = ["field", "amended_at"]
+    search_fields = ["pledge__title", "reason"]
+    list_select_related = ["pledge", "amended_by"]
+    readonly_fields = ["pledge", "field", "old_value", "new_value", "reason", "amended_by", "amended_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# ======================================================================================
+# End of issue 6 block.
+# ======================================================================================

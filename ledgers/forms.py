@@ -1,0 +1,393 @@
+"""Forms for the staff pages. Choice querysets are limited to what the user may see."""
+
+import uuid
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import Cadre, Campaign, OrgUnit
+from core.scoping import ancestor_paths, scope_for_user
+from outreach.models import Forum, Household, HouseholdMember, ReceptionDay
+
+from .models import Demand, DemandCategory, HelpGiven, LedgerBook, Visit
+from .validators import validate_photo
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.FileField):
+    widget = MultipleFileInput
+
+    def __init__(self, *args, max_files=6, **kwargs):
+        self.max_files = max_files
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        if len(files) > self.max_files:
+            raise forms.ValidationError(_("一次最多上传 %(n)s 张照片。") % {"n": self.max_files})
+        cleaned = []
+        for item in files:
+            cleaned_item = super().clean(item, initial)
+            validate_photo(cleaned_item)
+            cleaned.append(cleaned_item)
+        return cleaned
+
+
+def _campaigns_for(user):
+    return scope_for_user(Campaign.objects.all(), user).filter(status=Campaign.Status.ACTIVE)
+
+
+class VisitEntryForm(forms.Form):
+    """The fast entry form: one visit, optional help given, photos and an inline demand."""
+
+    token = forms.UUIDField(widget=forms.HiddenInput)
+    household = forms.ModelChoiceField(
+        queryset=Household.objects.none(),
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("请先搜索并选择走访的农户。"),
+            "invalid_choice": _("所选农户不存在或不在您的管辖范围内。"),
+        },
+    )
+    member = forms.ModelChoiceField(
+        label=_("走访对象"), queryset=HouseholdMember.objects.none(), required=False, empty_label=_("（户主/全户）")
+    )
+    cadre = forms.ModelChoiceField(label=_("走访干部"), queryset=Cadre.objects.none())
+    visited_on = forms.DateField(label=_("走访日期"), widget=DATE_INPUT)
+    method = forms.ChoiceField(label=_("走访方式"), choices=Visit.Method.choices)
+    ledger_book = forms.ChoiceField(label=_("台账类别"), choices=LedgerBook.choices)
+    campaign = forms.ModelChoiceField(
+        label=_("主题活动"), queryset=Campaign.objects.none(), required=False, empty_label=_("（不属于主题活动）")
+    )
+    learned = forms.CharField(
+        label=_("了解情况"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("请填写了解到的情况。")},
+    )
+    needs = forms.CharField(label=_("群众需求"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    help_kind = forms.ChoiceField(
+        label=_("帮扶措施"), choices=[("", _("（无）")), *HelpGiven.Kind.choices], required=False
+    )
+    help_amount = forms.DecimalField(
+        label=_("金额（元）"),
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        error_messages={"min_value": _("金额不能为负数。"), "invalid": _("请输入有效的金额。")},
+    )
+    help_description = forms.CharField(label=_("帮扶内容"), required=False, max_length=200)
+    photos = MultiplePhotoField(label=_("照片"), required=False, help_text=_("JPG/PNG/WebP，每张不超过 5 MB"))
+    raise_demand = forms.BooleanField(label=_("提出诉求"), required=False)
+    demand_category = forms.ModelChoiceField(
+        label=_("诉求类别"), queryset=DemandCategory.objects.filter(is_active=True), required=False
+    )
+    demand_title = forms.CharField(label=_("诉求摘要"), max_length=100, required=False)
+    demand_description = forms.CharField(label=_("诉求内容"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, user, cadre=None, last_method=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["household"].queryset = scope_for_user(Household.objects.all(), user).select_related("village")
+        self.fields["member"].queryset = scope_for_user(HouseholdMember.objects.all(), user)
+        self.fields["cadre"].queryset = scope_for_user(Cadre.objects.all(), user)
+        campaigns = _campaigns_for(user)
+        self.fields["campaign"].queryset = campaigns
+        if not self.is_bound:
+            self.initial.setdefault("token", uuid.uuid4())
+            self.initial.setdefault("visited_on", timezone.localdate())
+            self.initial.setdefault("method", last_method or Visit.Method.HOME)
+            self.initial.setdefault("ledger_book", LedgerBook.MINQING)
+            if cadre is not None:
+                self.initial.setdefault("cadre", cadre.pk)
+            first = campaigns.order_by("-start_date").first()
+            if first is not None:
+                self.initial.setdefault("campaign", first.pk)
+
+    def clean_visited_on(self):
+        value = self.cleaned_data["visited_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("走访日期不能晚于今天。"))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        household, member = data.get("household"), data.get("member")
+        if household and member and member.household_id != household.pk:
+            self.add_error("member", _("走访对象不是该户的家庭成员。"))
+        if data.get("help_amount") is not None and not data.get("help_kind"):
+            self.add_error("help_kind", _("填写了金额，请选择帮扶措施。"))
+        if data.get("raise_demand"):
+            if not data.get("demand_category"):
+                self.add_error("demand_category", _("请选择诉求类别。"))
+            if not (data.get("demand_title") or "").strip():
+                self.add_error("demand_title", _("请填写诉求摘要。"))
+        return data
+
+    def help_items(self):
+        data = self.cleaned_data
+        if not data.get("help_kind"):
+            return []
+        return [
+            {
+                "kind": data["help_kind"],
+                "amount": data.get("help_amount"),
+                "description": data.get("help_description", ""),
+            }
+        ]
+
+
+class DemandDraftForm(forms.Form):
+    """A demand raised from a forum, a reception day, or on its own (hotline, mailbox, walk-in)."""
+
+    token = forms.UUIDField(widget=forms.HiddenInput)
+    category = forms.ModelChoiceField(
+        label=_("诉求类别"),
+        queryset=DemandCategory.objects.filter(is_active=True),
+        error_messages={"required": _("请选择诉求类别。")},
+    )
+    title = forms.CharField(label=_("诉求摘要"), max_length=100, error_messages={"required": _("请填写诉求摘要。")})
+    description = forms.CharField(label=_("诉求内容"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    person_name = forms.CharField(label=_("当事人"), max_length=50, required=False)
+    person_phone = forms.CharField(label=_("当事人电话"), max_length=20, required=False)
+    household_number = forms.CharField(
+        label=_("户号（可选）"), max_length=32, required=False, help_text=_("当事人在登记册中时填写，按户号关联农户")
+    )
+
+    def __init__(self, *args, user, village=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.village = village
+        if not self.is_bound:
+            self.initial.setdefault("token", uuid.uuid4())
+
+    def clean(self):
+        data = super().clean()
+        number = (data.get("household_number") or "").strip()
+        data["household"] = None
+        if number:
+            households = scope_for_user(Household.objects.all(), self.user).filter(number=number)
+            if self.village is not None:
+                households = households.filter(village=self.village)
+            found = list(households[:2])
+            if len(found) != 1:
+                self.add_error("household_number", _("找不到唯一的该户号农户，请核对或留空。"))
+            else:
+                data["household"] = found[0]
+        if not data.get("household") and not (data.get("person_name") or "").strip():
+            self.add_error("person_name", _("请填写当事人姓名或户号。"))
+        return data
+
+
+class StandaloneDemandForm(DemandDraftForm):
+    """A demand received outside a visit: hotline, mailbox or a walk-in at the office."""
+
+    source = forms.ChoiceField(
+        label=_("来源"),
+        choices=[
+            (Demand.Source.HOTLINE, Demand.Source.HOTLINE.label),
+            (Demand.Source.MAILBOX, Demand.Source.MAILBOX.label),
+            (Demand.Source.WALK_IN, Demand.Source.WALK_IN.label),
+        ],
+    )
+    unit = forms.ModelChoiceField(label=_("所属单位"), queryset=OrgUnit.objects.none())
+    received_on = forms.DateField(label=_("受理日期"), widget=DATE_INPUT)
+    campaign = forms.ModelChoiceField(label=_("主题活动"), queryset=Campaign.objects.none(), required=False)
+
+    field_order = ["source", "unit", "received_on", "campaign", "category", "title", "description"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["unit"].queryset = scope_for_user(OrgUnit.objects.all(), user)
+        self.fields["campaign"].queryset = _campaigns_for(user)
+        if not self.is_bound:
+            self.initial.setdefault("received_on", timezone.localdate())
+
+    def clean_received_on(self):
+        value = self.cleaned_data["received_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("受理日期不能晚于今天。"))
+        return value
+
+
+class VersionedForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class ResolveForm(VersionedForm):
+    resolution = forms.CharField(
+        label=_("办理结果"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("请填写办理结果。")},
+    )
+    resolved_on = forms.DateField(label=_("办结日期"), widget=DATE_INPUT, required=False)
+
+
+class PlaceOnLedgerForm(VersionedForm):
+    tier = forms.ChoiceField(label=_("整改层级"), choices=Demand.Tier.choices)
+    deadline = forms.DateField(
+        label=_("办结时限"), widget=DATE_INPUT, error_messages={"required": _("请填写办结时限。")}
+    )
+    responsible_unit = forms.ModelChoiceField(
+        label=_("责任单位"), queryset=OrgUnit.objects.none(), error_messages={"required": _("请选择责任单位。")}
+    )
+    responsible_person = forms.ModelChoiceField(label=_("责任人"), queryset=Cadre.objects.none(), required=False)
+    coordinator = forms.ModelChoiceField(label=_("协调人"), queryset=Cadre.objects.none(), required=False)
+    note = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, user, demand=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = scope_for_user(OrgUnit.objects.all(), user)
+        cadres = scope_for_user(Cadre.objects.all(), user).select_related("org_unit")
+        if demand is not None:
+            # Owners come from around the demand (its township's subtree and the units above it),
+            # not from the whole city: a city office would otherwise get 20,000 names to choose from.
+            base = demand.unit.get_parent() if demand.unit.kind == OrgUnit.Kind.VILLAGE else demand.unit
+            base = base or demand.unit
+            near = Q(path__startswith=base.path) | Q(path__in=ancestor_paths(base))
+            units = units.filter(near)
+            cadres = cadres.filter(Q(org_unit__path__startswith=base.path) | Q(org_unit__path__in=ancestor_paths(base)))
+        self.fields["responsible_unit"].queryset = units
+        self.fields["responsible_person"].queryset = cadres
+        self.fields["coordinator"].queryset = cadres
+
+    def clean_deadline(self):
+        value = self.cleaned_data["deadline"]
+        if value < timezone.localdate():
+            raise forms.ValidationError(_("办结时限不能早于今天。"))
+        return value
+
+
+class AssignForm(PlaceOnLedgerForm):
+    tier = None
+    deadline = forms.DateField(label=_("办结时限"), widget=DATE_INPUT, required=False)
+    responsible_unit = forms.ModelChoiceField(
+        label=_("责任单位"), queryset=OrgUnit.objects.none(), error_messages={"required": _("请选择责任单位。")}
+    )
+
+    def clean_deadline(self):
+        value = self.cleaned_data.get("deadline")
+        if value is not None and value < timezone.localdate():
+            raise forms.ValidationError(_("办结时限不能早于今天。"))
+        return value
+
+
+class ProgressForm(VersionedForm):
+    note = forms.CharField(
+        label=_("进展情况"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("请填写进展情况。")},
+    )
+
+
+class ReplyForm(VersionedForm):
+    replied_on = forms.DateField(label=_("回复日期"), widget=DATE_INPUT)
+    channel = forms.ChoiceField(label=_("回复方式"), choices=Demand.ReplyChannel.choices)
+    reply_text = forms.CharField(
+        label=_("书面回复内容"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("请填写书面回复内容。")},
+    )
+    copy_office = forms.BooleanField(label=_("抄送活动办公室"), required=False, initial=True)
+    copy_liaison = forms.BooleanField(label=_("抄送挂点单位"), required=False, initial=True)
+    copy_village = forms.BooleanField(label=_("抄送村（居）"), required=False, initial=True)
+
+    def clean_replied_on(self):
+        value = self.cleaned_data["replied_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("回复日期不能晚于今天。"))
+        return value
+
+
+class CloseForm(VersionedForm):
+    note = forms.CharField(label=_("销号说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class ReopenForm(VersionedForm):
+    reason = forms.CharField(
+        label=_("重新办理原因"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("重新办理必须说明原因。")},
+    )
+
+
+ACTION_FORMS = {
+    "resolve_on_spot": ResolveForm,
+    "place_on_ledger": PlaceOnLedgerForm,
+    "assign": AssignForm,
+    "progress": ProgressForm,
+    "resolve": ResolveForm,
+    "reply": ReplyForm,
+    "close": CloseForm,
+    "reopen": ReopenForm,
+}
+USER_SCOPED_FORMS = (PlaceOnLedgerForm,)
+
+
+class ForumForm(forms.ModelForm):
+    class Meta:
+        model = Forum
+        fields = [
+            "village",
+            "campaign",
+            "title",
+            "held_at",
+            "place",
+            "leading_cadres",
+            "notice_posted_on",
+            "attendance",
+            "attendee_list",
+            "summary",
+        ]
+        widgets = {
+            "held_at": DATETIME_INPUT,
+            "notice_posted_on": DATE_INPUT,
+            "attendee_list": forms.Textarea(attrs={"rows": 2}),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "leading_cadres": forms.SelectMultiple(attrs={"size": 5}),
+        }
+        error_messages = {
+            "held_at": {"required": _("请填写举行时间。"), "invalid": _("请输入有效的日期时间。")},
+            "place": {"required": _("请填写地点。")},
+            "village": {"required": _("请选择村/社区。")},
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = scope_for_user(OrgUnit.objects.all(), user).filter(kind=OrgUnit.Kind.VILLAGE)
+        self.fields["campaign"].queryset = _campaigns_for(user)
+        # 由党政负责人带队 (plan 001): the choices are the leaders the user can see, not every cadre.
+        self.fields["leading_cadres"].queryset = scope_for_user(Cadre.objects.filter(is_leader=True), user)
+
+    def clean(self):
+        data = super().clean()
+        held_at, posted = data.get("held_at"), data.get("notice_posted_on")
+        if held_at and posted and posted > timezone.localtime(held_at).date():
+            self.add_error("notice_posted_on", _("预告张贴日期不能晚于访谈日。"))
+        return data
+
+
+class ReceptionDayForm(forms.ModelForm):
+    class Meta:
+        model = ReceptionDay
+        fields = ["leader", "campaign", "held_on", "channel", "place", "visitors_count", "notes"]
+        widgets = {"held_on": DATE_INPUT, "notes": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {
+            "leader": {"required": _("请选择接待领导。")},
+            "held_on": {"required": _("请填写接待日期。")},
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["leader"].queryset = scope_for_user(Cadre.objects.all(), user).filter(is_leader=True)
+        self.fields["campaign"].queryset = _campaigns_for(user)
+        self.fields["place"].help_text = _("现场接待填地点，热线填号码（如 12338），网上接待填平台")

@@ -1,0 +1,755 @@
+"""Visit ledgers (走访记录/民情日记), help given, and demands (诉求) tracked until answered.
+
+State changes of a Demand happen only in ``ledgers/demand_flow.py``; nothing here has side effects.
+"""
+
+from django.conf import settings
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.models import TimeStampedModel
+from core.scoping import ScopedQuerySet
+
+from .pledge_validators import validate_evidence_photo
+from .validators import validate_photo
+
+
+class LedgerBook(models.TextChoices):
+    """The four ledgers of the civil-affairs plan (003): filed monthly with the campaign office."""
+
+    MINQING = "minqing", _("民情账")
+    BANGFU = "bangfu", _("帮扶账")
+    ZUZHI = "zuzhi", _("组织账")
+    WENDING = "wending", _("稳定账")
+
+
+LEDGER_BOOK_VALUES = [c.value for c in LedgerBook]
+
+
+class Visit(TimeStampedModel):
+    """One visit of a cadre to a household or one of its members (a line of the 民情日记)."""
+
+    class Method(models.TextChoices):
+        HOME = "home", _("入户走访")
+        POSTED = "posted", _("挂牌接访")
+        APPOINTMENT = "appointment", _("重点约访")
+        NIGHT = "night", _("入户夜访")
+        PHONE = "phone", _("电话")
+        FORUM = "forum", _("座谈")
+
+    cadre = models.ForeignKey(
+        "campaigns.Cadre", verbose_name=_("走访干部"), on_delete=models.PROTECT, related_name="visits"
+    )
+    household = models.ForeignKey(
+        "outreach.Household", verbose_name=_("走访农户"), on_delete=models.PROTECT, related_name="visits"
+    )
+    member = models.ForeignKey(
+        "outreach.HouseholdMember",
+        verbose_name=_("走访对象"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="visits",
+    )
+    visited_on = models.DateField(_("走访日期"))
+    method = models.CharField(_("走访方式"), max_length=16, choices=Method.choices, default=Method.HOME)
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        verbose_name=_("主题活动"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="visits",
+    )
+    ledger_book = models.CharField(_("台账类别"), max_length=16, choices=LedgerBook.choices, default=LedgerBook.MINQING)
+    learned = models.TextField(_("了解情况"))
+    needs = models.TextField(_("群众需求"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # A double-submitted form carries the same token twice: the unique constraint keeps one visit.
+    idempotency_key = models.UUIDField(_("提交令牌"), null=True, blank=True, unique=True, editable=False)
+
+    scope_unit_field = "household__village"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("走访记录")
+        verbose_name_plural = _("走访记录")
+        ordering = ["-visited_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(method__in=["home", "posted", "appointment", "night", "phone", "forum"]),
+                name="ledgers_visit_valid_method",
+            ),
+            models.CheckConstraint(
+                condition=Q(ledger_book__in=LEDGER_BOOK_VALUES), name="ledgers_visit_valid_ledger_book"
+            ),
+        ]
+        indexes = [
+            # The household timeline: visits of one household, newest first.
+            models.Index(fields=["household", "-visited_on"], name="ledgers_visit_household_idx"),
+            # The cadre's diary by month, and "last method" for the entry form's default.
+            models.Index(fields=["cadre", "-visited_on"], name="ledgers_visit_cadre_idx"),
+            # The four books: one book, a date range.
+            models.Index(fields=["ledger_book", "-visited_on"], name="ledgers_visit_book_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.visited_on:%Y-%m-%d} {self.cadre} → {self.household}"
+
+
+class HelpGiven(TimeStampedModel):
+    """Help given during a visit (就业援助, 创业资助, 特困救助 …), with an optional amount in yuan."""
+
+    class Kind(models.TextChoices):
+        EMPLOYMENT = "employment", _("就业援助")
+        STARTUP = "startup", _("创业资助")
+        HARDSHIP = "hardship", _("特困救助")
+        MEDICAL = "medical", _("医疗服务")
+        EDUCATION = "education", _("助学")
+        LEGAL = "legal", _("法律服务")
+        CONDOLENCE = "condolence", _("慰问")
+        OTHER = "other", _("其他")
+
+    visit = models.ForeignKey(Visit, verbose_name=_("走访记录"), on_delete=models.CASCADE, related_name="help_items")
+    kind = models.CharField(_("帮扶类型"), max_length=16, choices=Kind.choices)
+    amount = models.DecimalField(
+        _("金额（元）"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0, message=_("金额不能为负数。"))],
+    )
+    description = models.CharField(_("帮扶内容"), max_length=200, blank=True)
+
+    scope_unit_field = "visit__household__village"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("帮扶记录")
+        verbose_name_plural = _("帮扶记录")
+        ordering = ["visit", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    kind__in=[
+                        "employment",
+                        "startup",
+                        "hardship",
+                        "medical",
+                        "education",
+                        "legal",
+                        "condolence",
+                        "other",
+                    ]
+                ),
+                name="ledgers_helpgiven_valid_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0), name="ledgers_helpgiven_amount_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_kind_display()
+
+
+def visit_photo_path(instance, filename):
+    return f"visits/{instance.visit_id}/{filename}"
+
+
+class VisitPhoto(TimeStampedModel):
+    """A photo taken on a visit (the plans ask units to send pictures to the campaign office)."""
+
+    visit = models.ForeignKey(Visit, verbose_name=_("走访记录"), on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(_("照片"), upload_to=visit_photo_path, validators=[validate_photo])
+    caption = models.CharField(_("说明"), max_length=100, blank=True)
+
+    scope_unit_field = "visit__household__village"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("走访照片")
+        verbose_name_plural = _("走访照片")
+        ordering = ["visit", "id"]
+
+    def __str__(self):
+        return self.caption or self.image.name
+
+
+class DemandCategory(models.Model):
+    """A demand category (土地征用, 房屋拆迁 …): data an office may extend."""
+
+    code = models.CharField(_("代码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=50)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("诉求类别")
+        verbose_name_plural = _("诉求类别")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self):
+        return self.name
+
+
+class DemandQuerySet(ScopedQuerySet):
+    OPEN_STATUSES = ("received", "on_ledger", "in_progress")
+
+    def open(self):
+        return self.filter(status__in=self.OPEN_STATUSES)
+
+
+class Demand(TimeStampedModel):
+    """A demand raised by the public, tracked until it is answered and closed (件件有着落、事事有回音)."""
+
+    class Source(models.TextChoices):
+        VISIT = "visit", _("走访")
+        FORUM = "forum", _("群众访谈日/座谈会")
+        RECEPTION = "reception", _("接待日")
+        HOTLINE = "hotline", _("热线电话")
+        MAILBOX = "mailbox", _("意见箱/信件")
+        WALK_IN = "walk_in", _("来访")
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("已受理")
+        ON_LEDGER = "on_ledger", _("列入整改台账")
+        IN_PROGRESS = "in_progress", _("办理中")
+        RESOLVED = "resolved", _("已办结")
+        REPLIED = "replied", _("已书面回复")
+        CLOSED = "closed", _("已销号")
+
+    class Tier(models.TextChoices):
+        VILLAGE = "village", _("村级")
+        TOWNSHIP = "township", _("乡镇级")
+        COUNTY = "county", _("县区级")
+        CITY = "city", _("市级")
+
+    class ReplyChannel(models.TextChoices):
+        LETTER = "letter", _("书面函件")
+        IN_PERSON = "in_person", _("当面送达")
+        PHONE = "phone", _("电话告知")
+        MESSAGE = "message", _("短信/微信")
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        verbose_name=_("主题活动"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="demands",
+    )
+    unit = models.ForeignKey(
+        "campaigns.OrgUnit", verbose_name=_("所属单位"), on_delete=models.PROTECT, related_name="demands"
+    )
+    source = models.CharField(_("来源"), max_length=16, choices=Source.choices, default=Source.VISIT)
+    visit = models.ForeignKey(
+        Visit, verbose_name=_("来源走访"), null=True, blank=True, on_delete=models.PROTECT, related_name="demands"
+    )
+    forum = models.ForeignKey(
+        "outreach.Forum",
+        verbose_name=_("来源访谈日"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="demands",
+    )
+    reception_day = models.ForeignKey(
+        "outreach.ReceptionDay",
+        verbose_name=_("来源接待日"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="demands",
+    )
+    household = models.ForeignKey(
+        "outreach.Household",
+        verbose_name=_("农户"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="demands",
+    )
+    member = models.ForeignKey(
+        "outreach.HouseholdMember",
+        verbose_name=_("当事人（家庭成员）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="demands",
+    )
+    person_name = models.CharField(_("当事人"), max_length=50, blank=True)
+    person_phone = models.CharField(_("当事人电话"), max_length=20, blank=True)
+    category = models.ForeignKey(
+        DemandCategory, verbose_name=_("诉求类别"), on_delete=models.PROTECT, related_name="demands"
+    )
+    title = models.CharField(_("诉求摘要"), max_length=100)
+    description = models.TextField(_("诉求内容"), blank=True)
+    received_on = models.DateField(_("受理日期"))
+    # 谁受理、谁协调、谁办结
+    received_by = models.ForeignKey(
+        "campaigns.Cadre",
+        verbose_name=_("受理人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="demands_received",
+    )
+    coordinator = models.ForeignKey(
+        "campaigns.Cadre",
+        verbose_name=_("协调人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="demands_coordinated",
+    )
+    responsible_unit = models.ForeignKey(
+        "campaigns.OrgUnit",
+        verbose_name=_("责任单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="demands_owned",
+    )
+    responsible_person = models.ForeignKey(
+        "campaigns.Cadre",
+        verbose_name=_("责任人（办结人）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="demands_owned",
+    )
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.RECEIVED)
+    tier = models.CharField(_("整改层级"), max_length=16, choices=Tier.choices, blank=True)
+    deadline = models.DateField(_("办结时限"), null=True, blank=True)
+    resolved_on = models.DateField(_("办结日期"), null=True, blank=True)
+    resolved_on_spot = models.BooleanField(_("即时办理"), default=False)
+    resolution = models.TextField(_("办理结果"), blank=True)
+    replied_on = models.DateField(_("回复日期"), null=True, blank=True)
+    reply_channel = models.CharField(_("回复方式"), max_length=16, choices=ReplyChannel.choices, blank=True)
+    reply_text = models.TextField(_("书面回复内容"), blank=True)
+    # 一式四份: the person always gets one; these say the other three copies went out.
+    reply_copy_office = models.BooleanField(_("抄送活动办公室"), default=False)
+    reply_copy_liaison = models.BooleanField(_("抄送挂点单位"), default=False)
+    reply_copy_village = models.BooleanField(_("抄送村（居）"), default=False)
+    closed_on = models.DateField(_("销号日期"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("销号人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reopened_count = models.PositiveSmallIntegerField(_("重新办理次数"), default=0)
+    escalated_at = models.DateTimeField(_("逾期督办时间"), null=True, blank=True)
+    escalated_to = models.ForeignKey(
+        "campaigns.OrgUnit",
+        verbose_name=_("督办单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="demands_escalated",
+    )
+    # Optimistic lock: every transition bumps it; a form posted from an older page is refused.
+    version = models.PositiveIntegerField(_("版本"), default=0)
+    idempotency_key = models.UUIDField(_("提交令牌"), null=True, blank=True, unique=True, editable=False)
+
+    scope_unit_field = "unit"
+    objects = DemandQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("诉求")
+        verbose_name_plural = _("诉求")
+        ordering = ["-received_on", "-id"]
+        permissions = [("close_demand", _("可以销号诉求"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(source__in=["visit", "forum", "reception", "hotline", "mailbox", "walk_in"]),
+                name="ledgers_demand_valid_source",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["received", "on_ledger", "in_progress", "resolved", "replied", "closed"]),
+                name="ledgers_demand_valid_status",
+            ),
+            models.CheckConstraint(
+                condition=Q(tier__in=["", "village", "township", "county", "city"]), name="ledgers_demand_valid_tier"
+            ),
+            models.CheckConstraint(
+                condition=Q(reply_channel__in=["", "letter", "in_person", "phone", "message"]),
+                name="ledgers_demand_valid_reply_channel",
+            ),
+            # On the rectification ledger a demand has a deadline and an owner (分时限、有责任人).
+            models.CheckConstraint(
+                condition=~Q(status__in=["on_ledger", "in_progress"])
+                | (Q(deadline__isnull=False) & Q(responsible_unit__isnull=False)),
+                name="ledgers_demand_ledger_has_owner",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="closed") | Q(replied_on__isnull=False), name="ledgers_demand_closed_was_replied"
+            ),
+        ]
+        indexes = [
+            # The unit's chase page: open demands past their deadline.
+            models.Index(fields=["status", "deadline"], name="ledgers_demand_status_idx"),
+            models.Index(fields=["unit", "-received_on"], name="ledgers_demand_unit_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("ledgers:demand_detail", kwargs={"pk": self.pk})
+
+    @property
+    def person_display(self):
+        return (
+            self.person_name
+            or (self.member.name if self.member else "")
+            or (self.household.head_name if self.household else "")
+        )
+
+
+class DemandEvent(models.Model):
+    """One step of a demand's history: a transition or a progress note (shown on its page)."""
+
+    demand = models.ForeignKey(Demand, verbose_name=_("诉求"), on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(_("操作"), max_length=32)
+    from_status = models.CharField(_("原状态"), max_length=16, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=16, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+
+    scope_unit_field = "demand__unit"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("诉求办理记录")
+        verbose_name_plural = _("诉求办理记录")
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.demand_id} {self.action}"
+
+
+# ======================================================================================
+# Issue 6 — public pledges (承诺事项 / 办实事项目). Everything pledge-related in this file
+# lives in this block; services in ledgers/pledge_services.py, reads in pledge_selectors.py.
+# ======================================================================================
+
+
+class PledgeCategory(models.Model):
+    """A kind of pledged service (结对帮扶服务, 建档立档服务, …): rows an admin can extend."""
+
+    code = models.SlugField(_("代码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("承诺类别")
+        verbose_name_plural = _("承诺类别")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self):
+        return self.name
+
+
+class PledgeQuerySet(ScopedQuerySet):
+    def on_public_board(self):
+        """Pledges the public may read: published (approved, then made public) and not internal."""
+        return self.filter(approval_state=Pledge.ApprovalState.PUBLISHED, visibility=Pledge.Visibility.PUBLIC)
+
+    def committed(self):
+        """Pledges that count as promised: approved by the leader (published or not)."""
+        return self.filter(approval_state__in=Pledge.COMMITTED_STATES)
+
+
+class Pledge(TimeStampedModel):
+    """A pledge (承诺事项/办实事项目): 四明确 — content, target and deadline, owner, measures."""
+
+    class ApprovalState(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        SUBMITTED = "submitted", _("待审批")
+        RETURNED = "returned", _("已退回")
+        APPROVED = "approved", _("已审批")
+        PUBLISHED = "published", _("已公开")
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("未启动")
+        IN_PROGRESS = "in_progress", _("办理中")
+        COMPLETED = "completed", _("已完成")
+        OVERDUE = "overdue", _("已逾期")
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("公开承诺")
+        INTERNAL = "internal", _("内部事项")
+
+    class Audience(models.TextChoices):
+        # "分别在服务对象、本地群众中进行承诺" (历下妇发[2011]9号, 环节5)
+        RECIPIENTS = "recipients", _("服务对象")
+        LOCAL_PUBLIC = "local_public", _("本地群众")
+        BOTH = "both", _("服务对象和本地群众")
+
+    class OriginKind(models.TextChoices):
+        NONE = "none", _("无")
+        DEMAND = "demand", _("群众诉求")
+        FORUM = "forum", _("群众访谈日/座谈会")
+        MILESTONE = "milestone", _("实施方案环节")
+
+    COMMITTED_STATES = ("approved", "published")
+    # Fields that, once a leader approved the pledge, change only through a PledgeAmendment.
+    AMENDABLE_FIELDS = ("content", "target", "deadline")
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", verbose_name=_("主题活动"), on_delete=models.PROTECT, related_name="pledges"
+    )
+    org_unit = models.ForeignKey(
+        "campaigns.OrgUnit", verbose_name=_("承诺单位"), on_delete=models.PROTECT, related_name="pledges"
+    )
+    category = models.ForeignKey(
+        PledgeCategory, verbose_name=_("类别"), on_delete=models.PROTECT, related_name="pledges"
+    )
+    title = models.CharField(_("项目名称"), max_length=120)
+    content = models.TextField(_("承诺内容"))
+    target = models.TextField(_("完成目标"), help_text=_("办到什么程度算完成"))
+    deadline = models.DateField(_("办理时限"))
+    responsible_unit = models.ForeignKey(
+        "campaigns.OrgUnit", verbose_name=_("责任单位"), on_delete=models.PROTECT, related_name="responsible_pledges"
+    )
+    responsible_person = models.ForeignKey(
+        "campaigns.Cadre",
+        verbose_name=_("责任人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="pledges",
+    )
+    measures = models.TextField(_("具体落实措施"))
+    audience = models.CharField(_("承诺对象"), max_length=16, choices=Audience.choices, default=Audience.BOTH)
+    # May name people (the household helped); never shown on the public board.
+    recipients = models.TextField(_("服务对象说明（内部）"), blank=True)
+    visibility = models.CharField(_("公开方式"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC)
+    # The origin's model may live in another app (ledgers.Demand, outreach.Forum,
+    # campaigns.Milestone): a kind and an id, resolved lazily, keep this table independent of them.
+    origin_kind = models.CharField(_("来源"), max_length=12, choices=OriginKind.choices, default=OriginKind.NONE)
+    origin_object_id = models.PositiveBigIntegerField(_("来源编号"), null=True, blank=True)
+    origin_note = models.CharField(_("来源说明"), max_length=200, blank=True)
+
+    approval_state = models.CharField(
+        _("审批状态"), max_length=10, choices=ApprovalState.choices, default=ApprovalState.DRAFT
+    )
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审批人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="approved_pledges",
+    )
+    published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
+    return_comment = models.TextField(_("退回意见"), blank=True)
+
+    # Derived from progress and the date; written only by ledgers.pledge_services.
+    status = models.CharField(_("办理状态"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+    percent = models.PositiveSmallIntegerField(_("完成进度(%)"), default=0, validators=[MaxValueValidator(100)])
+    last_progress_on = models.DateField(_("最近进展日期"), null=True, blank=True)
+    completed_on = models.DateField(_("完成日期"), null=True, blank=True)
+    completion_note = models.TextField(_("完成情况"), blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="created_pledges",
+    )
+
+    scope_unit_field = "org_unit"
+    objects = PledgeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("承诺事项")
+        verbose_name_plural = _("承诺事项")
+        ordering = ["deadline", "id"]
+        permissions = [("approve_pledge", _("可审批、退回、公开承诺事项"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(approval_state__in=["draft", "submitted", "returned", "approved", "published"]),
+                name="ledgers_pledge_valid_approval_state",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["not_started", "in_progress", "completed", "overdue"]),
+                name="ledgers_pledge_valid_status",
+            ),
+            models.CheckConstraint(
+                condition=Q(visibility__in=["public", "internal"]), name="ledgers_pledge_valid_visibility"
+            ),
+            models.CheckConstraint(
+                condition=Q(audience__in=["recipients", "local_public", "both"]), name="ledgers_pledge_valid_audience"
+            ),
+            models.CheckConstraint(
+                condition=Q(origin_kind__in=["none", "demand", "forum", "milestone"]),
+                name="ledgers_pledge_valid_origin_kind",
+            ),
+            models.CheckConstraint(
+                condition=~Q(origin_kind="none") | Q(origin_object_id__isnull=True),
+                name="ledgers_pledge_no_origin_no_id",
+            ),
+            models.CheckConstraint(condition=Q(percent__lte=100), name="ledgers_pledge_percent_range"),
+            # Completed ⇔ a completion date and a written account of it (the evidence).
+            models.CheckConstraint(
+                condition=(Q(status="completed", completed_on__isnull=False, percent=100) & ~Q(completion_note=""))
+                | (~Q(status="completed") & Q(completed_on__isnull=True)),
+                name="ledgers_pledge_completed_consistent",
+            ),
+            # Only a committed pledge has progress; a draft has nothing to report.
+            models.CheckConstraint(
+                condition=Q(approval_state__in=["approved", "published"])
+                | Q(status="not_started", percent=0, last_progress_on__isnull=True),
+                name="ledgers_pledge_progress_needs_approval",
+            ),
+            models.CheckConstraint(
+                condition=Q(approval_state__in=["approved", "published"], approved_at__isnull=False)
+                | ~Q(approval_state__in=["approved", "published"]),
+                name="ledgers_pledge_approved_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(approval_state="published", visibility="public") | ~Q(approval_state="published"),
+                name="ledgers_pledge_published_is_public",
+            ),
+        ]
+        indexes = [
+            # The public board: one unit's published pledges, by deadline.
+            models.Index(fields=["org_unit", "approval_state", "deadline"], name="ledgers_pledge_board_idx"),
+            # The 办实事台帐 list: pledges in deadline order, the first page read off the index.
+            models.Index(fields=["deadline", "id"], name="ledgers_pledge_deadline_idx"),
+            # 三查三看 and the ledger: a campaign's pledges by status.
+            models.Index(fields=["campaign", "status"], name="ledgers_pledge_campaign_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("ledgers:pledge_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_committed(self) -> bool:
+        return self.approval_state in self.COMMITTED_STATES
+
+    @property
+    def is_editable(self) -> bool:
+        return self.approval_state in (self.ApprovalState.DRAFT, self.ApprovalState.RETURNED)
+
+    def origin_object(self):
+        """The demand, forum or plan step this pledge came from, if that app is installed."""
+        from .pledge_origins import resolve_origin
+
+        return resolve_origin(self.origin_kind, self.origin_object_id)
+
+
+class PledgeAmendment(models.Model):
+    """A recorded change of an approved pledge's content, target or deadline (shown publicly)."""
+
+    class Field(models.TextChoices):
+        CONTENT = "content", _("承诺内容")
+        TARGET = "target", _("完成目标")
+        DEADLINE = "deadline", _("办理时限")
+
+    pledge = models.ForeignKey(Pledge, verbose_name=_("承诺事项"), on_delete=models.PROTECT, related_name="amendments")
+    field = models.CharField(_("变更项目"), max_length=10, choices=Field.choices)
+    old_value = models.TextField(_("原内容"))
+    new_value = models.TextField(_("新内容"))
+    reason = models.TextField(_("变更理由"))
+    amended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("变更人"), on_delete=models.PROTECT, related_name="pledge_amendments"
+    )
+    amended_at = models.DateTimeField(_("变更时间"), auto_now_add=True)
+
+    scope_unit_field = "pledge__org_unit"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("承诺变更记录")
+        verbose_name_plural = _("承诺变更记录")
+        ordering = ["pledge", "amended_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(field__in=["content", "target", "deadline"]), name="ledgers_pledgeamendment_valid_field"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="ledgers_pledgeamendment_reason_required"),
+        ]
+
+    def __str__(self):
+        return f"{self.pledge} · {self.get_field_display()}"
+
+
+def _evidence_path(instance, filename):
+    return f"pledges/{instance.pledge_id}/{filename}"
+
+
+class PledgeProgress(models.Model):
+    """One progress report on a pledge: date, percent done, what was done, optional photo."""
+
+    pledge = models.ForeignKey(
+        Pledge, verbose_name=_("承诺事项"), on_delete=models.PROTECT, related_name="progress_updates"
+    )
+    reported_on = models.DateField(_("进展日期"))
+    percent = models.PositiveSmallIntegerField(_("完成进度(%)"), validators=[MaxValueValidator(100)])
+    note = models.TextField(_("进展情况"))
+    photo = models.FileField(
+        _("佐证照片"),
+        upload_to=_evidence_path,
+        blank=True,
+        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"]), validate_evidence_photo],
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("填报人"), on_delete=models.PROTECT, related_name="pledge_progress"
+    )
+    created_at = models.DateTimeField(_("填报时间"), auto_now_add=True)
+
+    scope_unit_field = "pledge__org_unit"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("承诺进展")
+        verbose_name_plural = _("承诺进展")
+        ordering = ["pledge", "reported_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(percent__lte=100), name="ledgers_pledgeprogress_percent_range"),
+        ]
+        indexes = [
+            # The detail page and the board: a pledge's updates in date order.
+            models.Index(fields=["pledge", "reported_on"], name="ledgers_progress_pledge_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.pledge} · {self.reported_on} · {self.percent}%"
+
+
+# ======================================================================================
+# End of issue 6 block.
+# ======================================================================================

@@ -1,0 +1,186 @@
+"""Forms and list filters for pledges. Every choice list is limited to what the user may see."""
+
+import django_filters
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.core.validators import FileExtensionValidator
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import Cadre, Campaign, OrgUnit
+from core.scoping import scope_for_user
+
+from .models import Pledge, PledgeAmendment, PledgeCategory
+from .pledge_services import EDITABLE_FIELDS, local_today
+from .pledge_validators import validate_evidence_photo
+
+PUBLIC_HINT = _("将在公示栏公开：请勿填写群众姓名、电话、身份证号。")
+
+
+class _CrispyMixin:
+    def _helper(self):
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class PledgeForm(_CrispyMixin, forms.ModelForm):
+    class Meta:
+        model = Pledge
+        fields = list(EDITABLE_FIELDS)
+        widgets = {
+            "deadline": forms.DateInput(attrs={"type": "date"}),
+            "content": forms.Textarea(attrs={"rows": 3}),
+            "target": forms.Textarea(attrs={"rows": 2}),
+            "measures": forms.Textarea(attrs={"rows": 3}),
+            "recipients": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "title": PUBLIC_HINT,
+            "content": PUBLIC_HINT,
+            "recipients": _("仅内部可见，不在公示栏显示。"),
+            "origin_object_id": _("来源为诉求、座谈会或方案环节时，填写其编号。"),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._helper()
+        self.fields["deadline"].widget.format = "%Y-%m-%d"
+        self.fields["campaign"].queryset = scope_for_user(Campaign.objects.plans(), user)
+        units = scope_for_user(OrgUnit.objects.all(), user)
+        self.fields["org_unit"].queryset = units
+        self.fields["responsible_unit"].queryset = units
+        self.fields["category"].queryset = PledgeCategory.objects.filter(is_active=True)
+        if not self.instance.pk:
+            root = next(iter(units[:1]), None)
+            self.initial.setdefault("org_unit", root)
+            self.initial.setdefault("responsible_unit", root)
+        # A city has thousands of cadres: offer those of the chosen responsible unit only, and
+        # reload the list (htmx) when the unit changes.
+        self.fields["responsible_person"].queryset = responsible_person_choices(
+            user=user, unit=self._chosen_responsible_unit(units)
+        )
+        self.fields["responsible_person"].label_from_instance = lambda c: f"{c.name}（{c.org_unit.name}）"
+        self.fields["responsible_unit"].widget.attrs.update(
+            {
+                "hx-get": reverse("ledgers:pledge_person_options"),
+                "hx-target": "#id_responsible_person",
+                "hx-trigger": "change",
+            }
+        )
+
+    def _chosen_responsible_unit(self, units):
+        raw = self.data.get("responsible_unit") if self.is_bound else None
+        if raw:
+            return units.filter(pk=raw).first() if str(raw).isdigit() else None
+        initial = self.initial.get("responsible_unit") or getattr(self.instance, "responsible_unit", None)
+        if isinstance(initial, OrgUnit):
+            return initial
+        return units.filter(pk=initial).first() if initial else None
+
+
+def responsible_person_choices(*, user, unit):
+    """Cadres of ``unit`` and below that the user may see (none without a unit)."""
+    if unit is None:
+        return Cadre.objects.none()
+    cadres = Cadre.objects.select_related("org_unit").filter(org_unit__path__startswith=unit.path)
+    return scope_for_user(cadres, user).order_by("org_unit__path", "name")
+
+
+class PledgeTransitionForm(forms.Form):
+    action = forms.ChoiceField(choices=[(a, a) for a in ("submit", "approve", "return", "publish")])
+    comment = forms.CharField(label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PledgeAmendmentForm(_CrispyMixin, forms.Form):
+    field = forms.ChoiceField(label=_("变更项目"), choices=PledgeAmendment.Field.choices)
+    new_text = forms.CharField(
+        label=_("新的承诺内容或完成目标"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    new_deadline = forms.DateField(
+        label=_("新的办理时限"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(label=_("变更理由"), widget=forms.Textarea(attrs={"rows": 2}), help_text=PUBLIC_HINT)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._helper()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("field") == PledgeAmendment.Field.DEADLINE:
+            if not data.get("new_deadline"):
+                self.add_error("new_deadline", _("请填写新的办理时限。"))
+            data["new_value"] = data.get("new_deadline")
+        else:
+            if not (data.get("new_text") or "").strip():
+                self.add_error("new_text", _("请填写新内容。"))
+            data["new_value"] = data.get("new_text")
+        return data
+
+
+class PledgeProgressForm(_CrispyMixin, forms.Form):
+    reported_on = forms.DateField(label=_("进展日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    percent = forms.IntegerField(label=_("完成进度(%)"), min_value=0, max_value=100)
+    note = forms.CharField(
+        label=_("进展情况"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("填 100% 即为完成，请写明完成情况；填 0% 请说明未启动的原因。"),
+    )
+    photo = forms.FileField(
+        label=_("佐证照片"),
+        required=False,
+        help_text=_("可选，JPG/PNG/WebP，不超过 5 MB。"),
+        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"]), validate_evidence_photo],
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+
+    def __init__(self, *args, pledge=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._helper()
+        self.initial.setdefault("reported_on", local_today())
+        if pledge is not None:
+            self.initial.setdefault("percent", pledge.percent)
+        self.fields["reported_on"].widget.format = "%Y-%m-%d"
+
+
+def _unit_choices(request):
+    if request is None:
+        return OrgUnit.objects.none()
+    return scope_for_user(OrgUnit.objects.all(), request.user)
+
+
+def _campaign_choices(request):
+    if request is None:
+        return Campaign.objects.none()
+    return scope_for_user(Campaign.objects.plans(), request.user)
+
+
+class PledgeFilter(django_filters.FilterSet):
+    """Filters of the 办实事台帐; ``unit`` means the unit and everything below it."""
+
+    q = django_filters.CharFilter(label=_("关键词"), method="filter_q")
+    campaign = django_filters.ModelChoiceFilter(label=_("主题活动"), queryset=_campaign_choices)
+    unit = django_filters.ModelChoiceFilter(label=_("单位（含下级）"), queryset=_unit_choices, method="filter_unit")
+    category = django_filters.ModelChoiceFilter(label=_("类别"), queryset=PledgeCategory.objects.all())
+    approval_state = django_filters.ChoiceFilter(label=_("审批状态"), choices=Pledge.ApprovalState.choices)
+    status = django_filters.ChoiceFilter(label=_("办理状态"), choices=Pledge.Status.choices)
+    visibility = django_filters.ChoiceFilter(label=_("公开方式"), choices=Pledge.Visibility.choices)
+    deadline_from = django_filters.DateFilter(
+        label=_("时限自"), field_name="deadline", lookup_expr="gte", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    deadline_to = django_filters.DateFilter(
+        label=_("时限至"), field_name="deadline", lookup_expr="lte", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    class Meta:
+        model = Pledge
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        from django.db.models import Q
+
+        return queryset.filter(Q(title__icontains=value) | Q(content__icontains=value))
+
+    def filter_unit(self, queryset, name, value):
+        return queryset.filter(org_unit__path__startswith=value.path)

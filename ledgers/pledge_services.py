@@ -1,0 +1,429 @@
+"""Writes for pledges (承诺事项): the only code that changes a Pledge, its progress or amendments.
+
+The approval workflow is one function, ``pledge_transition``; its table ``TRANSITIONS`` is the
+whole state machine (draft → submitted → approved / returned → published). Status (未启动,
+办理中, 已完成, 已逾期) is derived by ``derive_status`` and stored by these services and by the
+daily sweep ``pledge_refresh_statuses``.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import audit_record
+from core.scoping import is_scoped_model, scope_for_user, user_can_see_unit
+
+from .models import Pledge, PledgeAmendment, PledgeProgress
+from .pledge_origins import origin_model
+
+State = Pledge.ApprovalState
+Status = Pledge.Status
+
+# Fields staff fill in before approval (pledge_create / pledge_update).
+EDITABLE_FIELDS = (
+    "campaign",
+    "org_unit",
+    "category",
+    "title",
+    "content",
+    "target",
+    "deadline",
+    "responsible_unit",
+    "responsible_person",
+    "measures",
+    "audience",
+    "recipients",
+    "visibility",
+    "origin_kind",
+    "origin_object_id",
+    "origin_note",
+)
+
+
+class PledgeError(ValidationError):
+    """A refused pledge operation; the message is Chinese and meant for the user."""
+
+
+# Text that the public board shows must not carry a phone or ID number (个人信息不上墙).
+PUBLIC_TEXT_FIELDS = ("title", "content", "target", "measures")
+_PERSONAL_NUMBER = re.compile(r"(?<!\d)(1[3-9]\d{9}|\d{17}[\dXx]|\d{15}|0\d{2,3}-?\d{7,8})(?!\d)")
+
+
+def contains_personal_number(text: str) -> bool:
+    return bool(_PERSONAL_NUMBER.search(text or ""))
+
+
+def mask_personal_numbers(text: str) -> str:
+    """Phone and ID numbers in free text, masked for screens and exports (139****0099)."""
+
+    def _mask(match):
+        number = match.group(0)
+        keep_head = 6 if len(number) >= 15 else 3
+        return number[:keep_head] + "*" * (len(number) - keep_head - 4) + number[-4:]
+
+    return _PERSONAL_NUMBER.sub(_mask, text or "")
+
+
+def _check_public_text(name: str, value) -> None:
+    if isinstance(value, str) and contains_personal_number(value):
+        raise PledgeError(
+            _("“%(field)s”将在公示栏公开，不能包含手机号、电话或身份证号。")
+            % {"field": Pledge._meta.get_field(name).verbose_name if name != "reason" else _("变更理由")}
+        )
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: tuple[str, ...]
+    target: str
+    permission: str
+    audit_action: str
+
+
+TRANSITIONS = {
+    "submit": Transition(
+        (State.DRAFT, State.RETURNED), State.SUBMITTED, "ledgers.change_pledge", "ledgers.pledge_submit"
+    ),
+    "approve": Transition((State.SUBMITTED,), State.APPROVED, "ledgers.approve_pledge", "ledgers.pledge_approve"),
+    "return": Transition((State.SUBMITTED,), State.RETURNED, "ledgers.approve_pledge", "ledgers.pledge_return"),
+    "publish": Transition((State.APPROVED,), State.PUBLISHED, "ledgers.approve_pledge", "ledgers.pledge_publish"),
+}
+
+ACTION_LABELS = {
+    "submit": "提交审批",
+    "approve": "审批通过",
+    "return": "退回修改",
+    "publish": "公开",
+}
+
+
+def local_today() -> datetime.date:
+    """Today in Asia/Shanghai: deadlines are dates there, whatever the server's clock zone."""
+    return timezone.localdate()
+
+
+def derive_status(*, percent: int, completed_on, deadline: datetime.date, today: datetime.date) -> str:
+    """The status a committed pledge has on ``today``; the deadline day itself is not overdue."""
+    if completed_on is not None:
+        return Status.COMPLETED
+    if today > deadline:
+        return Status.OVERDUE
+    if percent > 0:
+        return Status.IN_PROGRESS
+    return Status.NOT_STARTED
+
+
+def available_actions(*, pledge: Pledge, user) -> list[str]:
+    """The workflow actions ``user`` may take on ``pledge`` now (for buttons)."""
+    return [name for name in TRANSITIONS if _refusal(pledge=pledge, user=user, action=name, comment="x") is None]
+
+
+def _refusal(*, pledge: Pledge, user, action: str, comment: str) -> str | None:
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        return _("未知的操作。")
+    if not user_can_see_unit(user, pledge.org_unit):
+        return _("无权处理本单位以外的承诺事项。")
+    if not user.has_perm(transition.permission):
+        if transition.permission == "ledgers.approve_pledge":
+            return _("只有本单位领导可以审批、退回或公开承诺事项。")
+        return _("您没有提交承诺事项的权限。")
+    if pledge.approval_state not in transition.sources:
+        return _("当前状态为“%(state)s”，不能执行“%(action)s”。") % {
+            "state": pledge.get_approval_state_display(),
+            "action": ACTION_LABELS[action],
+        }
+    if action == "return" and not comment.strip():
+        return _("退回时必须填写退回意见。")
+    if action == "publish" and pledge.visibility != Pledge.Visibility.PUBLIC:
+        return _("内部事项不能在公示栏公开。")
+    return None
+
+
+def _check_fields(*, user, fields: dict) -> None:
+    for key in fields:
+        if key not in EDITABLE_FIELDS:
+            raise PledgeError(_("字段 %(field)s 不能在此修改。") % {"field": key})
+    for key in ("org_unit", "responsible_unit"):
+        unit = fields.get(key)
+        if unit is not None and not user_can_see_unit(user, unit):
+            raise PledgeError(_("只能选择本单位及下级单位。"))
+    for name in PUBLIC_TEXT_FIELDS:
+        _check_public_text(name, fields.get(name))
+    person = fields.get("responsible_person")
+    if person is not None and not user_can_see_unit(user, person.org_unit):
+        raise PledgeError(_("责任人须为本单位或下级单位的干部。"))
+    unit = fields.get("responsible_unit")
+    if person is not None and unit is not None and not person.org_unit.path.startswith(unit.path):
+        raise PledgeError(_("责任人须为责任单位（或其下级单位）的干部。"))
+    kind = fields.get("origin_kind", Pledge.OriginKind.NONE)
+    object_id = fields.get("origin_object_id")
+    if kind == Pledge.OriginKind.NONE:
+        fields["origin_object_id"] = None
+    elif object_id is not None:
+        model = origin_model(kind)
+        # Until the origin's app is merged the id is kept as given; afterwards it must exist.
+        if model is not None:
+            candidates = model._default_manager.filter(pk=object_id)
+            if is_scoped_model(model):
+                candidates = scope_for_user(candidates, user)
+            if not candidates.exists():
+                raise PledgeError(_("来源编号不存在。"))
+
+
+def _full_clean(instance) -> None:
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        raise PledgeError("；".join(exc.messages)) from exc
+
+
+@transaction.atomic
+def pledge_create(*, user, fields: dict) -> Pledge:
+    """Record a draft pledge for one of the user's units.
+
+    Audit: ``ledgers.pledge_create``. Raises PledgeError without ``ledgers.add_pledge`` or
+    when a unit or person lies outside the user's subtree.
+    """
+    if not user.has_perm("ledgers.add_pledge"):
+        raise PledgeError(_("您没有录入承诺事项的权限。"))
+    fields = dict(fields)
+    _check_fields(user=user, fields=fields)
+    # A form sent twice (a double tap on a slow village connection) must make one draft.
+    recent = timezone.now() - datetime.timedelta(minutes=2)
+    twin = Pledge.objects.filter(
+        created_by=user,
+        created_at__gte=recent,
+        approval_state=State.DRAFT,
+        **{key: fields.get(key) for key in ("org_unit", "campaign", "title", "content", "deadline")},
+    ).first()
+    if twin is not None:
+        return twin
+    pledge = Pledge(**fields, created_by=user, approval_state=State.DRAFT, status=Status.NOT_STARTED)
+    _full_clean(pledge)
+    pledge.save()
+    audit_record(action="ledgers.pledge_create", actor=user, obj=pledge, detail={"title": pledge.title})
+    return pledge
+
+
+@transaction.atomic
+def pledge_update(*, pledge: Pledge, user, fields: dict) -> Pledge:
+    """Change a draft or returned pledge. After approval only ``pledge_amend`` may change it.
+
+    Audit: ``ledgers.pledge_update`` with the changed field names.
+    """
+    if not user.has_perm("ledgers.change_pledge") or not user_can_see_unit(user, pledge.org_unit):
+        raise PledgeError(_("您没有修改该承诺事项的权限。"))
+    pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
+    if not pledge.is_editable:
+        raise PledgeError(_("承诺事项已提交或已审批，不能直接修改；审批后的变更请走变更程序。"))
+    fields = dict(fields)
+    _check_fields(user=user, fields=fields)
+    changed = [key for key, value in fields.items() if getattr(pledge, key) != value]
+    for key, value in fields.items():
+        setattr(pledge, key, value)
+    _full_clean(pledge)
+    pledge.save()
+    audit_record(action="ledgers.pledge_update", actor=user, obj=pledge, detail={"fields": changed})
+    return pledge
+
+
+def pledge_transition(*, pledge: Pledge, user, action: str, comment: str = "") -> Pledge:
+    """Move a pledge through its approval workflow: submit, approve, return (with a comment), publish.
+
+    Audit: one event per transition (``ledgers.pledge_<action>``); a refused attempt is recorded
+    with success=False and raises PledgeError with the reason in Chinese.
+    """
+    try:
+        return _pledge_transition(pledge=pledge, user=user, action=action, comment=comment)
+    except PledgeError as exc:
+        audit_record(
+            action=f"ledgers.pledge_{action}"[:64],
+            actor=user,
+            obj=pledge,
+            success=False,
+            detail={"refused": exc.messages[0], "state": pledge.approval_state},
+        )
+        raise
+
+
+@transaction.atomic
+def _pledge_transition(*, pledge: Pledge, user, action: str, comment: str) -> Pledge:
+    # Lock the row: two leaders pressing "approve" at once must not both succeed.
+    locked = Pledge.objects.select_for_update().select_related("org_unit").get(pk=pledge.pk)
+    reason = _refusal(pledge=locked, user=user, action=action, comment=comment)
+    if reason is not None:
+        pledge.approval_state = locked.approval_state
+        raise PledgeError(reason)
+    transition = TRANSITIONS[action]
+    previous = locked.approval_state
+    now = timezone.now()
+    locked.approval_state = transition.target
+    if action == "submit":
+        locked.submitted_at = now
+    elif action == "approve":
+        locked.approved_at = now
+        locked.approved_by = user
+        locked.return_comment = ""
+        locked.status = derive_status(percent=0, completed_on=None, deadline=locked.deadline, today=local_today())
+    elif action == "return":
+        locked.return_comment = comment.strip()
+    elif action == "publish":
+        locked.published_at = now
+    locked.save()
+    audit_record(
+        action=transition.audit_action,
+        actor=user,
+        obj=locked,
+        detail={"from": previous, "to": locked.approval_state, "comment": comment.strip()},
+    )
+    return locked
+
+
+@transaction.atomic
+def pledge_amend(*, pledge: Pledge, user, field: str, new_value, reason: str) -> PledgeAmendment:
+    """Change an approved pledge's content, target or deadline, keeping old value, new, reason, who.
+
+    Audit: ``ledgers.pledge_amend``. The status is re-derived (a later deadline can lift 逾期).
+    """
+    if not user.has_perm("ledgers.add_pledgeamendment") or not user_can_see_unit(user, pledge.org_unit):
+        raise PledgeError(_("只有本单位领导或活动办公室可以变更已审批的承诺。"))
+    locked = Pledge.objects.select_for_update().get(pk=pledge.pk)
+    if not locked.is_committed:
+        raise PledgeError(_("尚未审批的承诺事项请直接修改，无需变更记录。"))
+    if field not in Pledge.AMENDABLE_FIELDS:
+        raise PledgeError(_("只能变更承诺内容、完成目标或办理时限。"))
+    if locked.status == Status.COMPLETED:
+        raise PledgeError(_("已完成的承诺事项不能再变更。"))
+    if not (reason or "").strip():
+        raise PledgeError(_("请填写变更理由。"))
+    if isinstance(new_value, str):
+        new_value = new_value.strip()
+    if new_value in (None, ""):
+        raise PledgeError(_("新内容不能为空。"))
+    _check_public_text(field, new_value)
+    _check_public_text("reason", reason)
+    old_value = getattr(locked, field)
+    if old_value == new_value:
+        raise PledgeError(_("新内容与原内容相同。"))
+    setattr(locked, field, new_value)
+    locked.status = derive_status(
+        percent=locked.percent, completed_on=locked.completed_on, deadline=locked.deadline, today=local_today()
+    )
+    locked.save()
+    amendment = PledgeAmendment.objects.create(
+        pledge=locked,
+        field=field,
+        old_value=_as_text(old_value),
+        new_value=_as_text(new_value),
+        reason=reason.strip(),
+        amended_by=user,
+    )
+    audit_record(
+        action="ledgers.pledge_amend",
+        actor=user,
+        obj=locked,
+        detail={"field": field, "old": _as_text(old_value), "new": _as_text(new_value), "reason": reason.strip()},
+    )
+    return amendment
+
+
+def _as_text(value) -> str:
+    return value.isoformat() if isinstance(value, datetime.date) else str(value)
+
+
+@transaction.atomic
+def pledge_report_progress(
+    *,
+    pledge: Pledge,
+    user,
+    reported_on: datetime.date,
+    percent: int,
+    note: str,
+    photo=None,
+) -> PledgeProgress:
+    """Add a progress update; 100% completes the pledge (the note and photo are its evidence).
+
+    A 0% update explains why work has not started (三查三看: 看条件成熟不成熟). Resubmitting the
+    same update returns the existing one. Audit: ``ledgers.pledge_progress`` (and
+    ``ledgers.pledge_complete`` when it completes). Raises PledgeError on a refused update.
+    """
+    if not user.has_perm("ledgers.add_pledgeprogress") or not user_can_see_unit(user, pledge.org_unit):
+        raise PledgeError(_("您没有填报该承诺事项进展的权限。"))
+    locked = Pledge.objects.select_for_update().get(pk=pledge.pk)
+    if not locked.is_committed:
+        raise PledgeError(_("承诺事项经领导审批后才能填报进展。"))
+    if locked.status == Status.COMPLETED:
+        raise PledgeError(_("该承诺事项已完成，不能再填报进展。"))
+    today = local_today()
+    if reported_on > today:
+        raise PledgeError(_("进展日期不能晚于今天。"))
+    if locked.last_progress_on is not None and reported_on < locked.last_progress_on:
+        raise PledgeError(_("进展日期不能早于上一次进展（%(date)s）。") % {"date": locked.last_progress_on})
+    if not 0 <= percent <= 100:
+        raise PledgeError(_("完成进度须在 0 到 100 之间。"))
+    if percent < locked.percent:
+        raise PledgeError(_("完成进度不能低于上一次填报的 %(percent)s%%。") % {"percent": locked.percent})
+    note = (note or "").strip()
+    if not note:
+        raise PledgeError(_("请填写进展情况。"))
+    latest = locked.progress_updates.order_by("-reported_on", "-id").first()
+    if latest is not None and (latest.reported_on, latest.percent, latest.note) == (reported_on, percent, note):
+        return latest  # a double-submitted form
+
+    update = PledgeProgress(
+        pledge=locked, reported_on=reported_on, percent=percent, note=note, reported_by=user, photo=photo or ""
+    )
+    _full_clean(update)
+    update.save()
+    locked.percent = percent
+    locked.last_progress_on = reported_on
+    if percent == 100:
+        locked.completed_on = reported_on
+        locked.completion_note = note
+    locked.status = derive_status(
+        percent=percent, completed_on=locked.completed_on, deadline=locked.deadline, today=today
+    )
+    locked.save()
+    audit_record(
+        action="ledgers.pledge_progress",
+        actor=user,
+        obj=locked,
+        detail={"reported_on": reported_on, "percent": percent, "photo": bool(photo)},
+    )
+    if percent == 100:
+        audit_record(action="ledgers.pledge_complete", actor=user, obj=locked, detail={"completed_on": reported_on})
+    return update
+
+
+@transaction.atomic
+def pledge_refresh_statuses(*, today: datetime.date | None = None) -> int:
+    """Store the status every committed, unfinished pledge has today (the daily sweep).
+
+    Flips 办理中/未启动 to 已逾期 after the deadline and back if a deadline moved. Idempotent;
+    returns how many rows changed. Audit: one ``ledgers.pledge_status_refresh`` event per
+    changed pledge.
+    """
+    today = today or local_today()
+    open_pledges = Pledge.objects.committed().exclude(status=Status.COMPLETED)
+    changed = 0
+    for target, condition in (
+        (Status.OVERDUE, {"deadline__lt": today}),
+        (Status.IN_PROGRESS, {"deadline__gte": today, "percent__gt": 0}),
+        (Status.NOT_STARTED, {"deadline__gte": today, "percent": 0}),
+    ):
+        stale = open_pledges.filter(**condition).exclude(status=target).select_related("org_unit")
+        for pledge in stale.select_for_update():
+            audit_record(
+                action="ledgers.pledge_status_refresh",
+                obj=pledge,
+                actor_repr="system",
+                detail={"from": pledge.status, "to": target, "as_of": today},
+            )
+        changed += stale.update(status=target)
+    return changed

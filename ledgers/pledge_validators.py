@@ -1,0 +1,31 @@
+"""Upload checks for pledge evidence photos: small, and really an image (by its first bytes)."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
+
+# Magic numbers of the formats we accept; the extension alone is the uploader's claim.
+_SIGNATURES = (
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "png"),
+)
+
+
+def _looks_like_image(head: bytes) -> bool:
+    if any(head.startswith(signature) for signature, _name in _SIGNATURES):
+        return True
+    return head[:4] == b"RIFF" and head[8:12] == b"WEBP"
+
+
+def validate_evidence_photo(upload):
+    if not upload:
+        return
+    if upload.size > MAX_EVIDENCE_BYTES:
+        raise ValidationError(_("佐证照片不能超过 5 MB。"), code="too_large")
+    position = upload.tell() if hasattr(upload, "tell") else 0
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(position)
+    if not _looks_like_image(head):
+        raise ValidationError(_("佐证照片须为 JPG、PNG 或 WebP 图片。"), code="not_an_image")

@@ -1,0 +1,275 @@
+"""Pages for pledges: the 办实事台帐 (staff) and the public board (公示栏, no login)."""
+
+import io
+import mimetypes
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import condition, require_POST, require_safe
+from django.views.decorators.vary import vary_on_headers
+
+from campaigns.models import OrgUnit
+from core.scoping import get_for_user_or_404
+
+from .models import Pledge
+from .pledge_export import ledger_workbook
+from .pledge_forms import (
+    PledgeAmendmentForm,
+    PledgeFilter,
+    PledgeForm,
+    PledgeProgressForm,
+    PledgeTransitionForm,
+    responsible_person_choices,
+)
+from .pledge_selectors import (
+    board_for_unit,
+    board_unit_or_404,
+    board_version,
+    pledge_get_for_user,
+    pledge_list_for_user,
+    progress_get_for_user,
+)
+from .pledge_services import (
+    ACTION_LABELS,
+    PledgeError,
+    available_actions,
+    mask_personal_numbers,
+    pledge_amend,
+    pledge_create,
+    pledge_report_progress,
+    pledge_transition,
+    pledge_update,
+)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _filtered(request, *, for_export=False):
+    queryset = pledge_list_for_user(user=request.user, for_export=for_export)
+    return PledgeFilter(request.GET or None, queryset=queryset, request=request)
+
+
+@login_required
+@permission_required("ledgers.view_pledge", raise_exception=True)
+def pledge_list(request):
+    filterset = _filtered(request)
+    page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "ledgers/pledge_list.html",
+        {"filter": filterset, "page_obj": page, "query": query.urlencode()},
+    )
+
+
+@login_required
+@permission_required("ledgers.view_pledge", raise_exception=True)
+def pledge_export(request):
+    filterset = _filtered(request, for_export=True)
+    content = ledger_workbook(filterset.qs, heading=_("办实事台帐"))
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E5%8A%9E%E5%AE%9E%E4%BA%8B%E5%8F%B0%E5%B8%90.xlsx"
+    return response
+
+
+@login_required
+@permission_required("ledgers.add_pledge", raise_exception=True)
+def pledge_create_view(request):
+    form = PledgeForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pledge = pledge_create(user=request.user, fields=form.cleaned_data)
+        except PledgeError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("承诺事项已保存为草稿。"))
+            return redirect(pledge)
+    return render(request, "ledgers/pledge_form.html", {"form": form, "pledge": None})
+
+
+@login_required
+@permission_required("ledgers.add_pledge", raise_exception=True)
+def pledge_person_options(request):
+    """The <option>s of the responsible-person select for the chosen responsible unit (htmx)."""
+    raw = request.GET.get("responsible_unit", "")
+    unit = get_for_user_or_404(OrgUnit.objects.all(), request.user, pk=raw) if raw.isdigit() else None
+    cadres = responsible_person_choices(user=request.user, unit=unit)
+    return render(request, "ledgers/_person_options.html", {"cadres": cadres})
+
+
+@login_required
+@permission_required("ledgers.view_pledge", raise_exception=True)
+def pledge_detail(request, pk):
+    pledge = pledge_get_for_user(user=request.user, pk=pk)
+    actions = [(name, ACTION_LABELS[name]) for name in available_actions(pledge=pledge, user=request.user)]
+    context = {
+        "pledge": pledge,
+        "actions": actions,
+        "can_edit": pledge.is_editable and request.user.has_perm("ledgers.change_pledge"),
+        "can_amend": pledge.is_committed
+        and pledge.status != Pledge.Status.COMPLETED
+        and request.user.has_perm("ledgers.add_pledgeamendment"),
+        "can_report": pledge.is_committed
+        and pledge.status != Pledge.Status.COMPLETED
+        and request.user.has_perm("ledgers.add_pledgeprogress"),
+        "recipients": mask_personal_numbers(pledge.recipients),
+        "origin": pledge.origin_object(),
+        "progress_updates": list(pledge.progress_updates.all()),
+        "amendments": list(pledge.amendments.all()),
+    }
+    return render(request, "ledgers/pledge_detail.html", context)
+
+
+@login_required
+@permission_required("ledgers.change_pledge", raise_exception=True)
+def pledge_edit(request, pk):
+    pledge = pledge_get_for_user(user=request.user, pk=pk)
+    if not pledge.is_editable:
+        messages.error(request, _("承诺事项已提交或已审批，不能直接修改；审批后的变更请走变更程序。"))
+        return redirect(pledge)
+    form = PledgeForm(request.POST or None, instance=pledge, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pledge = pledge_update(pledge=pledge, user=request.user, fields=form.cleaned_data)
+        except PledgeError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect(pledge)
+    return render(request, "ledgers/pledge_form.html", {"form": form, "pledge": pledge})
+
+
+@require_POST
+@login_required
+def pledge_transition_view(request, pk):
+    pledge = pledge_get_for_user(user=request.user, pk=pk)
+    form = PledgeTransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("未知的操作。"))
+        return redirect(pledge)
+    action = form.cleaned_data["action"]
+    try:
+        pledge_transition(pledge=pledge, user=request.user, action=action, comment=form.cleaned_data["comment"])
+    except PledgeError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, _("已%(action)s。") % {"action": ACTION_LABELS[action]})
+    return redirect(pledge)
+
+
+@login_required
+@permission_required("ledgers.add_pledgeamendment", raise_exception=True)
+def pledge_amend_view(request, pk):
+    pledge = pledge_get_for_user(user=request.user, pk=pk)
+    form = PledgeAmendmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pledge_amend(
+                pledge=pledge,
+                user=request.user,
+                field=form.cleaned_data["field"],
+                new_value=form.cleaned_data["new_value"],
+                reason=form.cleaned_data["reason"],
+            )
+        except PledgeError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("变更已记录，并将在公示栏显示。"))
+            return redirect(pledge)
+    return render(request, "ledgers/pledge_amend.html", {"form": form, "pledge": pledge})
+
+
+@login_required
+@permission_required("ledgers.add_pledgeprogress", raise_exception=True)
+def pledge_progress_view(request, pk):
+    pledge = pledge_get_for_user(user=request.user, pk=pk)
+    form = PledgeProgressForm(request.POST or None, request.FILES or None, pledge=pledge)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pledge_report_progress(pledge=pledge, user=request.user, **form.cleaned_data)
+        except PledgeError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("进展已填报。"))
+            return redirect(pledge)
+    return render(request, "ledgers/pledge_progress_form.html", {"form": form, "pledge": pledge})
+
+
+@login_required
+@permission_required("ledgers.view_pledge", raise_exception=True)
+def pledge_progress_photo(request, pk):
+    """Evidence photos are served through scoping, not from a public media URL."""
+    update = progress_get_for_user(user=request.user, pk=pk)
+    if not update.photo:
+        raise Http404
+    content_type = mimetypes.guess_type(update.photo.name)[0] or "application/octet-stream"
+    return FileResponse(update.photo.open("rb"), content_type=content_type)
+
+
+# ---- Public board (公示栏): no login, cacheable, no personal data ------------------------
+
+BOARD_MAX_AGE = 300  # seconds a phone or proxy may reuse the board before asking again
+
+
+def _board_etag(request, code):
+    request.board_unit = board_unit_or_404(code=code)
+    request.board_version = board_version(unit=request.board_unit)
+    return request.board_version
+
+
+def _render_public(template, context, *, content_type="text/html; charset=utf-8"):
+    # Rendered without the request: no session, no user, no CSRF token, so the page is the
+    # same for everyone and may be cached by any proxy.
+    return HttpResponse(render_to_string(template, context), content_type=content_type)
+
+
+def board_url(request, unit) -> str:
+    path = reverse("ledgers:public_board", kwargs={"code": unit.code})
+    base = getattr(settings, "PUBLIC_BOARD_BASE_URL", "")
+    return f"{base.rstrip('/')}{path}" if base else request.build_absolute_uri(path)
+
+
+@require_safe
+@vary_on_headers("Accept-Language")
+@cache_control(public=True, max_age=BOARD_MAX_AGE)
+@condition(etag_func=_board_etag)
+def public_board(request, code):
+    # The rendered page is kept under its version: any change to the unit's pledges (or the
+    # date, or the language) makes a new version, so a stale board is never served.
+    key = f"ledgers:public_board:{request.board_version}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string("ledgers/public_board.html", {"board": board_for_unit(unit=request.board_unit)})
+        cache.set(key, html, BOARD_MAX_AGE)
+    return HttpResponse(html, content_type="text/html; charset=utf-8")
+
+
+@require_safe
+@vary_on_headers("Accept-Language")
+@cache_control(public=True, max_age=BOARD_MAX_AGE)
+@condition(etag_func=_board_etag)
+def public_notice(request, code):
+    board = board_for_unit(unit=request.board_unit)
+    url = board_url(request, board.unit)
+    qr_svg = segno.make(url, error="m").svg_inline(omitsize=True, title=_("扫码查看承诺事项最新进展"))
+    return _render_public("ledgers/public_notice.html", {"board": board, "qr_svg": qr_svg, "board_url": url})
+
+
+@require_safe
+@cache_control(public=True, max_age=86400)
+def public_qr(request, code):
+    unit = board_unit_or_404(code=code)
+    buffer = io.BytesIO()
+    segno.make(board_url(request, unit), error="m").save(buffer, kind="svg", scale=8, title=unit.name)
+    return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")

@@ -1,0 +1,294 @@
+"""Shaped reads for the ledger pages; every one goes through the scoping helper."""
+
+import calendar
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
+from django.utils import timezone
+
+from campaigns.models import Cadre, OrgUnit
+from core.scoping import scope_for_user
+from outreach.models import Forum, Household, Pairing, ReceptionDay
+
+from .models import Demand, DemandEvent, HelpGiven, Visit
+
+SEARCH_LIMIT = 15
+OPEN = [Demand.Status.RECEIVED, Demand.Status.ON_LEDGER, Demand.Status.IN_PROGRESS]
+
+
+def cadre_for_user(user) -> Cadre | None:
+    if user is None or not user.is_authenticated:
+        return None
+    return Cadre.objects.select_related("org_unit").filter(user_id=user.pk).first()
+
+
+def household_search_for_user(*, user, q: str, limit: int = SEARCH_LIMIT) -> list[Household]:
+    """Households matching what was typed: name, household number, address or phone tail.
+
+    Served on PostgreSQL by the indexes of migration ledgers 0003: short input (1–2 characters)
+    is a prefix match on name and number (btree pattern ops); from three characters on, name
+    and address "contain" it and a phone "ends with" it (pg_trgm GIN). ``contains`` rather than
+    ``icontains``: Chinese has no case and UPPER() would defeat the trigram index.
+    """
+    q = (q or "").strip()
+    if not q:
+        return []
+    condition = Q(head_name__startswith=q) | Q(number__startswith=q)
+    if len(q) >= 3:
+        condition |= Q(head_name__contains=q) | Q(address__contains=q)
+        if q.isdigit():
+            condition |= Q(phone__endswith=q)
+    households = scope_for_user(Household.objects.all(), user).filter(condition).select_related("village")
+    return list(households.order_by("head_name", "id")[:limit])
+
+
+def pairings_for_cadre(*, cadre: Cadre | None, user) -> list[Pairing]:
+    """The cadre's own active pairings (shown on top of the entry page)."""
+    if cadre is None:
+        return []
+    pairings = scope_for_user(Pairing.objects.all(), user).filter(cadre=cadre, is_active=True)
+    return list(
+        pairings.select_related("household", "household__village", "member").order_by("household__head_name")[:30]
+    )
+
+
+def last_method_for_cadre(cadre: Cadre | None) -> str | None:
+    if cadre is None:
+        return None
+    return Visit.objects.filter(cadre=cadre).order_by("-created_at", "-id").values_list("method", flat=True).first()
+
+
+def recent_visits_for_cadre(*, cadre: Cadre | None, limit: int = 5) -> list[Visit]:
+    if cadre is None:
+        return []
+    return list(
+        Visit.objects.filter(cadre=cadre)
+        .select_related("household", "household__village")
+        .annotate(demand_count=Count("demands"))
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def _visit_shape(visits):
+    return visits.select_related("cadre", "household", "household__village", "member", "campaign").prefetch_related(
+        Prefetch("help_items", queryset=HelpGiven.objects.order_by("id")), "photos"
+    )
+
+
+def visit_list_for_user(*, user, filters: dict | None = None):
+    """Visits in the user's subtree, newest first, with help and photos prefetched."""
+    filters = filters or {}
+    visits = scope_for_user(Visit.objects.all(), user)
+    if filters.get("unit") is not None:
+        visits = visits.filter(household__village__path__startswith=filters["unit"].path)
+    if filters.get("book"):
+        visits = visits.filter(ledger_book=filters["book"])
+    if filters.get("method"):
+        visits = visits.filter(method=filters["method"])
+    if filters.get("date_from"):
+        visits = visits.filter(visited_on__gte=filters["date_from"])
+    if filters.get("date_to"):
+        visits = visits.filter(visited_on__lte=filters["date_to"])
+    if filters.get("cadre") is not None:
+        visits = visits.filter(cadre=filters["cadre"])
+    if filters.get("q"):
+        visits = visits.filter(Q(household__head_name__startswith=filters["q"]) | Q(learned__contains=filters["q"]))
+    return _visit_shape(visits).order_by("-visited_on", "-id")
+
+
+def month_bounds(month: str | None) -> tuple[datetime.date, datetime.date, str]:
+    """'2026-04' → (first day, last day, '2026-04'); a bad or missing value means this month."""
+    today = timezone.localdate()
+    try:
+        year, mon = (int(part) for part in (month or "").split("-", 1))
+        first = datetime.date(year, mon, 1)
+    except (TypeError, ValueError):
+        first = today.replace(day=1)
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    return first, last, f"{first:%Y-%m}"
+
+
+def neighbour_months(first: datetime.date) -> tuple[str, str]:
+    previous = (first - datetime.timedelta(days=1)).replace(day=1)
+    following = first.replace(day=28) + datetime.timedelta(days=4)
+    return f"{previous:%Y-%m}", f"{following.replace(day=1):%Y-%m}"
+
+
+def cadre_diary(*, user, cadre: Cadre, first: datetime.date, last: datetime.date):
+    """The cadre's 民情日记 for one month: visits oldest first, with demands raised on them."""
+    visits = scope_for_user(Visit.objects.all(), user).filter(cadre=cadre, visited_on__range=(first, last))
+    return _visit_shape(visits).prefetch_related("demands").order_by("visited_on", "id")
+
+
+@dataclass
+class TimelineEntry:
+    on: datetime.date
+    kind: str  # "visit" | "demand"
+    obj: object
+
+
+def household_timeline(*, user, household: Household) -> list[TimelineEntry]:
+    """Visits (with help given) and demands of one household, newest first: three queries."""
+    visits = _visit_shape(Visit.objects.filter(household=household))
+    demands = scope_for_user(Demand.objects.filter(household=household), user).select_related(
+        "category", "responsible_unit", "responsible_person"
+    )
+    entries = [TimelineEntry(v.visited_on, "visit", v) for v in visits]
+    entries += [TimelineEntry(d.received_on, "demand", d) for d in demands]
+    entries.sort(key=lambda e: (e.on, e.kind == "visit", e.obj.pk), reverse=True)
+    return entries
+
+
+def household_help_total(household: Household):
+    return HelpGiven.objects.filter(visit__household=household).aggregate(total=Sum("amount"), count=Count("id"))
+
+
+def demand_list_for_user(*, user, filters: dict | None = None):
+    """Demands in the user's subtree, shaped for the list and the export."""
+    filters = filters or {}
+    demands = scope_for_user(Demand.objects.all(), user)
+    if filters.get("unit") is not None:
+        demands = demands.filter(unit__path__startswith=filters["unit"].path)
+    if filters.get("status"):
+        demands = demands.filter(status=filters["status"])
+    if filters.get("category") is not None:
+        demands = demands.filter(category=filters["category"])
+    if filters.get("source"):
+        demands = demands.filter(source=filters["source"])
+    if filters.get("overdue"):
+        demands = demands.filter(status__in=OPEN, deadline__lt=timezone.localdate())
+    if filters.get("q"):
+        demands = demands.filter(Q(title__contains=filters["q"]) | Q(person_name__startswith=filters["q"]))
+    return demands.select_related(
+        "unit", "category", "household", "member", "responsible_unit", "responsible_person", "received_by"
+    ).order_by("-received_on", "-id")
+
+
+def demand_detail(*, user, pk: int):
+    from core.scoping import get_for_user_or_404
+
+    queryset = Demand.objects.select_related(
+        "unit",
+        "category",
+        "household",
+        "household__village",
+        "member",
+        "visit",
+        "forum",
+        "reception_day",
+        "received_by",
+        "coordinator",
+        "responsible_unit",
+        "responsible_person",
+        "escalated_to",
+        "closed_by",
+        "campaign",
+    )
+    return get_for_user_or_404(queryset, user, pk=pk)
+
+
+def demand_events(demand: Demand):
+    """The demand's history with readable labels for its actions and states."""
+    from .demand_flow import ACTION_LABELS
+
+    statuses = dict(Demand.Status.choices)
+    events = list(DemandEvent.objects.filter(demand=demand).select_related("actor").order_by("at", "id"))
+    for event in events:
+        event.label = ACTION_LABELS.get(event.action, event.action)
+        event.from_label = statuses.get(event.from_status, "")
+        event.to_label = statuses.get(event.to_status, "")
+    return events
+
+
+@dataclass
+class ChaseLists:
+    no_owner: list
+    overdue: list
+    unreplied: list
+    escalated: list
+    counts: dict
+
+
+def demand_chase_for_unit(*, user, unit: OrgUnit, limit: int = 50) -> ChaseLists:
+    """The three things a leader must chase in ``unit``'s subtree, and what was escalated to it.
+
+    No owner: open demands nobody must finish (no responsible person). Past deadline: open
+    demands whose deadline has passed. Resolved but not replied: 事事有回音 is still owed.
+    """
+    today = timezone.localdate()
+    base = scope_for_user(Demand.objects.all(), user).filter(unit__path__startswith=unit.path)
+    shape = ("unit", "category", "responsible_unit", "responsible_person", "household")
+    no_owner_q = Q(status__in=OPEN, responsible_person__isnull=True)
+    overdue_q = Q(status__in=OPEN, deadline__lt=today)
+    unreplied_q = Q(status=Demand.Status.RESOLVED)
+    counts = base.aggregate(
+        no_owner=Count("id", filter=no_owner_q),
+        overdue=Count("id", filter=overdue_q),
+        unreplied=Count("id", filter=unreplied_q),
+    )
+    escalated = scope_for_user(Demand.objects.all(), user).filter(
+        escalated_to=unit, status__in=OPEN, escalated_at__isnull=False
+    )
+    counts["escalated"] = None
+    lists = {
+        "no_owner": base.filter(no_owner_q).order_by("received_on", "id"),
+        "overdue": base.filter(overdue_q).order_by("deadline", "id"),
+        "unreplied": base.filter(unreplied_q).order_by("resolved_on", "id"),
+        "escalated": escalated.order_by("deadline", "id"),
+    }
+    shaped = {k: list(v.select_related(*shape)[:limit]) for k, v in lists.items()}
+    counts["escalated"] = len(shaped["escalated"])
+    return ChaseLists(counts=counts, **shaped)
+
+
+def ledger_book_visits(*, user, unit: OrgUnit, book: str, first: datetime.date, last: datetime.date, q: str = ""):
+    """One of the four books of ``unit`` for a period: visits of that book, oldest first."""
+    visits = visit_list_for_user(
+        user=user, filters={"unit": unit, "book": book, "date_from": first, "date_to": last, "q": q}
+    )
+    return visits.annotate(has_demand=Exists(Demand.objects.filter(visit=OuterRef("pk")))).order_by("visited_on", "id")
+
+
+def forum_list_for_user(*, user, filters: dict | None = None):
+    filters = filters or {}
+    forums = scope_for_user(Forum.objects.all(), user)
+    if filters.get("unit") is not None:
+        forums = forums.filter(village__path__startswith=filters["unit"].path)
+    if filters.get("date_from"):
+        forums = forums.filter(held_at__date__gte=filters["date_from"])
+    if filters.get("date_to"):
+        forums = forums.filter(held_at__date__lte=filters["date_to"])
+    return (
+        forums.select_related("village", "campaign")
+        .prefetch_related("leading_cadres")
+        .annotate(demand_count=Count("demands"))
+        .order_by("-held_at", "-id")
+    )
+
+
+def reception_day_list_for_user(*, user, filters: dict | None = None):
+    filters = filters or {}
+    days = scope_for_user(ReceptionDay.objects.all(), user)
+    if filters.get("unit") is not None:
+        days = days.filter(leader__org_unit__path__startswith=filters["unit"].path)
+    if filters.get("channel"):
+        days = days.filter(channel=filters["channel"])
+    if filters.get("date_from"):
+        days = days.filter(held_on__gte=filters["date_from"])
+    if filters.get("date_to"):
+        days = days.filter(held_on__lte=filters["date_to"])
+    return (
+        days.select_related("leader", "leader__org_unit", "campaign")
+        .annotate(demand_count=Count("demands"))
+        .order_by("-held_on", "-id")
+    )
+
+
+def units_for_filter(*, user):
+    """Units the user may filter by (their subtree down to townships, then villages)."""
+    return scope_for_user(OrgUnit.objects.all(), user).exclude(kind=OrgUnit.Kind.OFFICE)
+
+
+def cadres_for_user(*, user):
+    return scope_for_user(Cadre.objects.all(), user).select_related("org_unit")

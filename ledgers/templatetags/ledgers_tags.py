@@ -1,0 +1,28 @@
+from django import template
+
+from ledgers.masking import mask_id_number, mask_phone
+
+register = template.Library()
+
+
+@register.filter
+def masked_phone(value):
+    return mask_phone(value)
+
+
+@register.filter
+def masked_id(value):
+    return mask_id_number(value)
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with some parameters replaced (for filter links and exports)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    params.pop("page", None)
+    return params.urlencode()

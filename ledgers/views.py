@@ -1,0 +1,676 @@
+"""Staff pages for visits, ledgers, demands, forums and reception days. Thin: parse, check, call, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from campaigns.models import Cadre, OrgUnit
+from core.scoping import get_for_user_or_404, sees_everything, user_scope_root
+from outreach.models import Forum, Household, ReceptionDay
+
+from . import demand_flow, selectors
+from .exports import demand_ledger_workbook, ledger_book_workbook
+from .forms import (
+    ACTION_FORMS,
+    DemandDraftForm,
+    ForumForm,
+    PlaceOnLedgerForm,
+    ReceptionDayForm,
+    StandaloneDemandForm,
+    VisitEntryForm,
+)
+from .forum_rules import forum_rules_for, forum_warnings
+from .models import Demand, DemandCategory, LedgerBook, Visit
+from .services import (
+    DemandDraft,
+    demand_raise_from_forum,
+    demand_raise_from_reception,
+    forum_save,
+    reception_day_save,
+    visit_record,
+)
+
+PAGE_SIZE = 25
+PRINT_LIMIT = 2000
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _require(user, perm):
+    if not user.has_perm(perm):
+        raise PermissionDenied
+
+
+def _page(request, queryset, size=PAGE_SIZE):
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+def _unit_param(request, *, default_root=True):
+    """The unit named by ?unit=<code> (404 outside the subtree), else the user's own root."""
+    code = request.GET.get("unit", "").strip()
+    if code:
+        return get_for_user_or_404(OrgUnit.objects.all(), request.user, code=code)
+    if not default_root:
+        return None
+    root = None if sees_everything(request.user) else user_scope_root(request.user)
+    if root is None and sees_everything(request.user):
+        root = OrgUnit.get_first_root_node()
+    if root is None:
+        raise Http404
+    return root
+
+
+def _date_param(request, name):
+    value = request.GET.get(name, "").strip()
+    try:
+        return parse_date(value) if value else None
+    except ValueError:
+        return None
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+# ---------------------------------------------------------------- visits
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def visit_entry(request):
+    """The fast entry page: search a household, fill a few fields, save and add another."""
+    _require(request.user, "ledgers.add_visit")
+    cadre = selectors.cadre_for_user(request.user)
+    form_kwargs = {"user": request.user, "cadre": cadre, "last_method": selectors.last_method_for_cadre(cadre)}
+    if request.method == "POST":
+        form = VisitEntryForm(request.POST, request.FILES, **form_kwargs)
+        if form.is_valid():
+            data = form.cleaned_data
+            draft = None
+            if data.get("raise_demand"):
+                draft = DemandDraft(
+                    category=data["demand_category"],
+                    title=data["demand_title"],
+                    description=data.get("demand_description", ""),
+                )
+            try:
+                visit, created = visit_record(
+                    actor=request.user,
+                    cadre=data["cadre"],
+                    household=data["household"],
+                    member=data.get("member"),
+                    visited_on=data["visited_on"],
+                    method=data["method"],
+                    ledger_book=data["ledger_book"],
+                    campaign=data.get("campaign"),
+                    learned=data["learned"],
+                    needs=data.get("needs", ""),
+                    help_items=form.help_items(),
+                    photos=data.get("photos") or [],
+                    demand=draft,
+                    idempotency_key=data["token"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                if created:
+                    messages.success(
+                        request,
+                        _("已保存：%(household)s %(date)s 的走访记录。")
+                        % {"household": visit.household.head_name, "date": visit.visited_on},
+                    )
+                else:
+                    messages.info(request, _("该走访记录已保存过，未重复保存。"))
+                if "save_and_add" in request.POST:
+                    return redirect("ledgers:visit_entry")
+                return redirect("ledgers:visit_detail", pk=visit.pk)
+    else:
+        form = VisitEntryForm(**form_kwargs)
+    picked = form.cleaned_data.get("household") if form.is_bound and hasattr(form, "cleaned_data") else None
+    context = {
+        "form": form,
+        "picked": picked,
+        "picked_members": list(picked.members.all()) if picked else [],
+        "pairings": selectors.pairings_for_cadre(cadre=cadre, user=request.user),
+        "recent": selectors.recent_visits_for_cadre(cadre=cadre),
+        "cadre": cadre,
+    }
+    return render(request, "ledgers/visit_entry.html", context)
+
+
+@login_required
+@require_GET
+def household_search(request):
+    """htmx: households matching what was typed, scoped to the user's subtree."""
+    _require(request.user, "ledgers.add_visit")
+    q = request.GET.get("q", "")
+    households = selectors.household_search_for_user(user=request.user, q=q)
+    return render(request, "ledgers/partials/_household_results.html", {"households": households, "q": q.strip()})
+
+
+@login_required
+@require_GET
+def household_pick(request, pk):
+    """htmx: the chosen household as a chip, with its members to choose from."""
+    _require(request.user, "ledgers.add_visit")
+    household = get_for_user_or_404(Household.objects.select_related("village"), request.user, pk=pk)
+    return render(
+        request,
+        "ledgers/partials/_household_picked.html",
+        {"picked": household, "picked_members": list(household.members.all())},
+    )
+
+
+@login_required
+def visit_list(request):
+    _require(request.user, "ledgers.view_visit")
+    unit = _unit_param(request, default_root=False)
+    filters = {
+        "unit": unit,
+        "book": request.GET.get("book", ""),
+        "method": request.GET.get("method", ""),
+        "date_from": _date_param(request, "date_from"),
+        "date_to": _date_param(request, "date_to"),
+        "q": request.GET.get("q", "").strip(),
+    }
+    page = _page(request, selectors.visit_list_for_user(user=request.user, filters=filters))
+    return render(
+        request,
+        "ledgers/visit_list.html",
+        {
+            "page_obj": page,
+            "filters": filters,
+            "units": selectors.units_for_filter(user=request.user),
+            "books": LedgerBook.choices,
+            "methods": Visit.Method.choices,
+        },
+    )
+
+
+@login_required
+def visit_detail(request, pk):
+    _require(request.user, "ledgers.view_visit")
+    visits = selectors.visit_list_for_user(user=request.user).prefetch_related("demands__category")
+    visit = get_for_user_or_404(visits, request.user, pk=pk)
+    return render(request, "ledgers/visit_detail.html", {"visit": visit})
+
+
+@login_required
+def household_timeline(request, pk):
+    """Per household: its visits, help given and demands on one timeline."""
+    _require(request.user, "ledgers.view_visit")
+    household = get_for_user_or_404(Household.objects.select_related("village"), request.user, pk=pk)
+    return render(
+        request,
+        "ledgers/household_timeline.html",
+        {
+            "household": household,
+            "entries": selectors.household_timeline(user=request.user, household=household),
+            "help_total": selectors.household_help_total(household),
+        },
+    )
+
+
+@login_required
+def cadre_diary(request, pk=None):
+    """A cadre's 民情日记 for one month (one's own without a pk)."""
+    _require(request.user, "ledgers.view_visit")
+    if pk is None:
+        cadre = selectors.cadre_for_user(request.user)
+        if cadre is None:
+            return render(request, "ledgers/cadre_diary.html", {"cadre": None, "visits": []})
+    else:
+        cadre = get_for_user_or_404(Cadre.objects.select_related("org_unit"), request.user, pk=pk)
+    first, last, month = selectors.month_bounds(request.GET.get("month"))
+    previous, following = selectors.neighbour_months(first)
+    visits = list(selectors.cadre_diary(user=request.user, cadre=cadre, first=first, last=last))
+    return render(
+        request,
+        "ledgers/cadre_diary.html",
+        {
+            "cadre": cadre,
+            "visits": visits,
+            "month": month,
+            "first": first,
+            "previous": previous,
+            "following": following,
+            "own": pk is None,
+        },
+    )
+
+
+def _book_params(request):
+    unit = _unit_param(request)
+    book = request.GET.get("book") or LedgerBook.MINQING
+    if book not in LedgerBook.values:
+        raise Http404
+    first, last, month = selectors.month_bounds(request.GET.get("month"))
+    q = request.GET.get("q", "").strip()
+    visits = selectors.ledger_book_visits(user=request.user, unit=unit, book=book, first=first, last=last, q=q)
+    return unit, book, first, last, month, q, visits
+
+
+@login_required
+def ledger_books(request):
+    """The four books of a unit (民情账/帮扶账/组织账/稳定账) for one month, filterable and paginated."""
+    _require(request.user, "ledgers.view_visit")
+    unit, book, first, last, month, q, visits = _book_params(request)
+    previous, following = selectors.neighbour_months(first)
+    return render(
+        request,
+        "ledgers/ledger_books.html",
+        {
+            "unit": unit,
+            "book": book,
+            "book_label": LedgerBook(book).label,
+            "books": LedgerBook.choices,
+            "month": month,
+            "previous": previous,
+            "following": following,
+            "q": q,
+            "page_obj": _page(request, visits),
+            "units": selectors.units_for_filter(user=request.user),
+        },
+    )
+
+
+@login_required
+def ledger_book_export(request):
+    _require(request.user, "ledgers.view_visit")
+    unit, book, first, last, month, q, visits = _book_params(request)
+    label = str(LedgerBook(book).label)
+    content = ledger_book_workbook(unit=unit, book_label=label, first=first, last=last, visits=visits)
+    from urllib.parse import quote
+
+    return _xlsx(content, quote(f"{unit.name}{label}{month}.xlsx"))
+
+
+@login_required
+def ledger_book_print(request):
+    _require(request.user, "ledgers.view_visit")
+    unit, book, first, last, month, q, visits = _book_params(request)
+    rows = list(visits[: PRINT_LIMIT + 1])
+    return render(
+        request,
+        "ledgers/ledger_book_print.html",
+        {
+            "unit": unit,
+            "book_label": LedgerBook(book).label,
+            "first": first,
+            "last": last,
+            "rows": rows[:PRINT_LIMIT],
+            "truncated": len(rows) > PRINT_LIMIT,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+# ---------------------------------------------------------------- demands
+
+
+def _demand_filters(request):
+    category = None
+    category_id = request.GET.get("category", "")
+    if category_id.isdigit():
+        category = DemandCategory.objects.filter(pk=int(category_id)).first()
+    return {
+        "unit": _unit_param(request, default_root=False),
+        "status": request.GET.get("status", ""),
+        "category": category,
+        "source": request.GET.get("source", ""),
+        "overdue": request.GET.get("overdue") == "1",
+        "q": request.GET.get("q", "").strip(),
+    }
+
+
+@login_required
+def demand_list(request):
+    _require(request.user, "ledgers.view_demand")
+    filters = _demand_filters(request)
+    page = _page(request, selectors.demand_list_for_user(user=request.user, filters=filters))
+    return render(
+        request,
+        "ledgers/demand_list.html",
+        {
+            "page_obj": page,
+            "filters": filters,
+            "statuses": Demand.Status.choices,
+            "sources": Demand.Source.choices,
+            "categories": list(DemandCategory.objects.all()),
+            "units": selectors.units_for_filter(user=request.user),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def demand_export(request):
+    _require(request.user, "ledgers.view_demand")
+    filters = _demand_filters(request)
+    demands = selectors.demand_list_for_user(user=request.user, filters=filters)[:5000]
+    unit = filters["unit"] or _unit_param(request)
+    from urllib.parse import quote
+
+    content = demand_ledger_workbook(unit_name=unit.name, demands=demands)
+    return _xlsx(content, quote(f"{unit.name}整改台账{timezone.localdate():%Y%m%d}.xlsx"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def demand_new(request):
+    """A demand received by hotline, mailbox or at the office door."""
+    _require(request.user, "ledgers.add_demand")
+    form = StandaloneDemandForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        household = data.get("household")
+        demand = demand_flow.demand_raise(
+            actor=request.user,
+            unit=household.village if household else data["unit"],
+            category=data["category"],
+            title=data["title"],
+            description=data.get("description", ""),
+            source=data["source"],
+            household=household,
+            person_name=data.get("person_name", ""),
+            person_phone=data.get("person_phone", ""),
+            campaign=data.get("campaign"),
+            received_on=data["received_on"],
+            idempotency_key=data["token"],
+        )
+        messages.success(request, _("诉求已受理。"))
+        return redirect(demand)
+    return render(request, "ledgers/demand_form.html", {"form": form})
+
+
+def _action_form(action, user, data=None, demand=None):
+    form_class = ACTION_FORMS[action]
+    kwargs = {"user": user, "demand": demand} if issubclass(form_class, PlaceOnLedgerForm) else {}
+    initial = {"version": demand.version} if demand is not None else {}
+    if action == "reply":
+        initial["replied_on"] = timezone.localdate()
+    if action == "assign" and demand is not None:
+        initial.update(
+            responsible_unit=demand.responsible_unit_id,
+            responsible_person=demand.responsible_person_id,
+            coordinator=demand.coordinator_id,
+            deadline=demand.deadline,
+        )
+    if action == "place_on_ledger" and demand is not None:
+        initial["responsible_unit"] = demand.unit_id
+    return form_class(data, initial=initial, prefix=action, **kwargs)
+
+
+@login_required
+def demand_detail(request, pk):
+    _require(request.user, "ledgers.view_demand")
+    demand = selectors.demand_detail(user=request.user, pk=pk)
+    actions = demand_flow.allowed_actions(demand, request.user)
+    return render(
+        request,
+        "ledgers/demand_detail.html",
+        {
+            "demand": demand,
+            "events": selectors.demand_events(demand),
+            "action_forms": [
+                (a, demand_flow.ACTION_LABELS[a], _action_form(a, request.user, demand=demand)) for a in actions
+            ],
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _call_action(action, *, demand, user, data):
+    common = {"demand": demand, "actor": user, "expected_version": data["version"]}
+    if action == "resolve_on_spot":
+        return demand_flow.demand_resolve_on_spot(
+            resolution=data["resolution"], resolved_on=data.get("resolved_on"), **common
+        )
+    if action == "resolve":
+        return demand_flow.demand_resolve(resolution=data["resolution"], resolved_on=data.get("resolved_on"), **common)
+    if action == "place_on_ledger":
+        return demand_flow.demand_place_on_ledger(
+            tier=data["tier"],
+            deadline=data["deadline"],
+            responsible_unit=data["responsible_unit"],
+            responsible_person=data.get("responsible_person"),
+            coordinator=data.get("coordinator"),
+            note=data.get("note", ""),
+            **common,
+        )
+    if action == "assign":
+        return demand_flow.demand_assign(
+            responsible_unit=data["responsible_unit"],
+            responsible_person=data.get("responsible_person"),
+            coordinator=data.get("coordinator"),
+            deadline=data.get("deadline"),
+            note=data.get("note", ""),
+            **common,
+        )
+    if action == "progress":
+        return demand_flow.demand_report_progress(note=data["note"], **common)
+    if action == "reply":
+        return demand_flow.demand_reply(
+            replied_on=data["replied_on"],
+            channel=data["channel"],
+            reply_text=data["reply_text"],
+            copy_office=data["copy_office"],
+            copy_liaison=data["copy_liaison"],
+            copy_village=data["copy_village"],
+            **common,
+        )
+    if action == "close":
+        return demand_flow.demand_close(note=data.get("note", ""), **common)
+    if action == "reopen":
+        return demand_flow.demand_reopen(reason=data["reason"], **common)
+    raise Http404
+
+
+@login_required
+@require_POST
+def demand_action(request, pk, action):
+    """One transition of a demand; refusals come back as a message on the demand page."""
+    if action not in ACTION_FORMS:
+        raise Http404
+    demand = get_for_user_or_404(Demand.objects.all(), request.user, pk=pk)
+    perm = "ledgers.close_demand" if action == "close" else "ledgers.change_demand"
+    _require(request.user, perm)
+    form = _action_form(action, request.user, data=request.POST, demand=demand)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}：{error}" if label else error)
+        return redirect(demand)
+    try:
+        _call_action(action, demand=demand, user=request.user, data=form.cleaned_data)
+    except demand_flow.DemandFlowError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已%(action)s。") % {"action": demand_flow.ACTION_LABELS[action]})
+    return redirect(demand)
+
+
+@login_required
+def demand_chase(request):
+    """件件有着落、事事有回音: no owner, past deadline, resolved but not replied — and escalated here."""
+    _require(request.user, "ledgers.view_demand")
+    unit = _unit_param(request)
+    chase = selectors.demand_chase_for_unit(user=request.user, unit=unit)
+    return render(
+        request,
+        "ledgers/demand_chase.html",
+        {
+            "unit": unit,
+            "chase": chase,
+            "units": selectors.units_for_filter(user=request.user),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+# ---------------------------------------------------------------- forums
+
+
+@login_required
+def forum_list(request):
+    _require(request.user, "outreach.view_forum")
+    filters = {
+        "unit": _unit_param(request, default_root=False),
+        "date_from": _date_param(request, "date_from"),
+        "date_to": _date_param(request, "date_to"),
+    }
+    page = _page(request, selectors.forum_list_for_user(user=request.user, filters=filters))
+    rules_by_campaign = {}
+    rows = []
+    for forum in page:
+        key = forum.campaign_id
+        if key not in rules_by_campaign:
+            rules_by_campaign[key] = forum_rules_for(forum.campaign)
+        rows.append((forum, forum_warnings(forum, rules_by_campaign[key])))
+    return render(
+        request,
+        "ledgers/forum_list.html",
+        {"page_obj": page, "rows": rows, "filters": filters, "units": selectors.units_for_filter(user=request.user)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def forum_form(request, pk=None):
+    forum = None
+    if pk is not None:
+        forum = get_for_user_or_404(Forum.objects.all(), request.user, pk=pk)
+        _require(request.user, "outreach.change_forum")
+    else:
+        _require(request.user, "outreach.add_forum")
+    form = ForumForm(request.POST or None, instance=forum, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        leading = data.pop("leading_cadres")
+        try:
+            saved = forum_save(actor=request.user, forum=forum, leading_cadres=leading, **data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("群众访谈日已保存。"))
+            return redirect("ledgers:forum_detail", pk=saved.pk)
+    return render(request, "ledgers/forum_form.html", {"form": form, "forum": forum})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def forum_detail(request, pk):
+    """A forum with its warnings against the plan's rules, and its topics raised as demands."""
+    _require(request.user, "outreach.view_forum")
+    forum = get_for_user_or_404(Forum.objects.select_related("village", "campaign"), request.user, pk=pk)
+    form = DemandDraftForm(request.POST or None, user=request.user, village=forum.village)
+    if request.method == "POST":
+        _require(request.user, "ledgers.add_demand")
+        if form.is_valid():
+            data = form.cleaned_data
+            demand_raise_from_forum(actor=request.user, forum=forum, draft=_draft(data), idempotency_key=data["token"])
+            messages.success(request, _("已将访谈中提出的问题登记为诉求。"))
+            return redirect("ledgers:forum_detail", pk=forum.pk)
+    rules = forum_rules_for(forum.campaign)
+    return render(
+        request,
+        "ledgers/forum_detail.html",
+        {
+            "forum": forum,
+            "leaders": list(forum.leading_cadres.all()),
+            "rules": rules,
+            "warnings": forum_warnings(forum, rules),
+            "demands": list(forum.demands.select_related("category", "responsible_unit")),
+            "form": form,
+        },
+    )
+
+
+def _draft(data):
+    return DemandDraft(
+        category=data["category"],
+        title=data["title"],
+        description=data.get("description", ""),
+        person_name=data.get("person_name", ""),
+        person_phone=data.get("person_phone", ""),
+        household=data.get("household"),
+    )
+
+
+# ---------------------------------------------------------------- reception days
+
+
+@login_required
+def reception_list(request):
+    _require(request.user, "outreach.view_receptionday")
+    filters = {
+        "unit": _unit_param(request, default_root=False),
+        "channel": request.GET.get("channel", ""),
+        "date_from": _date_param(request, "date_from"),
+        "date_to": _date_param(request, "date_to"),
+    }
+    page = _page(request, selectors.reception_day_list_for_user(user=request.user, filters=filters))
+    return render(
+        request,
+        "ledgers/reception_list.html",
+        {
+            "page_obj": page,
+            "filters": filters,
+            "channels": ReceptionDay.Channel.choices,
+            "units": selectors.units_for_filter(user=request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reception_form(request, pk=None):
+    reception_day = None
+    if pk is not None:
+        reception_day = get_for_user_or_404(ReceptionDay.objects.all(), request.user, pk=pk)
+        _require(request.user, "outreach.change_receptionday")
+    else:
+        _require(request.user, "outreach.add_receptionday")
+    form = ReceptionDayForm(request.POST or None, instance=reception_day, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        saved = reception_day_save(actor=request.user, reception_day=reception_day, **form.cleaned_data)
+        messages.success(request, _("接待日已保存。"))
+        return redirect("ledgers:reception_detail", pk=saved.pk)
+    return render(request, "ledgers/reception_form.html", {"form": form, "reception_day": reception_day})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reception_detail(request, pk):
+    _require(request.user, "outreach.view_receptionday")
+    reception_day = get_for_user_or_404(
+        ReceptionDay.objects.select_related("leader", "leader__org_unit", "campaign"), request.user, pk=pk
+    )
+    form = DemandDraftForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        _require(request.user, "ledgers.add_demand")
+        if form.is_valid():
+            data = form.cleaned_data
+            demand_raise_from_reception(
+                actor=request.user, reception_day=reception_day, draft=_draft(data), idempotency_key=data["token"]
+            )
+            messages.success(request, _("已将来访群众的诉求登记。"))
+            return redirect("ledgers:reception_detail", pk=reception_day.pk)
+    return render(
+        request,
+        "ledgers/reception_detail.html",
+        {
+            "reception_day": reception_day,
+            "demands": list(reception_day.demands.select_related("category", "responsible_unit")),
+            "form": form,
+        },
+    )

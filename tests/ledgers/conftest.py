@@ -1,0 +1,105 @@
+"""Ledger fixtures on top of the world: a campaign, households in two townships, a visit, demands."""
+
+import datetime
+import types
+
+import pytest
+from django.utils import timezone
+
+from campaigns.models import Cadre, Campaign
+from ledgers import demand_flow
+from ledgers.models import DemandCategory, Visit
+from outreach.models import Forum, Household, HouseholdMember, ReceptionDay
+
+
+def cadre_of(user):
+    return Cadre.objects.get(user=user)
+
+
+@pytest.fixture
+def ledger(world):
+    return build_ledger(world)
+
+
+def build_ledger(world):
+    """The ledger objects of the world (cached on it, so the URL matrix can reuse them)."""
+    if getattr(world, "_ledger", None) is not None:
+        return world._ledger
+    today = timezone.localdate()
+    campaign = Campaign.objects.create(
+        title="下基层、访妇情、办实事",
+        issuing_unit=world.city,
+        start_date=today - datetime.timedelta(days=60),
+        end_date=today + datetime.timedelta(days=200),
+        status=Campaign.Status.ACTIVE,
+    )
+    h_a1 = Household.objects.create(
+        village=world.village_a1,
+        number="0001",
+        head_name="王建国",
+        address="甲一村1组1号",
+        phone="13812345678",
+        id_number="371602199001011234",
+    )
+    h_a1b = Household.objects.create(
+        village=world.village_a1b, number="0002", head_name="王秀英", address="甲一二村2组5号", phone="13900001111"
+    )
+    h_a2 = Household.objects.create(
+        village=world.village_a2, number="0001", head_name="王大海", address="甲二村3组9号", phone="13700002222"
+    )
+    member = HouseholdMember.objects.create(household=h_a1, name="王小明", relation="子")
+    # get_or_create: a transactional test (the PostgreSQL races) flushes the data-migration rows.
+    category, _ = DemandCategory.objects.get_or_create(code="land", defaults={"name": "土地征用"})
+    visit = Visit.objects.create(
+        cadre=cadre_of(world.town_staff),
+        household=h_a1,
+        visited_on=today,
+        method=Visit.Method.HOME,
+        ledger_book="minqing",
+        campaign=campaign,
+        learned="了解家庭情况",
+    )
+    visit_a2 = Visit.objects.create(
+        cadre=cadre_of(world.sibling_town_staff),
+        household=h_a2,
+        visited_on=today,
+        method=Visit.Method.PHONE,
+        ledger_book="minqing",
+        campaign=campaign,
+        learned="甲二村的走访",
+    )
+    demand = demand_flow.demand_raise(
+        actor=world.superuser, unit=world.village_a1, category=category, title="承包地补偿", household=h_a1, visit=visit
+    )
+    demand_a2 = demand_flow.demand_raise(
+        actor=world.superuser, unit=world.village_a2, category=category, title="甲二村的诉求", household=h_a2
+    )
+    forum = Forum.objects.create(
+        village=world.village_a1,
+        campaign=campaign,
+        held_at=timezone.now() - datetime.timedelta(days=2),
+        place="村委会",
+        notice_posted_on=today - datetime.timedelta(days=9),
+        attendance=40,
+    )
+    forum_a2 = Forum.objects.create(village=world.village_a2, held_at=timezone.now(), place="甲二村委会", attendance=12)
+    reception = ReceptionDay.objects.create(leader=cadre_of(world.county_leader), held_on=today, visitors_count=3)
+    reception_a2 = ReceptionDay.objects.create(leader=cadre_of(world.sibling_town_staff), held_on=today)
+    world._ledger = types.SimpleNamespace(
+        campaign=campaign,
+        h_a1=h_a1,
+        h_a1b=h_a1b,
+        h_a2=h_a2,
+        member=member,
+        category=category,
+        visit=visit,
+        visit_a2=visit_a2,
+        demand=demand,
+        demand_a2=demand_a2,
+        forum=forum,
+        forum_a2=forum_a2,
+        reception=reception,
+        reception_a2=reception_a2,
+        today=today,
+    )
+    return world._ledger

@@ -1,0 +1,240 @@
+"""Recording visits: the service, the fast entry page, search-as-you-type, photos, double submits."""
+
+import datetime
+import uuid
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from core.models import AuditEvent
+from ledgers.models import Demand, HelpGiven, Visit, VisitPhoto
+from ledgers.selectors import household_search_for_user
+from ledgers.services import DemandDraft, visit_record
+from outreach.models import Pairing
+from tests.ledgers.conftest import cadre_of
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+
+
+def entry_data(ledger, world, **overrides):
+    data = {
+        "token": str(uuid.uuid4()),
+        "household": ledger.h_a1.pk,
+        "cadre": cadre_of(world.town_staff).pk,
+        "visited_on": ledger.today.isoformat(),
+        "method": "night",
+        "ledger_book": "bangfu",
+        "campaign": ledger.campaign.pk,
+        "learned": "家中老人身体尚可",
+        "needs": "希望解决就业",
+        "help_kind": "hardship",
+        "help_amount": "500",
+        "help_description": "特困救助金",
+        "save_and_add": "1",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_recording_a_visit_with_help_photos_and_a_demand(world, ledger):
+    visit, created = visit_record(
+        actor=world.town_staff,
+        cadre=cadre_of(world.town_staff),
+        household=ledger.h_a1,
+        member=ledger.member,
+        visited_on=ledger.today,
+        method="home",
+        ledger_book="bangfu",
+        learned="了解情况",
+        campaign=ledger.campaign,
+        help_items=[{"kind": "medical", "amount": 300, "description": "送医"}],
+        photos=[SimpleUploadedFile("a.png", PNG, content_type="image/png")],
+        demand=DemandDraft(category=ledger.category, title="道路坑洼"),
+    )
+    assert created
+    assert visit.help_items.get().amount == 300
+    assert visit.photos.count() == 1
+    demand = visit.demands.get()
+    assert (demand.source, demand.unit, demand.household, demand.member) == (
+        "visit",
+        world.village_a1,
+        ledger.h_a1,
+        ledger.member,
+    )
+    assert demand.received_by == cadre_of(world.town_staff)
+    assert AuditEvent.objects.filter(action="ledgers.visit_record", object_id=str(visit.pk)).exists()
+
+
+def test_the_same_token_twice_records_one_visit(world, ledger):
+    token = uuid.uuid4()
+    kwargs = {
+        "actor": world.town_staff,
+        "cadre": cadre_of(world.town_staff),
+        "household": ledger.h_a1,
+        "visited_on": ledger.today,
+        "method": "home",
+        "ledger_book": "minqing",
+        "learned": "x",
+        "idempotency_key": token,
+        "demand": DemandDraft(category=ledger.category, title="一次"),
+    }
+    first, created_first = visit_record(**kwargs)
+    second, created_second = visit_record(**kwargs)
+    assert (created_first, created_second) == (True, False)
+    assert first.pk == second.pk
+    assert Demand.objects.filter(title="一次").count() == 1
+
+
+def test_a_visit_in_the_future_or_with_a_stranger_is_refused(world, ledger):
+    base = {
+        "actor": world.town_staff,
+        "cadre": cadre_of(world.town_staff),
+        "method": "home",
+        "ledger_book": "minqing",
+        "learned": "x",
+    }
+    with pytest.raises(ValidationError, match="不能晚于今天"):
+        visit_record(household=ledger.h_a1, visited_on=ledger.today + datetime.timedelta(days=1), **base)
+    with pytest.raises(ValidationError, match="不是该户的家庭成员"):
+        visit_record(household=ledger.h_a1b, member=ledger.member, visited_on=ledger.today, **base)
+
+
+def test_readers_cannot_record_visits(world, ledger):
+    with pytest.raises(PermissionDenied):
+        visit_record(
+            actor=world.auditor,
+            cadre=cadre_of(world.auditor),
+            household=ledger.h_a1,
+            visited_on=ledger.today,
+            method="home",
+            ledger_book="minqing",
+            learned="x",
+        )
+
+
+def test_fast_entry_saves_and_returns_a_fresh_form(world, ledger, client_for):
+    client = client_for(world.town_staff)
+    response = client.post(reverse("ledgers:visit_entry"), entry_data(ledger, world))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("ledgers:visit_entry")
+    visit = Visit.objects.get(method="night")
+    assert visit.recorded_by == world.town_staff
+    assert HelpGiven.objects.get(visit=visit).amount == 500
+    page = client.get(response["Location"])
+    assert "已保存" in page.content.decode()
+    # Sensible defaults for the next one: today and the last method used.
+    form = page.context["form"]
+    assert form.initial["visited_on"] == ledger.today
+    assert form.initial["method"] == "night"
+    assert form.initial["token"] != uuid.UUID(entry_data(ledger, world)["token"])
+
+
+def test_a_double_submitted_entry_form_creates_one_visit(world, ledger, client_for):
+    client = client_for(world.town_staff)
+    data = entry_data(ledger, world, raise_demand="on", demand_category=ledger.category.pk, demand_title="两次点击")
+    first = client.post(reverse("ledgers:visit_entry"), data)
+    second = client.post(reverse("ledgers:visit_entry"), data)
+    assert first.status_code == second.status_code == 302
+    assert Visit.objects.filter(method="night").count() == 1
+    assert Demand.objects.filter(title="两次点击").count() == 1
+    assert "未重复保存" in client.get(reverse("ledgers:visit_entry")).content.decode()
+
+
+def test_entry_form_speaks_chinese_when_input_is_wrong(world, ledger, client_for):
+    client = client_for(world.town_staff)
+    data = entry_data(
+        ledger,
+        world,
+        household="",
+        learned="",
+        visited_on=(ledger.today + datetime.timedelta(days=3)).isoformat(),
+        help_kind="",
+        help_amount="-5",
+        raise_demand="on",
+    )
+    response = client.post(reverse("ledgers:visit_entry"), data)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["household"] == ["请先搜索并选择走访的农户。"]
+    assert errors["learned"] == ["请填写了解到的情况。"]
+    assert errors["visited_on"] == ["走访日期不能晚于今天。"]
+    assert errors["help_amount"] == ["金额不能为负数。"]
+    assert errors["demand_category"] == ["请选择诉求类别。"]
+    assert errors["demand_title"] == ["请填写诉求摘要。"]
+    assert not Visit.objects.filter(method="night").exists()
+
+
+def test_entry_refuses_a_household_outside_the_users_subtree(world, ledger, client_for):
+    response = client_for(world.town_staff).post(
+        reverse("ledgers:visit_entry"), entry_data(ledger, world, household=ledger.h_a2.pk)
+    )
+    assert response.status_code == 200
+    assert "不在您的管辖范围内" in response.context["form"].errors["household"][0]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("a.exe", b"MZ" + b"\x00" * 10, "只能是 JPG、PNG 或 WebP"),
+        ("a.png", b"not really a png", "内容与格式不符"),
+        ("big.jpg", JPEG + b"\x00" * (5 * 1024 * 1024), "不能超过 5 MB"),
+    ],
+)
+def test_photos_are_limited_by_type_and_size(world, ledger, client_for, name, content, message):
+    data = entry_data(ledger, world, photos=SimpleUploadedFile(name, content))
+    response = client_for(world.town_staff).post(reverse("ledgers:visit_entry"), data)
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors["photos"])
+    assert not VisitPhoto.objects.exists()
+
+
+def test_a_real_photo_is_kept(world, ledger, client_for):
+    data = entry_data(ledger, world, photos=[SimpleUploadedFile("p.jpg", JPEG), SimpleUploadedFile("q.png", PNG)])
+    client_for(world.town_staff).post(reverse("ledgers:visit_entry"), data)
+    assert VisitPhoto.objects.filter(visit__method="night").count() == 2
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("王", {"王建国", "王秀英"}),  # name prefix; 王大海 is in township A2
+        ("王建国", {"王建国"}),
+        ("0002", {"王秀英"}),  # household number
+        ("2组5号", {"王秀英"}),  # address
+        ("5678", {"王建国"}),  # phone tail
+        ("甲二村", set()),  # the other township's address: out of scope
+        ("", set()),
+    ],
+)
+def test_household_search_matches_name_number_address_and_phone_tail_in_scope(world, ledger, q, expected):
+    found = household_search_for_user(user=world.town_staff, q=q)
+    assert {h.head_name for h in found} == expected
+
+
+def test_search_as_you_type_returns_a_partial(world, ledger, client_for, django_assert_max_num_queries):
+    client = client_for(world.town_staff)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("ledgers:household_search"), {"q": "王"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert "王建国" in html
+    assert "王大海" not in html
+    assert "138****5678" in html
+    assert "13812345678" not in html
+
+
+def test_the_cadres_own_pairings_are_on_top_of_the_entry_page(world, ledger, client_for):
+    Pairing.objects.create(
+        campaign=ledger.campaign, cadre=cadre_of(world.town_staff), household=ledger.h_a1b, start_date=ledger.today
+    )
+    html = client_for(world.town_staff).get(reverse("ledgers:visit_entry")).content.decode()
+    assert 'data-testid="my-pairings"' in html
+    assert "王秀英" in html
+
+
+def test_picking_a_household_shows_its_members(world, ledger, client_for):
+    html = client_for(world.town_staff).get(reverse("ledgers:household_pick", args=[ledger.h_a1.pk])).content.decode()
+    assert f'name="household" value="{ledger.h_a1.pk}"' in html
+    assert "王小明" in html

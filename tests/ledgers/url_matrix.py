@@ -1,0 +1,141 @@
+"""What every role gets from the ledger pages. Objects come from tests/ledgers/conftest.build_ledger."""
+
+from tests.ledgers.conftest import build_ledger, cadre_of
+from tests.matrix import ADMIN_LOGIN, FORBIDDEN, NOT_FOUND, OK, REDIRECT, Case, everyone, signed_in
+
+
+def L(w):
+    return build_ledger(w)
+
+
+# Readers (leaders, auditors) see pages but may not write.
+WRITE_PAGE = signed_in(OK, county_leader=FORBIDDEN, auditor=FORBIDDEN)
+# Objects of village A1 (township A1): hidden from the sibling township.
+A1_OBJECT = signed_in(OK, sibling_town_staff=NOT_FOUND)
+# Objects of village A2 (township A2): hidden from township A1 and its village.
+A2_OBJECT = signed_in(OK, town_staff=NOT_FOUND, village_cadre=NOT_FOUND)
+
+URLS = {
+    "ledgers:visit_entry": Case(expect=WRITE_PAGE),
+    "ledgers:visit_list": Case(expect=signed_in(OK)),
+    "ledgers:visit_detail": [
+        Case(label="visit in village A1", kwargs=lambda w: {"pk": L(w).visit.pk}, expect=A1_OBJECT),
+        Case(label="visit in village A2", kwargs=lambda w: {"pk": L(w).visit_a2.pk}, expect=A2_OBJECT),
+    ],
+    "ledgers:household_search": Case(expect=WRITE_PAGE),
+    "ledgers:household_pick": [
+        Case(
+            label="household A1",
+            kwargs=lambda w: {"pk": L(w).h_a1.pk},
+            expect=signed_in(OK, county_leader=FORBIDDEN, auditor=FORBIDDEN, sibling_town_staff=NOT_FOUND),
+        ),
+        Case(
+            label="household A2",
+            kwargs=lambda w: {"pk": L(w).h_a2.pk},
+            expect=signed_in(
+                OK, county_leader=FORBIDDEN, auditor=FORBIDDEN, town_staff=NOT_FOUND, village_cadre=NOT_FOUND
+            ),
+        ),
+    ],
+    "ledgers:household_timeline": [
+        Case(label="household A1", kwargs=lambda w: {"pk": L(w).h_a1.pk}, expect=A1_OBJECT),
+        Case(
+            label="household in the other village of A1",
+            kwargs=lambda w: {"pk": L(w).h_a1b.pk},
+            expect=signed_in(OK, sibling_town_staff=NOT_FOUND, village_cadre=NOT_FOUND),
+        ),
+        Case(label="household A2", kwargs=lambda w: {"pk": L(w).h_a2.pk}, expect=A2_OBJECT),
+    ],
+    "ledgers:my_diary": Case(expect=signed_in(OK)),
+    "ledgers:cadre_diary": [
+        Case(
+            label="township A1 staff's diary",
+            kwargs=lambda w: {"pk": cadre_of(w.town_staff).pk},
+            expect=signed_in(OK, sibling_town_staff=NOT_FOUND, village_cadre=NOT_FOUND),
+        ),
+        Case(label="unknown cadre", kwargs=lambda w: {"pk": 999999}, expect=signed_in(NOT_FOUND)),
+    ],
+    "ledgers:ledger_books": Case(expect=signed_in(OK)),
+    "ledgers:ledger_book_export": Case(expect=signed_in(OK)),
+    "ledgers:ledger_book_print": Case(expect=signed_in(OK)),
+    "ledgers:demand_list": Case(expect=signed_in(OK)),
+    "ledgers:demand_export": Case(expect=signed_in(OK)),
+    "ledgers:demand_new": Case(expect=WRITE_PAGE),
+    "ledgers:demand_chase": Case(expect=signed_in(OK)),
+    "ledgers:demand_detail": [
+        Case(label="demand of village A1", kwargs=lambda w: {"pk": L(w).demand.pk}, expect=A1_OBJECT),
+        Case(label="demand of village A2", kwargs=lambda w: {"pk": L(w).demand_a2.pk}, expect=A2_OBJECT),
+    ],
+    "ledgers:demand_action": [
+        Case(
+            label="progress note on a demand of village A1",
+            method="post",
+            kwargs=lambda w: {"pk": L(w).demand.pk, "action": "progress"},
+            data=lambda w: {"progress-version": 0, "progress-note": "进展"},
+            expect=signed_in(REDIRECT, sibling_town_staff=NOT_FOUND, auditor=FORBIDDEN),
+        ),
+        Case(
+            label="closing a demand of village A2",
+            method="post",
+            kwargs=lambda w: {"pk": L(w).demand_a2.pk, "action": "close"},
+            data=lambda w: {"close-version": 0},
+            expect=signed_in(
+                FORBIDDEN, superuser=REDIRECT, office_admin=REDIRECT, town_staff=NOT_FOUND, village_cadre=NOT_FOUND
+            ),
+        ),
+        Case(
+            label="an unknown action",
+            method="post",
+            kwargs=lambda w: {"pk": L(w).demand.pk, "action": "teleport"},
+            expect=signed_in(NOT_FOUND),
+        ),
+    ],
+    "ledgers:forum_list": Case(expect=signed_in(OK)),
+    "ledgers:forum_new": Case(expect=WRITE_PAGE),
+    "ledgers:forum_detail": [
+        Case(label="forum of village A1", kwargs=lambda w: {"pk": L(w).forum.pk}, expect=A1_OBJECT),
+        Case(label="forum of village A2", kwargs=lambda w: {"pk": L(w).forum_a2.pk}, expect=A2_OBJECT),
+    ],
+    "ledgers:forum_edit": [
+        Case(
+            label="forum of village A1",
+            kwargs=lambda w: {"pk": L(w).forum.pk},
+            expect=signed_in(OK, county_leader=FORBIDDEN, auditor=FORBIDDEN, sibling_town_staff=NOT_FOUND),
+        ),
+        Case(
+            label="forum of village A2",
+            kwargs=lambda w: {"pk": L(w).forum_a2.pk},
+            expect=signed_in(
+                OK, county_leader=FORBIDDEN, auditor=FORBIDDEN, town_staff=NOT_FOUND, village_cadre=NOT_FOUND
+            ),
+        ),
+    ],
+    "ledgers:reception_list": Case(expect=signed_in(OK)),
+    "ledgers:reception_new": Case(expect=WRITE_PAGE),
+    "ledgers:reception_detail": [
+        Case(
+            label="the county leader's reception day",
+            kwargs=lambda w: {"pk": L(w).reception.pk},
+            expect=signed_in(OK, town_staff=NOT_FOUND, sibling_town_staff=NOT_FOUND, village_cadre=NOT_FOUND),
+        ),
+        Case(label="township A2's reception day", kwargs=lambda w: {"pk": L(w).reception_a2.pk}, expect=A2_OBJECT),
+    ],
+    "ledgers:reception_edit": [
+        Case(
+            label="township A2's reception day",
+            kwargs=lambda w: {"pk": L(w).reception_a2.pk},
+            expect=signed_in(
+                OK, county_leader=FORBIDDEN, auditor=FORBIDDEN, town_staff=NOT_FOUND, village_cadre=NOT_FOUND
+            ),
+        ),
+    ],
+}
+
+STAFF_ADMIN = everyone(ADMIN_LOGIN, superuser=OK, office_admin=OK)
+ADMIN_MODELS = {
+    "ledgers.visit": STAFF_ADMIN,
+    "ledgers.demand": STAFF_ADMIN,
+    "ledgers.demandcategory": STAFF_ADMIN,
+    "outreach.forum": STAFF_ADMIN,
+    "outreach.receptionday": STAFF_ADMIN,
+}

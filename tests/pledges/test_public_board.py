@@ -1,0 +1,202 @@
+"""The public board (公示栏) and its printable A4 notice: no login, no personal data, cacheable."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+
+from campaigns.models import Cadre
+from ledgers.models import Pledge
+from ledgers.pledge_services import pledge_amend, pledge_report_progress
+from outreach.models import Household
+from tests.pledges.helpers import make_pledge
+
+D = datetime.date
+
+
+def board(client, unit, **headers):
+    return client.get(reverse("ledgers:public_board", kwargs={"code": unit.code}), **headers)
+
+
+@pytest.fixture
+def household(world):
+    return Household.objects.create(
+        village=world.village_a1,
+        number="0007",
+        head_name="王秀兰",
+        phone="13805310099",
+        id_number="371602196805120023",
+        address="甲一村3组7号",
+    )
+
+
+def test_the_board_needs_no_login_and_shows_public_pledges_with_progress(client, world):
+    pledge = make_pledge(
+        world,
+        world.village_a1,
+        title="留守儿童结对帮扶",
+        progress=[(D(2026, 5, 1), 40, "完成摸底")],
+    )
+    response = board(client, world.village_a1)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "甲一村 · 公开承诺公示栏" in html
+    assert pledge.title in html
+    assert 'aria-valuenow="40"' in html
+    assert "2026年6月30日" in html  # the deadline
+    assert "甲一村" in html  # the responsible unit
+
+
+def test_drafts_submitted_approved_and_internal_pledges_never_appear(client, world):
+    for state in ("draft", "submitted", "returned", "approved"):
+        make_pledge(world, world.village_a1, state, title=f"不应公开-{state}")
+    make_pledge(world, world.village_a1, "approved", title="内部事项不公开", visibility=Pledge.Visibility.INTERNAL)
+    make_pledge(world, world.village_a1, "published", title="公开的事项")
+    html = board(client, world.village_a1).content.decode()
+    assert "公开的事项" in html
+    assert "不应公开" not in html
+    assert "内部事项不公开" not in html
+    notice = client.get(reverse("ledgers:public_notice", kwargs={"code": world.village_a1.code})).content.decode()
+    assert "公开的事项" in notice
+    assert "不应公开" not in notice
+
+
+def test_the_board_shows_no_personal_data_from_the_records(client, world, household):
+    leader = Cadre.objects.get(user=world.county_leader)
+    leader.phone = "13912340000"
+    leader.save()
+    cadre = Cadre.objects.get(user=world.village_cadre)
+    pledge = make_pledge(
+        world,
+        world.village_a1,
+        responsible_person=cadre,
+        recipients=f"{household.head_name}（{household.id_number}，电话 {household.phone}）",
+        progress=[(D(2026, 5, 1), 30, f"已走访{household.head_name}家，电话{household.phone}")],
+    )
+    pledge_amend(pledge=pledge, user=world.county_leader, field="target", new_value="每周开放四天", reason="群众建议")
+    pledge_report_progress(
+        pledge=pledge,
+        user=world.village_cadre,
+        reported_on=D(2026, 5, 20),
+        percent=100,
+        note=f"为{household.head_name}办结，身份证{household.id_number}",
+    )
+    for url in (
+        reverse("ledgers:public_board", kwargs={"code": world.village_a1.code}),
+        reverse("ledgers:public_notice", kwargs={"code": world.village_a1.code}),
+    ):
+        html = client.get(url).content.decode()
+        assert pledge.title in html
+        for secret in (
+            household.head_name,
+            household.phone,
+            household.id_number,
+            household.address,
+            cadre.name,
+            leader.name,
+            leader.phone,
+            world.county_leader.username,
+        ):
+            assert secret not in html, f"{secret} leaked on {url}"
+        # And nothing that looks like a mobile or an ID number at all.
+        assert not re.search(r"(?<!\d)1[3-9]\d{9}(?!\d)", html)
+        assert not re.search(r"(?<!\d)\d{17}[\dXx](?!\d)", html)
+
+
+def test_amendments_are_shown_publicly_with_old_new_and_reason(client, world):
+    pledge = make_pledge(world, world.village_a1)
+    pledge_amend(
+        pledge=pledge, user=world.county_leader, field="deadline", new_value=D(2026, 9, 30), reason="汛期施工困难"
+    )
+    html = board(client, world.village_a1).content.decode()
+    assert "变更办理时限" in html
+    assert "<del>2026-06-30</del> → 2026-09-30" in html
+    assert "汛期施工困难" in html
+    assert "2026年9月30日" in html
+
+
+def test_completion_is_shown_with_its_date(client, world):
+    make_pledge(world, world.village_a1, progress=[(D(2026, 6, 10), 100, "已开放")])
+    html = board(client, world.village_a1).content.decode()
+    assert "已于 2026-06-10 完成" in html
+    assert "已完成 1 项" in html
+
+
+def test_a_unit_board_lists_only_its_own_pledges_and_links_children(client, world):
+    make_pledge(world, world.town_a1, title="镇级承诺")
+    make_pledge(world, world.village_a1, title="村级承诺")
+    make_pledge(world, world.village_a2, title="别的镇的村")
+    html = board(client, world.town_a1).content.decode()
+    assert "镇级承诺" in html
+    assert "村级承诺" not in html
+    assert reverse("ledgers:public_board", kwargs={"code": world.village_a1.code}) in html
+    assert "别的镇的村" not in html
+
+
+def test_the_board_is_cacheable_and_answers_304_until_something_changes(client, world):
+    pledge = make_pledge(world, world.village_a1)
+    first = board(client, world.village_a1)
+    assert "public" in first["Cache-Control"]
+    assert "max-age=300" in first["Cache-Control"]
+    assert "Cookie" not in first.get("Vary", "")
+    assert "Set-Cookie" not in first.headers
+    etag = first["ETag"]
+    assert board(client, world.village_a1, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    pledge_report_progress(pledge=pledge, user=world.town_staff, reported_on=D(2026, 6, 1), percent=20, note="开工")
+    changed = board(client, world.village_a1, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+
+
+def test_the_board_costs_the_same_few_queries_for_many_pledges(client, world, django_assert_max_num_queries):
+    def count_queries():
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            assert board(client, world.village_a1).status_code == 200
+        return len(ctx.captured_queries)
+
+    make_pledge(world, world.village_a1, progress=[(D(2026, 5, 1), 10, "a")])
+    few = count_queries()
+    for i in range(8):
+        pledge = make_pledge(world, world.village_a1, title=f"承诺{i}", progress=[(D(2026, 5, 1), 10, "a")])
+        pledge_amend(pledge=pledge, user=world.county_leader, field="content", new_value=f"新{i}", reason="理由")
+    many = count_queries()
+    assert many == few
+    with django_assert_max_num_queries(8):
+        board(client, world.village_a1)
+
+
+def test_the_a4_notice_carries_a_qr_code_of_the_board_address(client, world):
+    make_pledge(world, world.village_a1)
+    response = client.get(reverse("ledgers:public_notice", kwargs={"code": world.village_a1.code}))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "size: A4" in html
+    assert re.search(r'<svg viewBox="0 0 \d+ \d+" class="segno"', html)  # scales to the printed size
+    board_url = "http://testserver" + reverse("ledgers:public_board", kwargs={"code": world.village_a1.code})
+    assert board_url in html
+    assert "public" in response["Cache-Control"]
+
+
+def test_the_qr_code_points_at_the_configured_public_address(client, world, settings):
+    settings.PUBLIC_BOARD_BASE_URL = "https://minqing.example.gov.cn/"
+    html = client.get(reverse("ledgers:public_notice", kwargs={"code": world.village_a1.code})).content.decode()
+    assert "https://minqing.example.gov.cn/ledgers/board/CA1V1/" in html
+
+
+def test_the_qr_svg_is_served_by_the_project(client, world):
+    response = client.get(reverse("ledgers:public_qr", kwargs={"code": world.village_a1.code}))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml"
+    assert response.content.lstrip().startswith(b"<?xml")
+    assert b'xmlns="http://www.w3.org/2000/svg"' in response.content
+
+
+def test_the_board_is_in_chinese_and_fits_a_phone(client, world):
+    make_pledge(world, world.village_a1)
+    html = board(client, world.village_a1).content.decode()
+    assert '<html lang="zh-hans">' in html
+    assert 'name="viewport" content="width=device-width, initial-scale=1"' in html

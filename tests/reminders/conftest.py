@@ -1,0 +1,31 @@
+import datetime
+from importlib import import_module
+
+import pytest
+from django.apps import apps
+
+from campaigns.models import Campaign
+
+
+@pytest.fixture(autouse=True)
+def default_rules(request):
+    """The rules the data migration ships; a transactional test's flush removes them, so put them back."""
+    for name in ("transactional_db", "db"):
+        if name in request.fixturenames:
+            request.getfixturevalue(name)
+            break
+    else:
+        return
+    import_module("reminders.migrations.0002_default_rules").add_rules(apps, None)
+
+
+@pytest.fixture
+def campaign(world):
+    """An active campaign issued by county A, ending 2026-05-31; county_leader leads county A."""
+    return Campaign.objects.create(
+        title="县级方案",
+        issuing_unit=world.county_a,
+        start_date=datetime.date(2026, 3, 1),
+        end_date=datetime.date(2026, 5, 31),
+        status=Campaign.Status.ACTIVE,
+    )
