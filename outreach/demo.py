@@ -1,8 +1,12 @@
 """Demo household register: about 2,000 households across the 24 demo villages."""
 
-from campaigns.demo import chinese_name
+import datetime
 
-from .models import Household, HouseholdCategory
+from campaigns.demo import chinese_name
+from campaigns.models import Cadre
+
+from .models import Household, HouseholdCategory, HouseholdMember, LiaisonPoint, Pairing
+from .selectors import HARDSHIP_CATEGORY_CODES
 from .validators import id_number_check_digit
 
 HOUSEHOLDS_PER_VILLAGE = 84
@@ -52,3 +56,122 @@ def seed(*, context, stdout):
         links.extend(through(household_id=household.pk, householdcategory_id=c.pk) for c in picked)
     through.objects.bulk_create(links, batch_size=1000, ignore_conflicts=True)
     stdout.write(f"农户 {Household.objects.count()} 户（本次新增 {len(new_households)} 户）")
+    _seed_members(context=context, stdout=stdout)
+    _seed_pairings(context=context, stdout=stdout)
+    _seed_liaison_points(context=context, stdout=stdout)
+
+
+RELATIONS = ("配偶", "女儿", "儿子", "孙女", "孙子", "母亲")
+
+
+def _seed_members(*, context, stdout):
+    """Every fifth household lists its members; some are poor women or poor children (滨妇发[2012]15号)."""
+    if HouseholdMember.objects.exists():
+        return
+    rng = context["rng"]
+    members = []
+    households = Household.objects.filter(village__in=context["villages"]).order_by("pk")
+    for index, household in enumerate(households.only("pk", "members_count")):
+        if index % 5:
+            continue
+        for n in range(min(household.members_count, 3)):
+            relation = RELATIONS[(index + n) % len(RELATIONS)]
+            child = relation in ("女儿", "儿子", "孙女", "孙子")
+            woman = relation in ("配偶", "女儿", "孙女", "母亲")
+            members.append(
+                HouseholdMember(
+                    household_id=household.pk,
+                    name=chinese_name(rng),
+                    relation=relation,
+                    birth_year=rng.randint(2010, 2020) if child else rng.randint(1950, 1990),
+                    is_poor_woman=woman and not child and index % 3 != 2,
+                    is_poor_child=child and index % 2 == 0,
+                    is_left_behind_child=child and index % 4 == 0,
+                )
+            )
+    HouseholdMember.objects.bulk_create(members, batch_size=1000)
+    stdout.write(f"家庭成员 {len(members)} 人")
+
+
+def _seed_pairings(*, context, stdout):
+    """Pair most cadres as the plans ask, leaving some short so the status page has work to show."""
+    campaign = context["campaign"]
+    if Pairing.objects.filter(campaign=campaign).exists():
+        return
+    start = campaign.start_date
+    hardship = list(
+        Household.objects.filter(categories__code__in=HARDSHIP_CATEGORY_CODES)
+        .distinct()
+        .select_related("village")
+        .order_by("pk")
+    )
+    women = list(HouseholdMember.objects.filter(is_poor_woman=True).select_related("household__village").order_by("pk"))
+    children = list(
+        HouseholdMember.objects.filter(is_poor_child=True).select_related("household__village").order_by("pk")
+    )
+    used: set[tuple[int, int, str]] = set()
+    pairings = []
+
+    def pick(pool, path, key):
+        for item in pool:
+            village = item.village if isinstance(item, Household) else item.household.village
+            if village.path.startswith(path) and (item.pk, key) not in used:
+                used.add((item.pk, key))
+                return item
+        return None
+
+    # Village and township cadres first, so the people next to them are theirs.
+    cadres = Cadre.objects.select_related("org_unit").order_by("-org_unit__depth", "org_unit__path", "pk")
+    for index, cadre in enumerate(cadres):
+        path = cadre.org_unit.path
+        # Every seventh cadre is left short of one duty: the status page lists them.
+        if cadre.is_senior and index % 7 != 3:
+            household = pick(hardship, path, "hardship")
+            if household:
+                pairings.append(
+                    Pairing(campaign=campaign, cadre=cadre, household=household, kind="poor_kin", start_date=start)
+                )
+        if index % 7 != 1:
+            member = pick(women, path, "woman")
+            if member:
+                pairings.append(
+                    Pairing(
+                        campaign=campaign,
+                        cadre=cadre,
+                        household_id=member.household_id,
+                        member=member,
+                        kind="poor_woman",
+                        start_date=start,
+                    )
+                )
+        if index % 7 != 5:
+            member = pick(children, path, "child")
+            if member:
+                pairings.append(
+                    Pairing(
+                        campaign=campaign,
+                        cadre=cadre,
+                        household_id=member.household_id,
+                        member=member,
+                        kind="poor_child",
+                        start_date=start + datetime.timedelta(days=index % 20),
+                    )
+                )
+    Pairing.objects.bulk_create(pairings, batch_size=500)
+    stdout.write(f"结对帮扶 {len(pairings)} 对")
+
+
+def _seed_liaison_points(*, context, stdout):
+    """Two liaison villages per level (city, county, township), each with the unit's leader."""
+    campaign = context["campaign"]
+    if LiaisonPoint.objects.filter(campaign=campaign).exists():
+        return
+    villages = context["villages"]
+    leaders = {c.org_unit_id: c for c in Cadre.objects.filter(is_leader=True).order_by("pk")}
+    points = []
+    for unit in [context["city"], *context["counties"], *context["townships"]]:
+        below = [v for v in villages if v.path.startswith(unit.path)]
+        for village in below[-2:]:
+            points.append(LiaisonPoint(campaign=campaign, village=village, leader=leaders.get(unit.pk), unit=unit))
+    LiaisonPoint.objects.bulk_create(points)
+    stdout.write(f"联系点 {len(points)} 个")

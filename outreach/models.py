@@ -1,9 +1,14 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
 from core.scoping import ScopedQuerySet
+
+from .validators import validate_id_number, validate_phone
 
 
 class HouseholdCategory(models.Model):
@@ -44,8 +49,8 @@ class Household(TimeStampedModel):
     head_name = models.CharField(_("户主姓名"), max_length=50)
     members_count = models.PositiveSmallIntegerField(_("家庭人口"), default=1)
     address = models.CharField(_("住址"), max_length=200, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
-    id_number = models.CharField(_("户主身份证号"), max_length=18, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True, validators=[validate_phone])
+    id_number = models.CharField(_("户主身份证号"), max_length=18, blank=True, validators=[validate_id_number])
     notes = models.TextField(_("备注"), blank=True)
     categories = models.ManyToManyField(
         HouseholdCategory, verbose_name=_("类别"), blank=True, related_name="households"
@@ -58,9 +63,15 @@ class Household(TimeStampedModel):
         verbose_name = _("农户/居民户")
         verbose_name_plural = _("农户/居民户")
         ordering = ["village", "number"]
+        permissions = [("view_personal_data", _("查看完整身份证号和电话"))]
         constraints = [
             # Natural key of the register and of Excel imports.
             models.UniqueConstraint(fields=["village", "number"], name="outreach_household_unique_number"),
+        ]
+        indexes = [
+            # The register list and the admin changelist search by the head's name prefix
+            # (`LIKE '王秀%'`): PostgreSQL needs the pattern operator class for that.
+            models.Index(fields=["head_name"], name="outreach_household_head_name", opclasses=["varchar_pattern_ops"]),
         ]
 
     def __str__(self):
@@ -85,9 +96,96 @@ class HouseholdMember(models.Model):
         verbose_name = _("家庭成员")
         verbose_name_plural = _("家庭成员")
         ordering = ["household", "id"]
+        indexes = [
+            # "Who are the poor women / poor children of this subtree" (pairing pickers, demo).
+            models.Index(
+                fields=["household"],
+                name="outreach_member_poor",
+                condition=Q(is_poor_woman=True) | Q(is_poor_child=True),
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+
+class ImportJob(TimeStampedModel):
+    """One uploaded Excel file: checked in full (preview), then written all-or-nothing."""
+
+    class Kind(models.TextChoices):
+        HOUSEHOLDS = "households", _("农户")
+        CADRES = "cadres", _("干部")
+        PAIRINGS = "pairings", _("结对帮扶")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("等待检查")
+        CHECKING = "checking", _("正在检查")
+        INVALID = "invalid", _("有错误，未导入")
+        VALID = "valid", _("检查通过，待确认")
+        IMPORTING = "importing", _("正在导入")
+        DONE = "done", _("已导入")
+        FAILED = "failed", _("失败")
+
+    kind = models.CharField(_("导入内容"), max_length=16, choices=Kind.choices)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    unit = models.ForeignKey(
+        "campaigns.OrgUnit", verbose_name=_("导入人单位"), on_delete=models.PROTECT, related_name="import_jobs"
+    )
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        verbose_name=_("主题活动"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="import_jobs",
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("导入人"), on_delete=models.PROTECT, related_name="import_jobs"
+    )
+    file = models.FileField(_("文件"), upload_to="imports/%Y/%m/")
+    # The rows as checked by the preview (gzip JSON), written at confirm after a re-validation.
+    plan = models.FileField(_("检查结果"), upload_to="imports/plans/%Y/%m/", blank=True)
+    original_name = models.CharField(_("文件名"), max_length=200)
+    total_rows = models.PositiveIntegerField(_("总行数"), default=0)
+    processed_rows = models.PositiveIntegerField(_("已处理行数"), default=0)
+    error_count = models.PositiveIntegerField(_("错误数"), default=0)
+    errors = models.JSONField(_("错误明细"), default=list, blank=True)
+    summary = models.JSONField(_("结果摘要"), default=dict, blank=True)
+    message = models.CharField(_("说明"), max_length=500, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    scope_unit_field = "unit"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["households", "cadres", "pairings"]), name="outreach_importjob_valid_kind"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "checking", "invalid", "valid", "importing", "done", "failed"]),
+                name="outreach_importjob_valid_status",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.original_name}"
+
+    def get_absolute_url(self):
+        return reverse("outreach:import_detail", kwargs={"pk": self.pk})
+
+    @property
+    def percent(self) -> int:
+        if not self.total_rows:
+            return 0
+        return min(100, round(100 * self.processed_rows / self.total_rows))
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in {self.Status.PENDING, self.Status.CHECKING, self.Status.IMPORTING}
 
 
 class Pairing(TimeStampedModel):
@@ -138,10 +236,41 @@ class Pairing(TimeStampedModel):
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                 name="outreach_pairing_dates_ordered",
             ),
+            # A double-submitted bulk assignment or a re-imported file must not pair twice.
+            models.UniqueConstraint(
+                fields=["campaign", "cadre", "household", "kind"],
+                condition=Q(is_active=True, member__isnull=True),
+                name="outreach_pairing_unique_active_household",
+                violation_error_message=_("该干部已与此对象以相同形式结对。"),
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "cadre", "member", "kind"],
+                condition=Q(is_active=True, member__isnull=False),
+                name="outreach_pairing_unique_active_member",
+                violation_error_message=_("该干部已与此对象以相同形式结对。"),
+            ),
+        ]
+        indexes = [
+            # "Active pairings of this campaign per cadre" (below-requirement page, auto-suggest load).
+            models.Index(fields=["campaign", "cadre"], name="outreach_pairing_camp_cadre", condition=Q(is_active=True)),
+            # The pairing lists' order (newest first) without sorting a million rows.
+            models.Index(fields=["-start_date", "id"], name="outreach_pairing_newest"),
+            # "Households of this campaign with an active pairing" (unpaired must-visit households).
+            models.Index(
+                fields=["household", "campaign"], name="outreach_pairing_hh_camp", condition=Q(is_active=True)
+            ),
         ]
 
     def __str__(self):
         return f"{self.cadre} → {self.member or self.household}"
+
+    def clean(self):
+        if (
+            self.member_id is not None
+            and self.household_id is not None
+            and self.member.household_id != self.household_id
+        ):
+            raise ValidationError({"member": _("帮扶对象不是该户的成员。")})
 
 
 class LiaisonPoint(TimeStampedModel):
@@ -176,6 +305,7 @@ class LiaisonPoint(TimeStampedModel):
     class Meta:
         verbose_name = _("联系点")
         verbose_name_plural = _("联系点")
+        ordering = ["village", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(leader__isnull=False) | Q(unit__isnull=False),

@@ -1,4 +1,29 @@
-from django.urls import path  # noqa: F401  (this app's pages are added here)
+from django.urls import path
+
+from . import views
 
 app_name = "outreach"
-urlpatterns = []
+urlpatterns = [
+    path("households/", views.household_list, name="household_list"),
+    path("households/new/", views.household_create, name="household_create"),
+    path("households/<int:pk>/", views.household_detail, name="household_detail"),
+    path("households/<int:pk>/edit/", views.household_edit, name="household_edit"),
+    path("households/<int:pk>/reveal/<str:field>/", views.household_reveal, name="household_reveal"),
+    path("households/<int:pk>/members/new/", views.member_create, name="member_create"),
+    path("households/<int:household_pk>/pair/", views.pairing_create, name="pairing_create"),
+    path("members/<int:pk>/edit/", views.member_edit, name="member_edit"),
+    path("pairings/", views.pairing_list, name="pairing_list"),
+    path("pairings/<int:pk>/end/", views.pairing_end, name="pairing_end"),
+    path("pairings/bulk/", views.pairing_bulk, name="pairing_bulk"),
+    path("pairings/suggest/", views.pairing_suggest, name="pairing_suggest"),
+    path("pairings/status/", views.pairing_status_home, name="pairing_status_home"),
+    path("pairings/status/<str:code>/", views.pairing_status, name="pairing_status"),
+    path("cadres/export/", views.cadre_export, name="cadre_export"),
+    path("liaison-points/", views.liaison_list, name="liaison_list"),
+    path("liaison-points/new/", views.liaison_create, name="liaison_create"),
+    path("liaison-points/<int:pk>/delete/", views.liaison_delete, name="liaison_delete"),
+    path("imports/", views.import_upload, name="import_upload"),
+    path("imports/template/<str:kind>/", views.import_template, name="import_template"),
+    path("imports/<int:pk>/", views.import_detail, name="import_detail"),
+    path("imports/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
+]

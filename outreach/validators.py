@@ -1,6 +1,7 @@
 """Validators for personal data in the household register."""
 
 import re
+from operator import mul
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +13,10 @@ _ID_PATTERN = re.compile(r"^\d{17}[\dX]$")
 
 
 def id_number_check_digit(first17: str) -> str:
-    return _CHECK[sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True)) % 11]
+    if len(first17) != 17:
+        raise ValueError("17 digits expected")
+    # map/mul instead of a generator: imports check 100,000 IDs per file.
+    return _CHECK[sum(map(mul, map(int, first17), _WEIGHTS)) % 11]
 
 
 def validate_id_number(value: str) -> None:
@@ -21,3 +25,12 @@ def validate_id_number(value: str) -> None:
         raise ValidationError(_("身份证号应为18位，前17位为数字，末位为数字或X。"), code="id_format")
     if id_number_check_digit(value[:17]) != value[17]:
         raise ValidationError(_("身份证号校验位错误。"), code="id_check_digit")
+
+
+_PHONE_PATTERN = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
+
+
+def validate_phone(value: str) -> None:
+    """A mainland mobile number (11 digits from 1) or a landline with its area code."""
+    if value and not _PHONE_PATTERN.match(value):
+        raise ValidationError(_("电话号码应为11位手机号或带区号的固定电话。"), code="phone_format")

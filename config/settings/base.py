@@ -192,6 +192,12 @@ LOGGING = {
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="minqing@localhost")
 
+# Excel imports (outreach): uploads over the size limit are refused before parsing; files up to
+# the inline limit are checked in the request, larger ones by the Celery worker with a progress bar.
+OUTREACH_IMPORT_MAX_BYTES = env.int("OUTREACH_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+OUTREACH_IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("OUTREACH_IMPORT_MAX_UNCOMPRESSED_BYTES", default=400 * 1024 * 1024)
+OUTREACH_IMPORT_INLINE_MAX_BYTES = env.int("OUTREACH_IMPORT_INLINE_MAX_BYTES", default=512 * 1024)
+
 # ---- Issue 6: public pledge board (公示栏) ----
 # The QR code on the printed A4 notice must open the board from a villager's phone: set the
 # public address here when the app is reached from outside under another name than the

@@ -1,0 +1,223 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import Cadre, Campaign, OrgUnit
+
+from .importing import IMPORTERS
+from .masking import can_view_personal_data, mask_id_number, mask_phone
+from .models import Household, HouseholdCategory, HouseholdMember, Pairing
+from .selectors import cadres_for_user, campaigns_for_user, townships_for_user, villages_for_user
+from .xlsx import max_upload_bytes
+
+
+def _helper(label):
+    helper = FormHelper()
+    helper.add_input(Submit("submit", label, css_class="btn-lg"))
+    return helper
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.code}）"
+
+
+class CadreChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} · {obj.org_unit.name}"
+
+
+class HouseholdForm(forms.ModelForm):
+    """Personal fields never carry the stored value to the page: without the permission they
+    show the masked value as a hint and a blank input means "keep"."""
+
+    village = UnitChoiceField(queryset=OrgUnit.objects.none(), label=_("村/社区"))
+    categories = forms.ModelMultipleChoiceField(
+        queryset=HouseholdCategory.objects.all(),
+        required=False,
+        label=_("类别"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Household
+        fields = [
+            "village",
+            "number",
+            "head_name",
+            "members_count",
+            "address",
+            "phone",
+            "id_number",
+            "categories",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = villages_for_user(user=user)
+        editing = self.instance.pk is not None
+        if editing and not can_view_personal_data(user):
+            for name, masker in (("phone", mask_phone), ("id_number", mask_id_number)):
+                stored = getattr(self.instance, name)
+                self.initial[name] = ""
+                self.fields[name].required = False
+                if stored:
+                    self.fields[name].help_text = _("当前：%(v)s（留空则不修改）") % {"v": masker(stored)}
+        elif editing:
+            for name in ("phone", "id_number"):
+                self.fields[name].help_text = _("留空则不修改")
+                self.initial[name] = ""
+        self.helper = _helper(_("保存"))
+
+    def clean_id_number(self):
+        return (self.cleaned_data.get("id_number") or "").strip().upper()
+
+    def _post_clean(self):
+        # Blank personal fields on edit mean "keep": validate the value that will be stored.
+        for name in ("phone", "id_number"):
+            if self.instance.pk and not self.cleaned_data.get(name):
+                self.cleaned_data[name] = getattr(self.instance, name)
+        super()._post_clean()
+
+
+class HouseholdFilterForm(forms.Form):
+    village = UnitChoiceField(queryset=OrgUnit.objects.none(), required=False, label=_("村/社区"))
+    category = forms.ModelChoiceField(queryset=HouseholdCategory.objects.all(), required=False, label=_("类别"))
+    q = forms.CharField(required=False, label=_("户主姓名/户号"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = villages_for_user(user=user)
+
+
+class MemberForm(forms.ModelForm):
+    class Meta:
+        model = HouseholdMember
+        fields = ["name", "relation", "birth_year", "is_poor_woman", "is_poor_child", "is_left_behind_child"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("保存"))
+
+
+class PairingForm(forms.Form):
+    campaign = forms.ModelChoiceField(queryset=Campaign.objects.none(), label=_("主题活动"))
+    cadre = CadreChoiceField(queryset=Cadre.objects.none(), label=_("干部"))
+    kind = forms.ChoiceField(choices=Pairing.Kind.choices, label=_("帮扶形式"))
+    member = forms.ModelChoiceField(
+        queryset=HouseholdMember.objects.none(), required=False, label=_("帮扶对象（可选）")
+    )
+    start_date = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(label=_("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, user, household, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = campaigns_for_user(user=user)
+        self.fields["cadre"].queryset = cadres_for_user(user=user)
+        self.fields["member"].queryset = household.members.all()
+        self.helper = _helper(_("结对"))
+
+
+class PairingEndForm(forms.Form):
+    end_date = forms.DateField(label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class PairingFilterForm(forms.Form):
+    campaign = forms.ModelChoiceField(queryset=Campaign.objects.none(), required=False, label=_("主题活动"))
+    kind = forms.ChoiceField(choices=[("", _("全部形式")), *Pairing.Kind.choices], required=False, label=_("帮扶形式"))
+    active = forms.ChoiceField(
+        choices=[("", _("全部")), ("1", _("有效")), ("0", _("已结束"))], required=False, label=_("状态")
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = campaigns_for_user(user=user)
+
+
+class BulkFilterForm(forms.Form):
+    campaign = forms.ModelChoiceField(queryset=Campaign.objects.none(), label=_("主题活动"))
+    village = UnitChoiceField(queryset=OrgUnit.objects.none(), required=False, label=_("村/社区"))
+    category = forms.ModelChoiceField(queryset=HouseholdCategory.objects.all(), required=False, label=_("类别"))
+    unpaired = forms.BooleanField(required=False, initial=True, label=_("只看未结对的户"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = campaigns_for_user(user=user)
+        self.fields["village"].queryset = villages_for_user(user=user)
+
+
+class BulkAssignForm(forms.Form):
+    campaign = forms.ModelChoiceField(queryset=Campaign.objects.none(), label=_("主题活动"))
+    cadre = CadreChoiceField(queryset=Cadre.objects.none(), label=_("干部"))
+    kind = forms.ChoiceField(choices=Pairing.Kind.choices, label=_("帮扶形式"))
+    start_date = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    households = forms.ModelMultipleChoiceField(queryset=Household.objects.none(), label=_("农户"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = campaigns_for_user(user=user)
+        self.fields["cadre"].queryset = cadres_for_user(user=user)
+        self.fields["households"].queryset = Household.objects.for_user(user)
+
+
+class SuggestForm(forms.Form):
+    campaign = forms.ModelChoiceField(queryset=Campaign.objects.none(), label=_("主题活动"))
+    township = UnitChoiceField(queryset=OrgUnit.objects.none(), label=_("乡镇/街道"))
+    kind = forms.ChoiceField(choices=Pairing.Kind.choices, label=_("帮扶形式"))
+    start_date = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = campaigns_for_user(user=user)
+        self.fields["township"].queryset = townships_for_user(user=user)
+
+
+class LiaisonPointForm(forms.Form):
+    campaign = forms.ModelChoiceField(queryset=Campaign.objects.none(), label=_("主题活动"))
+    village = UnitChoiceField(queryset=OrgUnit.objects.none(), label=_("联系村/社区"))
+    leader = CadreChoiceField(queryset=Cadre.objects.none(), required=False, label=_("联系领导"))
+    unit = UnitChoiceField(queryset=OrgUnit.objects.none(), required=False, label=_("联系单位"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = campaigns_for_user(user=user)
+        self.fields["village"].queryset = villages_for_user(user=user)
+        self.fields["leader"].queryset = cadres_for_user(user=user).filter(is_leader=True)
+        self.fields["unit"].queryset = OrgUnit.objects.for_user(user).exclude(kind=OrgUnit.Kind.VILLAGE)
+        self.helper = _helper(_("保存"))
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("leader") and not data.get("unit"):
+            raise forms.ValidationError(_("请选择联系领导或联系单位。"))
+        return data
+
+
+class ImportUploadForm(forms.Form):
+    kind = forms.ChoiceField(
+        choices=[(k, cls.title) for k, cls in IMPORTERS.items()], label=_("导入内容"), widget=forms.RadioSelect
+    )
+    campaign = forms.ModelChoiceField(
+        queryset=Campaign.objects.none(), required=False, label=_("主题活动（导入结对帮扶时必选）")
+    )
+    file = forms.FileField(label=_("Excel 文件（.xlsx）"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = campaigns_for_user(user=user)
+        self.fields["file"].help_text = _("仅限 .xlsx，最大 %(mb)d MB；不接受含宏的文件。") % {
+            "mb": max_upload_bytes() // 1048576
+        }
+        self.helper = _helper(_("上传并检查"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == "pairings" and not data.get("campaign"):
+            self.add_error("campaign", _("导入结对帮扶时请选择主题活动。"))
+        upload = data.get("file")
+        if upload is not None and upload.size > max_upload_bytes():
+            self.add_error("file", _("文件过大，上限为 %(mb)d MB。") % {"mb": max_upload_bytes() // 1048576})
+        return data

@@ -1,0 +1,355 @@
+"""Reads of the household register, pairings and liaison points, shaped for their pages."""
+
+import heapq
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _lazy
+
+from campaigns.models import Cadre, Campaign, OrgUnit
+from core.scoping import get_for_user_or_404, scope_for_user, sees_everything, user_scope_root
+
+from .models import Household, HouseholdCategory, HouseholdMember, ImportJob, LiaisonPoint, Pairing
+
+# Categories that make a household a "困难群众" household for 结穷亲 (plans 000 and 002: 副处级以上
+# cadres pair with at least one hardship household).
+HARDSHIP_CATEGORY_CODES = ("tekun", "guchan_pinkun", "kunnan_qunzhong")
+MUST_VISIT_GROUPS = (HouseholdCategory.Group.FIVE_MUST, HouseholdCategory.Group.SIX_MUST)
+
+
+@dataclass(frozen=True)
+class PairingRule:
+    """One minimum of active pairings per cadre in a campaign (a pairings_per_cadre requirement).
+
+    A pairing counts if its kind is in ``kinds`` (any kind when empty), its member carries
+    ``member_flag`` (is_poor_woman / is_poor_child) and its household is in one of
+    ``household_categories`` (by code), when those are set.
+    """
+
+    key: str
+    label: str
+    minimum: int
+    senior_only: bool = False
+    leaders_only: bool = False
+    kinds: tuple[str, ...] = ()
+    member_flag: str = ""
+    household_categories: tuple[str, ...] = ()
+
+
+# The plans' figures, used when the campaign has no pairings_per_cadre requirement rows:
+# 副处级以上 cadres ≥1 hardship household (历下妇发[2011]9号; 济南市档案局 2011), every cadre one
+# poor woman and one poor child (滨妇发[2012]15号).
+DEFAULT_PAIRING_RULES = (
+    PairingRule(
+        key="rule_0",
+        label=_lazy("联系困难群众户（结穷亲）"),
+        minimum=1,
+        senior_only=True,
+        kinds=("poor_kin", "support"),
+        household_categories=HARDSHIP_CATEGORY_CODES,
+    ),
+    PairingRule(key="rule_1", label=_lazy("贫困妇女"), minimum=1, member_flag="is_poor_woman"),
+    PairingRule(key="rule_2", label=_lazy("贫困儿童"), minimum=1, member_flag="is_poor_child"),
+)
+
+
+def pairing_rules_for(*, campaign: Campaign | None) -> tuple[PairingRule, ...]:
+    """The pairing minimums of ``campaign``: its pairings_per_cadre requirements (or those of
+    the plan it implements) when there are any, else DEFAULT_PAIRING_RULES."""
+    try:
+        Requirement = apps.get_model("campaigns", "Requirement")
+    except LookupError:
+        return DEFAULT_PAIRING_RULES
+    if campaign is None:
+        return DEFAULT_PAIRING_RULES
+    # The campaign's own rules, else those of the plan it implements (a county's copy of the
+    # city plan carries the same requirements; cascaded children are not read, or rules repeat).
+    node, rows = campaign, []
+    seen_ids = set()
+    while node is not None and node.pk not in seen_ids:
+        seen_ids.add(node.pk)
+        rows = list(Requirement.objects.filter(campaign=node, kind="pairings_per_cadre").order_by("order", "id"))
+        if rows:
+            break
+        node = Campaign.objects.filter(pk=node.parent_id).first() if node.parent_id else None
+    rules, signatures = [], set()
+    for requirement in rows:
+        params = requirement.params or {}
+        rule = PairingRule(
+            key=f"rule_{len(rules)}",
+            label=requirement.title,
+            minimum=int(params.get("min", 1)),
+            senior_only=requirement.scope == "senior",
+            leaders_only=requirement.scope in ("leaders", "principals"),
+            kinds=tuple(params.get("pairing_kinds") or ()),
+            member_flag=params.get("member_flag") or "",
+            household_categories=tuple(params.get("household_categories") or ()),
+        )
+        signature = (rule.minimum, rule.senior_only, rule.leaders_only, rule.kinds, rule.member_flag)
+        signature += (rule.household_categories,)
+        if signature not in signatures:
+            signatures.add(signature)
+            rules.append(rule)
+    return tuple(rules) or DEFAULT_PAIRING_RULES
+
+
+def visit_model():
+    """ledgers.Visit if it exists in this build, else None (visits are another feature)."""
+    try:
+        return apps.get_model("ledgers", "Visit")
+    except LookupError:
+        return None
+
+
+# --- org units, cadres, campaigns the user may pick -------------------------------------------
+
+
+def villages_for_user(*, user) -> QuerySet:
+    return scope_for_user(OrgUnit.objects.filter(kind=OrgUnit.Kind.VILLAGE), user).order_by("path")
+
+
+def townships_for_user(*, user) -> QuerySet:
+    """Townships the user may act on: the ones in their subtree, or their own township's."""
+    return scope_for_user(OrgUnit.objects.filter(kind=OrgUnit.Kind.TOWNSHIP), user).order_by("path")
+
+
+def cadres_for_user(*, user) -> QuerySet:
+    return scope_for_user(Cadre.objects.select_related("org_unit"), user).order_by("org_unit__path", "name")
+
+
+def campaigns_for_user(*, user) -> QuerySet:
+    """Real campaigns the user may see (the shipped plan templates are not pairable)."""
+    campaigns = Campaign.objects.all()
+    if hasattr(campaigns, "plans"):
+        campaigns = campaigns.plans()
+    return scope_for_user(campaigns, user).order_by("-start_date")
+
+
+def campaign_family(campaign: Campaign) -> list[int]:
+    """The campaign with the plans it implements and those cascaded from it: a county cadre's
+    pairing under the county's copy of the city plan counts for the city plan too."""
+    try:
+        from campaigns.requirements import campaign_family_ids
+    except ImportError:
+        return [campaign.pk]
+    return campaign_family_ids(campaign)
+
+
+def default_campaign_for_user(*, user) -> Campaign | None:
+    campaigns = campaigns_for_user(user=user)
+    return campaigns.filter(status=Campaign.Status.ACTIVE).first() or campaigns.first()
+
+
+def user_unit(user) -> OrgUnit | None:
+    """The importer's / actor's subtree root; None for the superuser (everything)."""
+    return None if sees_everything(user) else user_scope_root(user)
+
+
+# --- households -------------------------------------------------------------------------------
+
+
+def household_list_for_user(*, user, village=None, category=None, q: str = "") -> QuerySet:
+    """Households in the user's subtree, filtered, with village and categories loaded."""
+    households = scope_for_user(Household.objects.all(), user)
+    if village is not None:
+        households = households.filter(village=village)
+    if category is not None:
+        # EXISTS, not a join: a join over the M2M would need DISTINCT on a million rows.
+        through = Household.categories.through
+        households = households.filter(
+            Exists(through.objects.filter(household_id=OuterRef("pk"), householdcategory_id=category.pk))
+        )
+    q = (q or "").strip()
+    if q:
+        households = households.filter(Q(head_name__startswith=q) | Q(number=q))
+    # (village, number) is the unique index: the first page is read from it instead of sorting
+    # the whole subtree by the village's path.
+    return households.select_related("village").prefetch_related("categories").order_by("village_id", "number")
+
+
+def household_get_for_user(*, user, pk: int) -> Household:
+    """One household with village, categories, members and pairings; 404 outside the subtree."""
+    queryset = Household.objects.select_related("village").prefetch_related(
+        "categories",
+        "members",
+        Prefetch(
+            "pairings",
+            queryset=Pairing.objects.select_related("cadre", "campaign", "member").order_by(
+                "-is_active", "-start_date"
+            ),
+        ),
+    )
+    return get_for_user_or_404(queryset, user, pk=pk)
+
+
+def member_get_for_user(*, user, pk: int) -> HouseholdMember:
+    return get_for_user_or_404(HouseholdMember.objects.select_related("household__village"), user, pk=pk)
+
+
+def household_visits(*, household: Household, limit: int = 20) -> list:
+    Visit = visit_model()
+    if Visit is None:
+        return []
+    return list(Visit.objects.filter(household=household).select_related("cadre").order_by("-visited_on")[:limit])
+
+
+# --- pairings and liaison points --------------------------------------------------------------
+
+
+def pairing_list_for_user(*, user, campaign=None, kind: str = "", cadre=None, active: str = "") -> QuerySet:
+    pairings = scope_for_user(Pairing.objects.all(), user)
+    if campaign is not None:
+        pairings = pairings.filter(campaign=campaign)
+    if kind:
+        pairings = pairings.filter(kind=kind)
+    if cadre is not None:
+        pairings = pairings.filter(cadre=cadre)
+    if active in ("1", "0"):
+        pairings = pairings.filter(is_active=active == "1")
+    return pairings.select_related("cadre__user", "household__village", "member", "campaign").order_by(
+        "-start_date", "id"
+    )
+
+
+def pairing_get_for_user(*, user, pk: int) -> Pairing:
+    return get_for_user_or_404(
+        Pairing.objects.select_related("cadre", "household__village", "member", "campaign"), user, pk=pk
+    )
+
+
+def liaison_list_for_user(*, user, campaign=None) -> QuerySet:
+    points = scope_for_user(LiaisonPoint.objects.all(), user)
+    if campaign is not None:
+        points = points.filter(campaign=campaign)
+    return points.select_related("village", "leader", "unit", "campaign").order_by("village__path", "id")
+
+
+# --- the unit's pairing status page -----------------------------------------------------------
+
+
+def cadres_below_pairing_requirement(*, unit: OrgUnit, campaign: Campaign, rules) -> QuerySet:
+    """Cadres of ``unit``'s subtree short of any of ``rules`` in ``campaign``.
+
+    Each cadre is annotated with one count per rule, named by the rule's ``key``.
+    """
+    through = Household.categories.through
+    annotations = {}
+    short = Q(pk__in=[])
+    family = campaign_family(campaign)
+    for rule in rules:
+        counted = Q(pairings__campaign_id__in=family, pairings__is_active=True)
+        if rule.kinds:
+            counted &= Q(pairings__kind__in=rule.kinds)
+        if rule.member_flag:
+            counted &= Q(**{f"pairings__member__{rule.member_flag}": True})
+        if rule.household_categories:
+            counted &= Q(
+                pairings__household_id__in=through.objects.filter(
+                    householdcategory__code__in=rule.household_categories
+                ).values("household_id")
+            )
+        annotations[rule.key] = Count("pairings", filter=counted)
+        owes = Q(**{f"{rule.key}__lt": rule.minimum})
+        if rule.senior_only:
+            owes &= Q(is_senior=True)
+        if rule.leaders_only:
+            owes &= Q(is_leader=True)
+        short |= owes
+    cadres = Cadre.objects.filter(org_unit__path__startswith=unit.path).annotate(**annotations)
+    return cadres.filter(short).select_related("org_unit").order_by("org_unit__path", "name")
+
+
+def pairing_status_rows(*, cadres, rules) -> list[dict]:
+    """Table rows for the status page: each cadre with (count, owed, short) per rule."""
+    rows = []
+    for cadre in cadres:
+        cells = []
+        for rule in rules:
+            applies = (not rule.senior_only or cadre.is_senior) and (not rule.leaders_only or cadre.is_leader)
+            count = getattr(cadre, rule.key)
+            cells.append({"count": count, "applies": applies, "short": applies and count < rule.minimum})
+        rows.append({"cadre": cadre, "cells": cells})
+    return rows
+
+
+def must_visit_households_unreached(*, unit: OrgUnit, campaign: Campaign) -> QuerySet:
+    """Must-visit (五必访/六必访) households of ``unit``'s subtree with no active pairing in
+    ``campaign`` and no visit at all (visits counted only where ledgers.Visit exists)."""
+    through = Household.categories.through
+    family = campaign_family(campaign)
+    households = Household.objects.filter(village__path__startswith=unit.path).filter(
+        Exists(through.objects.filter(household_id=OuterRef("pk"), householdcategory__group__in=MUST_VISIT_GROUPS)),
+        ~Exists(Pairing.objects.filter(household_id=OuterRef("pk"), campaign_id__in=family, is_active=True)),
+    )
+    Visit = visit_model()
+    if Visit is not None:
+        households = households.filter(~Exists(Visit.objects.filter(household_id=OuterRef("pk"))))
+    return households.select_related("village").prefetch_related("categories").order_by("village__path", "number")
+
+
+# --- bulk assignment and auto-suggest ---------------------------------------------------------
+
+
+def households_for_assignment(*, user, village=None, category=None, campaign=None, unpaired_only=True) -> QuerySet:
+    households = household_list_for_user(user=user, village=village, category=category)
+    if unpaired_only and campaign is not None:
+        households = households.filter(
+            ~Exists(Pairing.objects.filter(household_id=OuterRef("pk"), campaign=campaign, is_active=True))
+        )
+    return households
+
+
+@dataclass
+class Suggestion:
+    household: Household
+    cadre: Cadre
+    load_after: int
+
+
+def pairing_suggestions(*, township: OrgUnit, campaign: Campaign, limit: int = 300) -> list[Suggestion]:
+    """A balanced proposal: unpaired must-visit households of ``township`` each given to the
+    township's least-loaded cadre (active pairings in ``campaign``), ties by cadre id."""
+    households = list(must_visit_households_unpaired(unit=township, campaign=campaign)[:limit])
+    cadres = list(
+        Cadre.objects.filter(org_unit__path__startswith=township.path)
+        .annotate(load=Count("pairings", filter=Q(pairings__campaign=campaign, pairings__is_active=True)))
+        .select_related("org_unit")
+        .order_by("pk")
+    )
+    if not cadres:
+        return []
+    by_id = {c.pk: c for c in cadres}
+    heap = [(c.load, c.pk) for c in cadres]
+    heapq.heapify(heap)
+    proposal = []
+    for household in households:
+        load, cadre_id = heapq.heappop(heap)
+        proposal.append(Suggestion(household=household, cadre=by_id[cadre_id], load_after=load + 1))
+        heapq.heappush(heap, (load + 1, cadre_id))
+    return proposal
+
+
+def must_visit_households_unpaired(*, unit: OrgUnit, campaign: Campaign) -> QuerySet:
+    through = Household.categories.through
+    return (
+        Household.objects.filter(village__path__startswith=unit.path)
+        .filter(
+            Exists(through.objects.filter(household_id=OuterRef("pk"), householdcategory__group__in=MUST_VISIT_GROUPS)),
+            ~Exists(Pairing.objects.filter(household_id=OuterRef("pk"), campaign=campaign, is_active=True)),
+        )
+        .select_related("village")
+        .prefetch_related("categories")
+        .order_by("village__path", "number")
+    )
+
+
+# --- imports ----------------------------------------------------------------------------------
+
+
+def import_job_list_for_user(*, user) -> QuerySet:
+    return scope_for_user(ImportJob.objects.all(), user).select_related("uploaded_by", "campaign").order_by("-id")
+
+
+def import_job_get_for_user(*, user, pk: int) -> ImportJob:
+    return get_for_user_or_404(ImportJob.objects.select_related("campaign"), user, pk=pk)

@@ -1,0 +1,414 @@
+"""Writes to the household register, pairings, liaison points and imports: the only writers."""
+
+import datetime
+import gzip
+import json
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaigns.models import Cadre, Campaign, OrgUnit
+from core.audit import audit_record
+from core.scoping import scope_for_user, user_can_see_unit
+
+from .importing import IMPORTERS, CheckResult
+from .masking import MASKERS, can_view_personal_data
+from .models import Household, HouseholdMember, ImportJob, LiaisonPoint, Pairing
+from .selectors import user_unit
+from .xlsx import XlsxRejected, check_upload, read_first_sheet
+
+logger = logging.getLogger(__name__)
+
+HOUSEHOLD_FIELDS = ("village", "number", "head_name", "members_count", "address", "phone", "id_number", "notes")
+PERSONAL_FIELDS = ("phone", "id_number")
+
+
+def _changed_fields(instance, data: dict) -> list[str]:
+    return [name for name, value in data.items() if getattr(instance, name) != value]
+
+
+def _require_visible(user, unit) -> None:
+    if not user_can_see_unit(user, unit):
+        raise Http404
+
+
+# --- households -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def household_create(*, actor, data: dict, categories=()) -> Household:
+    """Register a household. Audited (without personal values). Raises ValidationError."""
+    _require_visible(actor, data["village"])
+    household = Household(**{k: v for k, v in data.items() if k in HOUSEHOLD_FIELDS})
+    household.full_clean()
+    household.save()
+    household.categories.set(categories)
+    audit_record(action="outreach.household_create", actor=actor, obj=household, detail={"number": household.number})
+    return household
+
+
+@transaction.atomic
+def household_update(*, actor, household: Household, data: dict, categories=None) -> Household:
+    """Change a household; blank personal fields in ``data`` mean "keep". Audited: which fields."""
+    _require_visible(actor, household.village)
+    data = {k: v for k, v in data.items() if k in HOUSEHOLD_FIELDS}
+    for name in PERSONAL_FIELDS:
+        if name in data and not data[name]:
+            data.pop(name)
+    if "village" in data:
+        _require_visible(actor, data["village"])
+    changed = _changed_fields(household, data)
+    for name, value in data.items():
+        setattr(household, name, value)
+    household.full_clean()
+    household.save()
+    if categories is not None:
+        before = set(household.categories.values_list("pk", flat=True))
+        after = {c.pk for c in categories}
+        if before != after:
+            household.categories.set(categories)
+            changed.append("categories")
+    audit_record(action="outreach.household_update", actor=actor, obj=household, detail={"fields": changed})
+    return household
+
+
+@transaction.atomic
+def household_record_view(*, actor, household: Household) -> None:
+    """Note in the audit trail that ``actor`` opened ``household`` (its numbers stay masked)."""
+    audit_record(action="outreach.household_view", actor=actor, obj=household)
+
+
+@transaction.atomic
+def household_reveal_personal(*, actor, household: Household, field: str) -> str:
+    """The unmasked ID or phone number of ``household``; an audit event records who saw it.
+
+    Raises PermissionDenied without ``outreach.view_personal_data``, ValueError on other fields.
+    """
+    if field not in MASKERS:
+        raise ValueError(field)
+    if not can_view_personal_data(actor):
+        raise PermissionDenied
+    _require_visible(actor, household.village)
+    audit_record(action="outreach.household_reveal", actor=actor, obj=household, detail={"field": field})
+    return getattr(household, field)
+
+
+@transaction.atomic
+def household_member_save(*, actor, household: Household, data: dict, member: HouseholdMember | None = None):
+    """Add a member to ``household`` or change one. Audited."""
+    _require_visible(actor, household.village)
+    created = member is None
+    member = member or HouseholdMember(household=household)
+    for name, value in data.items():
+        setattr(member, name, value)
+    member.full_clean()
+    member.save()
+    audit_record(
+        action="outreach.member_create" if created else "outreach.member_update",
+        actor=actor,
+        obj=member,
+        detail={"household": household.pk},
+    )
+    return member
+
+
+# --- pairings ---------------------------------------------------------------------------------
+
+
+def _check_pairing_parties(actor, cadre: Cadre, household: Household, member: HouseholdMember | None) -> None:
+    _require_visible(actor, cadre.org_unit)
+    _require_visible(actor, household.village)
+    if member is not None and member.household_id != household.pk:
+        raise ValidationError({"member": _("帮扶对象不是该户的成员。")})
+
+
+@transaction.atomic
+def pairing_create(
+    *,
+    actor,
+    campaign: Campaign,
+    cadre: Cadre,
+    household: Household,
+    kind: str,
+    start_date: datetime.date,
+    member: HouseholdMember | None = None,
+    end_date: datetime.date | None = None,
+) -> Pairing:
+    """Pair ``cadre`` with ``household`` (or one member). Raises ValidationError on a duplicate."""
+    _check_pairing_parties(actor, cadre, household, member)
+    pairing = Pairing(
+        campaign=campaign,
+        cadre=cadre,
+        household=household,
+        member=member,
+        kind=kind,
+        start_date=start_date,
+        end_date=end_date,
+    )
+    pairing.full_clean()
+    duplicate = Pairing.objects.filter(
+        campaign=campaign, cadre=cadre, household=household, member=member, kind=kind, is_active=True
+    )
+    if duplicate.exists():
+        raise ValidationError(_("该干部已与此对象以相同形式结对。"))
+    pairing.save()
+    audit_record(action="outreach.pairing_create", actor=actor, obj=pairing, detail={"kind": kind})
+    return pairing
+
+
+@transaction.atomic
+def pairing_end(*, actor, pairing: Pairing, end_date: datetime.date) -> Pairing:
+    """Close a pairing on ``end_date`` (it stays in the history). Audited."""
+    _require_visible(actor, pairing.household.village)
+    if end_date < pairing.start_date:
+        raise ValidationError({"end_date": _("结束日期不能早于开始日期。")})
+    pairing.end_date = end_date
+    pairing.is_active = False
+    pairing.save(update_fields=["end_date", "is_active", "updated_at"])
+    audit_record(action="outreach.pairing_end", actor=actor, obj=pairing, detail={"end_date": end_date.isoformat()})
+    return pairing
+
+
+@transaction.atomic
+def pairing_bulk_assign(
+    *, actor, campaign: Campaign, assignments: list[tuple[int, int]], kind: str, start_date: datetime.date
+) -> dict:
+    """Create the pairings (household id, cadre id) in one transaction.
+
+    Every household and cadre must be in the actor's subtree (Http404 otherwise, nothing
+    written). Pairs that already exist are skipped, so a double submit creates nothing twice.
+    Returns {"created": n, "skipped": m}. One audit event for the batch.
+    """
+    if kind not in Pairing.Kind.values:
+        raise ValidationError({"kind": _("帮扶形式无效。")})
+    household_ids = {h for h, _c in assignments}
+    cadre_ids = {c for _h, c in assignments}
+    visible_households = set(
+        scope_for_user(Household.objects.filter(pk__in=household_ids), actor).values_list("pk", flat=True)
+    )
+    visible_cadres = set(scope_for_user(Cadre.objects.filter(pk__in=cadre_ids), actor).values_list("pk", flat=True))
+    if visible_households != household_ids or visible_cadres != cadre_ids:
+        raise Http404
+    existing = set(
+        Pairing.objects.filter(
+            campaign=campaign, household_id__in=household_ids, kind=kind, is_active=True, member__isnull=True
+        ).values_list("household_id", "cadre_id")
+    )
+    new = [
+        Pairing(campaign=campaign, cadre_id=c, household_id=h, kind=kind, start_date=start_date)
+        for h, c in dict.fromkeys(assignments)
+        if (h, c) not in existing
+    ]
+    Pairing.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
+    result = {"created": len(new), "skipped": len(assignments) - len(new)}
+    audit_record(
+        action="outreach.pairing_bulk_assign",
+        actor=actor,
+        obj=campaign,
+        unit=user_unit(actor),
+        detail={**result, "kind": kind, "cadres": sorted(cadre_ids)[:50]},
+    )
+    return result
+
+
+@transaction.atomic
+def liaison_point_create(
+    *, actor, campaign: Campaign, village: OrgUnit, leader: Cadre | None = None, unit: OrgUnit | None = None
+) -> LiaisonPoint:
+    """Link a leader or a unit to a village for a campaign (联系点). Audited."""
+    _require_visible(actor, village)
+    if village.kind != OrgUnit.Kind.VILLAGE:
+        raise ValidationError({"village": _("联系点必须是村/社区。")})
+    if leader is None and unit is None:
+        raise ValidationError(_("请选择联系领导或联系单位。"))
+    point = LiaisonPoint(campaign=campaign, village=village, leader=leader, unit=unit)
+    point.full_clean()
+    point.save()
+    audit_record(action="outreach.liaison_point_create", actor=actor, obj=point)
+    return point
+
+
+@transaction.atomic
+def liaison_point_delete(*, actor, point: LiaisonPoint) -> None:
+    _require_visible(actor, point.village)
+    audit_record(action="outreach.liaison_point_delete", actor=actor, obj=point)
+    point.delete()
+
+
+# --- imports ----------------------------------------------------------------------------------
+
+
+def import_job_create(*, actor, kind: str, data: bytes, name: str, campaign: Campaign | None = None) -> ImportJob:
+    """Store an upload as an ImportJob after the safety checks. Raises XlsxRejected (nothing stored)."""
+    if kind not in IMPORTERS:
+        raise ValueError(kind)
+    check_upload(data, name)
+    unit = user_unit(actor) or OrgUnit.objects.get_first_root_node()
+    with transaction.atomic():
+        job = ImportJob(kind=kind, unit=unit, campaign=campaign, uploaded_by=actor, original_name=name[:200])
+        job.file.save(f"{kind}.xlsx", ContentFile(data), save=False)
+        job.save()
+        audit_record(action="outreach.import_upload", actor=actor, obj=job, detail={"kind": kind, "bytes": len(data)})
+    return job
+
+
+def _claim(job_id: int, from_status: str, to_status: str) -> bool:
+    return ImportJob.objects.filter(pk=job_id, status=from_status).update(status=to_status) == 1
+
+
+def _save_plan(job: ImportJob, importer, result: CheckResult) -> None:
+    """Keep the checked rows so the confirm step need not parse and check the file again."""
+    if not importer.caches_plan:
+        return
+    payload = json.dumps({"total": result.total, "plan": result.plan}, ensure_ascii=False).encode()
+    job.plan.save("plan.json.gz", ContentFile(gzip.compress(payload, compresslevel=1)), save=False)
+    ImportJob.objects.filter(pk=job.pk).update(plan=job.plan.name)
+
+
+def _load_plan(job: ImportJob, importer) -> CheckResult | None:
+    if not importer.caches_plan or not job.plan:
+        return None
+    try:
+        with job.plan.open("rb") as handle:
+            payload = json.loads(gzip.decompress(handle.read()))
+    except (OSError, ValueError):
+        return None
+    result = CheckResult(total=payload["total"], plan=[tuple(item) for item in payload["plan"]])
+    return result
+
+
+def _run(job: ImportJob, *, write: bool) -> CheckResult | None:
+    importer_class = IMPORTERS[job.kind]
+    actor = job.uploaded_by
+    importer = importer_class(user=actor, unit=user_unit(actor), campaign=job.campaign)
+    if write:
+        result = _load_plan(job, importer)
+        if result is not None:
+            with transaction.atomic():
+                # The rows were checked at the preview; what may have changed since is the
+                # register around them (villages, the importer's subtree, categories).
+                if importer.revalidate(result):
+                    importer.count_changes(result)
+                    _write(job, importer, result)
+                    return result
+    with job.file.open("rb") as handle:
+        data = handle.read()
+    try:
+        sheet = read_first_sheet(data)
+    except XlsxRejected as exc:
+        _finish(job, ImportJob.Status.FAILED, message=str(exc))
+        return None
+    ImportJob.objects.filter(pk=job.pk).update(total_rows=len(sheet.rows), processed_rows=0)
+
+    def progress(done: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(processed_rows=done)
+
+    if not write:
+        result = importer.check(sheet, progress=progress)
+        if result.ok:
+            _save_plan(job, importer, result)
+        return result
+    with transaction.atomic():
+        # Checked again inside the transaction: the register may have changed since the preview.
+        result = importer.check(sheet)
+        if result.ok:
+            _write(job, importer, result)
+    return result
+
+
+def _write(job: ImportJob, importer, result: CheckResult) -> None:
+    summary = importer.apply(result)
+    audit_record(
+        action=f"outreach.import_{job.kind}",
+        actor=job.uploaded_by,
+        obj=job,
+        unit=job.unit,
+        detail={**summary, "rows": result.total},
+    )
+    job.summary = summary
+
+
+def _finish(job: ImportJob, status: str, *, result: CheckResult | None = None, message: str = "") -> None:
+    fields = {"status": status, "finished_at": timezone.now(), "message": message}
+    if result is not None:
+        fields.update(
+            errors=result.errors,
+            error_count=result.error_count,
+            total_rows=result.total,
+            processed_rows=result.total,
+        )
+        if status == ImportJob.Status.VALID:
+            fields["summary"] = {"created": result.creates, "updated": result.updates}
+    if status == ImportJob.Status.DONE:
+        fields["summary"] = job.summary
+    ImportJob.objects.filter(pk=job.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(job, name, value)
+
+
+def import_job_check(*, job_id: int) -> ImportJob | None:
+    """Check every row of a pending job (the preview); nothing is written to the register.
+
+    Idempotent: only a PENDING job is claimed. Ends VALID (with created/updated counts),
+    INVALID (with every bad row) or FAILED (unreadable file).
+    """
+    if not _claim(job_id, ImportJob.Status.PENDING, ImportJob.Status.CHECKING):
+        return None
+    job = ImportJob.objects.select_related("uploaded_by", "campaign", "unit").get(pk=job_id)
+    try:
+        result = _run(job, write=False)
+    except Exception:
+        logger.exception("import job %s: check failed", job_id)
+        _finish(job, ImportJob.Status.FAILED, message=_("检查时发生内部错误，请联系管理员。"))
+        raise
+    if result is not None:
+        _finish(job, ImportJob.Status.VALID if result.ok else ImportJob.Status.INVALID, result=result)
+    return job
+
+
+def import_job_apply(*, job_id: int) -> ImportJob | None:
+    """Write a checked job in one transaction: every row or none. Idempotent (claims VALID only)."""
+    if not _claim(job_id, ImportJob.Status.VALID, ImportJob.Status.IMPORTING):
+        return None
+    job = ImportJob.objects.select_related("uploaded_by", "campaign", "unit").get(pk=job_id)
+    try:
+        result = _run(job, write=True)
+    except Exception:
+        logger.exception("import job %s: apply failed", job_id)
+        _finish(job, ImportJob.Status.FAILED, message=_("导入时发生内部错误，没有写入任何数据。"))
+        raise
+    if result is None:
+        return job
+    if result.ok:
+        _finish(job, ImportJob.Status.DONE, result=result)
+    else:
+        _finish(job, ImportJob.Status.INVALID, result=result, message=_("数据在检查后发生了变化，请重新检查。"))
+    return job
+
+
+# --- exports ----------------------------------------------------------------------------------
+
+
+def export_workbook(*, actor, resource_class, queryset, title: str) -> bytes:
+    """An .xlsx of ``queryset`` (already scoped by the caller) in the resource's columns.
+
+    Personal data is masked unless the actor may see it; an unmasked export is an audit event.
+    Every cell starting with = + - @ is escaped so a spreadsheet never runs it.
+    """
+    from .xlsx import write_workbook
+
+    show = can_view_personal_data(actor)
+    resource = resource_class(show_personal=show)
+    dataset = resource.export(queryset=queryset)
+    audit_record(
+        action="outreach.export_personal" if show else "outreach.export",
+        actor=actor,
+        unit=user_unit(actor),
+        detail={"what": resource_class.__name__, "rows": len(dataset), "masked": not show},
+    )
+    return write_workbook(title=title, header=list(dataset.headers), rows=dataset)

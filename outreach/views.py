@@ -1,0 +1,505 @@
+import functools
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from campaigns.models import Cadre, OrgUnit
+from core.scoping import get_for_user_or_404, scope_for_user
+
+from . import selectors, services
+from .forms import (
+    BulkAssignForm,
+    BulkFilterForm,
+    HouseholdFilterForm,
+    HouseholdForm,
+    ImportUploadForm,
+    LiaisonPointForm,
+    MemberForm,
+    PairingEndForm,
+    PairingFilterForm,
+    PairingForm,
+    SuggestForm,
+)
+from .importing import IMPORTERS
+from .masking import MASKERS, can_view_personal_data
+from .models import ImportJob, LiaisonPoint
+from .paginators import CappedPaginator
+from .resources import CadreResource, HouseholdResource, PairingResource
+from .xlsx import XlsxRejected, write_workbook
+
+logger = logging.getLogger(__name__)
+PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BULK_MAX = 500
+
+
+def perm_required(*perms):
+    """Signed-in users lacking ``perms`` get 403; anonymous users go to the login page."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        @login_required
+        def wrapper(request, *args, **kwargs):
+            if not request.user.has_perms(perms):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _page(request, queryset):
+    return CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+def _export_name(stem: str) -> str:
+    from urllib.parse import quote
+
+    return quote(f"{stem}-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+# --- households -------------------------------------------------------------------------------
+
+
+@perm_required("outreach.view_household")
+def household_list(request):
+    form = HouseholdFilterForm(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    households = selectors.household_list_for_user(
+        user=request.user, village=filters.get("village"), category=filters.get("category"), q=filters.get("q", "")
+    )
+    if request.GET.get("export") == "xlsx":
+        data = services.export_workbook(
+            actor=request.user, resource_class=HouseholdResource, queryset=households, title=_("农户名册")
+        )
+        return _xlsx_response(data, _export_name("households"))
+    context = {
+        "form": form,
+        "page_obj": _page(request, households),
+        "can_add": request.user.has_perm("outreach.add_household"),
+    }
+    return render(request, "outreach/household_list.html", context)
+
+
+@perm_required("outreach.view_household")
+def household_detail(request, pk):
+    household = selectors.household_get_for_user(user=request.user, pk=pk)
+    services.household_record_view(actor=request.user, household=household)
+    context = {
+        "household": household,
+        "can_reveal": can_view_personal_data(request.user),
+        "can_change": request.user.has_perm("outreach.change_household"),
+        "can_pair": request.user.has_perm("outreach.add_pairing"),
+        "can_add_member": request.user.has_perm("outreach.add_householdmember"),
+        "visits": selectors.household_visits(household=household),
+        "visits_enabled": selectors.visit_model() is not None,
+    }
+    return render(request, "outreach/household_detail.html", context)
+
+
+@require_POST
+@perm_required("outreach.view_household")
+def household_reveal(request, pk, field):
+    if field not in MASKERS:
+        raise Http404
+    household = selectors.household_get_for_user(user=request.user, pk=pk)
+    value = services.household_reveal_personal(actor=request.user, household=household, field=field)
+    return render(request, "outreach/partials/_revealed.html", {"value": value})
+
+
+@perm_required("outreach.add_household")
+def household_create(request):
+    form = HouseholdForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "categories"}
+        try:
+            household = services.household_create(
+                actor=request.user, data=data, categories=form.cleaned_data["categories"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("已登记农户 %(h)s。") % {"h": household})
+            return redirect("outreach:household_detail", pk=household.pk)
+    return render(request, "outreach/household_form.html", {"form": form})
+
+
+@perm_required("outreach.change_household")
+def household_edit(request, pk):
+    household = selectors.household_get_for_user(user=request.user, pk=pk)
+    form = HouseholdForm(request.POST or None, instance=household, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "categories"}
+        household = selectors.household_get_for_user(user=request.user, pk=pk)  # unmodified by the form
+        try:
+            services.household_update(
+                actor=request.user, household=household, data=data, categories=form.cleaned_data["categories"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("outreach:household_detail", pk=pk)
+    return render(request, "outreach/household_form.html", {"form": form, "household": household})
+
+
+@perm_required("outreach.add_householdmember")
+def member_create(request, pk):
+    household = selectors.household_get_for_user(user=request.user, pk=pk)
+    form = MemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.household_member_save(actor=request.user, household=household, data=form.cleaned_data)
+        messages.success(request, _("已添加家庭成员。"))
+        return redirect("outreach:household_detail", pk=pk)
+    return render(request, "outreach/member_form.html", {"form": form, "household": household})
+
+
+@perm_required("outreach.change_householdmember")
+def member_edit(request, pk):
+    member = selectors.member_get_for_user(user=request.user, pk=pk)
+    form = MemberForm(request.POST or None, instance=member)
+    if request.method == "POST" and form.is_valid():
+        services.household_member_save(
+            actor=request.user, household=member.household, member=member, data=form.cleaned_data
+        )
+        messages.success(request, _("已保存。"))
+        return redirect("outreach:household_detail", pk=member.household_id)
+    return render(request, "outreach/member_form.html", {"form": form, "household": member.household})
+
+
+# --- pairings ---------------------------------------------------------------------------------
+
+
+@perm_required("outreach.view_pairing")
+def pairing_list(request):
+    form = PairingFilterForm(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    pairings = selectors.pairing_list_for_user(
+        user=request.user,
+        campaign=filters.get("campaign"),
+        kind=filters.get("kind", ""),
+        active=filters.get("active", ""),
+    )
+    if request.GET.get("export") == "xlsx":
+        data = services.export_workbook(
+            actor=request.user, resource_class=PairingResource, queryset=pairings, title=_("结对帮扶")
+        )
+        return _xlsx_response(data, _export_name("pairings"))
+    context = {
+        "form": form,
+        "page_obj": _page(request, pairings),
+        "can_change": request.user.has_perm("outreach.change_pairing"),
+    }
+    return render(request, "outreach/pairing_list.html", context)
+
+
+@perm_required("outreach.add_pairing")
+def pairing_create(request, household_pk):
+    household = selectors.household_get_for_user(user=request.user, pk=household_pk)
+    initial = {"campaign": selectors.default_campaign_for_user(user=request.user), "start_date": timezone.localdate()}
+    form = PairingForm(request.POST or None, user=request.user, household=household, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pairing_create(actor=request.user, household=household, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("已结对。"))
+            return redirect("outreach:household_detail", pk=household.pk)
+    return render(request, "outreach/pairing_form.html", {"form": form, "household": household})
+
+
+@require_POST
+@perm_required("outreach.change_pairing")
+def pairing_end(request, pk):
+    pairing = selectors.pairing_get_for_user(user=request.user, pk=pk)
+    form = PairingEndForm(request.POST)
+    if form.is_valid():
+        try:
+            services.pairing_end(actor=request.user, pairing=pairing, end_date=form.cleaned_data["end_date"])
+            messages.success(request, _("结对已结束。"))
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+    else:
+        messages.error(request, _("请填写结束日期。"))
+    return redirect("outreach:household_detail", pk=pairing.household_id)
+
+
+@perm_required("outreach.add_pairing")
+def pairing_bulk(request):
+    """Filter households (GET), tick them and pick a cadre (POST preview), confirm (POST confirm)."""
+    initial = {"campaign": selectors.default_campaign_for_user(user=request.user), "unpaired": True}
+    filter_form = BulkFilterForm(request.GET or None, user=request.user, initial=initial)
+    households = []
+    chosen = {}
+    if filter_form.is_valid():
+        f = filter_form.cleaned_data
+        households = list(
+            selectors.households_for_assignment(
+                user=request.user,
+                village=f.get("village"),
+                category=f.get("category"),
+                campaign=f["campaign"],
+                unpaired_only=f.get("unpaired"),
+            )[:BULK_MAX]
+        )
+        chosen["campaign"] = f["campaign"]
+    assign_form = BulkAssignForm(
+        request.POST or None,
+        user=request.user,
+        initial={"start_date": timezone.localdate(), **chosen},
+    )
+    if request.method == "POST" and assign_form.is_valid():
+        data = assign_form.cleaned_data
+        picked = list(data["households"])
+        if request.POST.get("step") == "confirm":
+            result = services.pairing_bulk_assign(
+                actor=request.user,
+                campaign=data["campaign"],
+                assignments=[(h.pk, data["cadre"].pk) for h in picked],
+                kind=data["kind"],
+                start_date=data["start_date"],
+            )
+            messages.success(
+                request,
+                _("已为 %(cadre)s 新建 %(n)d 个结对（%(s)d 个已存在，未重复创建）。")
+                % {"cadre": data["cadre"].name, "n": result["created"], "s": result["skipped"]},
+            )
+            return redirect(reverse("outreach:pairing_list") + f"?campaign={data['campaign'].pk}")
+        return render(
+            request, "outreach/pairing_bulk_confirm.html", {"form": assign_form, "picked": picked, "data": data}
+        )
+    context = {
+        "filter_form": filter_form,
+        "assign_form": assign_form,
+        "households": households,
+        "limit": BULK_MAX,
+    }
+    return render(request, "outreach/pairing_bulk.html", context)
+
+
+@perm_required("outreach.add_pairing")
+def pairing_suggest(request):
+    """Propose a balanced assignment for a township (GET); save the ticked rows (POST)."""
+    initial = {"campaign": selectors.default_campaign_for_user(user=request.user), "start_date": timezone.localdate()}
+    form = SuggestForm(request.POST or request.GET or None, user=request.user, initial=initial)
+    proposal = []
+    if form.is_valid():
+        data = form.cleaned_data
+        if request.method == "POST":
+            assignments = []
+            for value in request.POST.getlist("pick"):
+                household_id, _sep, cadre_id = value.partition(":")
+                if household_id.isdigit() and cadre_id.isdigit():
+                    assignments.append((int(household_id), int(cadre_id)))
+            if not assignments:
+                messages.error(request, _("请至少勾选一条建议。"))
+            else:
+                # The township's cadres only: a tampered form cannot pair outside it.
+                township = data["township"]
+                allowed = set(
+                    scope_for_user(
+                        Cadre.objects.filter(org_unit__path__startswith=township.path), request.user
+                    ).values_list("pk", flat=True)
+                )
+                if any(c not in allowed for _h, c in assignments):
+                    raise Http404
+                result = services.pairing_bulk_assign(
+                    actor=request.user,
+                    campaign=data["campaign"],
+                    assignments=assignments,
+                    kind=data["kind"],
+                    start_date=data["start_date"],
+                )
+                messages.success(request, _("已保存 %(n)d 个结对。") % {"n": result["created"]})
+                return redirect(reverse("outreach:pairing_list") + f"?campaign={data['campaign'].pk}")
+        proposal = selectors.pairing_suggestions(township=data["township"], campaign=data["campaign"])
+    return render(
+        request, "outreach/pairing_suggest.html", {"form": form, "proposal": proposal, "searched": form.is_bound}
+    )
+
+
+@perm_required("campaigns.view_cadre")
+def cadre_export(request):
+    cadres = scope_for_user(Cadre.objects.select_related("user", "org_unit"), request.user)
+    data = services.export_workbook(
+        actor=request.user, resource_class=CadreResource, queryset=cadres, title=_("干部名册")
+    )
+    return _xlsx_response(data, _export_name("cadres"))
+
+
+@perm_required("outreach.view_pairing")
+def pairing_status(request, code):
+    """A unit's page: cadres below their pairing requirement, must-visit households not reached."""
+    unit = get_for_user_or_404(OrgUnit.objects.all(), request.user, code=code)
+    campaigns = selectors.campaigns_for_user(user=request.user)
+    campaign = None
+    if request.GET.get("campaign", "").isdigit():
+        campaign = campaigns.filter(pk=int(request.GET["campaign"])).first()
+    campaign = campaign or selectors.default_campaign_for_user(user=request.user)
+    rules = selectors.pairing_rules_for(campaign=campaign)
+    context = {"unit": unit, "campaign": campaign, "campaigns": campaigns, "rules": rules}
+    if campaign is not None:
+        cadres = selectors.cadres_below_pairing_requirement(unit=unit, campaign=campaign, rules=rules)
+        households = selectors.must_visit_households_unreached(unit=unit, campaign=campaign)
+        cadre_page = CappedPaginator(cadres, PAGE_SIZE).get_page(request.GET.get("cpage"))
+        context["cadre_page"] = cadre_page
+        context["cadre_rows"] = selectors.pairing_status_rows(cadres=cadre_page, rules=rules)
+        context["household_page"] = _page(request, households)
+        context["visits_counted"] = selectors.visit_model() is not None
+    return render(request, "outreach/pairing_status.html", context)
+
+
+@login_required
+def pairing_status_home(request):
+    unit = selectors.user_unit(request.user)
+    if unit is None:
+        unit = OrgUnit.objects.get_first_root_node()
+    if unit is None or not request.user.has_perm("outreach.view_pairing"):
+        raise PermissionDenied
+    return redirect("outreach:pairing_status", code=unit.code)
+
+
+# --- liaison points ---------------------------------------------------------------------------
+
+
+@perm_required("outreach.view_liaisonpoint")
+def liaison_list(request):
+    campaign = None
+    if request.GET.get("campaign", "").isdigit():
+        campaign = selectors.campaigns_for_user(user=request.user).filter(pk=int(request.GET["campaign"])).first()
+    points = selectors.liaison_list_for_user(user=request.user, campaign=campaign)
+    context = {
+        "page_obj": _page(request, points),
+        "campaigns": selectors.campaigns_for_user(user=request.user),
+        "campaign": campaign,
+        "can_add": request.user.has_perm("outreach.add_liaisonpoint"),
+        "can_delete": request.user.has_perm("outreach.delete_liaisonpoint"),
+    }
+    return render(request, "outreach/liaison_list.html", context)
+
+
+@perm_required("outreach.add_liaisonpoint")
+def liaison_create(request):
+    initial = {"campaign": selectors.default_campaign_for_user(user=request.user)}
+    form = LiaisonPointForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.liaison_point_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("已添加联系点。"))
+            return redirect("outreach:liaison_list")
+    return render(request, "outreach/liaison_form.html", {"form": form})
+
+
+@require_POST
+@perm_required("outreach.delete_liaisonpoint")
+def liaison_delete(request, pk):
+    point = get_for_user_or_404(LiaisonPoint.objects.select_related("village"), request.user, pk=pk)
+    services.liaison_point_delete(actor=request.user, point=point)
+    messages.success(request, _("已删除联系点。"))
+    return redirect("outreach:liaison_list")
+
+
+# --- imports ----------------------------------------------------------------------------------
+
+
+def _start_check(job: ImportJob) -> None:
+    """Small files are checked in the request; large ones by the Celery worker (progress bar).
+    When the broker is down the check runs here: the web app keeps working without Redis."""
+    inline_max = getattr(settings, "OUTREACH_IMPORT_INLINE_MAX_BYTES", 512 * 1024)
+    if job.file.size <= inline_max:
+        services.import_job_check(job_id=job.pk)
+        return
+    from .tasks import import_job_check_task
+
+    try:
+        import_job_check_task.delay(job.pk)
+    except Exception:
+        logger.warning("broker unavailable; checking import %s in the request", job.pk, exc_info=True)
+        services.import_job_check(job_id=job.pk)
+
+
+@perm_required("outreach.add_importjob")
+def import_upload(request):
+    form = ImportUploadForm(
+        request.POST or None, request.FILES or None, user=request.user, initial={"kind": "households"}
+    )
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        try:
+            job = services.import_job_create(
+                actor=request.user,
+                kind=form.cleaned_data["kind"],
+                data=data,
+                name=upload.name,
+                campaign=form.cleaned_data.get("campaign"),
+            )
+        except XlsxRejected as exc:
+            form.add_error("file", str(exc))
+        else:
+            _start_check(job)
+            return redirect(job)
+    jobs = selectors.import_job_list_for_user(user=request.user)[:10]
+    templates = [(kind, importer.title) for kind, importer in IMPORTERS.items()]
+    return render(request, "outreach/import_upload.html", {"form": form, "jobs": jobs, "templates": templates})
+
+
+@perm_required("outreach.add_importjob")
+@require_GET
+def import_template(request, kind):
+    importer = IMPORTERS.get(kind)
+    if importer is None:
+        raise Http404
+    example = [c.example for c in importer.columns]
+    data = write_workbook(title=str(importer.title), header=importer.headers(), rows=[example])
+    return _xlsx_response(data, _export_name(f"template-{kind}"))
+
+
+@perm_required("outreach.add_importjob")
+def import_detail(request, pk):
+    job = selectors.import_job_get_for_user(user=request.user, pk=pk)
+    template = "outreach/partials/_import_status.html" if request.htmx else "outreach/import_detail.html"
+    return render(request, template, {"job": job})
+
+
+@require_POST
+@perm_required("outreach.add_importjob")
+def import_confirm(request, pk):
+    job = selectors.import_job_get_for_user(user=request.user, pk=pk)
+    if job.uploaded_by_id != request.user.pk:
+        raise PermissionDenied
+    if job.status != ImportJob.Status.VALID:
+        messages.error(request, _("只有检查通过的文件才能导入。"))
+        return redirect(job)
+    inline_max = getattr(settings, "OUTREACH_IMPORT_INLINE_MAX_BYTES", 512 * 1024)
+    if job.file.size <= inline_max:
+        services.import_job_apply(job_id=job.pk)
+    else:
+        from .tasks import import_job_apply_task
+
+        try:
+            import_job_apply_task.delay(job.pk)
+        except Exception:
+            logger.warning("broker unavailable; importing %s in the request", job.pk, exc_info=True)
+            services.import_job_apply(job_id=job.pk)
+    return redirect(job)
