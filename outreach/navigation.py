@@ -4,6 +4,7 @@ NAV_ITEMS = [
     {
         "label": _("农户名册"),
         "url": "outreach:household_list",
+        "group": "households",
         "icon": "house-door",
         "roles": None,
         "perm": "outreach.view_household",
@@ -12,6 +13,7 @@ NAV_ITEMS = [
     {
         "label": _("结对帮扶"),
         "url": "outreach:pairing_list",
+        "group": "households",
         "icon": "people",
         "roles": None,
         "perm": "outreach.view_pairing",
@@ -20,6 +22,7 @@ NAV_ITEMS = [
     {
         "label": _("结对落实"),
         "url": "outreach:pairing_status_home",
+        "group": "households",
         "icon": "clipboard-check",
         "roles": None,
         "perm": "outreach.view_pairing",
@@ -28,6 +31,7 @@ NAV_ITEMS = [
     {
         "label": _("联系点"),
         "url": "outreach:liaison_list",
+        "group": "households",
         "icon": "geo-alt",
         "roles": None,
         "perm": "outreach.view_liaisonpoint",
@@ -36,6 +40,7 @@ NAV_ITEMS = [
     {
         "label": _("Excel导入"),
         "url": "outreach:import_upload",
+        "group": "households",
         "icon": "file-earmark-spreadsheet",
         "roles": None,
         "perm": "outreach.add_importjob",
