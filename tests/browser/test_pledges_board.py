@@ -11,6 +11,7 @@ pytestmark = pytest.mark.browser
 
 
 def _logout(page):
+    page.get_by_test_id("current-user").click()  # the user menu holds 退出
     page.get_by_role("button", name="退出").click()
     page.wait_for_load_state("networkidle")
 
