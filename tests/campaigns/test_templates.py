@@ -13,7 +13,8 @@ from campaigns.models import Campaign, Milestone, Phase, Requirement
 from campaigns.plan_templates import TEMPLATES
 
 SEED = Path(__file__).parent / "data" / "000_48b207e271241583.txt"
-SHARED_SEED = Path("/work/shared/seeds/000_48b207e271241583.txt")
+# The shared folder sits beside the repository (as in CI); the test copy must match it.
+SHARED_SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_48b207e271241583.txt"
 YEAR = 2011
 DATE_PHRASE = re.compile(r"(\d{1,2})月(\d{1,2}日?|初|上旬|中旬|下旬|底|份)")
 
