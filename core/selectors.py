@@ -1,5 +1,12 @@
+"""Reads shared by every app: the audit trail, and which user accounts a user may manage."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+
 from .models import AuditEvent
-from .scoping import scope_for_user
+from .roles import GROUP_NAMES
+from .scoping import scope_for_user, sees_everything
 
 
 def audit_event_list_for_user(*, user, action: str = ""):
@@ -8,3 +15,61 @@ def audit_event_list_for_user(*, user, action: str = ""):
     if action:
         events = events.filter(action__startswith=action)
     return events
+
+
+def user_accounts_for_user(user):
+    """The user accounts ``user`` may see in the back office.
+
+    A superuser sees every account. Anyone else sees the accounts whose cadre profile works
+    in their own subtree, and never a superuser's account: without this an office admin could
+    reset a superuser's password and take the account over.
+    """
+    accounts = get_user_model().objects.all()
+    if sees_everything(user):
+        return accounts
+    from campaigns.models import Cadre
+
+    in_subtree = scope_for_user(Cadre.objects.all(), user).values("user_id")
+    return accounts.filter(pk__in=in_subtree, is_superuser=False)
+
+
+def _dotted(permissions) -> set[str]:
+    return {
+        f"{app_label}.{codename}"
+        for app_label, codename in permissions.values_list("content_type__app_label", "codename")
+    }
+
+
+def account_permissions(account) -> set[str]:
+    """Every permission an account holds, directly or through its groups, active or not."""
+    return _dotted(Permission.objects.filter(Q(user=account) | Q(group__user=account)).distinct())
+
+
+def role_groups_grantable_by(user):
+    """The groups ``user`` may hand out: role groups holding no permission ``user`` lacks.
+
+    A superuser may grant any group. Anyone else is limited to the role groups, and only to
+    those whose every permission they hold themselves, so no one can grant more than they have.
+    """
+    if sees_everything(user):
+        return Group.objects.all()
+    held = user.get_all_permissions()
+    grantable = []
+    for group in Group.objects.filter(name__in=GROUP_NAMES.values()).prefetch_related("permissions__content_type"):
+        needed = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
+        if needed <= held:
+            grantable.append(group.pk)
+    return Group.objects.filter(pk__in=grantable)
+
+
+def user_account_changeable_by(user, account) -> bool:
+    """Whether ``user`` may change ``account`` (its password, groups, flags).
+
+    Only accounts they may see, and only those holding no permission beyond their own: taking
+    over a more powerful account by resetting its password would be a privilege escalation.
+    """
+    if sees_everything(user):
+        return True
+    if account.is_superuser or not user_accounts_for_user(user).filter(pk=account.pk).exists():
+        return False
+    return account_permissions(account) <= user.get_all_permissions()
