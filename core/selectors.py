@@ -1,5 +1,8 @@
 """Reads shared by every app: the audit trail, and which user accounts a user may manage."""
 
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
@@ -8,13 +11,36 @@ from .models import AuditEvent
 from .roles import GROUP_NAMES
 from .scoping import scope_for_user, sees_everything
 
+# The audit page's "days" are office days in China, whatever the server's zone.
+AUDIT_DAY_ZONE = ZoneInfo("Asia/Shanghai")
 
-def audit_event_list_for_user(*, user, action: str = ""):
-    """Audit events in the user's subtree, newest first, shaped for the audit list page."""
+
+def audit_event_list_for_user(*, user, filters: dict | None = None):
+    """Audit events in the user's subtree, newest first, shaped for the audit list page.
+
+    ``filters`` (all optional): ``action`` (a prefix, so ``auth`` finds every login event),
+    ``account`` (part of the actor's account name), ``success`` (True / False / None),
+    ``date_from`` / ``date_to`` (dates, whole Asia/Shanghai days, both included), ``ip``.
+    """
+    filters = filters or {}
     events = scope_for_user(AuditEvent.objects.all(), user).select_related("unit", "object_type")
-    if action:
-        events = events.filter(action__startswith=action)
+    if filters.get("action"):
+        events = events.filter(action__startswith=filters["action"])
+    if filters.get("account"):
+        events = events.filter(actor_repr__icontains=filters["account"])
+    if filters.get("success") is not None:
+        events = events.filter(success=filters["success"])
+    if filters.get("date_from"):
+        events = events.filter(at__gte=_shanghai_midnight(filters["date_from"]))
+    if filters.get("date_to"):
+        events = events.filter(at__lt=_shanghai_midnight(filters["date_to"] + timedelta(days=1)))
+    if filters.get("ip"):
+        events = events.filter(ip_address=filters["ip"])
     return events
+
+
+def _shanghai_midnight(day):
+    return datetime.combine(day, time.min, tzinfo=AUDIT_DAY_ZONE)
 
 
 def user_accounts_for_user(user):

@@ -6,7 +6,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from .forms import AuditEventFilterForm
 from .health import broker_state, database_state
+from .models import AuditEvent
 from .roles import AUDITOR, CADRE, DATA_ENTRY, LEADER, OFFICE_ADMIN, user_roles
 from .selectors import audit_event_list_for_user
 
@@ -50,6 +52,11 @@ def healthz(request):
 def audit_list(request):
     if not (AUDITOR in user_roles(request.user) or request.user.is_superuser):
         raise PermissionDenied
-    events = audit_event_list_for_user(user=request.user, action=request.GET.get("action", ""))
+    form = AuditEventFilterForm(request.GET)
+    if form.is_valid():
+        events = audit_event_list_for_user(user=request.user, filters=form.filters())
+    else:
+        # A bad filter shows its error and no rows: an unfiltered list could be taken for the answer.
+        events = AuditEvent.objects.none()
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "core/auditevent_list.html", {"page_obj": page, "action": request.GET.get("action", "")})
+    return render(request, "core/auditevent_list.html", {"page_obj": page, "form": form})
