@@ -9,29 +9,19 @@ from django.views.decorators.http import require_GET
 from .forms import AuditEventFilterForm
 from .health import broker_state, database_state
 from .models import AuditEvent
-from .roles import AUDITOR, CADRE, DATA_ENTRY, LEADER, OFFICE_ADMIN, user_roles
+from .navigation import home_url_name_for
+from .roles import AUDITOR, user_roles
 from .selectors import audit_event_list_for_user
-
-# Where each role works, first match wins. Later features point these at their own pages.
-HOME_BY_ROLE = [
-    (OFFICE_ADMIN, "campaigns:orgunit_tree"),
-    (LEADER, "campaigns:orgunit_tree"),
-    (DATA_ENTRY, "ledgers:visit_entry"),
-    (CADRE, "ledgers:visit_entry"),
-    (AUDITOR, "core:audit_list"),
-]
 
 
 @login_required
 def home(request):
-    roles = user_roles(request.user)
+    # ?stay=1 (the navbar's 工作台 link) shows the dashboard instead of the role's own page.
     if request.GET.get("stay") is None:
-        for role, url_name in HOME_BY_ROLE:
-            if role in roles:
-                return redirect(url_name)
-        if request.user.is_superuser:
-            return redirect("admin:index")
-    return render(request, "core/home.html", {"roles": roles})
+        target = home_url_name_for(request.user)
+        if target is not None:
+            return redirect(target)
+    return render(request, "core/home.html", {"roles": user_roles(request.user)})
 
 
 @never_cache
