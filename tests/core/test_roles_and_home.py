@@ -125,3 +125,25 @@ def test_the_navbar_workbench_link_shows_the_dashboard(world, client):
     response = client.get(reverse("home"), {"stay": "1"})
     assert response.status_code == 200
     assert f'href="{reverse("ledgers:visit_entry")}"' in response.content.decode()
+
+
+def test_the_lockout_page_states_the_limit_and_the_wait(world, client, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.AXES_COOLOFF_TIME = 0.25  # hours
+    for _ in range(3):
+        client.post(reverse("login"), {"username": "town_staff", "password": "bad"})
+    response = client.post(reverse("login"), {"username": "town_staff", "password": "pw-for-tests"})
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "连续登录失败 3 次后" in page
+    assert "请 15 分钟后再试" in page
+
+
+def test_the_language_switcher_names_each_language_in_itself(world, client):
+    client.force_login(world.town_staff)
+    for language in ("zh-hans", "en"):
+        client.cookies["django_language"] = language
+        page = client.get(reverse("home"), {"stay": "1"}).content.decode()
+        assert f'<html lang="{language}">' in page
+        assert ">简体中文<" in page, language
+        assert ">English<" in page, language
