@@ -13,6 +13,7 @@ from treebeard.forms import movenodeform_factory
 
 from core.admin import ScopedAdminMixin, ScopedModelAdmin
 from core.scoping import scope_for_user, sees_everything, user_can_see_unit
+from core.selectors import user_accounts_for_user
 
 from . import services
 from .forms import CascadeForm, ShiftDatesForm, TemplateStartForm
@@ -65,6 +66,13 @@ class CadreAdmin(ScopedModelAdmin):
     list_select_related = ["org_unit", "user"]
     autocomplete_fields = ["org_unit", "user"]
     readonly_fields = ["is_senior"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A profile may only be tied to an account the user manages: tying one to an account
+        # elsewhere would bring that account into their subtree.
+        if db_field.name == "user":
+            kwargs["queryset"] = user_accounts_for_user(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class PhaseFormSet(BaseInlineFormSet):

@@ -1,15 +1,59 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected as django_delete_selected
+from django.contrib.admin.utils import model_ngettext
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
+from django.db import router, transaction
 from django.db.models import ForeignKey, ManyToManyField
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from campaigns.models import Cadre
 
 from .models import AuditEvent
 from .scoping import is_scoped_model, scope_for_user, sees_everything
+from .selectors import role_groups_grantable_by, user_account_changeable_by, user_accounts_for_user
 
 admin.site.site_header = "民情 · 后台管理"
 admin.site.site_title = "民情后台"
 admin.site.index_title = "后台管理"
+
+
+# Django's own messages are reused so its Chinese catalogue translates them.
+@admin.action(permissions=["delete"], description=gettext_lazy("Delete selected %(verbose_name_plural)s"))
+def delete_selected(modeladmin, request, queryset):
+    """Django's bulk delete, with one audit event per deleted object in the deletion's transaction.
+
+    Django logs a bulk deletion with one bulk insert, which sends no signal, so the audit hook
+    on the admin log (core.receivers) would miss it. Logging each object on its own goes through
+    the same hook as a single delete: the same event, with the object's unit.
+    """
+    if not request.POST.get("post"):
+        return django_delete_selected(modeladmin, request, queryset)
+    _objects, _counts, perms_needed, protected = modeladmin.get_deleted_objects(queryset, request)
+    if protected:
+        return django_delete_selected(modeladmin, request, queryset)  # the page says what blocks it
+    if perms_needed:
+        raise PermissionDenied
+    selected = list(queryset)
+    if selected:
+        with transaction.atomic(using=router.db_for_write(modeladmin.model)):
+            for obj in selected:
+                modeladmin.log_deletions(request, [obj])
+            modeladmin.delete_queryset(request, queryset)
+        modeladmin.message_user(
+            request,
+            _("Successfully deleted %(count)d %(items)s.")
+            % {"count": len(selected), "items": model_ngettext(modeladmin.opts, len(selected))},
+            messages.SUCCESS,
+        )
+    return None
+
+
+admin.site.disable_action("delete_selected")
+admin.site.add_action(delete_selected, "delete_selected")
 
 
 class ScopedAdminMixin:
@@ -66,19 +110,78 @@ class AuditEventAdmin(ScopedModelAdmin):
 User = get_user_model()
 admin.site.unregister(User)
 
+# Fields only a superuser may see or set on an account: they grant powers beyond any role.
+SUPERUSER_ONLY_USER_FIELDS = ("is_superuser", "user_permissions")
+
+
+class CadreInline(ScopedAdminMixin, admin.StackedInline):
+    """The account's cadre profile, edited with it: a new account is placed in a unit at once."""
+
+    model = Cadre
+    fields = ["name", "org_unit", "title", "rank", "is_leader", "is_party_member", "phone"]
+    autocomplete_fields = ["org_unit"]
+    can_delete = False
+    max_num = 1
+    extra = 1
+
+    def get_queryset(self, request):
+        # The account itself is already scoped; its own profile is shown as it is.
+        return super(ScopedAdminMixin, self).get_queryset(request)
+
+    def get_min_num(self, request, obj=None, **kwargs):
+        # An account created by an office admin needs a unit in their subtree, or they lose it.
+        return 0 if sees_everything(request.user) else 1
+
 
 @admin.register(User)
 class ScopedUserAdmin(UserAdmin):
+    """User accounts, limited by core.selectors: the subtree's accounts, never a superuser's.
+
+    A non-superuser cannot see or set superuser status or single permissions, and may grant
+    only the role groups whose permissions they hold themselves.
+    """
+
+    inlines = [CadreInline]
+
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         raise Http404
-
-    """Users are scoped through their cadre profile; users without one are the superuser's."""
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if sees_everything(request.user):
             return queryset
-        from campaigns.models import Cadre
+        return queryset.filter(pk__in=user_accounts_for_user(request.user).values("pk"))
 
-        visible = scope_for_user(Cadre.objects.all(), request.user).values("user_id")
-        return queryset.filter(pk__in=visible)
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if sees_everything(request.user):
+            return fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in SUPERUSER_ONLY_USER_FIELDS]})
+            for name, options in fieldsets
+        ]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not sees_everything(request.user):
+            kwargs["queryset"] = role_groups_grantable_by(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not user_account_changeable_by(request.user, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not user_account_changeable_by(request.user, obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_related(self, request, form, formsets, change):
+        # Groups the editor may not grant are not offered; keep the ones the account already has.
+        kept = []
+        if change and "groups" in form.fields and not sees_everything(request.user):
+            offered = form.fields["groups"].queryset.values("pk")
+            kept = list(form.instance.groups.exclude(pk__in=offered))
+        super().save_related(request, form, formsets, change)
+        if kept:
+            form.instance.groups.add(*kept)

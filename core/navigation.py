@@ -12,7 +12,7 @@ from django.apps import apps
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .roles import AUDITOR, user_roles
+from .roles import AUDITOR, CADRE, DATA_ENTRY, LEADER, OFFICE_ADMIN, user_roles
 
 GROUPS = {
     "visits": {"label": _("走访台账"), "icon": "journal-text", "order": 10},
@@ -24,7 +24,8 @@ GROUPS = {
 }
 
 NAV_ITEMS = [
-    {"label": _("工作台"), "url": "home", "icon": "house", "roles": None, "order": 0},
+    # "?stay=1": the dashboard itself, not the redirect to the role's page that "/" answers.
+    {"label": _("工作台"), "url": "home", "query": "?stay=1", "icon": "house", "roles": None, "order": 0},
     {
         "label": _("审计记录"),
         "url": "core:audit_list",
@@ -34,6 +35,32 @@ NAV_ITEMS = [
         "group": "system",
     },
 ]
+
+
+# Where each role works: (role, url name, permission that page requires). The first entry whose
+# role the user has and whose permission they hold wins, so nobody is sent to a page that would
+# refuse them (an office may have taken a permission off a role group). Later features point
+# these at their own pages.
+HOME_BY_ROLE = [
+    (OFFICE_ADMIN, "campaigns:orgunit_tree", "campaigns.view_orgunit"),
+    (LEADER, "campaigns:orgunit_tree", "campaigns.view_orgunit"),
+    (DATA_ENTRY, "ledgers:visit_entry", "ledgers.add_visit"),
+    (CADRE, "ledgers:visit_entry", "ledgers.add_visit"),
+    (AUDITOR, "core:audit_list", "core.view_auditevent"),
+]
+
+
+def home_url_name_for(user) -> str | None:
+    """The url name of the page the user works on, or None to show them the dashboard."""
+    if not user.is_authenticated:
+        return None
+    roles = user_roles(user)
+    for role, url_name, permission in HOME_BY_ROLE:
+        if role in roles and (permission is None or user.has_perm(permission)):
+            return url_name
+    if user.is_superuser:
+        return "admin:index"
+    return None
 
 
 def _all_items():
@@ -60,7 +87,7 @@ def nav_items_for(user):
             continue
         if item.get("perm") and not user.has_perm(item["perm"]):
             continue
-        visible.append({**item, "href": reverse(item["url"])})
+        visible.append({**item, "href": reverse(item["url"]) + item.get("query", "")})
     return visible
 
 

@@ -48,12 +48,12 @@ def audit_admin_change(sender, instance, created, **kwargs):
     # The admin writes its LogEntry inside the transaction of the change itself.
     if not created:
         return
+    # A deletion is logged before the object is deleted, so it can still be read for its unit.
     obj = None
-    if instance.action_flag != DELETION:
-        try:
-            obj = instance.get_edited_object()
-        except Exception:  # noqa: BLE001  (a model without a default manager row; keep the text)
-            obj = None
+    try:
+        obj = instance.get_edited_object()
+    except Exception:  # noqa: BLE001  (a model without a default manager row; keep the text)
+        obj = None
     audit_record(
         action=ADMIN_ACTIONS.get(instance.action_flag, "admin.other"),
         actor=instance.user,

@@ -114,3 +114,71 @@ def test_the_audit_list_does_not_grow_queries_with_rows(world, client, django_as
         audit_record(action=f"test.more{i}", actor=world.town_staff, obj=OrgUnit.objects.get(code="CA2V1"))
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("core:audit_list"))
+
+
+def _bulk_delete(client, url, pks):
+    return client.post(url, {"action": "delete_selected", "_selected_action": [str(pk) for pk in pks], "post": "yes"})
+
+
+def test_a_bulk_admin_delete_writes_one_event_per_object_with_its_unit(world, client):
+    from campaigns.models import Cadre
+    from tests.factories import make_person
+
+    doomed = [
+        Cadre.objects.get(user=make_person("leaving_a", world.village_a1)),
+        Cadre.objects.get(user=make_person("leaving_b", world.town_a2)),
+    ]
+    client.force_login(world.office_admin)
+    response = _bulk_delete(client, reverse("admin:campaigns_cadre_changelist"), [c.pk for c in doomed])
+    assert response.status_code == 302
+    assert not Cadre.objects.filter(pk__in=[c.pk for c in doomed]).exists()
+    events = AuditEvent.objects.filter(action="admin.delete").order_by("object_id")
+    assert [(e.object_id, e.unit, e.actor) for e in events] == sorted(
+        [
+            (str(doomed[0].pk), world.village_a1, world.office_admin),
+            (str(doomed[1].pk), world.town_a2, world.office_admin),
+        ]
+    )
+    assert {e.object_repr for e in events} == {"leaving_a", "leaving_b"}
+
+
+def test_a_bulk_delete_of_one_object_is_audited_once(world, client):
+    from campaigns.models import Cadre
+    from tests.factories import make_person
+
+    cadre = Cadre.objects.get(user=make_person("leaving", world.village_a1))
+    client.force_login(world.office_admin)
+    _bulk_delete(client, reverse("admin:campaigns_cadre_changelist"), [cadre.pk])
+    event = AuditEvent.objects.get(action="admin.delete")
+    assert event.unit == world.village_a1
+
+
+def test_a_single_admin_delete_is_audited_with_the_objects_unit(world, client):
+    from campaigns.models import Cadre
+    from tests.factories import make_person
+
+    cadre = Cadre.objects.get(user=make_person("leaving", world.village_a1))
+    client.force_login(world.office_admin)
+    response = client.post(reverse("admin:campaigns_cadre_delete", args=[cadre.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="admin.delete")
+    assert (event.object_id, event.unit) == (str(cadre.pk), world.village_a1)
+
+
+def test_a_bulk_delete_that_fails_leaves_no_audit_event(world, client, monkeypatch):
+    from campaigns.admin import CadreAdmin
+    from campaigns.models import Cadre
+    from tests.factories import make_person
+
+    cadres = [Cadre.objects.get(user=make_person(f"staying{i}", world.village_a1)) for i in range(2)]
+
+    def broken_delete(self, request, queryset):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(CadreAdmin, "delete_queryset", broken_delete)
+    client.raise_request_exception = False
+    client.force_login(world.office_admin)
+    response = _bulk_delete(client, reverse("admin:campaigns_cadre_changelist"), [c.pk for c in cadres])
+    assert response.status_code == 500
+    assert Cadre.objects.filter(pk__in=[c.pk for c in cadres]).count() == 2
+    assert not AuditEvent.objects.filter(action="admin.delete").exists()

@@ -81,3 +81,69 @@ def test_a_user_changes_their_password(world, client):
     assert response.status_code == 302
     world.town_staff.refresh_from_db()
     assert world.town_staff.check_password("Qunzhong-2026!")
+
+
+def _without_permission(role, codename):
+    from django.contrib.auth.models import Permission
+
+    Group.objects.get(name=GROUP_NAMES[role]).permissions.remove(Permission.objects.get(codename=codename))
+
+
+def test_home_skips_a_page_the_role_can_no_longer_open(world, client):
+    # The office took visit entry away from cadres: home must not send them to a 403.
+    _without_permission("cadre", "add_visit")
+    client.force_login(world.village_cadre)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert "工作台" in response.content.decode()
+    assert client.get(reverse("ledgers:visit_entry")).status_code == 403
+
+
+def test_home_falls_through_to_the_next_role_the_user_can_work_in(world, client):
+    from core.roles import AUDITOR
+
+    _without_permission("cadre", "add_visit")
+    world.village_cadre.groups.add(Group.objects.get(name=GROUP_NAMES[AUDITOR]))
+    client.force_login(world.village_cadre)
+    response = client.get(reverse("home"))
+    assert response["Location"] == reverse("core:audit_list")
+    assert client.get(response["Location"]).status_code == 200
+
+
+@pytest.mark.parametrize("role", ["county_leader", "town_staff", "village_cadre", "auditor", "office_admin"])
+def test_every_roles_home_opens_for_it(world, client, role):
+    client.force_login(world.users[role])
+    response = client.get(reverse("home"), follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain  # sent somewhere, and that page opened
+
+
+def test_the_navbar_workbench_link_shows_the_dashboard(world, client):
+    client.force_login(world.town_staff)
+    page = client.get(reverse("campaigns:orgunit_tree")).content.decode()
+    assert f'href="{reverse("home")}?stay=1"' in page
+    response = client.get(reverse("home"), {"stay": "1"})
+    assert response.status_code == 200
+    assert f'href="{reverse("ledgers:visit_entry")}"' in response.content.decode()
+
+
+def test_the_lockout_page_states_the_limit_and_the_wait(world, client, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.AXES_COOLOFF_TIME = 0.25  # hours
+    for _ in range(3):
+        client.post(reverse("login"), {"username": "town_staff", "password": "bad"})
+    response = client.post(reverse("login"), {"username": "town_staff", "password": "pw-for-tests"})
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "连续登录失败 3 次后" in page
+    assert "请 15 分钟后再试" in page
+
+
+def test_the_language_switcher_names_each_language_in_itself(world, client):
+    client.force_login(world.town_staff)
+    for language in ("zh-hans", "en"):
+        client.cookies["django_language"] = language
+        page = client.get(reverse("home"), {"stay": "1"}).content.decode()
+        assert f'<html lang="{language}">' in page
+        assert ">简体中文<" in page, language
+        assert ">English<" in page, language
