@@ -24,7 +24,10 @@ from .forms import (
     PlaceOnLedgerForm,
     ReceptionDayForm,
     StandaloneDemandForm,
+    VisitDeleteForm,
+    VisitEditForm,
     VisitEntryForm,
+    help_formset,
 )
 from .forum_rules import forum_rules_for, forum_warnings
 from .models import Demand, DemandCategory, LedgerBook, Visit
@@ -34,7 +37,10 @@ from .services import (
     demand_raise_from_reception,
     forum_save,
     reception_day_save,
+    visit_can_change,
+    visit_delete,
     visit_record,
+    visit_update,
 )
 
 PAGE_SIZE = 25
@@ -200,7 +206,69 @@ def visit_detail(request, pk):
     _require(request.user, "ledgers.view_visit")
     visits = selectors.visit_list_for_user(user=request.user).prefetch_related("demands__category")
     visit = get_for_user_or_404(visits, request.user, pk=pk)
-    return render(request, "ledgers/visit_detail.html", {"visit": visit})
+    context = {"visit": visit, "can_change": visit_can_change(user=request.user, visit=visit)}
+    return render(request, "ledgers/visit_detail.html", context)
+
+
+def _changeable_visit_or_404(request, pk):
+    """The visit (404 outside the subtree) if the user may correct it (403 otherwise)."""
+    _require(request.user, "ledgers.view_visit")
+    visit = get_for_user_or_404(
+        Visit.objects.select_related("household__village", "cadre", "member", "campaign"), request.user, pk=pk
+    )
+    if not visit_can_change(user=request.user, visit=visit):
+        raise PermissionDenied
+    return visit
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def visit_edit(request, pk):
+    """Correct a visit (its own cadre, or the office's data-entry staff)."""
+    visit = _changeable_visit_or_404(request, pk)
+    form = VisitEditForm(request.POST or None, user=request.user, visit=visit)
+    helps = help_formset(request.POST or None, visit=visit)
+    if request.method == "POST" and form.is_valid() and helps.is_valid():
+        try:
+            visit_update(
+                actor=request.user,
+                visit=visit,
+                fields=form.fields_to_save(),
+                help_items=helps.help_items(),
+                expected_updated_at=form.cleaned_data["loaded_at"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("走访记录已修改。"))
+            return redirect("ledgers:visit_detail", pk=visit.pk)
+    return render(request, "ledgers/visit_form.html", {"form": form, "helps": helps, "visit": visit})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def visit_delete_view(request, pk):
+    """Delete a visit entered by mistake, with a reason (refused when it raised a demand)."""
+    visit = _changeable_visit_or_404(request, pk)
+    initial = {"loaded_at": visit.updated_at.isoformat()}
+    form = VisitDeleteForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            visit_delete(
+                actor=request.user,
+                visit=visit,
+                reason=form.cleaned_data["reason"],
+                expected_updated_at=form.cleaned_data["loaded_at"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("走访记录已删除。"))
+            return redirect("ledgers:household_timeline", pk=visit.household_id)
+    has_demands = visit.demands.exists()
+    return render(
+        request, "ledgers/visit_confirm_delete.html", {"form": form, "visit": visit, "has_demands": has_demands}
+    )
 
 
 @login_required
