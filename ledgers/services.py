@@ -11,8 +11,10 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.roles import DATA_ENTRY, OFFICE_ADMIN, user_has_role
-from core.scoping import sees_everything, user_can_see_unit
+from core.scoping import require_unit_visible, sees_everything, user_can_see_unit
+from outreach.masking import can_view_personal_data
 from outreach.models import Forum, ReceptionDay
+from outreach.services import household_reveal_personal
 from reminders.services import reminders_sync_for
 
 from .demand_flow import demand_raise
@@ -335,6 +337,23 @@ def demand_raise_from_reception(
         received_on=reception_day.held_on,
         idempotency_key=idempotency_key,
     )
+
+
+@transaction.atomic
+def demand_reveal_phone(*, actor, demand: Demand) -> str:
+    """The unmasked phone number of a demand's person; an audit event records who saw it.
+
+    The person's own number when the demand has one, else the household's, revealed through the
+    household register's own helper (``outreach.services.household_reveal_personal``). Raises
+    PermissionDenied without ``outreach.view_personal_data``, Http404 outside the user's subtree.
+    """
+    if not can_view_personal_data(actor):
+        raise PermissionDenied
+    require_unit_visible(actor, demand.unit)
+    if not demand.person_phone and demand.household is not None:
+        return household_reveal_personal(actor=actor, household=demand.household, field="phone")
+    audit_record(action="ledgers.demand_reveal_phone", actor=actor, obj=demand, detail={"field": "person_phone"})
+    return demand.person_phone
 
 
 def new_token() -> uuid.UUID:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from campaigns.models import Cadre, OrgUnit
 from core.scoping import get_for_user_or_404, sees_everything, user_scope_root
+from outreach.masking import can_view_personal_data
 from outreach.models import Forum, Household, ReceptionDay
 
 from . import demand_flow, selectors
@@ -35,6 +36,7 @@ from .services import (
     DemandDraft,
     demand_raise_from_forum,
     demand_raise_from_reception,
+    demand_reveal_phone,
     forum_save,
     reception_day_save,
     visit_can_change,
@@ -206,7 +208,11 @@ def visit_detail(request, pk):
     _require(request.user, "ledgers.view_visit")
     visits = selectors.visit_list_for_user(user=request.user).prefetch_related("demands__category")
     visit = get_for_user_or_404(visits, request.user, pk=pk)
-    context = {"visit": visit, "can_change": visit_can_change(user=request.user, visit=visit)}
+    context = {
+        "visit": visit,
+        "can_change": visit_can_change(user=request.user, visit=visit),
+        "can_reveal": can_view_personal_data(request.user),
+    }
     return render(request, "ledgers/visit_detail.html", context)
 
 
@@ -283,6 +289,7 @@ def household_timeline(request, pk):
             "household": household,
             "entries": selectors.household_timeline(user=request.user, household=household),
             "help_total": selectors.household_help_total(household),
+            "can_reveal": can_view_personal_data(request.user),
         },
     )
 
@@ -492,8 +499,19 @@ def demand_detail(request, pk):
                 (a, demand_flow.ACTION_LABELS[a], _action_form(a, request.user, demand=demand)) for a in actions
             ],
             "today": timezone.localdate(),
+            "can_reveal": can_view_personal_data(request.user),
         },
     )
+
+
+@login_required
+@require_POST
+def demand_reveal_phone_view(request, pk):
+    """htmx: the demand person's full phone number (audited); 403 without the permission."""
+    _require(request.user, "ledgers.view_demand")
+    demand = selectors.demand_detail(user=request.user, pk=pk)
+    value = demand_reveal_phone(actor=request.user, demand=demand)
+    return render(request, "outreach/partials/_revealed.html", {"value": value})
 
 
 def _call_action(action, *, demand, user, data):

@@ -81,6 +81,21 @@ URLS = {
         Case(label="demand of village A1", kwargs=lambda w: {"pk": L(w).demand.pk}, expect=A1_OBJECT),
         Case(label="demand of village A2", kwargs=lambda w: {"pk": L(w).demand_a2.pk}, expect=A2_OBJECT),
     ],
+    # The full phone number: only the personal-data permission (the campaign office), audited.
+    "ledgers:demand_reveal_phone": [
+        Case(
+            label="phone of a demand of village A1",
+            method="post",
+            kwargs=lambda w: {"pk": L(w).demand.pk},
+            expect=signed_in(FORBIDDEN, superuser=OK, office_admin=OK, sibling_town_staff=NOT_FOUND),
+        ),
+        Case(
+            label="phone of a demand of village A2",
+            method="post",
+            kwargs=lambda w: {"pk": L(w).demand_a2.pk},
+            expect=signed_in(FORBIDDEN, superuser=OK, office_admin=OK, town_staff=NOT_FOUND, village_cadre=NOT_FOUND),
+        ),
+    ],
     "ledgers:demand_action": [
         Case(
             label="progress note on a demand of village A1",
