@@ -49,7 +49,7 @@ def _campaigns_for(user):
 
 
 class VisitEntryForm(forms.Form):
-    """The fast entry form: one visit, optional help given, photos and an inline demand."""
+    """The fast entry form: one visit, photos and an inline demand (help items: HelpItemFormSet)."""
 
     token = forms.UUIDField(widget=forms.HiddenInput)
     household = forms.ModelChoiceField(
@@ -76,18 +76,6 @@ class VisitEntryForm(forms.Form):
         error_messages={"required": _("请填写了解到的情况。")},
     )
     needs = forms.CharField(label=_("群众需求"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    help_kind = forms.ChoiceField(
-        label=_("帮扶措施"), choices=[("", _("（无）")), *HelpGiven.Kind.choices], required=False
-    )
-    help_amount = forms.DecimalField(
-        label=_("金额（元）"),
-        required=False,
-        min_value=0,
-        max_digits=12,
-        decimal_places=2,
-        error_messages={"min_value": _("金额不能为负数。"), "invalid": _("请输入有效的金额。")},
-    )
-    help_description = forms.CharField(label=_("帮扶内容"), required=False, max_length=200)
     photos = MultiplePhotoField(label=_("照片"), required=False, help_text=_("JPG/PNG/WebP，每张不超过 5 MB"))
     raise_demand = forms.BooleanField(label=_("提出诉求"), required=False)
     demand_category = forms.ModelChoiceField(
@@ -126,26 +114,12 @@ class VisitEntryForm(forms.Form):
         household, member = data.get("household"), data.get("member")
         if household and member and member.household_id != household.pk:
             self.add_error("member", _("走访对象不是该户的家庭成员。"))
-        if data.get("help_amount") is not None and not data.get("help_kind"):
-            self.add_error("help_kind", _("填写了金额，请选择帮扶措施。"))
         if data.get("raise_demand"):
             if not data.get("demand_category"):
                 self.add_error("demand_category", _("请选择诉求类别。"))
             if not (data.get("demand_title") or "").strip():
                 self.add_error("demand_title", _("请填写诉求摘要。"))
         return data
-
-    def help_items(self):
-        data = self.cleaned_data
-        if not data.get("help_kind"):
-            return []
-        return [
-            {
-                "kind": data["help_kind"],
-                "amount": data.get("help_amount"),
-                "description": data.get("help_description", ""),
-            }
-        ]
 
 
 class HelpItemForm(forms.Form):

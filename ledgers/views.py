@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -98,9 +99,10 @@ def visit_entry(request):
     _require(request.user, "ledgers.add_visit")
     cadre = selectors.cadre_for_user(request.user)
     form_kwargs = {"user": request.user, "cadre": cadre, "last_method": selectors.last_method_for_cadre(cadre)}
+    helps = help_formset(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         form = VisitEntryForm(request.POST, request.FILES, **form_kwargs)
-        if form.is_valid():
+        if form.is_valid() and helps.is_valid():
             data = form.cleaned_data
             draft = None
             if data.get("raise_demand"):
@@ -121,7 +123,7 @@ def visit_entry(request):
                     campaign=data.get("campaign"),
                     learned=data["learned"],
                     needs=data.get("needs", ""),
-                    help_items=form.help_items(),
+                    help_items=helps.help_items(),
                     photos=data.get("photos") or [],
                     demand=draft,
                     idempotency_key=data["token"],
@@ -138,13 +140,16 @@ def visit_entry(request):
                 else:
                     messages.info(request, _("该走访记录已保存过，未重复保存。"))
                 if "save_and_add" in request.POST:
-                    return redirect("ledgers:visit_entry")
+                    # The next visit starts from this one's method, book, campaign, date and cadre.
+                    return redirect(f"{reverse('ledgers:visit_entry')}?after={visit.pk}")
                 return redirect("ledgers:visit_detail", pk=visit.pk)
     else:
-        form = VisitEntryForm(**form_kwargs)
+        previous = selectors.visit_defaults_after(user=request.user, pk=request.GET.get("after"))
+        form = VisitEntryForm(initial=previous, **form_kwargs)
     picked = form.cleaned_data.get("household") if form.is_bound and hasattr(form, "cleaned_data") else None
     context = {
         "form": form,
+        "helps": helps,
         "picked": picked,
         "picked_members": list(picked.members.all()) if picked else [],
         "pairings": selectors.pairings_for_cadre(cadre=cadre, user=request.user),
