@@ -155,7 +155,10 @@ def visit_can_change(*, user, visit: Visit) -> bool:
 def _lock_visit(*, actor, visit: Visit, expected_updated_at) -> Visit:
     if not visit_can_change(user=actor, visit=visit):
         raise PermissionDenied(_("您不能修改这条走访记录：只有走访干部本人或本单位录入人员可以修改。"))
-    locked = Visit.objects.select_for_update().select_related("household__village", "cadre").get(pk=visit.pk)
+    # of=("self",): lock the visit, not the household, village and cadre rows joined for the checks.
+    locked = (
+        Visit.objects.select_for_update(of=("self",)).select_related("household__village", "cadre").get(pk=visit.pk)
+    )
     if expected_updated_at is not None and locked.updated_at != expected_updated_at:
         raise StaleVisit(_("该走访记录已被他人修改，请刷新页面后重新填写。"))
     return locked

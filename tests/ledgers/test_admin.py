@@ -178,3 +178,17 @@ def test_a_visit_admin_form_loaded_before_a_correction_is_refused(world, ledger,
     assert response.status_code == 200
     assert "该走访记录已被他人修改，请刷新页面后重新填写。" in response.content.decode()
     assert Visit.objects.get(pk=visit.pk).learned == "别人刚改过"
+
+
+def test_a_read_only_back_office_user_sees_demands_and_visits(world, ledger, client_for):
+    world.auditor.is_staff = True
+    world.auditor.save()
+    client = client_for(world.auditor)
+    for url in (
+        reverse("admin:ledgers_demand_change", args=[ledger.demand.pk]),
+        reverse("admin:ledgers_visit_change", args=[ledger.visit.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200
+        # Only the hidden optimistic-lock token; nothing editable.
+        assert set(response.context["adminform"].form.fields) <= {"loaded_version", "loaded_at"}
