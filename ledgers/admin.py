@@ -27,7 +27,15 @@ from .models import (
     VisitPhoto,
 )
 from .pledge_services import EDITABLE_FIELDS, PledgeError, pledge_create, pledge_update
-from .services import VISIT_EDITABLE_FIELDS, visit_update
+from .services import (
+    FORUM_FIELDS,
+    FORUM_TEXT_FIELDS,
+    RECEPTION_DAY_FIELDS,
+    VISIT_EDITABLE_FIELDS,
+    forum_save,
+    reception_day_save,
+    visit_update,
+)
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -233,6 +241,23 @@ class ForumAdmin(ScopedModelAdmin):
     list_select_related = ["village"]
     filter_horizontal = ["leading_cadres"]
 
+    def save_model(self, request, obj, form, change):
+        # Through forum_save like the staff page: audited, and its reminders follow a moved date.
+        fields = {
+            name: form.cleaned_data[name] for name in FORUM_FIELDS + FORUM_TEXT_FIELDS if name in form.cleaned_data
+        }
+        try:
+            saved = forum_save(
+                actor=request.user,
+                forum=obj if change else None,
+                leading_cadres=form.cleaned_data.get("leading_cadres", ()),
+                **fields,
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            raise PermissionDenied(" ".join(exc.messages)) from exc
+        obj.pk = saved.pk
+
 
 @admin.register(ReceptionDay)
 class ReceptionDayAdmin(ScopedModelAdmin):
@@ -240,6 +265,15 @@ class ReceptionDayAdmin(ScopedModelAdmin):
     list_filter = ["channel", "held_on"]
     search_fields = ["leader__name", "place"]
     list_select_related = ["leader"]
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in RECEPTION_DAY_FIELDS if name in form.cleaned_data}
+        try:
+            saved = reception_day_save(actor=request.user, reception_day=obj if change else None, **fields)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            raise PermissionDenied(" ".join(exc.messages)) from exc
+        obj.pk = saved.pk
 
 
 # ======================================================================================

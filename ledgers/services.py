@@ -275,6 +275,9 @@ def forum_save(*, actor, forum: Forum | None = None, leading_cadres=(), **fields
     return forum
 
 
+RECEPTION_DAY_FIELDS = ("leader", "campaign", "held_on", "channel", "place", "visitors_count", "notes")
+
+
 @transaction.atomic
 def reception_day_save(*, actor, reception_day: ReceptionDay | None = None, **fields) -> ReceptionDay:
     """Create or update a leader's reception day (接待日). Writes an audit event."""
@@ -284,7 +287,7 @@ def reception_day_save(*, actor, reception_day: ReceptionDay | None = None, **fi
     created = reception_day is None
     reception_day = reception_day or ReceptionDay()
     for name, value in fields.items():
-        if name not in ("leader", "campaign", "held_on", "channel", "place", "visitors_count", "notes"):
+        if name not in RECEPTION_DAY_FIELDS:
             raise TypeError(f"unknown reception day field {name}")
         setattr(reception_day, name, value)
     reception_day.full_clean()
