@@ -1,8 +1,11 @@
 """Back office for ledgers. Forum and ReceptionDay (outreach models) are registered here too,
 with the pages that use them, so the outreach app's own admin module stays its owner's."""
 
+import datetime
+
+from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import OrgUnit
@@ -10,6 +13,7 @@ from core.admin import ScopedModelAdmin
 from core.scoping import scope_for_user, user_scope_root
 from outreach.models import Forum, ReceptionDay
 
+from . import demand_flow
 from .models import (
     Demand,
     DemandCategory,
@@ -23,28 +27,101 @@ from .models import (
     VisitPhoto,
 )
 from .pledge_services import EDITABLE_FIELDS, PledgeError, pledge_create, pledge_update
+from .services import (
+    FORUM_FIELDS,
+    FORUM_TEXT_FIELDS,
+    RECEPTION_DAY_FIELDS,
+    VISIT_EDITABLE_FIELDS,
+    forum_save,
+    reception_day_save,
+    visit_update,
+)
 
 
-class HelpGivenInline(admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline):
+    """Help and photos change with their visit, through the staff pages (audited there)."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class HelpGivenInline(ReadOnlyInline):
     model = HelpGiven
-    extra = 0
+    fields = readonly_fields = ["kind", "amount", "description"]
 
 
-class VisitPhotoInline(admin.TabularInline):
+class VisitPhotoInline(ReadOnlyInline):
     model = VisitPhoto
-    extra = 0
+    fields = readonly_fields = ["image", "caption"]
+
+
+class VisitAdminForm(forms.ModelForm):
+    # updated_at when the page was loaded: a save over a correction made meanwhile is refused.
+    loaded_at = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Visit
+        fields = [*VISIT_EDITABLE_FIELDS]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["loaded_at"].initial = self.instance.updated_at.isoformat()
+
+    def clean_loaded_at(self):
+        value = self.cleaned_data.get("loaded_at") or ""
+        try:
+            loaded = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            loaded = None
+        current = Visit.objects.filter(pk=self.instance.pk).values_list("updated_at", flat=True).first()
+        if loaded is None or loaded != current:
+            raise forms.ValidationError(_("该走访记录已被他人修改，请刷新页面后重新填写。"))
+        return loaded
 
 
 @admin.register(Visit)
 class VisitAdmin(ScopedModelAdmin):
+    """Visits are recorded on the staff pages (visit_record: permission, token, audit); here one
+    may correct one through visit_update, with the same rules as the staff edit page."""
+
+    form = VisitAdminForm
     list_display = ["visited_on", "household", "cadre", "method", "ledger_book", "campaign"]
     list_filter = ["method", "ledger_book", "visited_on"]
     search_fields = ["household__head_name", "household__number", "cadre__name"]
     list_select_related = ["household", "cadre", "campaign"]
-    raw_id_fields = ["household", "member", "cadre"]
+    raw_id_fields = ["member", "cadre"]
     date_hierarchy = "visited_on"
     inlines = [HelpGivenInline, VisitPhotoInline]
     show_full_result_count = False
+    # Who entered it and when are the audit facts of the record, never typed in.
+    readonly_fields = ["household", "recorded_by", "created_at", "updated_at"]
+
+    def get_fields(self, request, obj=None):
+        return [*VISIT_EDITABLE_FIELDS, "loaded_at", *self.readonly_fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting needs a reason and is refused when the visit raised a demand: the staff page.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in VISIT_EDITABLE_FIELDS if name in form.cleaned_data}
+        try:
+            visit_update(
+                actor=request.user, visit=obj, fields=fields, expected_updated_at=form.cleaned_data.get("loaded_at")
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            raise PermissionDenied(" ".join(exc.messages)) from exc
 
 
 @admin.register(DemandCategory)
@@ -64,28 +141,96 @@ class DemandEventInline(admin.TabularInline):
         return False
 
 
+class DemandAdminForm(forms.ModelForm):
+    # The version the page was loaded at: a save over a transition made meanwhile is refused.
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Demand
+        fields = [*demand_flow.DETAIL_FIELDS]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["loaded_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        loaded = cleaned.get("loaded_version")
+        if self.instance.pk is not None:
+            current = Demand.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+            if loaded is None or loaded != current:
+                raise forms.ValidationError(_("该诉求已被他人更新，请刷新页面后再操作。"))
+        return cleaned
+
+
 @admin.register(Demand)
 class DemandAdmin(ScopedModelAdmin):
-    """Read-mostly: the lifecycle is changed on the staff pages, through ledgers.demand_flow."""
+    """Read-mostly: demands are raised and moved through their lifecycle on the staff pages, by
+    ledgers.demand_flow. Here one may only correct what a demand is about (demand_update_details)."""
 
+    form = DemandAdminForm
     list_display = ["title", "unit", "category", "status", "deadline", "responsible_unit", "received_on"]
     list_filter = ["status", "source", "category", "tier"]
     search_fields = ["title", "person_name"]
     list_select_related = ["unit", "category", "responsible_unit"]
-    raw_id_fields = ["household", "member", "visit", "forum", "reception_day"]
+    raw_id_fields = ["household", "member"]
+    # Where it came from and everything a transition sets: never typed in here.
     readonly_fields = [
+        "unit",
+        "source",
+        "visit",
+        "forum",
+        "reception_day",
+        "received_on",
+        "received_by",
         "status",
-        "version",
+        "tier",
+        "deadline",
+        "responsible_unit",
+        "responsible_person",
+        "coordinator",
         "resolved_on",
+        "resolved_on_spot",
+        "resolution",
         "replied_on",
+        "reply_channel",
+        "reply_text",
+        "reply_copy_office",
+        "reply_copy_liaison",
+        "reply_copy_village",
         "closed_on",
         "closed_by",
+        "reopened_count",
         "escalated_at",
         "escalated_to",
-        "reopened_count",
+        "version",
+        "created_at",
+        "updated_at",
     ]
     inlines = [DemandEventInline]
     show_full_result_count = False
+
+    def get_fields(self, request, obj=None):
+        return [*demand_flow.DETAIL_FIELDS, "loaded_version", *self.readonly_fields]
+
+    def has_add_permission(self, request):
+        # A demand is raised through demand_raise (staff pages): it needs its first event and audit.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting would erase the demand's history (its events); reopen or close it instead.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in demand_flow.DETAIL_FIELDS if name in form.cleaned_data}
+        try:
+            demand_flow.demand_update_details(
+                demand=obj, actor=request.user, fields=fields, expected_version=form.cleaned_data.get("loaded_version")
+            )
+        except demand_flow.DemandFlowError as exc:
+            messages.error(request, str(exc))
+            raise PermissionDenied(str(exc)) from exc
 
 
 @admin.register(Forum)
@@ -96,6 +241,23 @@ class ForumAdmin(ScopedModelAdmin):
     list_select_related = ["village"]
     filter_horizontal = ["leading_cadres"]
 
+    def save_model(self, request, obj, form, change):
+        # Through forum_save like the staff page: audited, and its reminders follow a moved date.
+        fields = {
+            name: form.cleaned_data[name] for name in FORUM_FIELDS + FORUM_TEXT_FIELDS if name in form.cleaned_data
+        }
+        try:
+            saved = forum_save(
+                actor=request.user,
+                forum=obj if change else None,
+                leading_cadres=form.cleaned_data.get("leading_cadres", ()),
+                **fields,
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            raise PermissionDenied(" ".join(exc.messages)) from exc
+        obj.pk = saved.pk
+
 
 @admin.register(ReceptionDay)
 class ReceptionDayAdmin(ScopedModelAdmin):
@@ -103,6 +265,15 @@ class ReceptionDayAdmin(ScopedModelAdmin):
     list_filter = ["channel", "held_on"]
     search_fields = ["leader__name", "place"]
     list_select_related = ["leader"]
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in RECEPTION_DAY_FIELDS if name in form.cleaned_data}
+        try:
+            saved = reception_day_save(actor=request.user, reception_day=obj if change else None, **fields)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            raise PermissionDenied(" ".join(exc.messages)) from exc
+        obj.pk = saved.pk
 
 
 # ======================================================================================

@@ -384,6 +384,53 @@ def demand_reopen(*, demand: Demand, actor, reason: str, expected_version: int |
     return _finish(demand, actor=actor, action="reopen", from_status=from_status, note=reason)
 
 
+# What a back-office user may correct on a demand without a transition: what it is about and
+# who raised it. Everything the lifecycle sets (status, owner, deadline, dates, reply) is not here.
+DETAIL_FIELDS = (
+    "campaign",
+    "category",
+    "title",
+    "description",
+    "person_name",
+    "person_phone",
+    "household",
+    "member",
+)
+
+
+@transaction.atomic
+def demand_update_details(*, demand: Demand, actor, fields: dict, expected_version: int | None = None) -> Demand:
+    """Correct a demand's descriptive fields (typos, category); never its lifecycle.
+
+    Locks the row and checks ``expected_version`` like a transition, saves only the named fields
+    (a stale copy of the row cannot roll back a transition made meanwhile), bumps the version and
+    writes an audit event with the old and new values. Raises StaleDemand, DemandFlowError.
+    """
+    _require(actor, "ledgers.change_demand")
+    unknown = set(fields) - set(DETAIL_FIELDS)
+    if unknown:
+        raise TypeError(f"not a demand detail field: {sorted(unknown)}")
+    locked = Demand.objects.select_for_update().get(pk=demand.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleDemand(_("该诉求已被他人更新，请刷新页面后再操作。"))
+    changed = {}
+    for name, value in fields.items():
+        old = getattr(locked, name)
+        if old != value:
+            changed[name] = [str(old) if old is not None else "", str(value) if value is not None else ""]
+            setattr(locked, name, value)
+    member, household = locked.member, locked.household
+    if member is not None and (household is None or member.household_id != household.pk):
+        raise DemandFlowError(_("当事人不是该户的家庭成员。"))
+    if not changed:
+        return locked
+    locked.full_clean(exclude=["idempotency_key"])
+    locked.version += 1
+    locked.save(update_fields=[*changed, "version", "updated_at"])
+    audit_record(action="ledgers.demand_update", actor=actor, obj=locked, detail={"changed": changed})
+    return locked
+
+
 def escalation_target(demand: Demand):
     """The unit whose leaders see an overdue demand: the one above the responsible unit."""
     base = demand.responsible_unit or demand.unit

@@ -1,5 +1,6 @@
 """Forms for the staff pages. Choice querysets are limited to what the user may see."""
 
+import datetime
 import uuid
 
 from django import forms
@@ -12,6 +13,7 @@ from core.scoping import ancestor_paths, scope_for_user
 from outreach.models import Forum, Household, HouseholdMember, ReceptionDay
 
 from .models import Demand, DemandCategory, HelpGiven, LedgerBook, Visit
+from .services import MAX_HELP_ITEMS, VISIT_EDITABLE_FIELDS
 from .validators import validate_photo
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -47,7 +49,7 @@ def _campaigns_for(user):
 
 
 class VisitEntryForm(forms.Form):
-    """The fast entry form: one visit, optional help given, photos and an inline demand."""
+    """The fast entry form: one visit, photos and an inline demand (help items: HelpItemFormSet)."""
 
     token = forms.UUIDField(widget=forms.HiddenInput)
     household = forms.ModelChoiceField(
@@ -74,18 +76,6 @@ class VisitEntryForm(forms.Form):
         error_messages={"required": _("请填写了解到的情况。")},
     )
     needs = forms.CharField(label=_("群众需求"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    help_kind = forms.ChoiceField(
-        label=_("帮扶措施"), choices=[("", _("（无）")), *HelpGiven.Kind.choices], required=False
-    )
-    help_amount = forms.DecimalField(
-        label=_("金额（元）"),
-        required=False,
-        min_value=0,
-        max_digits=12,
-        decimal_places=2,
-        error_messages={"min_value": _("金额不能为负数。"), "invalid": _("请输入有效的金额。")},
-    )
-    help_description = forms.CharField(label=_("帮扶内容"), required=False, max_length=200)
     photos = MultiplePhotoField(label=_("照片"), required=False, help_text=_("JPG/PNG/WebP，每张不超过 5 MB"))
     raise_demand = forms.BooleanField(label=_("提出诉求"), required=False)
     demand_category = forms.ModelChoiceField(
@@ -124,8 +114,6 @@ class VisitEntryForm(forms.Form):
         household, member = data.get("household"), data.get("member")
         if household and member and member.household_id != household.pk:
             self.add_error("member", _("走访对象不是该户的家庭成员。"))
-        if data.get("help_amount") is not None and not data.get("help_kind"):
-            self.add_error("help_kind", _("填写了金额，请选择帮扶措施。"))
         if data.get("raise_demand"):
             if not data.get("demand_category"):
                 self.add_error("demand_category", _("请选择诉求类别。"))
@@ -133,17 +121,122 @@ class VisitEntryForm(forms.Form):
                 self.add_error("demand_title", _("请填写诉求摘要。"))
         return data
 
-    def help_items(self):
-        data = self.cleaned_data
-        if not data.get("help_kind"):
-            return []
+
+class HelpItemForm(forms.Form):
+    """One help item of a visit (a visit may record several: 慰问 and 助学 on one call)."""
+
+    kind = forms.ChoiceField(label=_("帮扶措施"), choices=[("", _("（无）")), *HelpGiven.Kind.choices], required=False)
+    amount = forms.DecimalField(
+        label=_("金额（元）"),
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        error_messages={"min_value": _("金额不能为负数。"), "invalid": _("请输入有效的金额。")},
+    )
+    description = forms.CharField(label=_("帮扶内容"), required=False, max_length=200)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("kind") and (data.get("amount") is not None or (data.get("description") or "").strip()):
+            self.add_error("kind", _("填写了金额或内容，请选择帮扶措施。"))
+        return data
+
+
+class BaseHelpItemFormSet(forms.BaseFormSet):
+    def help_items(self) -> list[dict]:
         return [
             {
-                "kind": data["help_kind"],
-                "amount": data.get("help_amount"),
-                "description": data.get("help_description", ""),
+                "kind": f.cleaned_data["kind"],
+                "amount": f.cleaned_data.get("amount"),
+                "description": f.cleaned_data.get("description", ""),
             }
+            for f in self.forms
+            if f.cleaned_data.get("kind")
         ]
+
+
+# Always MAX_HELP_ITEMS rows: the page shows the filled ones and one empty row, and reveals more.
+HelpItemFormSet = forms.formset_factory(
+    HelpItemForm,
+    formset=BaseHelpItemFormSet,
+    extra=MAX_HELP_ITEMS,
+    max_num=MAX_HELP_ITEMS,
+    absolute_max=MAX_HELP_ITEMS,
+    validate_max=True,
+)
+
+
+def help_formset(data=None, *, visit=None):
+    initial = None
+    if visit is not None:
+        initial = [{"kind": h.kind, "amount": h.amount, "description": h.description} for h in visit.help_items.all()]
+    return HelpItemFormSet(data, initial=initial, prefix="help")
+
+
+class VisitEditForm(forms.Form):
+    """Correcting a visit: the household stays; ``loaded_at`` makes a stale form detectable."""
+
+    loaded_at = forms.CharField(widget=forms.HiddenInput)
+    member = forms.ModelChoiceField(
+        label=_("走访对象"), queryset=HouseholdMember.objects.none(), required=False, empty_label=_("（户主/全户）")
+    )
+    cadre = forms.ModelChoiceField(label=_("走访干部"), queryset=Cadre.objects.none())
+    visited_on = forms.DateField(label=_("走访日期"), widget=DATE_INPUT)
+    method = forms.ChoiceField(label=_("走访方式"), choices=Visit.Method.choices)
+    ledger_book = forms.ChoiceField(label=_("台账类别"), choices=LedgerBook.choices)
+    campaign = forms.ModelChoiceField(
+        label=_("主题活动"), queryset=Campaign.objects.none(), required=False, empty_label=_("（不属于主题活动）")
+    )
+    learned = forms.CharField(
+        label=_("了解情况"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("请填写了解到的情况。")},
+    )
+    needs = forms.CharField(label=_("群众需求"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, user, visit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.visit = visit
+        self.fields["member"].queryset = visit.household.members.all()
+        self.fields["cadre"].queryset = scope_for_user(Cadre.objects.all(), user) | Cadre.objects.filter(
+            pk=visit.cadre_id
+        )
+        # A visit of a campaign that has ended keeps its campaign as a choice.
+        self.fields["campaign"].queryset = _campaigns_for(user) | Campaign.objects.filter(pk=visit.campaign_id)
+        if not self.is_bound:
+            self.initial.update({name: getattr(visit, name) for name in VISIT_EDITABLE_FIELDS})
+            self.initial["member"] = visit.member_id
+            self.initial["cadre"] = visit.cadre_id
+            self.initial["campaign"] = visit.campaign_id
+            self.initial["loaded_at"] = visit.updated_at.isoformat()
+
+    def clean_visited_on(self):
+        value = self.cleaned_data["visited_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("走访日期不能晚于今天。"))
+        return value
+
+    def clean_loaded_at(self):
+        try:
+            return datetime.datetime.fromisoformat(self.cleaned_data["loaded_at"])
+        except ValueError:
+            raise forms.ValidationError(_("表单已失效，请刷新页面后重新填写。")) from None
+
+    def fields_to_save(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in VISIT_EDITABLE_FIELDS}
+
+
+class VisitDeleteForm(forms.Form):
+    loaded_at = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("删除原因"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=500,
+        error_messages={"required": _("请说明删除原因。")},
+    )
+
+    clean_loaded_at = VisitEditForm.clean_loaded_at
 
 
 class DemandDraftForm(forms.Form):

@@ -76,6 +76,18 @@ def _visit_shape(visits):
     )
 
 
+def visit_defaults_after(*, user, pk) -> dict:
+    """The entry form's defaults after "save and add another": the previous visit's method,
+    ledger book, campaign, date and cadre. Empty when ``pk`` is not a visit the user sees."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return {}
+    fields = ("method", "ledger_book", "campaign", "visited_on", "cadre")
+    values = scope_for_user(Visit.objects.filter(pk=pk), user).values(*fields).first()
+    return values or {}
+
+
 def visit_list_for_user(*, user, filters: dict | None = None):
     """Visits in the user's subtree, newest first, with help and photos prefetched."""
     filters = filters or {}

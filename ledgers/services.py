@@ -10,7 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
+from core.roles import DATA_ENTRY, OFFICE_ADMIN, user_has_role
+from core.scoping import require_unit_visible, sees_everything, user_can_see_unit
+from outreach.masking import can_view_personal_data
 from outreach.models import Forum, ReceptionDay
+from outreach.services import household_reveal_personal
 from reminders.services import reminders_sync_for
 
 from .demand_flow import demand_raise
@@ -85,9 +89,7 @@ def visit_record(
         if idempotency_key is None:
             raise
         return Visit.objects.get(idempotency_key=idempotency_key), False
-    helps = [HelpGiven(visit=visit, **item) for item in help_items]
-    for item in helps:
-        item.full_clean(exclude=["visit"])
+    helps = _help_objects(visit, help_items)
     HelpGiven.objects.bulk_create(helps)
     for photo in photos:
         record = VisitPhoto(visit=visit, image=photo)
@@ -123,6 +125,130 @@ def visit_record(
     return visit, True
 
 
+# What a correction may change. The household stays: a visit to the wrong household is deleted
+# and entered again, so it never silently moves between villages (and scopes).
+VISIT_EDITABLE_FIELDS = ("member", "cadre", "visited_on", "method", "ledger_book", "campaign", "learned", "needs")
+MAX_HELP_ITEMS = 8
+
+
+class StaleVisit(ValidationError):
+    """The visit changed after the form was loaded."""
+
+
+def visit_can_change(*, user, visit: Visit) -> bool:
+    """Whether ``user`` may correct or delete ``visit`` (no queries beyond the user's roles).
+
+    The visit's own cadre, or the office's data-entry staff and office admins, within their
+    subtree; leaders and auditors read only. Visibility itself (404) is the caller's check.
+    """
+    if user is None or not user.is_authenticated:
+        return False
+    if sees_everything(user):
+        return True
+    if not user.has_perm("ledgers.change_visit") or not user_can_see_unit(user, visit.household.village):
+        return False
+    if visit.cadre.user_id == user.pk:
+        return True
+    return user_has_role(user, DATA_ENTRY, OFFICE_ADMIN)
+
+
+def _lock_visit(*, actor, visit: Visit, expected_updated_at) -> Visit:
+    if not visit_can_change(user=actor, visit=visit):
+        raise PermissionDenied(_("您不能修改这条走访记录：只有走访干部本人或本单位录入人员可以修改。"))
+    # of=("self",): lock the visit, not the household, village and cadre rows joined for the checks.
+    locked = (
+        Visit.objects.select_for_update(of=("self",)).select_related("household__village", "cadre").get(pk=visit.pk)
+    )
+    if expected_updated_at is not None and locked.updated_at != expected_updated_at:
+        raise StaleVisit(_("该走访记录已被他人修改，请刷新页面后重新填写。"))
+    return locked
+
+
+def _help_objects(visit: Visit, help_items) -> list[HelpGiven]:
+    if len(help_items) > MAX_HELP_ITEMS:
+        raise ValidationError(_("每次走访最多登记 %(n)s 项帮扶措施。") % {"n": MAX_HELP_ITEMS})
+    helps = [HelpGiven(visit=visit, **item) for item in help_items]
+    for item in helps:
+        item.full_clean(exclude=["visit"])
+    return helps
+
+
+@transaction.atomic
+def visit_update(
+    *, actor, visit: Visit, fields: dict, help_items: list[dict] | None = None, expected_updated_at=None
+) -> Visit:
+    """Correct a visit's record; ``help_items`` (when given) replace its help given.
+
+    Optimistic: ``expected_updated_at`` is the visit's ``updated_at`` when the form was loaded; a
+    visit changed since is refused (StaleVisit). Writes an audit event with old and new values.
+    Raises PermissionDenied (not the visit's cadre nor the office's staff), ValidationError.
+    """
+    unknown = set(fields) - set(VISIT_EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"not an editable visit field: {sorted(unknown)}")
+    visit = _lock_visit(actor=actor, visit=visit, expected_updated_at=expected_updated_at)
+    changed = {}
+    for name, value in fields.items():
+        old = getattr(visit, name)
+        if old != value:
+            changed[name] = [str(old) if old is not None else "", str(value) if value is not None else ""]
+            setattr(visit, name, value)
+    if visit.visited_on > timezone.localdate():
+        raise ValidationError(_("走访日期不能晚于今天。"))
+    if visit.member is not None and visit.member.household_id != visit.household_id:
+        raise ValidationError(_("走访对象不是该户的家庭成员。"))
+    if "cadre" in changed and not user_can_see_unit(actor, visit.cadre.org_unit):
+        raise PermissionDenied(_("所选干部不在您的管辖范围内。"))
+    visit.full_clean(exclude=["idempotency_key"])
+    if help_items is not None:
+        old_help = [(h.kind, h.amount, h.description) for h in visit.help_items.all()]
+        helps = _help_objects(visit, help_items)
+        new_help = [(h.kind, h.amount, h.description) for h in helps]
+        if old_help != new_help:
+            visit.help_items.all().delete()
+            HelpGiven.objects.bulk_create(helps)
+            changed["help"] = [len(old_help), len(new_help)]
+    if not changed:
+        return visit
+    visit.save()
+    audit_record(action="ledgers.visit_update", actor=actor, obj=visit, detail={"changed": changed})
+    return visit
+
+
+@transaction.atomic
+def visit_delete(*, actor, visit: Visit, reason: str, expected_updated_at=None) -> None:
+    """Delete a visit entered by mistake, with its help and photos; the reason is audited.
+
+    Refused (ValidationError) without a reason, or when the visit raised a demand: the demand's
+    history points at it, so the demand is dealt with first. Raises PermissionDenied, StaleVisit.
+    """
+    if not (reason or "").strip():
+        raise ValidationError(_("删除走访记录必须说明原因。"))
+    visit = _lock_visit(actor=actor, visit=visit, expected_updated_at=expected_updated_at)
+    if visit.demands.exists():
+        raise ValidationError(_("这条走访记录已提出诉求，不能删除；如确属误录，请先处理相关诉求。"))
+    audit_record(
+        action="ledgers.visit_delete",
+        actor=actor,
+        obj=visit,
+        detail={
+            "reason": reason.strip(),
+            "household": visit.household_id,
+            "cadre": visit.cadre_id,
+            "visited_on": visit.visited_on,
+            "method": visit.method,
+            "ledger_book": visit.ledger_book,
+            "learned": visit.learned,
+            "help": visit.help_items.count(),
+            "photos": visit.photos.count(),
+        },
+    )
+    for photo in visit.photos.all():
+        # The rows go with the visit (cascade); the files would otherwise stay on disk.
+        transaction.on_commit(lambda f=photo.image: f.storage.delete(f.name))
+    visit.delete()
+
+
 FORUM_FIELDS = ("village", "campaign", "title", "held_at", "place", "notice_posted_on", "attendance")
 FORUM_TEXT_FIELDS = ("attendee_list", "summary")
 
@@ -149,6 +275,9 @@ def forum_save(*, actor, forum: Forum | None = None, leading_cadres=(), **fields
     return forum
 
 
+RECEPTION_DAY_FIELDS = ("leader", "campaign", "held_on", "channel", "place", "visitors_count", "notes")
+
+
 @transaction.atomic
 def reception_day_save(*, actor, reception_day: ReceptionDay | None = None, **fields) -> ReceptionDay:
     """Create or update a leader's reception day (接待日). Writes an audit event."""
@@ -158,7 +287,7 @@ def reception_day_save(*, actor, reception_day: ReceptionDay | None = None, **fi
     created = reception_day is None
     reception_day = reception_day or ReceptionDay()
     for name, value in fields.items():
-        if name not in ("leader", "campaign", "held_on", "channel", "place", "visitors_count", "notes"):
+        if name not in RECEPTION_DAY_FIELDS:
             raise TypeError(f"unknown reception day field {name}")
         setattr(reception_day, name, value)
     reception_day.full_clean()
@@ -214,6 +343,23 @@ def demand_raise_from_reception(
         received_on=reception_day.held_on,
         idempotency_key=idempotency_key,
     )
+
+
+@transaction.atomic
+def demand_reveal_phone(*, actor, demand: Demand) -> str:
+    """The unmasked phone number of a demand's person; an audit event records who saw it.
+
+    The person's own number when the demand has one, else the household's, revealed through the
+    household register's own helper (``outreach.services.household_reveal_personal``). Raises
+    PermissionDenied without ``outreach.view_personal_data``, Http404 outside the user's subtree.
+    """
+    if not can_view_personal_data(actor):
+        raise PermissionDenied
+    require_unit_visible(actor, demand.unit)
+    if not demand.person_phone and demand.household is not None:
+        return household_reveal_personal(actor=actor, household=demand.household, field="phone")
+    audit_record(action="ledgers.demand_reveal_phone", actor=actor, obj=demand, detail={"field": "person_phone"})
+    return demand.person_phone
 
 
 def new_token() -> uuid.UUID:

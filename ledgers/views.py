@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from campaigns.models import Cadre, OrgUnit
 from core.scoping import get_for_user_or_404, sees_everything, user_scope_root
+from outreach.masking import can_view_personal_data
 from outreach.models import Forum, Household, ReceptionDay
 
 from . import demand_flow, selectors
@@ -24,7 +26,10 @@ from .forms import (
     PlaceOnLedgerForm,
     ReceptionDayForm,
     StandaloneDemandForm,
+    VisitDeleteForm,
+    VisitEditForm,
     VisitEntryForm,
+    help_formset,
 )
 from .forum_rules import forum_rules_for, forum_warnings
 from .models import Demand, DemandCategory, LedgerBook, Visit
@@ -32,9 +37,13 @@ from .services import (
     DemandDraft,
     demand_raise_from_forum,
     demand_raise_from_reception,
+    demand_reveal_phone,
     forum_save,
     reception_day_save,
+    visit_can_change,
+    visit_delete,
     visit_record,
+    visit_update,
 )
 
 PAGE_SIZE = 25
@@ -90,9 +99,10 @@ def visit_entry(request):
     _require(request.user, "ledgers.add_visit")
     cadre = selectors.cadre_for_user(request.user)
     form_kwargs = {"user": request.user, "cadre": cadre, "last_method": selectors.last_method_for_cadre(cadre)}
+    helps = help_formset(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         form = VisitEntryForm(request.POST, request.FILES, **form_kwargs)
-        if form.is_valid():
+        if form.is_valid() and helps.is_valid():
             data = form.cleaned_data
             draft = None
             if data.get("raise_demand"):
@@ -113,7 +123,7 @@ def visit_entry(request):
                     campaign=data.get("campaign"),
                     learned=data["learned"],
                     needs=data.get("needs", ""),
-                    help_items=form.help_items(),
+                    help_items=helps.help_items(),
                     photos=data.get("photos") or [],
                     demand=draft,
                     idempotency_key=data["token"],
@@ -130,13 +140,16 @@ def visit_entry(request):
                 else:
                     messages.info(request, _("该走访记录已保存过，未重复保存。"))
                 if "save_and_add" in request.POST:
-                    return redirect("ledgers:visit_entry")
+                    # The next visit starts from this one's method, book, campaign, date and cadre.
+                    return redirect(f"{reverse('ledgers:visit_entry')}?after={visit.pk}")
                 return redirect("ledgers:visit_detail", pk=visit.pk)
     else:
-        form = VisitEntryForm(**form_kwargs)
+        previous = selectors.visit_defaults_after(user=request.user, pk=request.GET.get("after"))
+        form = VisitEntryForm(initial=previous, **form_kwargs)
     picked = form.cleaned_data.get("household") if form.is_bound and hasattr(form, "cleaned_data") else None
     context = {
         "form": form,
+        "helps": helps,
         "picked": picked,
         "picked_members": list(picked.members.all()) if picked else [],
         "pairings": selectors.pairings_for_cadre(cadre=cadre, user=request.user),
@@ -200,7 +213,73 @@ def visit_detail(request, pk):
     _require(request.user, "ledgers.view_visit")
     visits = selectors.visit_list_for_user(user=request.user).prefetch_related("demands__category")
     visit = get_for_user_or_404(visits, request.user, pk=pk)
-    return render(request, "ledgers/visit_detail.html", {"visit": visit})
+    context = {
+        "visit": visit,
+        "can_change": visit_can_change(user=request.user, visit=visit),
+        "can_reveal": can_view_personal_data(request.user),
+    }
+    return render(request, "ledgers/visit_detail.html", context)
+
+
+def _changeable_visit_or_404(request, pk):
+    """The visit (404 outside the subtree) if the user may correct it (403 otherwise)."""
+    _require(request.user, "ledgers.view_visit")
+    visit = get_for_user_or_404(
+        Visit.objects.select_related("household__village", "cadre", "member", "campaign"), request.user, pk=pk
+    )
+    if not visit_can_change(user=request.user, visit=visit):
+        raise PermissionDenied
+    return visit
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def visit_edit(request, pk):
+    """Correct a visit (its own cadre, or the office's data-entry staff)."""
+    visit = _changeable_visit_or_404(request, pk)
+    form = VisitEditForm(request.POST or None, user=request.user, visit=visit)
+    helps = help_formset(request.POST or None, visit=visit)
+    if request.method == "POST" and form.is_valid() and helps.is_valid():
+        try:
+            visit_update(
+                actor=request.user,
+                visit=visit,
+                fields=form.fields_to_save(),
+                help_items=helps.help_items(),
+                expected_updated_at=form.cleaned_data["loaded_at"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("走访记录已修改。"))
+            return redirect("ledgers:visit_detail", pk=visit.pk)
+    return render(request, "ledgers/visit_form.html", {"form": form, "helps": helps, "visit": visit})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def visit_delete_view(request, pk):
+    """Delete a visit entered by mistake, with a reason (refused when it raised a demand)."""
+    visit = _changeable_visit_or_404(request, pk)
+    initial = {"loaded_at": visit.updated_at.isoformat()}
+    form = VisitDeleteForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            visit_delete(
+                actor=request.user,
+                visit=visit,
+                reason=form.cleaned_data["reason"],
+                expected_updated_at=form.cleaned_data["loaded_at"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("走访记录已删除。"))
+            return redirect("ledgers:household_timeline", pk=visit.household_id)
+    has_demands = visit.demands.exists()
+    return render(
+        request, "ledgers/visit_confirm_delete.html", {"form": form, "visit": visit, "has_demands": has_demands}
+    )
 
 
 @login_required
@@ -215,6 +294,7 @@ def household_timeline(request, pk):
             "household": household,
             "entries": selectors.household_timeline(user=request.user, household=household),
             "help_total": selectors.household_help_total(household),
+            "can_reveal": can_view_personal_data(request.user),
         },
     )
 
@@ -424,8 +504,19 @@ def demand_detail(request, pk):
                 (a, demand_flow.ACTION_LABELS[a], _action_form(a, request.user, demand=demand)) for a in actions
             ],
             "today": timezone.localdate(),
+            "can_reveal": can_view_personal_data(request.user),
         },
     )
+
+
+@login_required
+@require_POST
+def demand_reveal_phone_view(request, pk):
+    """htmx: the demand person's full phone number (audited); 403 without the permission."""
+    _require(request.user, "ledgers.view_demand")
+    demand = selectors.demand_detail(user=request.user, pk=pk)
+    value = demand_reveal_phone(actor=request.user, demand=demand)
+    return render(request, "outreach/partials/_revealed.html", {"value": value})
 
 
 def _call_action(action, *, demand, user, data):

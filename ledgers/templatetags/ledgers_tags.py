@@ -26,3 +26,11 @@ def query_with(context, **changes):
             params[key] = value
     params.pop("page", None)
     return params.urlencode()
+
+
+@register.filter
+def visit_changeable(visit, user):
+    """{% if v|visit_changeable:request.user %}: the edit and delete links (rule in services)."""
+    from ledgers.services import visit_can_change
+
+    return visit_can_change(user=user, visit=visit)

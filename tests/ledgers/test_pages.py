@@ -445,3 +445,9 @@ def test_owner_choices_come_from_around_the_demand(world, ledger, client_for):
     units = set(form.fields["responsible_unit"].queryset)
     assert world.town_a1 in units
     assert world.town_b1 not in units
+
+
+def test_the_printable_book_leads_back_to_the_same_book(world, ledger, client_for):
+    response = client_for(world.town_staff).get(reverse("ledgers:ledger_book_print"), {"book": "bangfu"})
+    back = f'href="{reverse("ledgers:ledger_books")}?book=bangfu"'
+    assert back in response.content.decode()

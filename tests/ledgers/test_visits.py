@@ -30,9 +30,13 @@ def entry_data(ledger, world, **overrides):
         "campaign": ledger.campaign.pk,
         "learned": "家中老人身体尚可",
         "needs": "希望解决就业",
-        "help_kind": "hardship",
-        "help_amount": "500",
-        "help_description": "特困救助金",
+        "help-TOTAL_FORMS": "8",
+        "help-INITIAL_FORMS": "0",
+        "help-MIN_NUM_FORMS": "0",
+        "help-MAX_NUM_FORMS": "8",
+        "help-0-kind": "hardship",
+        "help-0-amount": "500",
+        "help-0-description": "特困救助金",
         "save_and_add": "1",
     }
     data.update(overrides)
@@ -119,8 +123,8 @@ def test_fast_entry_saves_and_returns_a_fresh_form(world, ledger, client_for):
     client = client_for(world.town_staff)
     response = client.post(reverse("ledgers:visit_entry"), entry_data(ledger, world))
     assert response.status_code == 302
-    assert response["Location"] == reverse("ledgers:visit_entry")
     visit = Visit.objects.get(method="night")
+    assert response["Location"] == f"{reverse('ledgers:visit_entry')}?after={visit.pk}"
     assert visit.recorded_by == world.town_staff
     assert HelpGiven.objects.get(visit=visit).amount == 500
     page = client.get(response["Location"])
@@ -130,6 +134,34 @@ def test_fast_entry_saves_and_returns_a_fresh_form(world, ledger, client_for):
     assert form.initial["visited_on"] == ledger.today
     assert form.initial["method"] == "night"
     assert form.initial["token"] != uuid.UUID(entry_data(ledger, world)["token"])
+
+
+def test_save_and_add_another_keeps_the_last_visits_method_book_campaign_and_date(world, ledger, client_for):
+    client = client_for(world.town_staff)
+    yesterday = ledger.today - datetime.timedelta(days=1)
+    data = entry_data(ledger, world, visited_on=yesterday.isoformat(), method="posted", ledger_book="wending")
+    response = client.post(reverse("ledgers:visit_entry"), data)
+    form = client.get(response["Location"]).context["form"]
+    assert form.initial["visited_on"] == yesterday
+    assert (form.initial["method"], form.initial["ledger_book"]) == ("posted", "wending")
+    assert form.initial["campaign"] == ledger.campaign.pk
+    # Another township's visit gives nothing away.
+    other = client.get(reverse("ledgers:visit_entry"), {"after": ledger.visit_a2.pk}).context["form"]
+    assert other.initial["visited_on"] == ledger.today
+    assert other.initial["ledger_book"] == "minqing"
+
+
+def test_a_visit_records_several_help_items_up_to_eight(world, ledger, client_for):
+    client = client_for(world.town_staff)
+    data = entry_data(ledger, world, **{"help-1-kind": "education", "help-1-amount": "800", "help-2-kind": "legal"})
+    assert client.post(reverse("ledgers:visit_entry"), data).status_code == 302
+    visit = Visit.objects.get(method="night")
+    assert list(visit.help_items.order_by("id").values_list("kind", flat=True)) == ["hardship", "education", "legal"]
+    too_many = entry_data(ledger, world, method="phone", **{"help-TOTAL_FORMS": "9", "help-8-kind": "other"})
+    response = client.post(reverse("ledgers:visit_entry"), too_many)
+    assert response.status_code == 200
+    assert response.context["helps"].non_form_errors()
+    assert not Visit.objects.filter(method="phone", household=ledger.h_a1).exists()
 
 
 def test_a_double_submitted_entry_form_creates_one_visit(world, ledger, client_for):
@@ -151,9 +183,8 @@ def test_entry_form_speaks_chinese_when_input_is_wrong(world, ledger, client_for
         household="",
         learned="",
         visited_on=(ledger.today + datetime.timedelta(days=3)).isoformat(),
-        help_kind="",
-        help_amount="-5",
         raise_demand="on",
+        **{"help-0-kind": "", "help-0-amount": "-5"},
     )
     response = client.post(reverse("ledgers:visit_entry"), data)
     assert response.status_code == 200
@@ -161,7 +192,7 @@ def test_entry_form_speaks_chinese_when_input_is_wrong(world, ledger, client_for
     assert errors["household"] == ["请先搜索并选择走访的农户。"]
     assert errors["learned"] == ["请填写了解到的情况。"]
     assert errors["visited_on"] == ["走访日期不能晚于今天。"]
-    assert errors["help_amount"] == ["金额不能为负数。"]
+    assert response.context["helps"].forms[0].errors["amount"] == ["金额不能为负数。"]
     assert errors["demand_category"] == ["请选择诉求类别。"]
     assert errors["demand_title"] == ["请填写诉求摘要。"]
     assert not Visit.objects.filter(method="night").exists()

@@ -15,12 +15,27 @@ A1_OBJECT = signed_in(OK, sibling_town_staff=NOT_FOUND)
 # Objects of village A2 (township A2): hidden from township A1 and its village.
 A2_OBJECT = signed_in(OK, town_staff=NOT_FOUND, village_cadre=NOT_FOUND)
 
+# A visit is corrected by its own cadre or the office's staff; a village cadre may not touch another's.
+A1_CHANGE = signed_in(
+    OK, county_leader=FORBIDDEN, auditor=FORBIDDEN, village_cadre=FORBIDDEN, sibling_town_staff=NOT_FOUND
+)
+A2_CHANGE = signed_in(OK, county_leader=FORBIDDEN, auditor=FORBIDDEN, town_staff=NOT_FOUND, village_cadre=NOT_FOUND)
+
 URLS = {
     "ledgers:visit_entry": Case(expect=WRITE_PAGE),
     "ledgers:visit_list": Case(expect=signed_in(OK)),
     "ledgers:visit_detail": [
         Case(label="visit in village A1", kwargs=lambda w: {"pk": L(w).visit.pk}, expect=A1_OBJECT),
         Case(label="visit in village A2", kwargs=lambda w: {"pk": L(w).visit_a2.pk}, expect=A2_OBJECT),
+    ],
+    # Corrections: the visit's own cadre, or the office's data-entry staff / office admin.
+    "ledgers:visit_edit": [
+        Case(label="town staff's visit in village A1", kwargs=lambda w: {"pk": L(w).visit.pk}, expect=A1_CHANGE),
+        Case(label="visit in village A2", kwargs=lambda w: {"pk": L(w).visit_a2.pk}, expect=A2_CHANGE),
+    ],
+    "ledgers:visit_delete": [
+        Case(label="town staff's visit in village A1", kwargs=lambda w: {"pk": L(w).visit.pk}, expect=A1_CHANGE),
+        Case(label="visit in village A2", kwargs=lambda w: {"pk": L(w).visit_a2.pk}, expect=A2_CHANGE),
     ],
     "ledgers:household_search": Case(expect=WRITE_PAGE),
     "ledgers:household_pick": [
@@ -65,6 +80,21 @@ URLS = {
     "ledgers:demand_detail": [
         Case(label="demand of village A1", kwargs=lambda w: {"pk": L(w).demand.pk}, expect=A1_OBJECT),
         Case(label="demand of village A2", kwargs=lambda w: {"pk": L(w).demand_a2.pk}, expect=A2_OBJECT),
+    ],
+    # The full phone number: only the personal-data permission (the campaign office), audited.
+    "ledgers:demand_reveal_phone": [
+        Case(
+            label="phone of a demand of village A1",
+            method="post",
+            kwargs=lambda w: {"pk": L(w).demand.pk},
+            expect=signed_in(FORBIDDEN, superuser=OK, office_admin=OK, sibling_town_staff=NOT_FOUND),
+        ),
+        Case(
+            label="phone of a demand of village A2",
+            method="post",
+            kwargs=lambda w: {"pk": L(w).demand_a2.pk},
+            expect=signed_in(FORBIDDEN, superuser=OK, office_admin=OK, town_staff=NOT_FOUND, village_cadre=NOT_FOUND),
+        ),
     ],
     "ledgers:demand_action": [
         Case(
