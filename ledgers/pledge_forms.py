@@ -92,6 +92,19 @@ class PledgeTransitionForm(forms.Form):
     comment = forms.CharField(label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class PledgeWithdrawForm(_CrispyMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("撤回理由"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text=_("记入审计记录和台帐，不在公示栏显示。"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._helper()
+
+
 class PledgeAmendmentForm(_CrispyMixin, forms.Form):
     field = forms.ChoiceField(label=_("变更项目"), choices=PledgeAmendment.Field.choices)
     new_text = forms.CharField(

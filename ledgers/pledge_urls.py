@@ -10,6 +10,7 @@ urlpatterns = [
     path("pledges/<int:pk>/", views.pledge_detail, name="pledge_detail"),
     path("pledges/<int:pk>/edit/", views.pledge_edit, name="pledge_edit"),
     path("pledges/<int:pk>/transition/", views.pledge_transition_view, name="pledge_transition"),
+    path("pledges/<int:pk>/withdraw/", views.pledge_withdraw_view, name="pledge_withdraw"),
     path("pledges/<int:pk>/amend/", views.pledge_amend_view, name="pledge_amend"),
     path("pledges/<int:pk>/progress/", views.pledge_progress_view, name="pledge_progress"),
     path("pledges/progress/<int:pk>/photo/", views.pledge_progress_photo, name="pledge_progress_photo"),

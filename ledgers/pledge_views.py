@@ -29,6 +29,7 @@ from .pledge_forms import (
     PledgeForm,
     PledgeProgressForm,
     PledgeTransitionForm,
+    PledgeWithdrawForm,
     responsible_person_choices,
 )
 from .pledge_selectors import (
@@ -49,6 +50,8 @@ from .pledge_services import (
     pledge_report_progress,
     pledge_transition,
     pledge_update,
+    pledge_withdraw,
+    withdrawal_refusal,
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -123,6 +126,7 @@ def pledge_detail(request, pk):
         "can_report": pledge.is_committed
         and pledge.status != Pledge.Status.COMPLETED
         and request.user.has_perm("ledgers.add_pledgeprogress"),
+        "can_withdraw": withdrawal_refusal(pledge=pledge, user=request.user) is None,
         "recipients": mask_personal_numbers(pledge.recipients),
         "origin": pledge.origin_object(),
         "progress_updates": list(pledge.progress_updates.all()),
@@ -166,6 +170,24 @@ def pledge_transition_view(request, pk):
     else:
         messages.success(request, _("已%(action)s。") % {"action": ACTION_LABELS[action]})
     return redirect(pledge)
+
+
+@login_required
+@permission_required("ledgers.withdraw_pledge", raise_exception=True)
+def pledge_withdraw_view(request, pk):
+    """Confirm, then take the pledge off the public board (a leader's or the office's act)."""
+    pledge = pledge_get_for_user(user=request.user, pk=pk)
+    form = PledgeWithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pledge_withdraw(pledge=pledge, user=request.user, reason=form.cleaned_data["reason"])
+        except PledgeError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("承诺事项已撤回，不再在公示栏显示。"))
+            return redirect(pledge)
+    context = {"form": form, "pledge": pledge, "refusal": withdrawal_refusal(pledge=pledge, user=request.user)}
+    return render(request, "ledgers/pledge_withdraw.html", context)
 
 
 @login_required

@@ -103,6 +103,20 @@ URLS = {
         kwargs=_published,
         expect=signed_in(FORBIDDEN, superuser=OK, office_admin=OK, county_leader=OK),
     ),
+    "ledgers:pledge_withdraw": [
+        Case(
+            label="confirmation page for a published pledge of village A2",
+            kwargs=_published,
+            expect=signed_in(FORBIDDEN, superuser=OK, office_admin=OK, county_leader=OK),
+        ),
+        Case(
+            label="POST without a reason re-shows the form",
+            kwargs=_published,
+            method="post",
+            data=lambda w: {"reason": ""},
+            expect=signed_in(FORBIDDEN, superuser=OK, office_admin=OK, county_leader=OK),
+        ),
+    ],
     "ledgers:pledge_progress": Case(
         label="report progress on a pledge of village A2",
         kwargs=_published,
