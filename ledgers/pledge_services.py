@@ -17,11 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
-from core.scoping import is_scoped_model, scope_for_user, user_can_see_unit
+from core.scoping import user_can_see_unit
 from reminders.services import reminders_sync_for
 
 from .models import Pledge, PledgeAmendment, PledgeProgress
-from .pledge_origins import origin_model
+from .pledge_origins import origin_queryset
 
 State = Pledge.ApprovalState
 Status = Pledge.Status
@@ -168,14 +168,11 @@ def _check_fields(*, user, fields: dict) -> None:
     if kind == Pledge.OriginKind.NONE:
         fields["origin_object_id"] = None
     elif object_id is not None:
-        model = origin_model(kind)
-        # Until the origin's app is merged the id is kept as given; afterwards it must exist.
-        if model is not None:
-            candidates = model._default_manager.filter(pk=object_id)
-            if is_scoped_model(model):
-                candidates = scope_for_user(candidates, user)
-            if not candidates.exists():
-                raise PledgeError(_("来源编号不存在。"))
+        # The same set the form's select offers: the user's subtree (plan steps: visible plans).
+        # An app not installed: the id is kept as given.
+        candidates = origin_queryset(kind=kind, user=user)
+        if candidates is not None and not candidates.filter(pk=object_id).exists():
+            raise PledgeError(_("来源编号不存在，或不在本单位及下级单位范围内。"))
 
 
 def _full_clean(instance) -> None:

@@ -7,6 +7,7 @@ urlpatterns = [
     path("pledges/export.xlsx", views.pledge_export, name="pledge_export"),
     path("pledges/new/", views.pledge_create_view, name="pledge_create"),
     path("pledges/person-options/", views.pledge_person_options, name="pledge_person_options"),
+    path("pledges/origin-options/", views.pledge_origin_options, name="pledge_origin_options"),
     path("pledges/<int:pk>/", views.pledge_detail, name="pledge_detail"),
     path("pledges/<int:pk>/edit/", views.pledge_edit, name="pledge_edit"),
     path("pledges/<int:pk>/transition/", views.pledge_transition_view, name="pledge_transition"),

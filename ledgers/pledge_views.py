@@ -18,7 +18,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from campaigns.models import OrgUnit
+from campaigns.models import Campaign, OrgUnit
 from core.scoping import get_for_user_or_404
 
 from .models import Pledge
@@ -32,6 +32,7 @@ from .pledge_forms import (
     PledgeWithdrawForm,
     responsible_person_choices,
 )
+from .pledge_origins import origin_options
 from .pledge_selectors import (
     board_for_unit,
     board_unit_or_404,
@@ -109,6 +110,19 @@ def pledge_person_options(request):
     unit = get_for_user_or_404(OrgUnit.objects.all(), request.user, pk=raw) if raw.isdigit() else None
     cadres = responsible_person_choices(user=request.user, unit=unit)
     return render(request, "ledgers/_person_options.html", {"cadres": cadres})
+
+
+@login_required
+@permission_required("ledgers.add_pledge", raise_exception=True)
+def pledge_origin_options(request):
+    """The <option>s of the origin select for the chosen origin kind and campaign (htmx)."""
+    kind = request.GET.get("origin_kind", "")
+    if kind not in Pledge.OriginKind.values:
+        raise Http404
+    raw = request.GET.get("campaign", "")
+    campaign = get_for_user_or_404(Campaign.objects.plans(), request.user, pk=raw) if raw.isdigit() else None
+    options = origin_options(kind=kind, user=request.user, campaign=campaign)
+    return render(request, "ledgers/_origin_options.html", {"options": options, "kind": kind})
 
 
 @login_required
