@@ -1,5 +1,6 @@
 """Pages for pledges: the 办实事台帐 (staff) and the public board (公示栏, no login)."""
 
+import hashlib
 import io
 import mimetypes
 
@@ -255,13 +256,23 @@ def pledge_progress_photo(request, pk):
 
 # ---- Public board (公示栏): no login, cacheable, no personal data ------------------------
 
-BOARD_MAX_AGE = 300  # seconds a phone or proxy may reuse the board before asking again
+# Browsers and proxies may store the board (public) but must ask again every time (no-cache):
+# the ETag makes that question cost a 304 and three small queries, and a villager never reads a
+# stale promise. The rendered page is also kept server-side under its version for this long.
+BOARD_CACHE_SECONDS = 300
 
 
 def _board_etag(request, code):
     request.board_unit = board_unit_or_404(code=code)
     request.board_version = board_version(unit=request.board_unit)
     return request.board_version
+
+
+def _notice_etag(request, code):
+    # The notice also prints the board's address (QR code), which depends on the host or setting.
+    version = _board_etag(request, code)
+    request.board_url = board_url(request, request.board_unit)
+    return hashlib.sha256(f"{version}|{request.board_url}".encode()).hexdigest()[:32]
 
 
 def _render_public(template, context, *, content_type="text/html; charset=utf-8"):
@@ -278,7 +289,7 @@ def board_url(request, unit) -> str:
 
 @require_safe
 @vary_on_headers("Accept-Language", "Cookie")  # the language may come from the switcher's cookie
-@cache_control(public=True, max_age=BOARD_MAX_AGE)
+@cache_control(public=True, no_cache=True)
 @condition(etag_func=_board_etag)
 def public_board(request, code):
     # The rendered page is kept under its version: any change to the unit's pledges (or the
@@ -287,17 +298,17 @@ def public_board(request, code):
     html = cache.get(key)
     if html is None:
         html = render_to_string("ledgers/public_board.html", {"board": board_for_unit(unit=request.board_unit)})
-        cache.set(key, html, BOARD_MAX_AGE)
+        cache.set(key, html, BOARD_CACHE_SECONDS)
     return HttpResponse(html, content_type="text/html; charset=utf-8")
 
 
 @require_safe
 @vary_on_headers("Accept-Language", "Cookie")  # the language may come from the switcher's cookie
-@cache_control(public=True, max_age=BOARD_MAX_AGE)
-@condition(etag_func=_board_etag)
+@cache_control(public=True, no_cache=True)
+@condition(etag_func=_notice_etag)
 def public_notice(request, code):
     board = board_for_unit(unit=request.board_unit)
-    url = board_url(request, board.unit)
+    url = request.board_url
     qr_svg = segno.make(url, error="m").svg_inline(omitsize=True, title=_("扫码查看承诺事项最新进展"))
     return _render_public("ledgers/public_notice.html", {"board": board, "qr_svg": qr_svg, "board_url": url})
 
