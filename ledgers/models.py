@@ -493,6 +493,8 @@ class Pledge(TimeStampedModel):
         RETURNED = "returned", _("已退回")
         APPROVED = "approved", _("已审批")
         PUBLISHED = "published", _("已公开")
+        # Taken off the board by the unit's leader or the campaign office (pledge_withdraw).
+        WITHDRAWN = "withdrawn", _("已撤回")
 
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", _("未启动")
@@ -570,6 +572,16 @@ class Pledge(TimeStampedModel):
     )
     published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
     return_comment = models.TextField(_("退回意见"), blank=True)
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("撤回人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="withdrawn_pledges",
+    )
+    withdrawal_reason = models.TextField(_("撤回理由"), blank=True)
 
     # Derived from progress and the date; written only by ledgers.pledge_services.
     status = models.CharField(_("办理状态"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
@@ -594,10 +606,15 @@ class Pledge(TimeStampedModel):
         verbose_name = _("承诺事项")
         verbose_name_plural = _("承诺事项")
         ordering = ["deadline", "id"]
-        permissions = [("approve_pledge", _("可审批、退回、公开承诺事项"))]
+        permissions = [
+            ("approve_pledge", _("可审批、退回、公开承诺事项")),
+            ("withdraw_pledge", _("可从公示栏撤回已审批的承诺事项")),
+        ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(approval_state__in=["draft", "submitted", "returned", "approved", "published"]),
+                condition=Q(
+                    approval_state__in=["draft", "submitted", "returned", "approved", "published", "withdrawn"]
+                ),
                 name="ledgers_pledge_valid_approval_state",
             ),
             models.CheckConstraint(
@@ -625,9 +642,10 @@ class Pledge(TimeStampedModel):
                 | (~Q(status="completed") & Q(completed_on__isnull=True)),
                 name="ledgers_pledge_completed_consistent",
             ),
-            # Only a committed pledge has progress; a draft has nothing to report.
+            # Only a committed pledge has progress; a draft has nothing to report. A withdrawn
+            # pledge keeps the progress it had.
             models.CheckConstraint(
-                condition=Q(approval_state__in=["approved", "published"])
+                condition=Q(approval_state__in=["approved", "published", "withdrawn"])
                 | Q(status="not_started", percent=0, last_progress_on__isnull=True),
                 name="ledgers_pledge_progress_needs_approval",
             ),
@@ -639,6 +657,12 @@ class Pledge(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(approval_state="published", visibility="public") | ~Q(approval_state="published"),
                 name="ledgers_pledge_published_is_public",
+            ),
+            # Withdrawn ⇔ when and why are recorded.
+            models.CheckConstraint(
+                condition=(Q(approval_state="withdrawn", withdrawn_at__isnull=False) & ~Q(withdrawal_reason=""))
+                | (~Q(approval_state="withdrawn") & Q(withdrawn_at__isnull=True)),
+                name="ledgers_pledge_withdrawn_consistent",
             ),
         ]
         indexes = [

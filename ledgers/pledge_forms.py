@@ -11,6 +11,7 @@ from campaigns.models import Cadre, Campaign, OrgUnit
 from core.scoping import scope_for_user
 
 from .models import Pledge, PledgeAmendment, PledgeCategory
+from .pledge_origins import origin_options
 from .pledge_services import EDITABLE_FIELDS, local_today
 from .pledge_validators import validate_evidence_photo
 
@@ -39,7 +40,6 @@ class PledgeForm(_CrispyMixin, forms.ModelForm):
             "title": PUBLIC_HINT,
             "content": PUBLIC_HINT,
             "recipients": _("仅内部可见，不在公示栏显示。"),
-            "origin_object_id": _("来源为诉求、座谈会或方案环节时，填写其编号。"),
         }
 
     def __init__(self, *args, user, **kwargs):
@@ -61,6 +61,7 @@ class PledgeForm(_CrispyMixin, forms.ModelForm):
             user=user, unit=self._chosen_responsible_unit(units)
         )
         self.fields["responsible_person"].label_from_instance = lambda c: f"{c.name}（{c.org_unit.name}）"
+        self._setup_origin(user)
         self.fields["responsible_unit"].widget.attrs.update(
             {
                 "hx-get": reverse("ledgers:pledge_person_options"),
@@ -68,6 +69,44 @@ class PledgeForm(_CrispyMixin, forms.ModelForm):
                 "hx-trigger": "change",
             }
         )
+
+    def _setup_origin(self, user):
+        """The origin is picked from a select of what the user may name, reloaded (htmx) when the
+        kind or the campaign changes; never a typed id."""
+        kind = self._chosen_value("origin_kind") or Pledge.OriginKind.NONE
+        campaign_id = self._chosen_value("campaign")
+        campaign = (
+            self.fields["campaign"].queryset.filter(pk=campaign_id).first() if str(campaign_id).isdigit() else None
+        )
+        keep = self._chosen_value("origin_object_id")
+        keep = int(keep) if str(keep).isdigit() else None
+        choices = origin_options(kind=kind, user=user, campaign=campaign, keep=keep)
+        self.fields["origin_object_id"] = forms.TypedChoiceField(
+            label=_("来源事项"),
+            choices=[("", "---------"), *choices],
+            coerce=int,
+            required=False,
+            empty_value=None,
+            help_text=_("先选择来源类型，再从本单位及下级单位的诉求、座谈会或方案环节中选择。"),
+        )
+        options_url = reverse("ledgers:pledge_origin_options")
+        for name, other in (("origin_kind", "origin_kind,campaign"), ("campaign", "origin_kind,campaign")):
+            self.fields[name].widget.attrs.update(
+                {
+                    "hx-get": options_url,
+                    "hx-target": "#id_origin_object_id",
+                    "hx-trigger": "change",
+                    "hx-include": ",".join(f"[name='{n}']" for n in other.split(",")),
+                }
+            )
+
+    def _chosen_value(self, name):
+        """What the form is about to show for ``name``: the posted value, else initial, else the instance's."""
+        if self.is_bound:
+            return self.data.get(name) or None
+        attribute = "campaign_id" if name == "campaign" else name
+        value = self.initial.get(name, getattr(self.instance, attribute, None))
+        return getattr(value, "pk", value)
 
     def _chosen_responsible_unit(self, units):
         raw = self.data.get("responsible_unit") if self.is_bound else None
@@ -90,6 +129,19 @@ def responsible_person_choices(*, user, unit):
 class PledgeTransitionForm(forms.Form):
     action = forms.ChoiceField(choices=[(a, a) for a in ("submit", "approve", "return", "publish")])
     comment = forms.CharField(label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PledgeWithdrawForm(_CrispyMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("撤回理由"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text=_("记入审计记录和台帐，不在公示栏显示。"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._helper()
 
 
 class PledgeAmendmentForm(_CrispyMixin, forms.Form):

@@ -30,7 +30,14 @@ def pledge_list_for_user(*, user, for_export: bool = False):
 def pledge_get_for_user(*, user, pk: int) -> Pledge:
     """One pledge with its progress and amendments; 404 outside the user's subtree."""
     queryset = Pledge.objects.select_related(
-        "campaign", "org_unit", "category", "responsible_unit", "responsible_person", "approved_by", "created_by"
+        "campaign",
+        "org_unit",
+        "category",
+        "responsible_unit",
+        "responsible_person",
+        "approved_by",
+        "created_by",
+        "withdrawn_by__cadre",
     ).prefetch_related(
         Prefetch("progress_updates", queryset=PledgeProgress.objects.select_related("reported_by__cadre")),
         Prefetch("amendments", queryset=PledgeAmendment.objects.select_related("amended_by__cadre")),

@@ -1,7 +1,8 @@
 """Writes for pledges (承诺事项): the only code that changes a Pledge, its progress or amendments.
 
 The approval workflow is one function, ``pledge_transition``; its table ``TRANSITIONS`` is the
-whole state machine (draft → submitted → approved / returned → published). Status (未启动,
+whole state machine (draft → submitted → approved / returned → published). ``pledge_withdraw``
+takes an approved or published pledge back (→ withdrawn), a leader's or the office's act. Status (未启动,
 办理中, 已完成, 已逾期) is derived by ``derive_status`` and stored by these services and by the
 daily sweep ``pledge_refresh_statuses``.
 """
@@ -16,11 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
-from core.scoping import is_scoped_model, scope_for_user, user_can_see_unit
+from core.scoping import user_can_see_unit
 from reminders.services import reminders_sync_for
 
 from .models import Pledge, PledgeAmendment, PledgeProgress
-from .pledge_origins import origin_model
+from .pledge_origins import origin_queryset
 
 State = Pledge.ApprovalState
 Status = Pledge.Status
@@ -167,14 +168,11 @@ def _check_fields(*, user, fields: dict) -> None:
     if kind == Pledge.OriginKind.NONE:
         fields["origin_object_id"] = None
     elif object_id is not None:
-        model = origin_model(kind)
-        # Until the origin's app is merged the id is kept as given; afterwards it must exist.
-        if model is not None:
-            candidates = model._default_manager.filter(pk=object_id)
-            if is_scoped_model(model):
-                candidates = scope_for_user(candidates, user)
-            if not candidates.exists():
-                raise PledgeError(_("来源编号不存在。"))
+        # The same set the form's select offers: the user's subtree (plan steps: visible plans).
+        # An app not installed: the id is kept as given.
+        candidates = origin_queryset(kind=kind, user=user)
+        if candidates is not None and not candidates.filter(pk=object_id).exists():
+            raise PledgeError(_("来源编号不存在，或不在本单位及下级单位范围内。"))
 
 
 def _full_clean(instance) -> None:
@@ -334,6 +332,71 @@ def pledge_amend(*, pledge: Pledge, user, field: str, new_value, reason: str) ->
         detail={"field": field, "old": _as_text(old_value), "new": _as_text(new_value), "reason": reason.strip()},
     )
     return amendment
+
+
+WITHDRAWABLE_STATES = (State.APPROVED, State.PUBLISHED)
+
+
+def withdrawal_refusal(*, pledge: Pledge, user) -> str | None:
+    """Why ``user`` may not withdraw ``pledge`` now (Chinese, for the user), or None if they may."""
+    if not user_can_see_unit(user, pledge.org_unit):
+        return _("无权处理本单位以外的承诺事项。")
+    if not user.has_perm("ledgers.withdraw_pledge"):
+        return _("只有本单位领导或活动办公室可以撤回承诺事项。")
+    if pledge.approval_state not in WITHDRAWABLE_STATES:
+        return _("当前状态为“%(state)s”，不能撤回；只有已审批或已公开的承诺事项可以撤回。") % {
+            "state": pledge.get_approval_state_display()
+        }
+    if pledge.status == Status.COMPLETED:
+        # A fulfilled promise is the record of work done: it stays on the board and in 三查三看.
+        return _("已完成的承诺事项不能撤回。")
+    return None
+
+
+def pledge_withdraw(*, pledge: Pledge, user, reason: str) -> Pledge:
+    """Take an approved or published, unfinished pledge back (off the public board), with a reason.
+
+    A withdrawn pledge leaves the public board entirely (its title may be the very thing that
+    should not be public), stops counting as committed (三查三看, status sweep), keeps its
+    progress for the record, and its pending reminders are cancelled in the same transaction.
+    Audit: ``ledgers.pledge_withdraw``; a refused attempt is recorded with success=False and
+    raises PledgeError with the reason in Chinese.
+    """
+    try:
+        return _pledge_withdraw(pledge=pledge, user=user, reason=reason)
+    except PledgeError as exc:
+        audit_record(
+            action="ledgers.pledge_withdraw",
+            actor=user,
+            obj=pledge,
+            success=False,
+            detail={"refused": exc.messages[0], "state": pledge.approval_state},
+        )
+        raise
+
+
+@transaction.atomic
+def _pledge_withdraw(*, pledge: Pledge, user, reason: str) -> Pledge:
+    locked = Pledge.objects.select_for_update().select_related("org_unit").get(pk=pledge.pk)
+    refusal = withdrawal_refusal(pledge=locked, user=user)
+    if refusal is None and not (reason or "").strip():
+        refusal = _("请填写撤回理由。")
+    if refusal is not None:
+        raise PledgeError(refusal)
+    previous = locked.approval_state
+    locked.approval_state = State.WITHDRAWN
+    locked.withdrawn_at = timezone.now()
+    locked.withdrawn_by = user
+    locked.withdrawal_reason = reason.strip()
+    locked.save()
+    reminders_sync_for(locked)  # no longer committed: its pending reminders are cancelled
+    audit_record(
+        action="ledgers.pledge_withdraw",
+        actor=user,
+        obj=locked,
+        detail={"from": previous, "to": locked.approval_state, "reason": locked.withdrawal_reason},
+    )
+    return locked
 
 
 def _as_text(value) -> str:

@@ -1,5 +1,6 @@
 """Pages for pledges: the 办实事台帐 (staff) and the public board (公示栏, no login)."""
 
+import hashlib
 import io
 import mimetypes
 
@@ -18,7 +19,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from campaigns.models import OrgUnit
+from campaigns.models import Campaign, OrgUnit
 from core.scoping import get_for_user_or_404
 
 from .models import Pledge
@@ -29,8 +30,10 @@ from .pledge_forms import (
     PledgeForm,
     PledgeProgressForm,
     PledgeTransitionForm,
+    PledgeWithdrawForm,
     responsible_person_choices,
 )
+from .pledge_origins import origin_options
 from .pledge_selectors import (
     board_for_unit,
     board_unit_or_404,
@@ -49,6 +52,8 @@ from .pledge_services import (
     pledge_report_progress,
     pledge_transition,
     pledge_update,
+    pledge_withdraw,
+    withdrawal_refusal,
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -109,6 +114,19 @@ def pledge_person_options(request):
 
 
 @login_required
+@permission_required("ledgers.add_pledge", raise_exception=True)
+def pledge_origin_options(request):
+    """The <option>s of the origin select for the chosen origin kind and campaign (htmx)."""
+    kind = request.GET.get("origin_kind", "")
+    if kind not in Pledge.OriginKind.values:
+        raise Http404
+    raw = request.GET.get("campaign", "")
+    campaign = get_for_user_or_404(Campaign.objects.plans(), request.user, pk=raw) if raw.isdigit() else None
+    options = origin_options(kind=kind, user=request.user, campaign=campaign)
+    return render(request, "ledgers/_origin_options.html", {"options": options, "kind": kind})
+
+
+@login_required
 @permission_required("ledgers.view_pledge", raise_exception=True)
 def pledge_detail(request, pk):
     pledge = pledge_get_for_user(user=request.user, pk=pk)
@@ -123,6 +141,7 @@ def pledge_detail(request, pk):
         "can_report": pledge.is_committed
         and pledge.status != Pledge.Status.COMPLETED
         and request.user.has_perm("ledgers.add_pledgeprogress"),
+        "can_withdraw": withdrawal_refusal(pledge=pledge, user=request.user) is None,
         "recipients": mask_personal_numbers(pledge.recipients),
         "origin": pledge.origin_object(),
         "progress_updates": list(pledge.progress_updates.all()),
@@ -166,6 +185,24 @@ def pledge_transition_view(request, pk):
     else:
         messages.success(request, _("已%(action)s。") % {"action": ACTION_LABELS[action]})
     return redirect(pledge)
+
+
+@login_required
+@permission_required("ledgers.withdraw_pledge", raise_exception=True)
+def pledge_withdraw_view(request, pk):
+    """Confirm, then take the pledge off the public board (a leader's or the office's act)."""
+    pledge = pledge_get_for_user(user=request.user, pk=pk)
+    form = PledgeWithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pledge_withdraw(pledge=pledge, user=request.user, reason=form.cleaned_data["reason"])
+        except PledgeError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("承诺事项已撤回，不再在公示栏显示。"))
+            return redirect(pledge)
+    context = {"form": form, "pledge": pledge, "refusal": withdrawal_refusal(pledge=pledge, user=request.user)}
+    return render(request, "ledgers/pledge_withdraw.html", context)
 
 
 @login_required
@@ -219,13 +256,23 @@ def pledge_progress_photo(request, pk):
 
 # ---- Public board (公示栏): no login, cacheable, no personal data ------------------------
 
-BOARD_MAX_AGE = 300  # seconds a phone or proxy may reuse the board before asking again
+# Browsers and proxies may store the board (public) but must ask again every time (no-cache):
+# the ETag makes that question cost a 304 and three small queries, and a villager never reads a
+# stale promise. The rendered page is also kept server-side under its version for this long.
+BOARD_CACHE_SECONDS = 300
 
 
 def _board_etag(request, code):
     request.board_unit = board_unit_or_404(code=code)
     request.board_version = board_version(unit=request.board_unit)
     return request.board_version
+
+
+def _notice_etag(request, code):
+    # The notice also prints the board's address (QR code), which depends on the host or setting.
+    version = _board_etag(request, code)
+    request.board_url = board_url(request, request.board_unit)
+    return hashlib.sha256(f"{version}|{request.board_url}".encode()).hexdigest()[:32]
 
 
 def _render_public(template, context, *, content_type="text/html; charset=utf-8"):
@@ -242,7 +289,7 @@ def board_url(request, unit) -> str:
 
 @require_safe
 @vary_on_headers("Accept-Language", "Cookie")  # the language may come from the switcher's cookie
-@cache_control(public=True, max_age=BOARD_MAX_AGE)
+@cache_control(public=True, no_cache=True)
 @condition(etag_func=_board_etag)
 def public_board(request, code):
     # The rendered page is kept under its version: any change to the unit's pledges (or the
@@ -251,17 +298,17 @@ def public_board(request, code):
     html = cache.get(key)
     if html is None:
         html = render_to_string("ledgers/public_board.html", {"board": board_for_unit(unit=request.board_unit)})
-        cache.set(key, html, BOARD_MAX_AGE)
+        cache.set(key, html, BOARD_CACHE_SECONDS)
     return HttpResponse(html, content_type="text/html; charset=utf-8")
 
 
 @require_safe
 @vary_on_headers("Accept-Language", "Cookie")  # the language may come from the switcher's cookie
-@cache_control(public=True, max_age=BOARD_MAX_AGE)
-@condition(etag_func=_board_etag)
+@cache_control(public=True, no_cache=True)
+@condition(etag_func=_notice_etag)
 def public_notice(request, code):
     board = board_for_unit(unit=request.board_unit)
-    url = board_url(request, board.unit)
+    url = request.board_url
     qr_svg = segno.make(url, error="m").svg_inline(omitsize=True, title=_("扫码查看承诺事项最新进展"))
     return _render_public("ledgers/public_notice.html", {"board": board, "qr_svg": qr_svg, "board_url": url})
 

@@ -34,7 +34,7 @@ ROLE_PERMISSIONS = {
 }
 
 # ---- Issue 6: pledges. Leaders approve (本单位领导审批); staff draft and report progress;
-# amendments of an approved pledge are a leader's or the campaign office's act.
+# amendments and withdrawal of an approved pledge are a leader's or the campaign office's act.
 PLEDGE_PERMISSIONS = {
     OFFICE_ADMIN: [
         "ledgers.view_pledge",
@@ -44,6 +44,7 @@ PLEDGE_PERMISSIONS = {
         "ledgers.view_pledgeprogress",
         "ledgers.add_pledgeamendment",
         "ledgers.view_pledgeamendment",
+        "ledgers.withdraw_pledge",
         "ledgers.view_pledgecategory",
         "ledgers.add_pledgecategory",
         "ledgers.change_pledgecategory",
@@ -53,6 +54,7 @@ PLEDGE_PERMISSIONS = {
         "ledgers.add_pledge",
         "ledgers.change_pledge",
         "ledgers.approve_pledge",
+        "ledgers.withdraw_pledge",
         "ledgers.add_pledgeprogress",
         "ledgers.view_pledgeprogress",
         "ledgers.add_pledgeamendment",

@@ -10,3 +10,4 @@ class RemindersConfig(AppConfig):
     def ready(self):
         # Each app registers its deadline kinds in <app>/deadlines.py.
         autodiscover_modules("deadlines")
+        from . import links  # noqa: F401  (registers the deploy check of REMINDERS_SITE_URL)

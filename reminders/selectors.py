@@ -1,10 +1,15 @@
 """Reads of the reminder engine, shaped for their pages."""
 
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.db.models import QuerySet
 
-from core.scoping import scope_for_user
+from core.scoping import scope_for_user, sees_everything, user_scope_root
 
 from .models import Channel, Delivery
+from .registry import all_kinds
 
 
 def inbox_unread_count(*, user) -> int:
@@ -41,3 +46,63 @@ def failed_deliveries_for_user(*, user, status: str = "") -> QuerySet:
         .select_related("reminder", "reminder__unit", "recipient", "recipient__cadre")
         .order_by("-created_at", "-id")
     )
+
+
+@dataclass(frozen=True)
+class DigestEntry:
+    path: str  # the responsible unit's tree path: entries are matched to leaders by prefix
+    due: datetime.date
+    label: str
+    subject: str
+    unit_name: str
+    url: str  # site-relative; made absolute where it leaves the site
+
+
+def digest_ahead(today: datetime.date) -> datetime.date:
+    return today + datetime.timedelta(days=getattr(settings, "REMINDERS_DIGEST_AHEAD_DAYS", 7))
+
+
+def digest_entries(*, today: datetime.date, under_path: str = "") -> list[DigestEntry]:
+    """Open items of every kind due up to REMINDERS_DIGEST_AHEAD_DAYS ahead, sorted by unit path.
+
+    One query per kind (plus what a kind's ``still_open`` asks). ``under_path`` limits them to a
+    unit's subtree; the digest loads them all once and matches leaders by path prefix.
+    """
+    ahead = digest_ahead(today)
+    entries = []
+    for kind in all_kinds():
+        items = kind.open_items().filter(**{f"{kind.due_field}__lte": ahead})
+        if under_path:
+            items = items.filter(**{f"{kind.unit_field}__path__startswith": under_path})
+        for item in kind.filter_open(list(items)):
+            unit = kind.unit_of(item)
+            if unit is not None:
+                entries.append(
+                    DigestEntry(
+                        unit.path,
+                        kind.due_of(item),
+                        str(kind.label),
+                        str(kind.subject(item)),
+                        unit.name,
+                        kind.url_of(item),
+                    )
+                )
+    entries.sort(key=lambda e: e.path)
+    return entries
+
+
+def due_items_for_user(*, user, today: datetime.date) -> tuple[list[DigestEntry], list[DigestEntry]]:
+    """The full list behind a digest: (overdue, due soon) items in the user's subtree, by deadline.
+
+    The digest's "另有 N 项" links here. A user without an org unit sees nothing; a superuser
+    sees every unit.
+    """
+    if sees_everything(user):
+        under = ""
+    else:
+        root = user_scope_root(user)
+        if root is None:
+            return [], []
+        under = root.path
+    entries = sorted(digest_entries(today=today, under_path=under), key=lambda e: (e.due, e.unit_name))
+    return [e for e in entries if e.due < today], [e for e in entries if e.due >= today]

@@ -17,14 +17,17 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q, Subquery
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 
 from .channels import PermanentChannelError, TransientChannelError, get_sms_backend
+from .links import absolute_url
 from .models import Channel, ChannelPreference, Delivery, Reminder, ReminderRule, stage_label
-from .registry import DeadlineKind, all_kinds, escalation_targets, get_kind, kind_for_model
+from .registry import DeadlineKind, escalation_targets, get_kind, kind_for_model
+from .selectors import DigestEntry, digest_ahead, digest_entries
 
 logger = logging.getLogger(__name__)
 
@@ -545,15 +548,24 @@ def _send_email(reminder):
 
 
 def _email_body(reminder) -> str:
+    """The plain-text e-mail: title, body, and absolute links (it is read in a mail client, off the site)."""
     lines = [reminder.title, "", reminder.body]
     if reminder.url:
-        lines += ["", reminder.url]
+        lines += ["", absolute_url(reminder.url)]
+    if reminder.kind == Reminder.DIGEST_KIND:
+        lines += ["", _("站内消息：%(url)s") % {"url": absolute_url(reverse("reminders:inbox"))}]
     return "\n".join(lines)
+
+
+def _sms_text(reminder) -> str:
+    if reminder.kind == Reminder.DIGEST_KIND:
+        return f"{reminder.title}{_('（详情见站内消息）')} {absolute_url(reverse('reminders:inbox'))}"
+    return f"{reminder.title} {absolute_url(reminder.url)}" if reminder.url else reminder.title
 
 
 def _send_sms(reminder, delivery):
     cadre = _cadre(reminder.recipient)
-    text = reminder.title if reminder.kind != Reminder.DIGEST_KIND else f"{reminder.title}{_('（详情见站内消息）')}"
+    text = _sms_text(reminder)
     get_sms_backend().send(phone=cadre.phone, text=text, idempotency_key=f"minqing-delivery-{delivery.pk}")
 
 
@@ -659,28 +671,27 @@ def _send_external_batch(ids, now) -> dict:
 # --- Daily digest for leaders ---------------------------------------------------------------------
 
 
+def _digest_line(entry: DigestEntry) -> str:
+    line = f"· {entry.unit_name} · {entry.label}：{entry.subject}"
+    return f"{line}\n  {absolute_url(entry.url)}" if entry.url else line
+
+
 def reminders_create_digests(*, now=None) -> int:
     """One message per leader per day: what is due soon and overdue in their subtree.
 
     Each kind's open items up to REMINDERS_DIGEST_AHEAD_DAYS ahead are loaded once and matched to
-    leaders by unit path, so the cost does not grow with leaders × items in queries. The unique
-    (recipient, "digest", day) key makes a second run the same day a no-op. Returns how many
-    digests this run created.
+    leaders by unit path, so the cost does not grow with leaders × items in queries. Each line
+    carries the item's absolute link (the digest is also e-mailed); past the line limit, the
+    "另有 N 项" line links to the full list. The unique (recipient, "digest", day) key makes a
+    second run the same day a no-op. Returns how many digests this run created.
     """
     from campaigns.models import Cadre
 
     now = now or timezone.now()
     today = _today(now)
-    ahead = today + datetime.timedelta(days=_setting("REMINDERS_DIGEST_AHEAD_DAYS", 7))
-    entries = []  # (unit path, due, kind label, subject, unit name)
-    for kind in all_kinds():
-        items = kind.filter_open(list(kind.open_items().filter(**{f"{kind.due_field}__lte": ahead})))
-        for item in items:
-            unit = kind.unit_of(item)
-            if unit is not None:
-                entries.append((unit.path, kind.due_of(item), str(kind.label), str(kind.subject(item)), unit.name))
-    entries.sort(key=lambda e: e[0])
-    paths = [e[0] for e in entries]
+    ahead = digest_ahead(today)
+    entries = digest_entries(today=today)
+    paths = [e.path for e in entries]
     leaders = (
         Cadre.objects.filter(is_leader=True, user__is_active=True)
         .exclude(user__reminder_preference__digest=False)
@@ -690,13 +701,11 @@ def reminders_create_digests(*, now=None) -> int:
     limit = _setting("REMINDERS_DIGEST_MAX_LINES", 10)
     for leader in leaders:
         prefix = leader.org_unit.path
-        lo = bisect_left(paths, prefix)
-        hi = bisect_left(paths, prefix + "\U0010ffff")
-        mine = entries[lo:hi]
+        mine = entries[bisect_left(paths, prefix) : bisect_left(paths, prefix + "\U0010ffff")]
         if not mine:
             continue
-        overdue = [e for e in mine if e[1] < today]
-        due = [e for e in mine if e[1] >= today]
+        overdue = [e for e in mine if e.due < today]
+        due = [e for e in mine if e.due >= today]
         title = _("每日摘要 %(day)s：逾期 %(o)d 项，%(n)d 天内到期 %(d)d 项") % {
             "day": today.isoformat(),
             "o": len(overdue),
@@ -704,14 +713,14 @@ def reminders_create_digests(*, now=None) -> int:
             "d": len(due),
         }
         lines = []
-        for label, group in ((_("逾期"), overdue), (_("即将到期"), due)):
+        for label, group, which in ((_("逾期"), overdue, "overdue"), (_("即将到期"), due, "due")):
             if not group:
                 continue
             lines.append(f"【{label}】")
-            for entry in sorted(group, key=lambda e: e[1])[:limit]:
-                lines.append(f"· {entry[4]} · {entry[2]}：{entry[3]}")
+            lines.extend(_digest_line(entry) for entry in sorted(group, key=lambda e: e.due)[:limit])
             if len(group) > limit:
                 lines.append(_("……另有 %(n)d 项") % {"n": len(group) - limit})
+                lines.append(f"  {absolute_url(reverse('reminders:due_list') + '?show=' + which)}")
         rows.append(
             Reminder(
                 kind=Reminder.DIGEST_KIND,
@@ -722,6 +731,7 @@ def reminders_create_digests(*, now=None) -> int:
                 offset_days=0,
                 title=title[:200],
                 body="\n".join(lines),
+                url=reverse("reminders:due_list"),
                 send_at=now,
             )
         )

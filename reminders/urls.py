@@ -10,6 +10,7 @@ urlpatterns = [
     path("read-all/", views.mark_all_read, name="mark_all_read"),
     path("bell/", views.bell, name="bell"),
     path("preferences/", views.preferences, name="preferences"),
+    path("due/", views.due_list, name="due_list"),
     path("failures/", views.failures, name="failures"),
     path("failures/<int:pk>/retry/", views.delivery_retry, name="delivery_retry"),
 ]

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -80,6 +81,23 @@ def preferences(request):
         messages.success(request, _("提醒设置已保存"))
         return redirect("reminders:preferences")
     return render(request, "reminders/preferences.html", {"form": form})
+
+
+@login_required
+@require_GET
+def due_list(request):
+    """Everything due soon or overdue in the user's subtree: where the digest's "另有 N 项" leads."""
+    show = request.GET.get("show", "")
+    overdue, due = selectors.due_items_for_user(user=request.user, today=timezone.localdate())
+    return render(
+        request,
+        "reminders/due_list.html",
+        {
+            "overdue": overdue if show != "due" else None,
+            "due": due if show != "overdue" else None,
+            "show": show,
+        },
+    )
 
 
 @login_required

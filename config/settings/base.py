@@ -173,6 +173,13 @@ REMINDERS_MAX_ATTEMPTS = env.int("REMINDERS_MAX_ATTEMPTS", default=5)  # then th
 REMINDERS_RETRY_BACKOFF = env.int("REMINDERS_RETRY_BACKOFF", default=60)  # seconds, doubled per attempt
 REMINDERS_QUEUED_TIMEOUT = env.int("REMINDERS_QUEUED_TIMEOUT", default=600)  # reclaim work a dead worker left
 REMINDERS_DIGEST_AHEAD_DAYS = env.int("REMINDERS_DIGEST_AHEAD_DAYS", default=7)
+# Links in reminder e-mails and SMS are opened outside the site (a mail client, a phone), so they
+# are absolute: this address (scheme, host, and a path prefix if the app is mounted under one).
+# Falls back to the public board's address; the loopback default suits `make run` only, and
+# `check --deploy` warns about it (reminders.W001).
+REMINDERS_SITE_URL = (
+    env("MINQING_SITE_URL", default="") or env("MINQING_PUBLIC_BASE_URL", default="") or "http://127.0.0.1:8000"
+)
 
 # Seconds the health check waits for the broker before calling it degraded.
 HEALTHZ_BROKER_TIMEOUT = env.float("HEALTHZ_BROKER_TIMEOUT", default=1.0)

@@ -79,6 +79,21 @@ URLS = {
             ),
         ),
     ],
+    "ledgers:pledge_origin_options": [
+        Case(
+            label="demands to pick from",
+            data=lambda w: {"origin_kind": "demand"},
+            expect=signed_in(OK, village_cadre=FORBIDDEN, auditor=FORBIDDEN),
+        ),
+        Case(
+            label="plan steps of county B's campaign",
+            data=lambda w: {
+                "origin_kind": "milestone",
+                "campaign": make_campaign(w, title="乙县方案", document_number="乙", issuing_unit=w.county_b).pk,
+            },
+            expect=signed_in(NOT_FOUND, superuser=OK, office_admin=OK, village_cadre=FORBIDDEN, auditor=FORBIDDEN),
+        ),
+    ],
     "ledgers:pledge_detail": [
         Case(label="a pledge of village A2", kwargs=_published, expect=signed_in(NOT_FOUND, **A2_VISIBLE)),
         Case(label="no such pledge", kwargs=lambda w: {"pk": 999999}, expect=signed_in(NOT_FOUND)),
@@ -103,6 +118,20 @@ URLS = {
         kwargs=_published,
         expect=signed_in(FORBIDDEN, superuser=OK, office_admin=OK, county_leader=OK),
     ),
+    "ledgers:pledge_withdraw": [
+        Case(
+            label="confirmation page for a published pledge of village A2",
+            kwargs=_published,
+            expect=signed_in(FORBIDDEN, superuser=OK, office_admin=OK, county_leader=OK),
+        ),
+        Case(
+            label="POST without a reason re-shows the form",
+            kwargs=_published,
+            method="post",
+            data=lambda w: {"reason": ""},
+            expect=signed_in(FORBIDDEN, superuser=OK, office_admin=OK, county_leader=OK),
+        ),
+    ],
     "ledgers:pledge_progress": Case(
         label="report progress on a pledge of village A2",
         kwargs=_published,

@@ -94,6 +94,29 @@ def test_a_user_saves_channel_preferences_and_quiet_hours(world, client_for):
     assert AuditEvent.objects.filter(action="reminders.preference_update", actor=world.village_cadre).exists()
 
 
+def test_the_settings_page_shows_where_each_channel_delivers_with_the_phone_masked(world, client_for):
+    from campaigns.models import Cadre
+
+    world.village_cadre.email = "cadre@example.org"
+    world.village_cadre.save()
+    Cadre.objects.filter(user=world.village_cadre).update(phone="13912345678")
+    page = client_for(world.village_cadre).get(reverse("reminders:preferences")).content.decode()
+    assert "cadre@example.org" in page
+    assert "139****5678" in page
+    assert "13912345678" not in page
+
+
+def test_the_settings_page_says_when_a_channel_has_no_address(world, client_for):
+    from campaigns.models import Cadre
+
+    world.village_cadre.email = ""
+    world.village_cadre.save()
+    Cadre.objects.filter(user=world.village_cadre).update(phone="")
+    page = client_for(world.village_cadre).get(reverse("reminders:preferences")).content.decode()
+    assert "账号未登记电子邮箱" in page
+    assert "未登记手机号" in page
+
+
 def test_preferences_reject_a_bad_time(world, client_for):
     response = client_for(world.village_cadre).post(
         reverse("reminders:preferences"), {"inapp": "on", "quiet_start": "25:99", "quiet_end": "08:00"}

@@ -24,6 +24,7 @@ URLS = {
         kwargs=lambda w: {"pk": make_message(w.town_staff).pk},
         expect=signed_in(NOT_FOUND, town_staff=REDIRECT),
     ),
+    "reminders:due_list": Case(expect=signed_in(OK)),
     "reminders:failures": Case(expect=signed_in(FORBIDDEN, superuser=OK, office_admin=OK)),
     "reminders:delivery_retry": Case(
         label="a failed SMS in village A2",
