@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from campaigns.models import Cadre, OrgUnit
 from core.roles import CADRE, GROUP_NAMES
 
+from .masking import mask_id_number, mask_phone
 from .models import Household, HouseholdCategory, HouseholdMember, Pairing
 from .validators import validate_id_number, validate_phone
 from .xlsx import Sheet
@@ -54,6 +55,8 @@ class CheckResult:
     plan: list = field(default_factory=list)
     creates: int = 0
     updates: int = 0
+    # Rows whose stored values already equal the file's (written again, but nothing changes).
+    unchanged: int = 0
 
     def add(self, row: int, column: str, reason: str) -> None:
         self.error_count += 1
@@ -149,6 +152,24 @@ def _validation_reason(exc: ValidationError) -> str:
     return "".join(str(m) for m in exc.messages)
 
 
+MASK_CHAR = "*"
+MASKERS_BY_KEY = {"phone": mask_phone, "id_number": mask_id_number}
+
+
+def _masked(item: tuple) -> bool:
+    """Whether a household plan row carries a masked phone (5) or ID number (6)."""
+    return MASK_CHAR in item[5] or MASK_CHAR in item[6]
+
+
+def _masks_match(item: tuple, stored: tuple[str, str] | None) -> bool:
+    if stored is None:
+        return False
+    phone, id_number = stored
+    if MASK_CHAR in item[5] and (not phone or mask_phone(phone) != item[5]):
+        return False
+    return not (MASK_CHAR in item[6] and (not id_number or mask_id_number(id_number.upper()) != item[6]))
+
+
 def _parse_date(text: str) -> datetime.date | None:
     text = text.strip().replace("/", "-").replace(".", "-")
     for fmt in ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y%m%d"):
@@ -185,6 +206,58 @@ class HouseholdImporter(Importer):
             self.categories[name] = pk
             self.categories[code] = pk
         self.seen: dict[tuple[int, str], int] = {}
+        self.stored = self._stored_personal(self._masked_keys(sheet, index))
+
+    def _masked_keys(self, sheet: Sheet, index: dict[str, int]) -> set[tuple[int, str]]:
+        """(village id, number) of every row whose phone or ID cell is a masked value."""
+        positions = [index[key] for key in ("phone", "id_number") if key in index]
+        code_pos, number_pos = index["village_code"], index["number"]
+        keys = set()
+        for row in sheet.rows:
+            width = len(row)
+            if any(pos < width and MASK_CHAR in row[pos] for pos in positions):
+                village = self.villages.get(row[code_pos] if code_pos < width else "")
+                if village is not None and number_pos < width:
+                    keys.add((village[0], row[number_pos]))
+        return keys
+
+    @staticmethod
+    def _stored_personal(keys: set[tuple[int, str]]) -> dict[tuple[int, str], tuple[str, str]]:
+        """Stored (phone, ID number) of these households; locked when inside a transaction.
+
+        The lock holds from the decision "this masked cell means the stored value" until the
+        write, so an edit of the household in between cannot be overwritten or mismatched.
+        """
+        by_village: dict[int, list[str]] = {}
+        for village_id, number in keys:
+            by_village.setdefault(village_id, []).append(number)
+        stored = {}
+        for village_id, numbers in by_village.items():
+            for start in range(0, len(numbers), 500):
+                query = Household.objects.filter(village_id=village_id, number__in=numbers[start : start + 500])
+                if connection.in_atomic_block:
+                    query = query.select_for_update()
+                for number, phone, id_number in query.values_list("number", "phone", "id_number"):
+                    stored[(village_id, number)] = (phone, id_number)
+        return stored
+
+    def _check_masked(self, row, key, value, stored_value, result) -> None:
+        """A masked cell (from a masked export) is accepted only as "keep the stored value"."""
+        masker = MASKERS_BY_KEY[key]
+        if not stored_value:
+            result.add(
+                row,
+                self.header_of(key),
+                _("“%(value)s”是打码（含*）的号码，但系统中该户没有可对照的已存号码，请填写完整号码。")
+                % {"value": value},
+            )
+        elif masker(stored_value.upper()) != value:
+            result.add(
+                row,
+                self.header_of(key),
+                _("“%(value)s”是打码（含*）的号码，与系统中该户已存的号码不一致；如需修改，请填写完整号码。")
+                % {"value": value},
+            )
 
     def check_row(self, row, values, result):
         errors_before = result.error_count
@@ -236,14 +309,21 @@ class HouseholdImporter(Importer):
         address = values.get("address", "")
         if len(address) > 200:
             result.add(row, self.header_of("address"), _("住址不能超过200个字符。"))
+        stored = self.stored.get((village_id, number), ("", "")) if village_id is not None else None
         phone = values.get("phone", "").replace(" ", "")
-        if phone:
+        if phone and MASK_CHAR in phone:
+            if stored is not None:
+                self._check_masked(row, "phone", phone, stored[0], result)
+        elif phone:
             try:
                 validate_phone(phone)
             except ValidationError as exc:
                 result.add(row, self.header_of("phone"), _validation_reason(exc))
         id_number = values.get("id_number", "").replace(" ", "").upper()
-        if id_number:
+        if id_number and MASK_CHAR in id_number:
+            if stored is not None:
+                self._check_masked(row, "id_number", id_number, stored[1], result)
+        elif id_number:
             try:
                 validate_id_number(id_number)
             except ValidationError as exc:
@@ -281,20 +361,67 @@ class HouseholdImporter(Importer):
         if len(paths) != len(village_ids) or not all(self.in_scope(path) for path in paths):
             return False
         category_ids = {c for item in result.plan for c in item[8]}
-        return HouseholdCategory.objects.filter(pk__in=category_ids).count() == len(category_ids)
+        if HouseholdCategory.objects.filter(pk__in=category_ids).count() != len(category_ids):
+            return False
+        # Masked cells must still match what is stored (now locked until the write).
+        masked = {(item[0], item[1]) for item in result.plan if _masked(item)}
+        stored = self._stored_personal(masked)
+        return all(_masks_match(item, stored.get((item[0], item[1]))) for item in result.plan if _masked(item))
 
     def count_changes(self, result):
         village_ids = {item[0] for item in result.plan}
-        existing = set(Household.objects.filter(village_id__in=village_ids).values_list("village_id", "number"))
-        result.updates = sum(1 for item in result.plan if (item[0], item[1]) in existing)
-        result.creates = len(result.plan) - result.updates
+        households = Household.objects.filter(village_id__in=village_ids)
+        existing = {
+            (v, n): rest
+            for v, n, *rest in households.values_list(
+                "village_id", "number", "head_name", "members_count", "address", "phone", "id_number", "notes"
+            )
+        }
+        links: dict[tuple[int, str], set[int]] = {}
+        through = Household.categories.through.objects.filter(household__village_id__in=village_ids)
+        for v, n, c in through.values_list("household__village_id", "household__number", "householdcategory_id"):
+            links.setdefault((v, n), set()).add(c)
+        result.creates = result.updates = result.unchanged = 0
+        for item in result.plan:
+            key = (item[0], item[1])
+            old = existing.get(key)
+            if old is None:
+                result.creates += 1
+                continue
+            phone = old[3] if MASK_CHAR in item[5] else item[5]
+            id_number = old[4] if MASK_CHAR in item[6] else item[6]
+            new = [item[2], item[3], item[4], phone, id_number, item[7]]
+            if new == list(old) and set(item[8]) == links.get(key, set()):
+                result.unchanged += 1
+            else:
+                result.updates += 1
+
+    def _resolve_masked(self, result) -> None:
+        """Replace masked cells by the stored values they stand for (rows locked, then checked)."""
+        masked = {(item[0], item[1]) for item in result.plan if _masked(item)}
+        if not masked:
+            return
+        stored = self._stored_personal(masked)
+        plan = []
+        for item in result.plan:
+            if _masked(item):
+                old = stored.get((item[0], item[1]))
+                if not _masks_match(item, old):
+                    # check()/revalidate() ran in this transaction with the rows locked.
+                    raise RuntimeError("a masked cell no longer matches the stored value")
+                phone = old[0] if MASK_CHAR in item[5] else item[5]
+                id_number = old[1] if MASK_CHAR in item[6] else item[6]
+                item = (*item[:5], phone, id_number, *item[7:])
+            plan.append(item)
+        result.plan = plan
 
     def apply(self, result):
+        self._resolve_masked(result)
         if connection.vendor == "postgresql":
             self._apply_postgresql(result)
         else:
             self._apply_orm(result)
-        return {"created": result.creates, "updated": result.updates}
+        return {"created": result.creates, "updated": result.updates, "unchanged": result.unchanged}
 
     def _replace_categories(self, pairs: list[tuple[int, list[int]]]) -> None:
         through = Household.categories.through
@@ -408,6 +535,19 @@ class CadreImporter(Importer):
             Cadre.objects.filter(user__username__in=usernames).values_list("user__username", "org_unit__path")
         )
         self.seen: dict[str, int] = {}
+        # Phones of a masked export (138****5678) stand for the stored phone: read them locked
+        # when writing, so the value kept is the value compared.
+        phone_pos = index.get("phone")
+        masked = {
+            row[index["username"]]
+            for row in sheet.rows
+            if phone_pos is not None and phone_pos < len(row) and MASK_CHAR in row[phone_pos]
+            if index["username"] < len(row)
+        }
+        stored = Cadre.objects.filter(user__username__in=masked)
+        if masked and connection.in_atomic_block:
+            stored = stored.select_for_update(of=("self",))
+        self.stored_phones = dict(stored.values_list("user__username", "phone")) if masked else {}
 
     def _flag(self, row, key, values, result, default):
         text = values.get(key, "").strip().lower()
@@ -458,7 +598,18 @@ class CadreImporter(Importer):
         if rank is None:
             result.add(row, self.header_of("rank"), _("职级“%(rank)s”不存在。") % {"rank": rank_text})
         phone = values.get("phone", "").replace(" ", "")
-        if phone:
+        if MASK_CHAR in phone:
+            stored = self.stored_phones.get(username, "")
+            if stored and mask_phone(stored) == phone:
+                phone = stored
+            else:
+                result.add(
+                    row,
+                    self.header_of("phone"),
+                    _("“%(value)s”是打码（含*）的号码，与系统中该干部已存的号码不一致；如需修改，请填写完整号码。")
+                    % {"value": phone},
+                )
+        elif phone:
             try:
                 validate_phone(phone)
             except ValidationError as exc:
@@ -470,8 +621,15 @@ class CadreImporter(Importer):
             result.plan.append((username, name, unit_id, title, rank, is_leader, is_party, phone))
 
     def count_changes(self, result):
-        result.updates = sum(1 for item in result.plan if item[0] in self.cadre_paths)
-        result.creates = len(result.plan) - result.updates
+        existing = {
+            username: tuple(rest)
+            for username, *rest in Cadre.objects.filter(user__username__in=[i[0] for i in result.plan]).values_list(
+                "user__username", "name", "org_unit_id", "title", "rank", "is_leader", "is_party_member", "phone"
+            )
+        }
+        result.creates = sum(1 for item in result.plan if item[0] not in existing)
+        result.unchanged = sum(1 for item in result.plan if existing.get(item[0]) == tuple(item[1:]))
+        result.updates = len(result.plan) - result.creates - result.unchanged
 
     def apply(self, result):
         User = get_user_model()
@@ -510,7 +668,7 @@ class CadreImporter(Importer):
             unique_fields=["user"],
             update_fields=["name", "org_unit", "title", "rank", "is_leader", "is_party_member", "phone", "updated_at"],
         )
-        return {"created": result.creates, "updated": result.updates}
+        return {"created": result.creates, "updated": result.updates, "unchanged": result.unchanged}
 
 
 class PairingImporter(Importer):
@@ -613,21 +771,22 @@ class PairingImporter(Importer):
     def _existing(self, result):
         cadre_ids = {item[0] for item in result.plan}
         rows = Pairing.objects.filter(campaign=self.campaign, cadre_id__in=cadre_ids, is_active=True).values_list(
-            "cadre_id", "household_id", "member_id", "kind", "pk"
+            "cadre_id", "household_id", "member_id", "kind", "pk", "start_date", "end_date"
         )
-        return {(c, h, m, k): pk for c, h, m, k, pk in rows}
+        return {(c, h, m, k): (pk, start, end) for c, h, m, k, pk, start, end in rows}
 
     def count_changes(self, result):
         existing = self._existing(result)
-        result.updates = sum(1 for item in result.plan if item[:4] in existing)
-        result.creates = len(result.plan) - result.updates
+        result.creates = sum(1 for item in result.plan if item[:4] not in existing)
+        result.unchanged = sum(1 for item in result.plan if existing.get(item[:4], (None,))[1:] == tuple(item[4:]))
+        result.updates = len(result.plan) - result.creates - result.unchanged
 
     def apply(self, result):
         existing = self._existing(result)
         now = timezone.now()
         new, changed = [], []
         for cadre_id, household_id, member_id, kind, start, end in result.plan:
-            pk = existing.get((cadre_id, household_id, member_id, kind))
+            pk = existing.get((cadre_id, household_id, member_id, kind), (None,))[0]
             obj = Pairing(
                 pk=pk,
                 campaign=self.campaign,
@@ -643,7 +802,7 @@ class PairingImporter(Importer):
             (changed if pk else new).append(obj)
         Pairing.objects.bulk_create(new, batch_size=BATCH_SIZE)
         Pairing.objects.bulk_update(changed, ["start_date", "end_date", "updated_at"], batch_size=500)
-        return {"created": len(new), "updated": len(changed)}
+        return {"created": len(new), "updated": result.updates, "unchanged": result.unchanged}
 
 
 IMPORTERS: dict[str, type[Importer]] = {

@@ -343,7 +343,11 @@ def _finish(job: ImportJob, status: str, *, result: CheckResult | None = None, m
             processed_rows=result.total,
         )
         if status == ImportJob.Status.VALID:
-            fields["summary"] = {"created": result.creates, "updated": result.updates}
+            fields["summary"] = {
+                "created": result.creates,
+                "updated": result.updates,
+                "unchanged": result.unchanged,
+            }
     if status == ImportJob.Status.DONE:
         fields["summary"] = job.summary
     ImportJob.objects.filter(pk=job.pk).update(**fields)
