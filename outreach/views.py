@@ -34,6 +34,7 @@ from .masking import MASKERS, can_view_personal_data
 from .models import ImportJob, LiaisonPoint
 from .paginators import CappedPaginator
 from .resources import CadreResource, HouseholdResource, PairingResource
+from .uploads import limit_upload_size
 from .xlsx import XlsxRejected, write_workbook
 
 logger = logging.getLogger(__name__)
@@ -438,12 +439,22 @@ def _start_check(job: ImportJob) -> None:
         services.import_job_check(job_id=job.pk)
 
 
+@limit_upload_size
 @perm_required("outreach.add_importjob")
 def import_upload(request):
+    posted = request.method == "POST"
     form = ImportUploadForm(
-        request.POST or None, request.FILES or None, user=request.user, initial={"kind": "households"}
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        user=request.user,
+        initial={"kind": "households"},
     )
-    if request.method == "POST" and form.is_valid():
+    if posted and request.size_limit.exceeded:
+        # The file was cut off while streaming: say why instead of "this field is required".
+        form.is_valid()
+        form.errors.pop("file", None)
+        form.add_error("file", request.size_limit.message())
+    elif posted and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read()
         try:
