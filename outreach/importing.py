@@ -57,9 +57,12 @@ class CheckResult:
     updates: int = 0
     # Rows whose stored values already equal the file's (written again, but nothing changes).
     unchanged: int = 0
+    # Excel row numbers with at least one error (a row may have several).
+    error_rows: set[int] = field(default_factory=set)
 
     def add(self, row: int, column: str, reason: str) -> None:
         self.error_count += 1
+        self.error_rows.add(row)
         if len(self.errors) < MAX_STORED_ERRORS:
             self.errors.append({"row": row, "column": column, "reason": reason})
 
@@ -123,7 +126,8 @@ class Importer:
                 progress(result.total)
         if result.total == 0:
             result.add(2, "", _("文件中没有数据行。"))
-        if result.ok:
+        if result.plan:
+            # Also for a file with bad rows: the preview shows what its good rows would do.
             self.count_changes(result)
         return result
 

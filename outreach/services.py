@@ -342,11 +342,12 @@ def _finish(job: ImportJob, status: str, *, result: CheckResult | None = None, m
             total_rows=result.total,
             processed_rows=result.total,
         )
-        if status == ImportJob.Status.VALID:
+        if status in (ImportJob.Status.VALID, ImportJob.Status.INVALID):
             fields["summary"] = {
                 "created": result.creates,
                 "updated": result.updates,
                 "unchanged": result.unchanged,
+                "error_rows": len(result.error_rows),
             }
     if status == ImportJob.Status.DONE:
         fields["summary"] = job.summary

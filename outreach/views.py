@@ -493,6 +493,16 @@ def import_detail(request, pk):
     return render(request, template, {"job": job})
 
 
+@perm_required("outreach.add_importjob")
+@require_GET
+def import_errors(request, pk):
+    """The bad rows of the user's own import as .xlsx (row number, column, reason)."""
+    job = selectors.import_job_get_own(user=request.user, pk=pk)
+    rows = [(e["row"], e["column"], e["reason"]) for e in job.errors]
+    data = write_workbook(title=str(_("错误行")), header=[_("行号"), _("列"), _("原因")], rows=rows)
+    return _xlsx_response(data, _export_name(f"import-{job.pk}-errors"))
+
+
 @require_POST
 @perm_required("outreach.add_importjob")
 def import_confirm(request, pk):

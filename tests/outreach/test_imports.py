@@ -49,7 +49,7 @@ def test_a_valid_file_is_previewed_then_imported_with_categories(world, staff_cl
     assert response.status_code == 302
     assert response["Location"] == reverse("outreach:import_detail", args=[job.pk])
     assert job.status == ImportJob.Status.VALID
-    assert job.summary == {"created": 3, "updated": 0, "unchanged": 0}
+    assert job.summary == {"created": 3, "updated": 0, "unchanged": 0, "error_rows": 0}
     assert Household.objects.count() == 0, "the preview writes nothing"
     page = staff_client.get(reverse("outreach:import_detail", args=[job.pk]))
     assert "全部 3 行检查通过" in page.content.decode()
@@ -99,7 +99,10 @@ def test_three_bad_rows_write_nothing_and_report_three_precise_errors(world, sta
 def test_importing_the_same_file_twice_updates_instead_of_duplicating(world, staff_client):
     rows = [household_row("CA1V1", f"{n:04d}", categories="特困户") for n in range(1, 6)]
     data = xlsx_bytes(rows)
-    for expected in ({"created": 5, "updated": 0, "unchanged": 0}, {"created": 0, "updated": 0, "unchanged": 5}):
+    for expected in (
+        {"created": 5, "updated": 0, "unchanged": 0, "error_rows": 0},
+        {"created": 0, "updated": 0, "unchanged": 5, "error_rows": 0},
+    ):
         _upload(staff_client, data)
         job = _last_job()
         assert job.summary == expected

@@ -1,0 +1,84 @@
+"""The import preview: counts above the error list, and the bad rows as a workbook for the uploader."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from outreach.models import ImportJob
+from tests.outreach.helpers import bad_check_digit_id, household_in, household_row, xlsx_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def _upload(client, data):
+    client.post(reverse("outreach:import_upload"), {"kind": "households", "file": SimpleUploadedFile("a.xlsx", data)})
+    return ImportJob.objects.order_by("-pk").first()
+
+
+@pytest.fixture
+def mixed_file(world):
+    household_in(world.village_a1, "0001", head_name="户主0001", address="一组")
+    household_in(world.village_a1, "0002", head_name="旧户主")
+    household_in(world.village_a1, "0003", head_name="户主0003")
+    return xlsx_bytes(
+        [
+            household_row("CA1V1", "0001", head="户主0001", categories=""),  # unchanged
+            household_row("CA1V1", "0002", head="新户主", categories=""),  # updated
+            household_row("CA1V1", "0003", head="户主0003", categories="特困户"),  # updated (category)
+            household_row("CA1V1", "0004"),  # new
+            household_row("CA1V1", "0005", id_number=bad_check_digit_id(5), phone="12345"),  # two errors
+            household_row("NOPE", "0006"),  # one error
+        ]
+    )
+
+
+def test_the_preview_counts_new_updated_unchanged_and_bad_rows(world, staff_client, mixed_file):
+    job = _upload(staff_client, mixed_file)
+
+    assert job.status == ImportJob.Status.INVALID
+    assert job.summary == {"created": 1, "updated": 2, "unchanged": 1, "error_rows": 2}
+    assert job.error_count == 3
+    page = staff_client.get(reverse("outreach:import_detail", args=[job.pk])).content.decode()
+    summary_at, errors_at = page.index('data-testid="import-summary"'), page.index('data-testid="import-errors"')
+    assert summary_at < errors_at, "the counts come before the error list"
+    for name, value in {"rows": 6, "created": 1, "updated": 2, "unchanged": 1, "error_rows": 2}.items():
+        assert f'data-count="{name}">{value}<' in page
+    assert reverse("outreach:import_errors", args=[job.pk]) in page
+
+
+def test_the_uploader_downloads_the_bad_rows_as_xlsx(world, staff_client, mixed_file):
+    job = _upload(staff_client, mixed_file)
+
+    response = staff_client.get(reverse("outreach:import_errors", args=[job.pk]))
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0] == ("行号", "列", "原因")
+    assert [(r[0], r[1]) for r in rows[1:]] == [(6, "联系电话"), (6, "户主身份证号"), (7, "村/社区代码")]
+    assert rows[2][2] == "身份证号校验位错误。"
+
+
+def test_the_error_rows_belong_to_the_uploader_only(world, staff_client, client_for, mixed_file):
+    job = _upload(staff_client, mixed_file)
+    url = reverse("outreach:import_errors", args=[job.pk])
+
+    assert client_for(world.superuser).get(url).status_code == 404
+    assert client_for(world.sibling_town_staff).get(url).status_code == 404
+    page = client_for(world.superuser).get(reverse("outreach:import_detail", args=[job.pk])).content.decode()
+    assert url not in page
+
+
+def test_a_valid_preview_shows_the_counts_too(world, staff_client):
+    household_in(world.village_a1, "0001", head_name="户主0001", address="一组")
+    job = _upload(
+        staff_client, xlsx_bytes([household_row("CA1V1", "0001", head="改名"), household_row("CA1V1", "0002")])
+    )
+
+    assert job.summary == {"created": 1, "updated": 1, "unchanged": 0, "error_rows": 0}
+    page = staff_client.get(reverse("outreach:import_detail", args=[job.pk])).content.decode()
+    assert 'data-count="created">1<' in page
+    assert 'data-testid="import-errors-download"' not in page
