@@ -100,7 +100,9 @@ class Importer:
             bare = column.header.rstrip("*")
             pos = positions.get(column.header, positions.get(bare))
             if pos is None and column.required:
-                result.add(1, column.header, _("缺少必填列“%(col)s”，请使用导入模板。") % {"col": bare})
+                result.add(
+                    1, column.header, _("缺少必填列“%(col)s”，请下载导入模板，按模板的列标题填写。") % {"col": bare}
+                )
             if pos is not None:
                 index[column.key] = pos
         return None if result.error_count else index
@@ -210,6 +212,7 @@ class HouseholdImporter(Importer):
             self.categories[name] = pk
             self.categories[code] = pk
         self.seen: dict[tuple[int, str], int] = {}
+        self.today = timezone.localdate()
         self.stored = self._stored_personal(self._masked_keys(sheet, index))
 
     def _masked_keys(self, sheet: Sheet, index: dict[str, int]) -> set[tuple[int, str]]:
@@ -271,11 +274,16 @@ class HouseholdImporter(Importer):
         if not code:
             result.add(row, h_code, _("村/社区代码不能为空。"))
         elif code not in self.villages:
-            result.add(row, h_code, _("村/社区代码“%(code)s”不存在。") % {"code": code})
+            result.add(row, h_code, _("村/社区代码“%(code)s”在系统中不存在，请核对。") % {"code": code})
         else:
             pk, path, kind, name = self.villages[code]
             if kind != OrgUnit.Kind.VILLAGE:
-                result.add(row, h_code, _("“%(name)s（%(code)s）”不是村/社区。") % {"name": name, "code": code})
+                result.add(
+                    row,
+                    h_code,
+                    _("代码“%(code)s”对应的是“%(name)s”，不是村/社区，请填写村/社区的代码。")
+                    % {"name": name, "code": code},
+                )
             elif not self.in_scope(path):
                 result.add(
                     row,
@@ -295,7 +303,8 @@ class HouseholdImporter(Importer):
                 result.add(
                     row,
                     self.header_of("number"),
-                    _("户号“%(number)s”在本村重复（与第 %(first)s 行相同）。") % {"number": number, "first": first},
+                    _("第 %(first)s 行和第 %(row)s 行的户号都是“%(number)s”，同一村/社区内户号不能重复。")
+                    % {"number": number, "first": first, "row": row},
                 )
         head = values.get("head_name", "")
         if not head:
@@ -309,7 +318,7 @@ class HouseholdImporter(Importer):
                 raise ValueError
         except ValueError:
             members_count = 1
-            result.add(row, self.header_of("members_count"), _("家庭人口应为1到99之间的整数。"))
+            result.add(row, self.header_of("members_count"), _("家庭人口应填写1至99之间的整数。"))
         address = values.get("address", "")
         if len(address) > 200:
             result.add(row, self.header_of("address"), _("住址不能超过200个字符。"))
@@ -329,7 +338,7 @@ class HouseholdImporter(Importer):
                 self._check_masked(row, "id_number", id_number, stored[1], result)
         elif id_number:
             try:
-                validate_id_number(id_number)
+                validate_id_number(id_number, today=self.today)
             except ValidationError as exc:
                 result.add(row, self.header_of("id_number"), _validation_reason(exc))
         category_ids = []
@@ -338,7 +347,11 @@ class HouseholdImporter(Importer):
                 continue
             pk = self.categories.get(name)
             if pk is None:
-                result.add(row, self.header_of("categories"), _("类别“%(name)s”不存在。") % {"name": name})
+                result.add(
+                    row,
+                    self.header_of("categories"),
+                    _("类别“%(name)s”不存在；类别名称须与系统中一致，多个类别用顿号（、）分隔。") % {"name": name},
+                )
             elif pk not in category_ids:
                 category_ids.append(pk)
         if result.error_count == errors_before:
@@ -568,27 +581,36 @@ class CadreImporter(Importer):
         before = result.error_count
         username = values.get("username", "")
         if not username or len(username) > 150 or not re.fullmatch(r"[\w.@+-]+", username):
-            result.add(row, self.header_of("username"), _("用户名不能为空，只能包含字母、数字和 @.+-_。"))
+            result.add(
+                row, self.header_of("username"), _("用户名不能为空，最长150个字符，只能包含字母、数字和 @ . + - _。")
+            )
         else:
             first = self.seen.setdefault(username, row)
             if first != row:
                 result.add(
                     row,
                     self.header_of("username"),
-                    _("用户名在文件中重复（与第 %(first)s 行相同）。") % {"first": first},
+                    _("第 %(first)s 行和第 %(row)s 行的用户名都是“%(username)s”，同一文件中用户名不能重复。")
+                    % {"first": first, "row": row, "username": username},
                 )
             path = self.cadre_paths.get(username)
             if path is not None and not self.in_scope(path):
-                result.add(row, self.header_of("username"), _("该账号属于您管辖范围外的干部。"))
+                result.add(row, self.header_of("username"), _("该用户名属于您管辖范围外的干部，不能在此修改。"))
             elif path is None and username in self.users and self.unit is not None:
-                result.add(row, self.header_of("username"), _("该账号已存在且不是您管辖范围内的干部。"))
+                result.add(
+                    row,
+                    self.header_of("username"),
+                    _("该用户名已被其他账号使用（不是您管辖范围内的干部），请换一个用户名。"),
+                )
         name = values.get("name", "")
         if not name or len(name) > 50:
             result.add(row, self.header_of("name"), _("姓名不能为空且不超过50个字符。"))
         code = values.get("unit_code", "")
         unit_id = None
         if code not in self.units:
-            result.add(row, self.header_of("unit_code"), _("单位代码“%(code)s”不存在。") % {"code": code})
+            result.add(
+                row, self.header_of("unit_code"), _("单位代码“%(code)s”在系统中不存在，请核对。") % {"code": code}
+            )
         elif not self.in_scope(self.units[code][1]):
             result.add(
                 row,
@@ -600,7 +622,12 @@ class CadreImporter(Importer):
         rank_text = values.get("rank", "") or Cadre.Rank.STAFF.label
         rank = self.ranks.get(rank_text)
         if rank is None:
-            result.add(row, self.header_of("rank"), _("职级“%(rank)s”不存在。") % {"rank": rank_text})
+            result.add(
+                row,
+                self.header_of("rank"),
+                _("职级“%(rank)s”不存在，应为：%(ranks)s。")
+                % {"rank": rank_text, "ranks": "、".join(str(label) for label in Cadre.Rank.labels)},
+            )
         phone = values.get("phone", "").replace(" ", "")
         if MASK_CHAR in phone:
             stored = self.stored_phones.get(username, "")
@@ -720,19 +747,29 @@ class PairingImporter(Importer):
             return
         username = values.get("username", "")
         cadre = self.cadres.get(username)
-        if cadre is None:
-            result.add(row, self.header_of("username"), _("干部用户名“%(u)s”不存在。") % {"u": username})
+        if not username:
+            result.add(row, self.header_of("username"), _("干部用户名不能为空。"))
+        elif cadre is None:
+            result.add(
+                row, self.header_of("username"), _("干部用户名“%(u)s”不存在，请先导入干部名册。") % {"u": username}
+            )
         elif not self.in_scope(cadre[1]):
             result.add(row, self.header_of("username"), _("干部“%(u)s”不在您的管辖范围内。") % {"u": username})
         code = values.get("village_code", "")
         number = values.get("number", "")
         household = None
         if code not in self.villages:
-            result.add(row, self.header_of("village_code"), _("村/社区代码“%(code)s”不存在。") % {"code": code})
+            result.add(
+                row, self.header_of("village_code"), _("村/社区代码“%(code)s”在系统中不存在，请核对。") % {"code": code}
+            )
         else:
             household = self.households.get((self.villages[code], number))
             if household is None:
-                result.add(row, self.header_of("number"), _("户号“%(n)s”在该村/社区不存在。") % {"n": number})
+                result.add(
+                    row,
+                    self.header_of("number"),
+                    _("该村/社区没有户号为“%(n)s”的农户，请先导入农户名册。") % {"n": number},
+                )
             elif not self.in_scope(household[1]):
                 result.add(row, self.header_of("village_code"), _("该户不在您的管辖范围内。"))
         member_id = None
@@ -745,7 +782,7 @@ class PairingImporter(Importer):
                     self.header_of("member"),
                     _("该户没有名为“%(n)s”的成员。") % {"n": member_name}
                     if not found
-                    else _("该户有多名成员叫“%(n)s”。") % {"n": member_name},
+                    else _("该户有多名成员名为“%(n)s”，无法确定帮扶对象。") % {"n": member_name},
                 )
             else:
                 member_id = found[0]
@@ -756,19 +793,37 @@ class PairingImporter(Importer):
                 self.header_of("kind"),
                 _("帮扶形式应为：%(k)s。") % {"k": "、".join(str(label) for label in Pairing.Kind.labels)},
             )
-        start = _parse_date(values.get("start_date", ""))
-        if start is None:
-            result.add(row, self.header_of("start_date"), _("开始日期应为 2026-04-01 这样的日期。"))
+        start_text = values.get("start_date", "")
+        start = _parse_date(start_text)
+        if not start_text:
+            result.add(row, self.header_of("start_date"), _("开始日期不能为空。"))
+        elif start is None:
+            result.add(
+                row,
+                self.header_of("start_date"),
+                _("开始日期“%(d)s”无法识别，请按 2026-04-01 的格式填写。") % {"d": start_text},
+            )
         end = None
         if values.get("end_date"):
             end = _parse_date(values["end_date"])
-            if end is None or (start is not None and end < start):
-                result.add(row, self.header_of("end_date"), _("结束日期应为日期，且不早于开始日期。"))
+            if end is None:
+                result.add(
+                    row,
+                    self.header_of("end_date"),
+                    _("结束日期“%(d)s”无法识别，请按 2026-12-31 的格式填写。") % {"d": values["end_date"]},
+                )
+            elif start is not None and end < start:
+                result.add(row, self.header_of("end_date"), _("结束日期不能早于开始日期。"))
         if result.error_count == before:
             key = (cadre[0], household[0], member_id, kind)
             first = self.seen.setdefault(key, row)
             if first != row:
-                result.add(row, self.header_of("username"), _("与第 %(first)s 行的结对重复。") % {"first": first})
+                result.add(
+                    row,
+                    self.header_of("username"),
+                    _("第 %(first)s 行和第 %(row)s 行是同一干部、同一对象、同一帮扶形式的结对，重复了。")
+                    % {"first": first, "row": row},
+                )
                 return
             result.plan.append((*key, start, end))
 

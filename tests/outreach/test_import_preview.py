@@ -59,7 +59,7 @@ def test_the_uploader_downloads_the_bad_rows_as_xlsx(world, staff_client, mixed_
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert rows[0] == ("行号", "列", "原因")
     assert [(r[0], r[1]) for r in rows[1:]] == [(6, "联系电话"), (6, "户主身份证号"), (7, "村/社区代码")]
-    assert rows[2][2] == "身份证号校验位错误。"
+    assert rows[2][2] == "身份证号校验位错误，请逐位核对号码。"
 
 
 def test_the_error_rows_belong_to_the_uploader_only(world, staff_client, client_for, mixed_file):
@@ -82,3 +82,49 @@ def test_a_valid_preview_shows_the_counts_too(world, staff_client):
     page = staff_client.get(reverse("outreach:import_detail", args=[job.pk])).content.decode()
     assert 'data-count="created">1<' in page
     assert 'data-testid="import-errors-download"' not in page
+
+
+def _id_with_birth(birth: str) -> str:
+    from outreach.validators import id_number_check_digit
+
+    first17 = f"371602{birth}123"
+    return first17 + id_number_check_digit(first17)
+
+
+@pytest.mark.parametrize(
+    ("birth", "reason"),
+    [
+        ("19800230", "身份证号第7至14位的出生日期“19800230”不是有效日期。"),
+        ("19801301", "身份证号第7至14位的出生日期“19801301”不是有效日期。"),
+        ("18991231", "身份证号第7至14位的出生日期“18991231”不是有效日期。"),
+        ("20991231", "身份证号第7至14位的出生日期“20991231”晚于今天。"),
+    ],
+)
+def test_an_id_number_with_an_impossible_birth_date_is_a_row_error(world, staff_client, birth, reason):
+    # The check digit is right: only the embedded date is wrong.
+    job = _upload(staff_client, xlsx_bytes([household_row("CA1V1", "0001", id_number=_id_with_birth(birth))]))
+
+    assert job.errors == [{"row": 2, "column": "户主身份证号", "reason": reason}]
+
+
+def test_an_id_number_born_today_is_accepted(world, staff_client):
+    from django.utils import timezone
+
+    today = timezone.localdate().strftime("%Y%m%d")
+    job = _upload(staff_client, xlsx_bytes([household_row("CA1V1", "0001", id_number=_id_with_birth(today))]))
+
+    assert job.status == ImportJob.Status.VALID, job.errors
+
+
+def test_a_duplicate_household_number_names_both_rows(world, staff_client):
+    rows = [household_row("CA1V1", "0001"), household_row("CA1V2", "0001"), household_row("CA1V1", "0001")]
+
+    job = _upload(staff_client, xlsx_bytes(rows))
+
+    assert job.errors == [
+        {
+            "row": 4,
+            "column": "户号",
+            "reason": "第 2 行和第 4 行的户号都是“0001”，同一村/社区内户号不能重复。",
+        }
+    ]

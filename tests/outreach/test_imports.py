@@ -208,7 +208,7 @@ def test_formula_cells_are_read_as_their_text_not_evaluated(world, staff_client)
     _upload(staff_client, data)
     job = _last_job()
     # "=1+2" is not a number of members: the formula was not computed to 3.
-    assert job.errors == [{"row": 2, "column": "家庭人口", "reason": "家庭人口应为1到99之间的整数。"}]
+    assert job.errors == [{"row": 2, "column": "家庭人口", "reason": "家庭人口应填写1至99之间的整数。"}]
 
 
 def test_the_template_workbook_has_the_chinese_headers_and_imports_cleanly(world, staff_client):
