@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -196,6 +197,7 @@ def pairing_list(request):
         campaign=filters.get("campaign"),
         kind=filters.get("kind", ""),
         active=filters.get("active", ""),
+        cadre=form.cadre if filters.get("mine") else None,
     )
     if request.GET.get("export") == "xlsx":
         data = services.export_workbook(
@@ -214,7 +216,13 @@ def pairing_list(request):
 def pairing_create(request, household_pk):
     household = selectors.household_get_for_user(user=request.user, pk=household_pk)
     initial = {"campaign": selectors.default_campaign_for_user(user=request.user), "start_date": timezone.localdate()}
+    # Prefilled from links such as the unit pairing-status page (?campaign=…&kind=…); the form
+    # still limits every choice to what the user may see.
+    initial.update({k: request.GET[k] for k in ("campaign", "kind", "cadre") if request.GET.get(k)})
     form = PairingForm(request.POST or None, user=request.user, household=household, initial=initial)
+    back = request.POST.get("next") or request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = ""
     if request.method == "POST" and form.is_valid():
         try:
             services.pairing_create(actor=request.user, household=household, **form.cleaned_data)
@@ -222,8 +230,8 @@ def pairing_create(request, household_pk):
             form.add_error(None, exc)
         else:
             messages.success(request, _("已结对。"))
-            return redirect("outreach:household_detail", pk=household.pk)
-    return render(request, "outreach/pairing_form.html", {"form": form, "household": household})
+            return redirect(back or reverse("outreach:household_detail", args=[household.pk]))
+    return render(request, "outreach/pairing_form.html", {"form": form, "household": household, "next": back})
 
 
 @require_POST
@@ -364,6 +372,7 @@ def pairing_status(request, code):
         context["cadre_rows"] = selectors.pairing_status_rows(cadres=cadre_page, rules=rules)
         context["household_page"] = _page(request, households)
         context["visits_counted"] = selectors.visit_model() is not None
+        context["can_pair"] = request.user.has_perm("outreach.add_pairing")
     return render(request, "outreach/pairing_status.html", context)
 
 
