@@ -633,6 +633,13 @@ class CadreImporter(Importer):
             stored = self.stored_phones.get(username, "")
             if stored and mask_phone(stored) == phone:
                 phone = stored
+            elif not stored:
+                result.add(
+                    row,
+                    self.header_of("phone"),
+                    _("“%(value)s”是打码（含*）的号码，但系统中该干部没有可对照的已存号码，请填写完整号码。")
+                    % {"value": phone},
+                )
             else:
                 result.add(
                     row,

@@ -148,3 +148,19 @@ def test_a_masked_cadre_export_imports_back_without_losing_phones(world, staff_c
 def _sheet_text(data: bytes) -> str:
     sheet = load_workbook(io.BytesIO(data)).active
     return "\n".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None)
+
+
+def test_a_masked_cadre_phone_without_a_stored_phone_is_a_row_error(world, staff_client):
+    header = ["用户名*", "姓名*", "单位代码*", "职务", "职级", "领导干部", "党员", "手机号"]
+    rows = [["newcomer", "新人", "CA1V1", "", "科员", "否", "是", "139****5678"]]
+
+    response = staff_client.post(
+        reverse("outreach:import_upload"),
+        {"kind": "cadres", "file": SimpleUploadedFile("干部.xlsx", xlsx_bytes(rows, header=header))},
+    )
+
+    assert response.status_code == 302
+    job = _last_job()
+    assert job.status == ImportJob.Status.INVALID
+    assert [(e["row"], e["column"]) for e in job.errors] == [(2, "手机号")]
+    assert "没有可对照的已存号码" in job.errors[0]["reason"]
