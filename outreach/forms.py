@@ -18,6 +18,20 @@ def _helper(label):
     return helper
 
 
+def _date_input() -> forms.DateInput:
+    # <input type="date"> only accepts ISO dates; the zh-hans format (2026/04/01) would show empty.
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def grouped_category_choices(categories) -> list[tuple[str, list[tuple[int, str]]]]:
+    """Categories as (group label, [(pk, name)]) in the order 五必访, 六必访, 其他."""
+    groups: dict[str, list[tuple[int, str]]] = {value: [] for value in HouseholdCategory.Group.values}
+    for category in categories:
+        groups.setdefault(category.group, []).append((category.pk, category.name))
+    labels = dict(HouseholdCategory.Group.choices)
+    return [(labels.get(value, value), items) for value, items in groups.items() if items]
+
+
 class UnitChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.name}（{obj.code}）"
@@ -58,6 +72,8 @@ class HouseholdForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = villages_for_user(user=user)
+        # Checkboxes under 五必访 / 六必访 / 其他 headings; validation still uses the queryset.
+        self.fields["categories"].choices = grouped_category_choices(self.fields["categories"].queryset)
         editing = self.instance.pk is not None
         if editing and not can_view_personal_data(user):
             for name, masker in (("phone", mask_phone), ("id_number", mask_id_number)):
@@ -110,8 +126,8 @@ class PairingForm(forms.Form):
     member = forms.ModelChoiceField(
         queryset=HouseholdMember.objects.none(), required=False, label=_("帮扶对象（可选）")
     )
-    start_date = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
-    end_date = forms.DateField(label=_("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(label=_("开始日期"), widget=_date_input())
+    end_date = forms.DateField(label=_("结束日期"), required=False, widget=_date_input())
 
     def __init__(self, *args, user, household, **kwargs):
         super().__init__(*args, **kwargs)
@@ -122,7 +138,7 @@ class PairingForm(forms.Form):
 
 
 class PairingEndForm(forms.Form):
-    end_date = forms.DateField(label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(label=_("结束日期"), widget=_date_input())
 
 
 class PairingFilterForm(forms.Form):
@@ -131,10 +147,15 @@ class PairingFilterForm(forms.Form):
     active = forms.ChoiceField(
         choices=[("", _("全部")), ("1", _("有效")), ("0", _("已结束"))], required=False, label=_("状态")
     )
+    mine = forms.BooleanField(required=False, label=_("只看我的结对"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["campaign"].queryset = campaigns_for_user(user=user)
+        # Offered to users who are cadres themselves (who can be paired with households).
+        self.cadre = Cadre.objects.filter(user=user).first() if user.is_authenticated else None
+        if self.cadre is None:
+            del self.fields["mine"]
 
 
 class BulkFilterForm(forms.Form):
@@ -153,7 +174,7 @@ class BulkAssignForm(forms.Form):
     campaign = forms.ModelChoiceField(queryset=Campaign.objects.none(), label=_("主题活动"))
     cadre = CadreChoiceField(queryset=Cadre.objects.none(), label=_("干部"))
     kind = forms.ChoiceField(choices=Pairing.Kind.choices, label=_("帮扶形式"))
-    start_date = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(label=_("开始日期"), widget=_date_input())
     households = forms.ModelMultipleChoiceField(queryset=Household.objects.none(), label=_("农户"))
 
     def __init__(self, *args, user, **kwargs):
@@ -167,7 +188,7 @@ class SuggestForm(forms.Form):
     campaign = forms.ModelChoiceField(queryset=Campaign.objects.none(), label=_("主题活动"))
     township = UnitChoiceField(queryset=OrgUnit.objects.none(), label=_("乡镇/街道"))
     kind = forms.ChoiceField(choices=Pairing.Kind.choices, label=_("帮扶形式"))
-    start_date = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(label=_("开始日期"), widget=_date_input())
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from campaigns.models import Cadre, OrgUnit
 from core.roles import CADRE, GROUP_NAMES
 
+from .masking import mask_id_number, mask_phone
 from .models import Household, HouseholdCategory, HouseholdMember, Pairing
 from .validators import validate_id_number, validate_phone
 from .xlsx import Sheet
@@ -54,9 +55,14 @@ class CheckResult:
     plan: list = field(default_factory=list)
     creates: int = 0
     updates: int = 0
+    # Rows whose stored values already equal the file's (written again, but nothing changes).
+    unchanged: int = 0
+    # Excel row numbers with at least one error (a row may have several).
+    error_rows: set[int] = field(default_factory=set)
 
     def add(self, row: int, column: str, reason: str) -> None:
         self.error_count += 1
+        self.error_rows.add(row)
         if len(self.errors) < MAX_STORED_ERRORS:
             self.errors.append({"row": row, "column": column, "reason": reason})
 
@@ -94,7 +100,9 @@ class Importer:
             bare = column.header.rstrip("*")
             pos = positions.get(column.header, positions.get(bare))
             if pos is None and column.required:
-                result.add(1, column.header, _("缺少必填列“%(col)s”，请使用导入模板。") % {"col": bare})
+                result.add(
+                    1, column.header, _("缺少必填列“%(col)s”，请下载导入模板，按模板的列标题填写。") % {"col": bare}
+                )
             if pos is not None:
                 index[column.key] = pos
         return None if result.error_count else index
@@ -120,7 +128,8 @@ class Importer:
                 progress(result.total)
         if result.total == 0:
             result.add(2, "", _("文件中没有数据行。"))
-        if result.ok:
+        if result.plan:
+            # Also for a file with bad rows: the preview shows what its good rows would do.
             self.count_changes(result)
         return result
 
@@ -147,6 +156,24 @@ class Importer:
 
 def _validation_reason(exc: ValidationError) -> str:
     return "".join(str(m) for m in exc.messages)
+
+
+MASK_CHAR = "*"
+MASKERS_BY_KEY = {"phone": mask_phone, "id_number": mask_id_number}
+
+
+def _masked(item: tuple) -> bool:
+    """Whether a household plan row carries a masked phone (5) or ID number (6)."""
+    return MASK_CHAR in item[5] or MASK_CHAR in item[6]
+
+
+def _masks_match(item: tuple, stored: tuple[str, str] | None) -> bool:
+    if stored is None:
+        return False
+    phone, id_number = stored
+    if MASK_CHAR in item[5] and (not phone or mask_phone(phone) != item[5]):
+        return False
+    return not (MASK_CHAR in item[6] and (not id_number or mask_id_number(id_number.upper()) != item[6]))
 
 
 def _parse_date(text: str) -> datetime.date | None:
@@ -185,6 +212,59 @@ class HouseholdImporter(Importer):
             self.categories[name] = pk
             self.categories[code] = pk
         self.seen: dict[tuple[int, str], int] = {}
+        self.today = timezone.localdate()
+        self.stored = self._stored_personal(self._masked_keys(sheet, index))
+
+    def _masked_keys(self, sheet: Sheet, index: dict[str, int]) -> set[tuple[int, str]]:
+        """(village id, number) of every row whose phone or ID cell is a masked value."""
+        positions = [index[key] for key in ("phone", "id_number") if key in index]
+        code_pos, number_pos = index["village_code"], index["number"]
+        keys = set()
+        for row in sheet.rows:
+            width = len(row)
+            if any(pos < width and MASK_CHAR in row[pos] for pos in positions):
+                village = self.villages.get(row[code_pos] if code_pos < width else "")
+                if village is not None and number_pos < width:
+                    keys.add((village[0], row[number_pos]))
+        return keys
+
+    @staticmethod
+    def _stored_personal(keys: set[tuple[int, str]]) -> dict[tuple[int, str], tuple[str, str]]:
+        """Stored (phone, ID number) of these households; locked when inside a transaction.
+
+        The lock holds from the decision "this masked cell means the stored value" until the
+        write, so an edit of the household in between cannot be overwritten or mismatched.
+        """
+        by_village: dict[int, list[str]] = {}
+        for village_id, number in keys:
+            by_village.setdefault(village_id, []).append(number)
+        stored = {}
+        for village_id, numbers in by_village.items():
+            for start in range(0, len(numbers), 500):
+                query = Household.objects.filter(village_id=village_id, number__in=numbers[start : start + 500])
+                if connection.in_atomic_block:
+                    query = query.select_for_update()
+                for number, phone, id_number in query.values_list("number", "phone", "id_number"):
+                    stored[(village_id, number)] = (phone, id_number)
+        return stored
+
+    def _check_masked(self, row, key, value, stored_value, result) -> None:
+        """A masked cell (from a masked export) is accepted only as "keep the stored value"."""
+        masker = MASKERS_BY_KEY[key]
+        if not stored_value:
+            result.add(
+                row,
+                self.header_of(key),
+                _("“%(value)s”是打码（含*）的号码，但系统中该户没有可对照的已存号码，请填写完整号码。")
+                % {"value": value},
+            )
+        elif masker(stored_value.upper()) != value:
+            result.add(
+                row,
+                self.header_of(key),
+                _("“%(value)s”是打码（含*）的号码，与系统中该户已存的号码不一致；如需修改，请填写完整号码。")
+                % {"value": value},
+            )
 
     def check_row(self, row, values, result):
         errors_before = result.error_count
@@ -194,11 +274,16 @@ class HouseholdImporter(Importer):
         if not code:
             result.add(row, h_code, _("村/社区代码不能为空。"))
         elif code not in self.villages:
-            result.add(row, h_code, _("村/社区代码“%(code)s”不存在。") % {"code": code})
+            result.add(row, h_code, _("村/社区代码“%(code)s”在系统中不存在，请核对。") % {"code": code})
         else:
             pk, path, kind, name = self.villages[code]
             if kind != OrgUnit.Kind.VILLAGE:
-                result.add(row, h_code, _("“%(name)s（%(code)s）”不是村/社区。") % {"name": name, "code": code})
+                result.add(
+                    row,
+                    h_code,
+                    _("代码“%(code)s”对应的是“%(name)s”，不是村/社区，请填写村/社区的代码。")
+                    % {"name": name, "code": code},
+                )
             elif not self.in_scope(path):
                 result.add(
                     row,
@@ -218,7 +303,8 @@ class HouseholdImporter(Importer):
                 result.add(
                     row,
                     self.header_of("number"),
-                    _("户号“%(number)s”在本村重复（与第 %(first)s 行相同）。") % {"number": number, "first": first},
+                    _("第 %(first)s 行和第 %(row)s 行的户号都是“%(number)s”，同一村/社区内户号不能重复。")
+                    % {"number": number, "first": first, "row": row},
                 )
         head = values.get("head_name", "")
         if not head:
@@ -232,20 +318,27 @@ class HouseholdImporter(Importer):
                 raise ValueError
         except ValueError:
             members_count = 1
-            result.add(row, self.header_of("members_count"), _("家庭人口应为1到99之间的整数。"))
+            result.add(row, self.header_of("members_count"), _("家庭人口应填写1至99之间的整数。"))
         address = values.get("address", "")
         if len(address) > 200:
             result.add(row, self.header_of("address"), _("住址不能超过200个字符。"))
+        stored = self.stored.get((village_id, number), ("", "")) if village_id is not None else None
         phone = values.get("phone", "").replace(" ", "")
-        if phone:
+        if phone and MASK_CHAR in phone:
+            if stored is not None:
+                self._check_masked(row, "phone", phone, stored[0], result)
+        elif phone:
             try:
                 validate_phone(phone)
             except ValidationError as exc:
                 result.add(row, self.header_of("phone"), _validation_reason(exc))
         id_number = values.get("id_number", "").replace(" ", "").upper()
-        if id_number:
+        if id_number and MASK_CHAR in id_number:
+            if stored is not None:
+                self._check_masked(row, "id_number", id_number, stored[1], result)
+        elif id_number:
             try:
-                validate_id_number(id_number)
+                validate_id_number(id_number, today=self.today)
             except ValidationError as exc:
                 result.add(row, self.header_of("id_number"), _validation_reason(exc))
         category_ids = []
@@ -254,7 +347,11 @@ class HouseholdImporter(Importer):
                 continue
             pk = self.categories.get(name)
             if pk is None:
-                result.add(row, self.header_of("categories"), _("类别“%(name)s”不存在。") % {"name": name})
+                result.add(
+                    row,
+                    self.header_of("categories"),
+                    _("类别“%(name)s”不存在；类别名称须与系统中一致，多个类别用顿号（、）分隔。") % {"name": name},
+                )
             elif pk not in category_ids:
                 category_ids.append(pk)
         if result.error_count == errors_before:
@@ -281,20 +378,67 @@ class HouseholdImporter(Importer):
         if len(paths) != len(village_ids) or not all(self.in_scope(path) for path in paths):
             return False
         category_ids = {c for item in result.plan for c in item[8]}
-        return HouseholdCategory.objects.filter(pk__in=category_ids).count() == len(category_ids)
+        if HouseholdCategory.objects.filter(pk__in=category_ids).count() != len(category_ids):
+            return False
+        # Masked cells must still match what is stored (now locked until the write).
+        masked = {(item[0], item[1]) for item in result.plan if _masked(item)}
+        stored = self._stored_personal(masked)
+        return all(_masks_match(item, stored.get((item[0], item[1]))) for item in result.plan if _masked(item))
 
     def count_changes(self, result):
         village_ids = {item[0] for item in result.plan}
-        existing = set(Household.objects.filter(village_id__in=village_ids).values_list("village_id", "number"))
-        result.updates = sum(1 for item in result.plan if (item[0], item[1]) in existing)
-        result.creates = len(result.plan) - result.updates
+        households = Household.objects.filter(village_id__in=village_ids)
+        existing = {
+            (v, n): rest
+            for v, n, *rest in households.values_list(
+                "village_id", "number", "head_name", "members_count", "address", "phone", "id_number", "notes"
+            )
+        }
+        links: dict[tuple[int, str], set[int]] = {}
+        through = Household.categories.through.objects.filter(household__village_id__in=village_ids)
+        for v, n, c in through.values_list("household__village_id", "household__number", "householdcategory_id"):
+            links.setdefault((v, n), set()).add(c)
+        result.creates = result.updates = result.unchanged = 0
+        for item in result.plan:
+            key = (item[0], item[1])
+            old = existing.get(key)
+            if old is None:
+                result.creates += 1
+                continue
+            phone = old[3] if MASK_CHAR in item[5] else item[5]
+            id_number = old[4] if MASK_CHAR in item[6] else item[6]
+            new = [item[2], item[3], item[4], phone, id_number, item[7]]
+            if new == list(old) and set(item[8]) == links.get(key, set()):
+                result.unchanged += 1
+            else:
+                result.updates += 1
+
+    def _resolve_masked(self, result) -> None:
+        """Replace masked cells by the stored values they stand for (rows locked, then checked)."""
+        masked = {(item[0], item[1]) for item in result.plan if _masked(item)}
+        if not masked:
+            return
+        stored = self._stored_personal(masked)
+        plan = []
+        for item in result.plan:
+            if _masked(item):
+                old = stored.get((item[0], item[1]))
+                if not _masks_match(item, old):
+                    # check()/revalidate() ran in this transaction with the rows locked.
+                    raise RuntimeError("a masked cell no longer matches the stored value")
+                phone = old[0] if MASK_CHAR in item[5] else item[5]
+                id_number = old[1] if MASK_CHAR in item[6] else item[6]
+                item = (*item[:5], phone, id_number, *item[7:])
+            plan.append(item)
+        result.plan = plan
 
     def apply(self, result):
+        self._resolve_masked(result)
         if connection.vendor == "postgresql":
             self._apply_postgresql(result)
         else:
             self._apply_orm(result)
-        return {"created": result.creates, "updated": result.updates}
+        return {"created": result.creates, "updated": result.updates, "unchanged": result.unchanged}
 
     def _replace_categories(self, pairs: list[tuple[int, list[int]]]) -> None:
         through = Household.categories.through
@@ -408,6 +552,19 @@ class CadreImporter(Importer):
             Cadre.objects.filter(user__username__in=usernames).values_list("user__username", "org_unit__path")
         )
         self.seen: dict[str, int] = {}
+        # Phones of a masked export (138****5678) stand for the stored phone: read them locked
+        # when writing, so the value kept is the value compared.
+        phone_pos = index.get("phone")
+        masked = {
+            row[index["username"]]
+            for row in sheet.rows
+            if phone_pos is not None and phone_pos < len(row) and MASK_CHAR in row[phone_pos]
+            if index["username"] < len(row)
+        }
+        stored = Cadre.objects.filter(user__username__in=masked)
+        if masked and connection.in_atomic_block:
+            stored = stored.select_for_update(of=("self",))
+        self.stored_phones = dict(stored.values_list("user__username", "phone")) if masked else {}
 
     def _flag(self, row, key, values, result, default):
         text = values.get(key, "").strip().lower()
@@ -424,27 +581,36 @@ class CadreImporter(Importer):
         before = result.error_count
         username = values.get("username", "")
         if not username or len(username) > 150 or not re.fullmatch(r"[\w.@+-]+", username):
-            result.add(row, self.header_of("username"), _("用户名不能为空，只能包含字母、数字和 @.+-_。"))
+            result.add(
+                row, self.header_of("username"), _("用户名不能为空，最长150个字符，只能包含字母、数字和 @ . + - _。")
+            )
         else:
             first = self.seen.setdefault(username, row)
             if first != row:
                 result.add(
                     row,
                     self.header_of("username"),
-                    _("用户名在文件中重复（与第 %(first)s 行相同）。") % {"first": first},
+                    _("第 %(first)s 行和第 %(row)s 行的用户名都是“%(username)s”，同一文件中用户名不能重复。")
+                    % {"first": first, "row": row, "username": username},
                 )
             path = self.cadre_paths.get(username)
             if path is not None and not self.in_scope(path):
-                result.add(row, self.header_of("username"), _("该账号属于您管辖范围外的干部。"))
+                result.add(row, self.header_of("username"), _("该用户名属于您管辖范围外的干部，不能在此修改。"))
             elif path is None and username in self.users and self.unit is not None:
-                result.add(row, self.header_of("username"), _("该账号已存在且不是您管辖范围内的干部。"))
+                result.add(
+                    row,
+                    self.header_of("username"),
+                    _("该用户名已被其他账号使用（不是您管辖范围内的干部），请换一个用户名。"),
+                )
         name = values.get("name", "")
         if not name or len(name) > 50:
             result.add(row, self.header_of("name"), _("姓名不能为空且不超过50个字符。"))
         code = values.get("unit_code", "")
         unit_id = None
         if code not in self.units:
-            result.add(row, self.header_of("unit_code"), _("单位代码“%(code)s”不存在。") % {"code": code})
+            result.add(
+                row, self.header_of("unit_code"), _("单位代码“%(code)s”在系统中不存在，请核对。") % {"code": code}
+            )
         elif not self.in_scope(self.units[code][1]):
             result.add(
                 row,
@@ -456,9 +622,32 @@ class CadreImporter(Importer):
         rank_text = values.get("rank", "") or Cadre.Rank.STAFF.label
         rank = self.ranks.get(rank_text)
         if rank is None:
-            result.add(row, self.header_of("rank"), _("职级“%(rank)s”不存在。") % {"rank": rank_text})
+            result.add(
+                row,
+                self.header_of("rank"),
+                _("职级“%(rank)s”不存在，应为：%(ranks)s。")
+                % {"rank": rank_text, "ranks": "、".join(str(label) for label in Cadre.Rank.labels)},
+            )
         phone = values.get("phone", "").replace(" ", "")
-        if phone:
+        if MASK_CHAR in phone:
+            stored = self.stored_phones.get(username, "")
+            if stored and mask_phone(stored) == phone:
+                phone = stored
+            elif not stored:
+                result.add(
+                    row,
+                    self.header_of("phone"),
+                    _("“%(value)s”是打码（含*）的号码，但系统中该干部没有可对照的已存号码，请填写完整号码。")
+                    % {"value": phone},
+                )
+            else:
+                result.add(
+                    row,
+                    self.header_of("phone"),
+                    _("“%(value)s”是打码（含*）的号码，与系统中该干部已存的号码不一致；如需修改，请填写完整号码。")
+                    % {"value": phone},
+                )
+        elif phone:
             try:
                 validate_phone(phone)
             except ValidationError as exc:
@@ -470,8 +659,15 @@ class CadreImporter(Importer):
             result.plan.append((username, name, unit_id, title, rank, is_leader, is_party, phone))
 
     def count_changes(self, result):
-        result.updates = sum(1 for item in result.plan if item[0] in self.cadre_paths)
-        result.creates = len(result.plan) - result.updates
+        existing = {
+            username: tuple(rest)
+            for username, *rest in Cadre.objects.filter(user__username__in=[i[0] for i in result.plan]).values_list(
+                "user__username", "name", "org_unit_id", "title", "rank", "is_leader", "is_party_member", "phone"
+            )
+        }
+        result.creates = sum(1 for item in result.plan if item[0] not in existing)
+        result.unchanged = sum(1 for item in result.plan if existing.get(item[0]) == tuple(item[1:]))
+        result.updates = len(result.plan) - result.creates - result.unchanged
 
     def apply(self, result):
         User = get_user_model()
@@ -510,7 +706,7 @@ class CadreImporter(Importer):
             unique_fields=["user"],
             update_fields=["name", "org_unit", "title", "rank", "is_leader", "is_party_member", "phone", "updated_at"],
         )
-        return {"created": result.creates, "updated": result.updates}
+        return {"created": result.creates, "updated": result.updates, "unchanged": result.unchanged}
 
 
 class PairingImporter(Importer):
@@ -558,19 +754,29 @@ class PairingImporter(Importer):
             return
         username = values.get("username", "")
         cadre = self.cadres.get(username)
-        if cadre is None:
-            result.add(row, self.header_of("username"), _("干部用户名“%(u)s”不存在。") % {"u": username})
+        if not username:
+            result.add(row, self.header_of("username"), _("干部用户名不能为空。"))
+        elif cadre is None:
+            result.add(
+                row, self.header_of("username"), _("干部用户名“%(u)s”不存在，请先导入干部名册。") % {"u": username}
+            )
         elif not self.in_scope(cadre[1]):
             result.add(row, self.header_of("username"), _("干部“%(u)s”不在您的管辖范围内。") % {"u": username})
         code = values.get("village_code", "")
         number = values.get("number", "")
         household = None
         if code not in self.villages:
-            result.add(row, self.header_of("village_code"), _("村/社区代码“%(code)s”不存在。") % {"code": code})
+            result.add(
+                row, self.header_of("village_code"), _("村/社区代码“%(code)s”在系统中不存在，请核对。") % {"code": code}
+            )
         else:
             household = self.households.get((self.villages[code], number))
             if household is None:
-                result.add(row, self.header_of("number"), _("户号“%(n)s”在该村/社区不存在。") % {"n": number})
+                result.add(
+                    row,
+                    self.header_of("number"),
+                    _("该村/社区没有户号为“%(n)s”的农户，请先导入农户名册。") % {"n": number},
+                )
             elif not self.in_scope(household[1]):
                 result.add(row, self.header_of("village_code"), _("该户不在您的管辖范围内。"))
         member_id = None
@@ -583,7 +789,7 @@ class PairingImporter(Importer):
                     self.header_of("member"),
                     _("该户没有名为“%(n)s”的成员。") % {"n": member_name}
                     if not found
-                    else _("该户有多名成员叫“%(n)s”。") % {"n": member_name},
+                    else _("该户有多名成员名为“%(n)s”，无法确定帮扶对象。") % {"n": member_name},
                 )
             else:
                 member_id = found[0]
@@ -594,40 +800,59 @@ class PairingImporter(Importer):
                 self.header_of("kind"),
                 _("帮扶形式应为：%(k)s。") % {"k": "、".join(str(label) for label in Pairing.Kind.labels)},
             )
-        start = _parse_date(values.get("start_date", ""))
-        if start is None:
-            result.add(row, self.header_of("start_date"), _("开始日期应为 2026-04-01 这样的日期。"))
+        start_text = values.get("start_date", "")
+        start = _parse_date(start_text)
+        if not start_text:
+            result.add(row, self.header_of("start_date"), _("开始日期不能为空。"))
+        elif start is None:
+            result.add(
+                row,
+                self.header_of("start_date"),
+                _("开始日期“%(d)s”无法识别，请按 2026-04-01 的格式填写。") % {"d": start_text},
+            )
         end = None
         if values.get("end_date"):
             end = _parse_date(values["end_date"])
-            if end is None or (start is not None and end < start):
-                result.add(row, self.header_of("end_date"), _("结束日期应为日期，且不早于开始日期。"))
+            if end is None:
+                result.add(
+                    row,
+                    self.header_of("end_date"),
+                    _("结束日期“%(d)s”无法识别，请按 2026-12-31 的格式填写。") % {"d": values["end_date"]},
+                )
+            elif start is not None and end < start:
+                result.add(row, self.header_of("end_date"), _("结束日期不能早于开始日期。"))
         if result.error_count == before:
             key = (cadre[0], household[0], member_id, kind)
             first = self.seen.setdefault(key, row)
             if first != row:
-                result.add(row, self.header_of("username"), _("与第 %(first)s 行的结对重复。") % {"first": first})
+                result.add(
+                    row,
+                    self.header_of("username"),
+                    _("第 %(first)s 行和第 %(row)s 行是同一干部、同一对象、同一帮扶形式的结对，重复了。")
+                    % {"first": first, "row": row},
+                )
                 return
             result.plan.append((*key, start, end))
 
     def _existing(self, result):
         cadre_ids = {item[0] for item in result.plan}
         rows = Pairing.objects.filter(campaign=self.campaign, cadre_id__in=cadre_ids, is_active=True).values_list(
-            "cadre_id", "household_id", "member_id", "kind", "pk"
+            "cadre_id", "household_id", "member_id", "kind", "pk", "start_date", "end_date"
         )
-        return {(c, h, m, k): pk for c, h, m, k, pk in rows}
+        return {(c, h, m, k): (pk, start, end) for c, h, m, k, pk, start, end in rows}
 
     def count_changes(self, result):
         existing = self._existing(result)
-        result.updates = sum(1 for item in result.plan if item[:4] in existing)
-        result.creates = len(result.plan) - result.updates
+        result.creates = sum(1 for item in result.plan if item[:4] not in existing)
+        result.unchanged = sum(1 for item in result.plan if existing.get(item[:4], (None,))[1:] == tuple(item[4:]))
+        result.updates = len(result.plan) - result.creates - result.unchanged
 
     def apply(self, result):
         existing = self._existing(result)
         now = timezone.now()
         new, changed = [], []
         for cadre_id, household_id, member_id, kind, start, end in result.plan:
-            pk = existing.get((cadre_id, household_id, member_id, kind))
+            pk = existing.get((cadre_id, household_id, member_id, kind), (None,))[0]
             obj = Pairing(
                 pk=pk,
                 campaign=self.campaign,
@@ -643,7 +868,7 @@ class PairingImporter(Importer):
             (changed if pk else new).append(obj)
         Pairing.objects.bulk_create(new, batch_size=BATCH_SIZE)
         Pairing.objects.bulk_update(changed, ["start_date", "end_date", "updated_at"], batch_size=500)
-        return {"created": len(new), "updated": len(changed)}
+        return {"created": len(new), "updated": result.updates, "unchanged": result.unchanged}
 
 
 IMPORTERS: dict[str, type[Importer]] = {

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _lazy
 
 from campaigns.models import Cadre, Campaign, OrgUnit
@@ -353,3 +354,11 @@ def import_job_list_for_user(*, user) -> QuerySet:
 
 def import_job_get_for_user(*, user, pk: int) -> ImportJob:
     return get_for_user_or_404(ImportJob.objects.select_related("campaign"), user, pk=pk)
+
+
+def import_job_get_own(*, user, pk: int) -> ImportJob:
+    """A job the user uploaded, within their subtree; 404 otherwise (its rows are theirs only)."""
+    job = import_job_get_for_user(user=user, pk=pk)
+    if job.uploaded_by_id != user.pk:
+        raise Http404
+    return job

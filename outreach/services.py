@@ -220,12 +220,21 @@ def pairing_bulk_assign(
 def liaison_point_create(
     *, actor, campaign: Campaign, village: OrgUnit, leader: Cadre | None = None, unit: OrgUnit | None = None
 ) -> LiaisonPoint:
-    """Link a leader or a unit to a village for a campaign (联系点). Audited."""
+    """Link a leader or a unit to a village for a campaign (联系点). Audited.
+
+    Idempotent: an identical point (same campaign, village, leader and unit) is returned as is.
+    """
     _require_visible(actor, village)
     if village.kind != OrgUnit.Kind.VILLAGE:
         raise ValidationError({"village": _("联系点必须是村/社区。")})
     if leader is None and unit is None:
         raise ValidationError(_("请选择联系领导或联系单位。"))
+    # A double submit (or two tabs) must not add the same point twice: creations for one village
+    # wait on its row, then an identical point already there is returned instead of a new one.
+    OrgUnit.objects.select_for_update().filter(pk=village.pk).exists()
+    existing = LiaisonPoint.objects.filter(campaign=campaign, village=village, leader=leader, unit=unit).first()
+    if existing is not None:
+        return existing
     point = LiaisonPoint(campaign=campaign, village=village, leader=leader, unit=unit)
     point.full_clean()
     point.save()
@@ -342,8 +351,13 @@ def _finish(job: ImportJob, status: str, *, result: CheckResult | None = None, m
             total_rows=result.total,
             processed_rows=result.total,
         )
-        if status == ImportJob.Status.VALID:
-            fields["summary"] = {"created": result.creates, "updated": result.updates}
+        if status in (ImportJob.Status.VALID, ImportJob.Status.INVALID):
+            fields["summary"] = {
+                "created": result.creates,
+                "updated": result.updates,
+                "unchanged": result.unchanged,
+                "error_rows": len(result.error_rows),
+            }
     if status == ImportJob.Status.DONE:
         fields["summary"] = job.summary
     ImportJob.objects.filter(pk=job.pk).update(**fields)

@@ -26,4 +26,5 @@ urlpatterns = [
     path("imports/template/<str:kind>/", views.import_template, name="import_template"),
     path("imports/<int:pk>/", views.import_detail, name="import_detail"),
     path("imports/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
+    path("imports/<int:pk>/errors.xlsx", views.import_errors, name="import_errors"),
 ]

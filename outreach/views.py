@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -34,6 +35,7 @@ from .masking import MASKERS, can_view_personal_data
 from .models import ImportJob, LiaisonPoint
 from .paginators import CappedPaginator
 from .resources import CadreResource, HouseholdResource, PairingResource
+from .uploads import limit_upload_size
 from .xlsx import XlsxRejected, write_workbook
 
 logger = logging.getLogger(__name__)
@@ -195,6 +197,7 @@ def pairing_list(request):
         campaign=filters.get("campaign"),
         kind=filters.get("kind", ""),
         active=filters.get("active", ""),
+        cadre=form.cadre if filters.get("mine") else None,
     )
     if request.GET.get("export") == "xlsx":
         data = services.export_workbook(
@@ -213,7 +216,13 @@ def pairing_list(request):
 def pairing_create(request, household_pk):
     household = selectors.household_get_for_user(user=request.user, pk=household_pk)
     initial = {"campaign": selectors.default_campaign_for_user(user=request.user), "start_date": timezone.localdate()}
+    # Prefilled from links such as the unit pairing-status page (?campaign=…&kind=…); the form
+    # still limits every choice to what the user may see.
+    initial.update({k: request.GET[k] for k in ("campaign", "kind", "cadre") if request.GET.get(k)})
     form = PairingForm(request.POST or None, user=request.user, household=household, initial=initial)
+    back = request.POST.get("next") or request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = ""
     if request.method == "POST" and form.is_valid():
         try:
             services.pairing_create(actor=request.user, household=household, **form.cleaned_data)
@@ -221,8 +230,8 @@ def pairing_create(request, household_pk):
             form.add_error(None, exc)
         else:
             messages.success(request, _("已结对。"))
-            return redirect("outreach:household_detail", pk=household.pk)
-    return render(request, "outreach/pairing_form.html", {"form": form, "household": household})
+            return redirect(back or reverse("outreach:household_detail", args=[household.pk]))
+    return render(request, "outreach/pairing_form.html", {"form": form, "household": household, "next": back})
 
 
 @require_POST
@@ -363,6 +372,7 @@ def pairing_status(request, code):
         context["cadre_rows"] = selectors.pairing_status_rows(cadres=cadre_page, rules=rules)
         context["household_page"] = _page(request, households)
         context["visits_counted"] = selectors.visit_model() is not None
+        context["can_pair"] = request.user.has_perm("outreach.add_pairing")
     return render(request, "outreach/pairing_status.html", context)
 
 
@@ -438,12 +448,22 @@ def _start_check(job: ImportJob) -> None:
         services.import_job_check(job_id=job.pk)
 
 
+@limit_upload_size
 @perm_required("outreach.add_importjob")
 def import_upload(request):
+    posted = request.method == "POST"
     form = ImportUploadForm(
-        request.POST or None, request.FILES or None, user=request.user, initial={"kind": "households"}
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        user=request.user,
+        initial={"kind": "households"},
     )
-    if request.method == "POST" and form.is_valid():
+    if posted and request.size_limit.exceeded:
+        # The file was cut off while streaming: say why instead of "this field is required".
+        form.is_valid()
+        form.errors.pop("file", None)
+        form.add_error("file", request.size_limit.message())
+    elif posted and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read()
         try:
@@ -480,6 +500,16 @@ def import_detail(request, pk):
     job = selectors.import_job_get_for_user(user=request.user, pk=pk)
     template = "outreach/partials/_import_status.html" if request.htmx else "outreach/import_detail.html"
     return render(request, template, {"job": job})
+
+
+@perm_required("outreach.add_importjob")
+@require_GET
+def import_errors(request, pk):
+    """The bad rows of the user's own import as .xlsx (row number, column, reason)."""
+    job = selectors.import_job_get_own(user=request.user, pk=pk)
+    rows = [(e["row"], e["column"], e["reason"]) for e in job.errors]
+    data = write_workbook(title=str(_("错误行")), header=[_("行号"), _("列"), _("原因")], rows=rows)
+    return _xlsx_response(data, _export_name(f"import-{job.pk}-errors"))
 
 
 @require_POST

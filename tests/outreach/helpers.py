@@ -14,7 +14,8 @@ PHONE = "13812345678"
 
 
 def valid_id(seq: int = 1) -> str:
-    first17 = f"3716021980010{seq % 10000:04d}"
+    # Born 1980-01-01; the sequence varies the last three digits before the check character.
+    first17 = f"37160219800101{seq % 1000:03d}"
     return first17 + id_number_check_digit(first17)
 
 

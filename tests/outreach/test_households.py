@@ -37,6 +37,8 @@ def test_staff_register_a_household_with_categories(world, staff_client):
     [
         ("id_number", bad_check_digit_id(5), "校验位错误"),
         ("id_number", "12345", "18位"),
+        ("id_number", "371602198002301230", "出生日期“19800230”不是有效日期"),
+        ("id_number", "371602209912311230", "出生日期“20991231”晚于今天"),
         ("phone", "12ab", "电话号码"),
     ],
 )

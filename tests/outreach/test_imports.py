@@ -49,7 +49,7 @@ def test_a_valid_file_is_previewed_then_imported_with_categories(world, staff_cl
     assert response.status_code == 302
     assert response["Location"] == reverse("outreach:import_detail", args=[job.pk])
     assert job.status == ImportJob.Status.VALID
-    assert job.summary == {"created": 3, "updated": 0}
+    assert job.summary == {"created": 3, "updated": 0, "unchanged": 0, "error_rows": 0}
     assert Household.objects.count() == 0, "the preview writes nothing"
     page = staff_client.get(reverse("outreach:import_detail", args=[job.pk]))
     assert "全部 3 行检查通过" in page.content.decode()
@@ -99,7 +99,10 @@ def test_three_bad_rows_write_nothing_and_report_three_precise_errors(world, sta
 def test_importing_the_same_file_twice_updates_instead_of_duplicating(world, staff_client):
     rows = [household_row("CA1V1", f"{n:04d}", categories="特困户") for n in range(1, 6)]
     data = xlsx_bytes(rows)
-    for expected in ({"created": 5, "updated": 0}, {"created": 0, "updated": 5}):
+    for expected in (
+        {"created": 5, "updated": 0, "unchanged": 0, "error_rows": 0},
+        {"created": 0, "updated": 0, "unchanged": 5, "error_rows": 0},
+    ):
         _upload(staff_client, data)
         job = _last_job()
         assert job.summary == expected
@@ -205,7 +208,7 @@ def test_formula_cells_are_read_as_their_text_not_evaluated(world, staff_client)
     _upload(staff_client, data)
     job = _last_job()
     # "=1+2" is not a number of members: the formula was not computed to 3.
-    assert job.errors == [{"row": 2, "column": "家庭人口", "reason": "家庭人口应为1到99之间的整数。"}]
+    assert job.errors == [{"row": 2, "column": "家庭人口", "reason": "家庭人口应填写1至99之间的整数。"}]
 
 
 def test_the_template_workbook_has_the_chinese_headers_and_imports_cleanly(world, staff_client):
@@ -300,7 +303,7 @@ def test_cadres_are_imported_by_username_within_the_subtree(world, staff_client)
     staff_client.post(reverse("outreach:import_confirm", args=[job.pk]))
     _upload(staff_client, xlsx_bytes(rows, header=header), kind="cadres")
     staff_client.post(reverse("outreach:import_confirm", args=[_last_job().pk]))
-    assert _last_job().summary == {"created": 0, "updated": 2}
+    assert _last_job().summary == {"created": 0, "updated": 0, "unchanged": 2}
     li4 = Cadre.objects.get(user__username="li4")
     assert (li4.rank, li4.is_leader, li4.is_party_member, li4.org_unit) == (
         "deputy_section",
@@ -359,7 +362,7 @@ def test_only_the_uploader_confirms_and_other_townships_get_404(world, client_fo
 
 def test_ids_typed_as_numbers_lose_precision_and_are_reported(world, staff_client):
     # Excel stores numbers as doubles: an 18-digit ID typed as a number comes back rounded.
-    row = household_row("CA1V1", "0001", id_number=int(valid_id(3)))
+    row = household_row("CA1V1", "0001", id_number=int(valid_id(4)))
     _upload(staff_client, xlsx_bytes([row]))
     job = _last_job()
     assert job.status == ImportJob.Status.INVALID
