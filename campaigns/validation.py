@@ -8,7 +8,7 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -36,7 +36,7 @@ def shanghai_today() -> datetime.date:
 
 
 def _fmt(day: datetime.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+    return formats.date_format(day, "DATE_FORMAT")
 
 
 def validate_phase_ranges(*, campaign_start, campaign_end, phases) -> None:

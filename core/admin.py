@@ -3,13 +3,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import ForeignKey, ManyToManyField
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent
 from .scoping import is_scoped_model, scope_for_user, sees_everything
 
-admin.site.site_header = "民情 · 后台管理"
-admin.site.site_title = "民情后台"
-admin.site.index_title = "后台管理"
+admin.site.site_header = _("民情 · 后台管理")
+admin.site.site_title = _("民情后台")
+admin.site.index_title = _("后台管理")
 
 
 class ScopedAdminMixin:

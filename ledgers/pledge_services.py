@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from core.audit import audit_record
 from core.scoping import is_scoped_model, scope_for_user, user_can_see_unit
@@ -96,10 +97,10 @@ TRANSITIONS = {
 }
 
 ACTION_LABELS = {
-    "submit": "提交审批",
-    "approve": "审批通过",
-    "return": "退回修改",
-    "publish": "公开",
+    "submit": pgettext_lazy("pledge action", "提交审批"),
+    "approve": pgettext_lazy("pledge action", "审批通过"),
+    "return": pgettext_lazy("pledge action", "退回修改"),
+    "publish": pgettext_lazy("pledge action", "公开"),
 }
 
 

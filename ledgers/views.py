@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -286,8 +286,9 @@ def ledger_books(request):
 def ledger_book_export(request):
     _require(request.user, "ledgers.view_visit")
     unit, book, first, last, month, q, visits = _book_params(request)
-    label = str(LedgerBook(book).label)
-    content = ledger_book_workbook(unit=unit, book_label=label, first=first, last=last, visits=visits)
+    with translation.override("zh-hans"):  # the file keeps the offices' Chinese layout
+        label = str(LedgerBook(book).label)
+        content = ledger_book_workbook(unit=unit, book_label=label, first=first, last=last, visits=visits)
     from urllib.parse import quote
 
     return _xlsx(content, quote(f"{unit.name}{label}{month}.xlsx"))
@@ -359,7 +360,8 @@ def demand_export(request):
     unit = filters["unit"] or _unit_param(request)
     from urllib.parse import quote
 
-    content = demand_ledger_workbook(unit_name=unit.name, demands=demands)
+    with translation.override("zh-hans"):  # the file keeps the offices' Chinese layout
+        content = demand_ledger_workbook(unit_name=unit.name, demands=demands)
     return _xlsx(content, quote(f"{unit.name}整改台账{timezone.localdate():%Y%m%d}.xlsx"))
 
 
