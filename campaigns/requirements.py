@@ -23,8 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_noop, pgettext
 
 from .validation import shanghai_today
 
@@ -32,11 +31,11 @@ MET = "met"
 SHORT = "short"
 NOT_MEASURABLE = "not_measurable"
 
-STATUS_LABELS = {MET: N_("达标"), SHORT: N_("未达标"), NOT_MEASURABLE: N_("暂无法计算")}
+STATUS_LABELS = {MET: gettext_noop("达标"), SHORT: gettext_noop("未达标"), NOT_MEASURABLE: gettext_noop("暂无法计算")}
 
-NO_VISITS = N_("尚无走访数据，暂无法计算")
-NO_FORUMS = N_("尚无群众访谈日数据，暂无法计算")
-NO_RECEPTIONS = N_("尚无接待日数据，暂无法计算")
+NO_VISITS = gettext_noop("尚无走访数据，暂无法计算")
+NO_FORUMS = gettext_noop("尚无群众访谈日数据，暂无法计算")
+NO_RECEPTIONS = gettext_noop("尚无接待日数据，暂无法计算")
 
 
 @dataclass
@@ -95,18 +94,18 @@ KIND_SPECS = {
 }
 
 PARAM_LABELS = {
-    "min": N_("最低数量"),
-    "count": N_("计数口径"),
-    "pairing_kinds": N_("帮扶形式"),
-    "member_flag": N_("帮扶对象类型"),
-    "household_categories": N_("户类别"),
-    "category_group": N_("必访类别组"),
-    "categories": N_("必访类别"),
-    "min_days": N_("最少天数"),
-    "min_attendance": N_("最少参加人数"),
-    "notice_days": N_("提前公告天数"),
-    "interval_months": N_("上报间隔（月）"),
-    "first_due": N_("首次上报日期"),
+    "min": gettext_noop("最低数量"),
+    "count": gettext_noop("计数口径"),
+    "pairing_kinds": gettext_noop("帮扶形式"),
+    "member_flag": gettext_noop("帮扶对象类型"),
+    "household_categories": gettext_noop("户类别"),
+    "category_group": gettext_noop("必访类别组"),
+    "categories": gettext_noop("必访类别"),
+    "min_days": gettext_noop("最少天数"),
+    "min_attendance": gettext_noop("最少参加人数"),
+    "notice_days": gettext_noop("提前公告天数"),
+    "interval_months": gettext_noop("上报间隔（月）"),
+    "first_due": gettext_noop("首次上报日期"),
 }
 
 
