@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -132,7 +133,7 @@ def validate_evidence_file(upload) -> None:
         return
     name = getattr(upload, "name", "") or ""
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    allowed = "、".join(EVIDENCE_EXTENSIONS)
+    allowed = pgettext("list separator", "、").join(EVIDENCE_EXTENSIONS)
     if extension not in EVIDENCE_EXTENSIONS:
         raise ValidationError(
             _("不支持的文件类型“%(ext)s”，只能上传：%(allowed)s。")

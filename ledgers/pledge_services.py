@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 from core.audit import audit_record
 from core.scoping import is_scoped_model, scope_for_user, user_can_see_unit
@@ -182,7 +182,7 @@ def _full_clean(instance) -> None:
     try:
         instance.full_clean()
     except ValidationError as exc:
-        raise PledgeError("；".join(exc.messages)) from exc
+        raise PledgeError(pgettext("message separator", "；").join(exc.messages)) from exc
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from campaigns.models import Cadre, OrgUnit
@@ -490,7 +491,12 @@ def demand_action(request, pk, action):
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
             for error in errors:
-                messages.error(request, f"{label}：{error}" if label else error)
+                messages.error(
+                    request,
+                    pgettext("name: detail", "%(name)s：%(detail)s") % {"name": label, "detail": error}
+                    if label
+                    else error,
+                )
         return redirect(demand)
     try:
         _call_action(action, demand=demand, user=request.user, data=form.cleaned_data)
