@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from import_export.admin import ImportExportMixin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
@@ -254,7 +254,12 @@ class CampaignAdmin(ScopedModelAdmin):
                 services.campaign_set_status(campaign=campaign, status=status, actor=request.user)
                 done += 1
             except ValidationError as exc:
-                self.message_user(request, f"{campaign}：{'；'.join(exc.messages)}", messages.ERROR)
+                self.message_user(
+                    request,
+                    pgettext("name: detail", "%(name)s：%(detail)s")
+                    % {"name": campaign, "detail": pgettext("message separator", "；").join(exc.messages)},
+                    messages.ERROR,
+                )
         if done:
             self.message_user(request, _("已更新 %(n)d 个主题活动的状态。") % {"n": done}, messages.SUCCESS)
 
@@ -302,9 +307,13 @@ class CampaignAdmin(ScopedModelAdmin):
                     campaign=campaign, units=form.cleaned_data["units"], actor=request.user
                 )
             except (ValidationError, PermissionDenied) as exc:
-                self.message_user(request, "；".join(getattr(exc, "messages", [str(exc)])), messages.ERROR)
+                self.message_user(
+                    request,
+                    pgettext("message separator", "；").join(getattr(exc, "messages", [str(exc)])),
+                    messages.ERROR,
+                )
                 return None
-            names = "、".join(c.issuing_unit.name for c in children)
+            names = pgettext("list separator", "、").join(c.issuing_unit.name for c in children)
             self.message_user(
                 request,
                 _("已为 %(n)d 个单位生成实施方案：%(names)s。各单位可自行调整日期。")
@@ -342,7 +351,11 @@ class CampaignAdmin(ScopedModelAdmin):
                     actor=request.user,
                 )
             except (ValidationError, PermissionDenied) as exc:
-                self.message_user(request, "；".join(getattr(exc, "messages", [str(exc)])), messages.ERROR)
+                self.message_user(
+                    request,
+                    pgettext("message separator", "；").join(getattr(exc, "messages", [str(exc)])),
+                    messages.ERROR,
+                )
                 return None
             self.message_user(
                 request,

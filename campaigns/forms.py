@@ -1,6 +1,7 @@
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from core.scoping import scope_for_user
 
@@ -62,8 +63,6 @@ class MilestoneCompletionForm(forms.Form):
         label=_("佐证材料"),
         required=False,
         validators=[validate_evidence_file],
-        help_text=_("支持 %(types)s，不超过 %(size)d MB")
-        % {"types": "、".join(EVIDENCE_EXTENSIONS), "size": EVIDENCE_MAX_BYTES // 1024 // 1024},
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(f".{e}" for e in EVIDENCE_EXTENSIONS)}),
     )
 
@@ -71,5 +70,10 @@ class MilestoneCompletionForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("completed_on", shanghai_today())
+        # Built per request, in the reader's language (a class-level "%" would freeze it at import).
+        self.fields["evidence"].help_text = _("支持 %(types)s，不超过 %(size)d MB") % {
+            "types": pgettext("list separator", "、").join(EVIDENCE_EXTENSIONS),
+            "size": EVIDENCE_MAX_BYTES // 1024 // 1024,
+        }
         self.helper = FormHelper()
         self.helper.form_tag = False  # the template's own <form> carries the htmx attributes

@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, pgettext
 
 from .validation import shanghai_today
 
@@ -30,11 +31,11 @@ MET = "met"
 SHORT = "short"
 NOT_MEASURABLE = "not_measurable"
 
-STATUS_LABELS = {MET: "达标", SHORT: "未达标", NOT_MEASURABLE: "暂无法计算"}
+STATUS_LABELS = {MET: gettext_noop("达标"), SHORT: gettext_noop("未达标"), NOT_MEASURABLE: gettext_noop("暂无法计算")}
 
-NO_VISITS = "尚无走访数据，暂无法计算"
-NO_FORUMS = "尚无群众访谈日数据，暂无法计算"
-NO_RECEPTIONS = "尚无接待日数据，暂无法计算"
+NO_VISITS = gettext_noop("尚无走访数据，暂无法计算")
+NO_FORUMS = gettext_noop("尚无群众访谈日数据，暂无法计算")
+NO_RECEPTIONS = gettext_noop("尚无接待日数据，暂无法计算")
 
 
 @dataclass
@@ -93,19 +94,25 @@ KIND_SPECS = {
 }
 
 PARAM_LABELS = {
-    "min": "最低数量",
-    "count": "计数口径",
-    "pairing_kinds": "帮扶形式",
-    "member_flag": "帮扶对象类型",
-    "household_categories": "户类别",
-    "category_group": "必访类别组",
-    "categories": "必访类别",
-    "min_days": "最少天数",
-    "min_attendance": "最少参加人数",
-    "notice_days": "提前公告天数",
-    "interval_months": "上报间隔（月）",
-    "first_due": "首次上报日期",
+    "min": gettext_noop("最低数量"),
+    "count": gettext_noop("计数口径"),
+    "pairing_kinds": gettext_noop("帮扶形式"),
+    "member_flag": gettext_noop("帮扶对象类型"),
+    "household_categories": gettext_noop("户类别"),
+    "category_group": gettext_noop("必访类别组"),
+    "categories": gettext_noop("必访类别"),
+    "min_days": gettext_noop("最少天数"),
+    "min_attendance": gettext_noop("最少参加人数"),
+    "notice_days": gettext_noop("提前公告天数"),
+    "interval_months": gettext_noop("上报间隔（月）"),
+    "first_due": gettext_noop("首次上报日期"),
 }
+
+
+def _list_sep() -> str:  # noqa: N802
+    """The separator between listed items: 、 in Chinese, a comma in English."""
+    return pgettext("list separator", "、")
+
 
 UNIT_KINDS = ("province", "city", "county", "township", "village", "office")
 
@@ -124,7 +131,7 @@ def validate_requirement_params(requirement) -> None:
     for key in params:
         if key not in spec:
             param_errors.append(
-                _("不支持的参数“%(key)s”；此类指标可用参数：%(keys)s。") % {"key": key, "keys": "、".join(spec)}
+                _("不支持的参数“%(key)s”；此类指标可用参数：%(keys)s。") % {"key": key, "keys": _list_sep().join(spec)}
             )
     for key, (typ, required, check) in spec.items():
         label = _(PARAM_LABELS[key])
@@ -147,7 +154,7 @@ def validate_requirement_params(requirement) -> None:
         if isinstance(check, tuple) and value not in check:
             param_errors.append(
                 _("参数“%(label)s”的取值“%(value)s”无效，可选：%(choices)s。")
-                % {"label": label, "value": value, "choices": "、".join(c for c in check if c)}
+                % {"label": label, "value": value, "choices": _list_sep().join(c for c in check if c)}
             )
     if kind == "reports_every" and params.get("interval_months", 1) > 12:
         param_errors.append(_("上报间隔不能超过12个月。"))
@@ -162,20 +169,21 @@ def validate_requirement_params(requirement) -> None:
         known = {"support", "poor_kin", "neighbours", "poor_woman", "poor_child"}
         unknown = [k for k in params["pairing_kinds"] if k not in known]
         if unknown:
-            param_errors.append(_("未知的帮扶形式：%(kinds)s。") % {"kinds": "、".join(unknown)})
+            param_errors.append(_("未知的帮扶形式：%(kinds)s。") % {"kinds": _list_sep().join(unknown)})
     if param_errors:
         errors["params"] = param_errors
     if requirement.period not in periods:
         errors["period"] = [
-            _("此类指标的考核周期只能是：%(periods)s。") % {"periods": "、".join(_period_label(p) for p in periods)}
+            _("此类指标的考核周期只能是：%(periods)s。")
+            % {"periods": _list_sep().join(_period_label(p) for p in periods)}
         ]
     if requirement.scope not in scopes:
         errors["scope"] = [
-            _("此类指标的适用对象只能是：%(scopes)s。") % {"scopes": "、".join(_scope_label(s) for s in scopes)}
+            _("此类指标的适用对象只能是：%(scopes)s。") % {"scopes": _list_sep().join(_scope_label(s) for s in scopes)}
         ]
     unit_kinds = requirement.unit_kinds
     if not isinstance(unit_kinds, list) or any(k not in UNIT_KINDS for k in unit_kinds):
-        errors["unit_kinds"] = [_("适用层级须为列表，可选：%(kinds)s。") % {"kinds": "、".join(UNIT_KINDS)}]
+        errors["unit_kinds"] = [_("适用层级须为列表，可选：%(kinds)s。") % {"kinds": _list_sep().join(UNIT_KINDS)}]
     if errors:
         raise ValidationError(errors)
 
@@ -314,7 +322,7 @@ def _cadre_result(requirement, cadre_rows, *, single, target_each, unit_label):
     short_names = [row[0] for row in cadre_rows if not row[2]]
     note = _("%(done)s/%(total)s名干部达标") % {"done": done, "total": total}
     if short_names:
-        shown = "、".join(short_names[:5]) + ("等" if len(short_names) > 5 else "")
+        shown = _list_sep().join(short_names[:5]) + (pgettext("list continues", "等") if len(short_names) > 5 else "")
         note += _("；未达标：%(names)s") % {"names": shown}
     return RequirementResult(total, done, MET if done == total else SHORT, note, rows=cadre_rows)
 
@@ -335,7 +343,11 @@ def _visits_per_cadre(requirement, cadres, as_of, family):
         "visits": Count("id"),
         "days": Count("visited_on", distinct=True),
     }[count]
-    unit_word = {"households": "户", "visits": "次", "days": "天"}[count]
+    unit_word = {
+        "households": pgettext("unit", "户"),
+        "visits": pgettext("unit", "次"),
+        "days": pgettext("unit", "天"),
+    }[count]
     visits = Visit.objects.filter(
         Q(campaign_id__in=family) | Q(campaign__isnull=True),
         cadre__in=cadres,
@@ -553,11 +565,13 @@ def _must_visit_coverage(requirement, unit, as_of, family):
         .order_by("householdcategory__sort_order")
     )
     missing = [
-        f"{g['householdcategory__name']}{g['total'] - g['covered']}户" for g in gaps if g["covered"] < g["total"]
+        _("%(category)s%(n)s户") % {"category": g["householdcategory__name"], "n": g["total"] - g["covered"]}
+        for g in gaps
+        if g["covered"] < g["total"]
     ]
     note = _("已走访%(a)s/%(t)s户必访户") % {"a": actual, "t": target}
     if missing:
-        note += _("；未覆盖：%(m)s") % {"m": "、".join(missing)}
+        note += _("；未覆盖：%(m)s") % {"m": _list_sep().join(missing)}
     return RequirementResult(target, actual, MET if actual >= target else SHORT, note)
 
 
@@ -640,7 +654,7 @@ def _reports_every(requirement, unit, as_of, family):
     late = [r[0] for r in rows if not r[2]]
     note = _("%(d)s/%(t)s个单位按期上报（截至目前应报%(n)s次）") % {"d": done, "t": len(rows), "n": len(dues)}
     if late:
-        note += _("；未按期：%(names)s") % {"names": "、".join(late[:5])}
+        note += _("；未按期：%(names)s") % {"names": _list_sep().join(late[:5])}
     return RequirementResult(len(rows), done, MET if done == len(rows) else SHORT, note, rows=rows)
 
 

@@ -7,6 +7,9 @@ outside the user's subtree fails with a Chinese message, and the whole import is
 
 import json
 
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 from import_export import fields, resources, widgets
 
 from core.scoping import scope_for_user
@@ -63,7 +66,7 @@ class PhaseByOrderWidget(widgets.ForeignKeyWidget):
         try:
             return super().clean(value, row, **kwargs)
         except (Phase.DoesNotExist, ValueError) as exc:
-            raise ValueError(f"该主题活动没有序号为“{value}”的阶段。") from exc
+            raise ValueError(_("该主题活动没有序号为“%(value)s”的阶段。") % {"value": value}) from exc
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else value.order
@@ -78,7 +81,7 @@ class JSONWidget(widgets.Widget):
         try:
             return json.loads(value)
         except (TypeError, ValueError) as exc:
-            raise ValueError('参数须为 JSON，例如 {"min": 10}。') from exc
+            raise ValueError(_('参数须为 JSON，例如 {"min": 10}。')) from exc
 
     def render(self, value, obj=None, **kwargs):
         return json.dumps(value or {}, ensure_ascii=False)
@@ -106,12 +109,19 @@ class ChoiceWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         text = str(value or "").strip()
         for code, label in self.choices:
-            if text in (code, str(label)):
+            # The sheet is in Chinese whatever the importing user's language is.
+            with translation.override("zh-hans"):
+                chinese = str(label)
+            if text in (code, chinese, str(label)):
                 return code
-        raise ValueError(f"“{text}”不是有效的选项，可选：" + "、".join(str(label) for _c, label in self.choices))
+        raise ValueError(
+            _("“%(text)s”不是有效的选项，可选：%(choices)s")
+            % {"text": text, "choices": pgettext("list separator", "、").join(str(label) for _c, label in self.choices)}
+        )
 
     def render(self, value, obj=None, **kwargs):
-        return str(dict(self.choices).get(value, value or ""))
+        with translation.override("zh-hans"):  # exported sheets keep the offices' Chinese layout
+            return str(dict(self.choices).get(value, value or ""))
 
 
 class _ScopedResource(resources.ModelResource):
@@ -140,7 +150,7 @@ def _campaign_field():
         attribute="campaign",
         column_name="主题活动ID",
         widget=ScopedForeignKeyWidget(
-            Campaign, "pk", missing_message="主题活动“%(value)s”不存在或不在您的管辖范围内。"
+            Campaign, "pk", missing_message=gettext_lazy("主题活动“%(value)s”不存在或不在您的管辖范围内。")
         ),
     )
 
@@ -158,7 +168,7 @@ class MilestoneResource(_ScopedResource):
         attribute="responsible_unit",
         column_name="责任单位代码",
         widget=ScopedForeignKeyWidget(
-            OrgUnit, "code", missing_message="单位代码“%(value)s”不存在或不在您的管辖范围内。"
+            OrgUnit, "code", missing_message=gettext_lazy("单位代码“%(value)s”不存在或不在您的管辖范围内。")
         ),
     )
 

@@ -1,5 +1,6 @@
 from django.db.models import Count
 from django.urls import reverse
+from django.utils import dateformat
 from django.utils.translation import gettext as _
 
 from core.scoping import get_for_user_or_404, scope_for_user, user_scope_root
@@ -125,7 +126,8 @@ def campaign_timeline(*, campaign, phases, milestones, states_by_milestone, toda
     cursor = start.replace(day=1)
     while cursor <= end:
         if cursor >= start:
-            months.append({"x": _x(cursor, start, total, width), "label": f"{cursor.month}月"})
+            # Translators: a Django date format for the month ticks of the plan timeline ("3月").
+            months.append({"x": _x(cursor, start, total, width), "label": dateformat.format(cursor, _("n月"))})
         cursor = (cursor + datetime.timedelta(days=32)).replace(day=1)
     today_x = _x(today, start, total, width) if start <= today <= end else None
     height = 118 + max(len(lanes_end), 1) * 22 + 10

@@ -8,8 +8,9 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -36,7 +37,7 @@ def shanghai_today() -> datetime.date:
 
 
 def _fmt(day: datetime.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+    return formats.date_format(day, "DATE_FORMAT")
 
 
 def validate_phase_ranges(*, campaign_start, campaign_end, phases) -> None:
@@ -132,7 +133,7 @@ def validate_evidence_file(upload) -> None:
         return
     name = getattr(upload, "name", "") or ""
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    allowed = "、".join(EVIDENCE_EXTENSIONS)
+    allowed = pgettext("list separator", "、").join(EVIDENCE_EXTENSIONS)
     if extension not in EVIDENCE_EXTENSIONS:
         raise ValidationError(
             _("不支持的文件类型“%(ext)s”，只能上传：%(allowed)s。")

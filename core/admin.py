@@ -16,9 +16,9 @@ from .models import AuditEvent
 from .scoping import is_scoped_model, scope_for_user, sees_everything
 from .selectors import role_groups_grantable_by, user_account_changeable_by, user_accounts_for_user
 
-admin.site.site_header = "民情 · 后台管理"
-admin.site.site_title = "民情后台"
-admin.site.index_title = "后台管理"
+admin.site.site_header = gettext_lazy("民情 · 后台管理")
+admin.site.site_title = gettext_lazy("民情后台")
+admin.site.index_title = gettext_lazy("后台管理")
 
 
 # Django's own messages are reused so its Chinese catalogue translates them.

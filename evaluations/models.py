@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from campaigns.validation import validate_evidence_file
 from core.models import TimeStampedModel
@@ -62,4 +63,7 @@ class Report(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.unit} · {self.title}（{self.due_date}）"
+        return pgettext("name (detail)", "%(name)s（%(detail)s）") % {
+            "name": f"{self.unit} · {self.title}",
+            "detail": self.due_date,
+        }

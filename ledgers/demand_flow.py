@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from core.audit import audit_record
 from reminders.services import reminders_sync_for
@@ -42,16 +43,16 @@ TRANSITIONS = {
 }
 
 ACTION_LABELS = {
-    "raise": "受理",
-    "resolve_on_spot": "即时办结",
-    "place_on_ledger": "列入整改台账",
-    "assign": "调整责任",
-    "progress": "报告进展",
-    "resolve": "办结",
-    "reply": "书面回复",
-    "close": "销号",
-    "reopen": "重新办理",
-    "escalate": "逾期督办",
+    "raise": pgettext_lazy("demand action", "受理"),
+    "resolve_on_spot": pgettext_lazy("demand action", "即时办结"),
+    "place_on_ledger": pgettext_lazy("demand action", "列入整改台账"),
+    "assign": pgettext_lazy("demand action", "调整责任"),
+    "progress": pgettext_lazy("demand action", "报告进展"),
+    "resolve": pgettext_lazy("demand action", "办结"),
+    "reply": pgettext_lazy("demand action", "书面回复"),
+    "close": pgettext_lazy("demand action", "销号"),
+    "reopen": pgettext_lazy("demand action", "重新办理"),
+    "escalate": pgettext_lazy("demand action", "逾期督办"),
 }
 
 

@@ -7,6 +7,9 @@ every printed page), one row per visit, a total row for amounts, and the signatu
 Safety: any text cell starting with = + - @ (or a tab / carriage return) is written as text
 prefixed with an apostrophe, so a spreadsheet program never runs it as a formula; phone and ID
 numbers are masked whatever the exporting user may see.
+
+The layout is Chinese whatever language the exporting user reads the site in: the views call
+these under ``translation.override("zh-hans")`` so choice labels never mix languages in a file.
 """
 
 import datetime

@@ -6,6 +6,7 @@ from django import forms
 from django.core.validators import FileExtensionValidator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from campaigns.models import Cadre, Campaign, OrgUnit
 from core.scoping import scope_for_user
@@ -60,7 +61,13 @@ class PledgeForm(_CrispyMixin, forms.ModelForm):
         self.fields["responsible_person"].queryset = responsible_person_choices(
             user=user, unit=self._chosen_responsible_unit(units)
         )
-        self.fields["responsible_person"].label_from_instance = lambda c: f"{c.name}（{c.org_unit.name}）"
+        self.fields["responsible_person"].label_from_instance = lambda c: (
+            pgettext("name (detail)", "%(name)s（%(detail)s）")
+            % {
+                "name": c.name,
+                "detail": c.org_unit.name,
+            }
+        )
         self._setup_origin(user)
         self.fields["responsible_unit"].widget.attrs.update(
             {

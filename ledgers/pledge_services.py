@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext, pgettext_lazy
 
 from core.audit import audit_record
 from core.scoping import user_can_see_unit
@@ -97,10 +98,10 @@ TRANSITIONS = {
 }
 
 ACTION_LABELS = {
-    "submit": "提交审批",
-    "approve": "审批通过",
-    "return": "退回修改",
-    "publish": "公开",
+    "submit": pgettext_lazy("pledge action", "提交审批"),
+    "approve": pgettext_lazy("pledge action", "审批通过"),
+    "return": pgettext_lazy("pledge action", "退回修改"),
+    "publish": pgettext_lazy("pledge action", "公开"),
 }
 
 
@@ -179,7 +180,7 @@ def _full_clean(instance) -> None:
     try:
         instance.full_clean()
     except ValidationError as exc:
-        raise PledgeError("；".join(exc.messages)) from exc
+        raise PledgeError(pgettext("message separator", "；").join(exc.messages)) from exc
 
 
 @transaction.atomic

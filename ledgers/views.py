@@ -7,9 +7,10 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from campaigns.models import Cadre, OrgUnit
@@ -366,8 +367,9 @@ def ledger_books(request):
 def ledger_book_export(request):
     _require(request.user, "ledgers.view_visit")
     unit, book, first, last, month, q, visits = _book_params(request)
-    label = str(LedgerBook(book).label)
-    content = ledger_book_workbook(unit=unit, book_label=label, first=first, last=last, visits=visits)
+    with translation.override("zh-hans"):  # the file keeps the offices' Chinese layout
+        label = str(LedgerBook(book).label)
+        content = ledger_book_workbook(unit=unit, book_label=label, first=first, last=last, visits=visits)
     from urllib.parse import quote
 
     return _xlsx(content, quote(f"{unit.name}{label}{month}.xlsx"))
@@ -439,7 +441,8 @@ def demand_export(request):
     unit = filters["unit"] or _unit_param(request)
     from urllib.parse import quote
 
-    content = demand_ledger_workbook(unit_name=unit.name, demands=demands)
+    with translation.override("zh-hans"):  # the file keeps the offices' Chinese layout
+        content = demand_ledger_workbook(unit_name=unit.name, demands=demands)
     return _xlsx(content, quote(f"{unit.name}整改台账{timezone.localdate():%Y%m%d}.xlsx"))
 
 
@@ -579,7 +582,12 @@ def demand_action(request, pk, action):
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
             for error in errors:
-                messages.error(request, f"{label}：{error}" if label else error)
+                messages.error(
+                    request,
+                    pgettext("name: detail", "%(name)s：%(detail)s") % {"name": label, "detail": error}
+                    if label
+                    else error,
+                )
         return redirect(demand)
     try:
         _call_action(action, demand=demand, user=request.user, data=form.cleaned_data)

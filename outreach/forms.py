@@ -2,6 +2,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from campaigns.models import Cadre, Campaign, OrgUnit
 
@@ -34,7 +35,7 @@ def grouped_category_choices(categories) -> list[tuple[str, list[tuple[int, str]
 
 class UnitChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.name}（{obj.code}）"
+        return pgettext("name (detail)", "%(name)s（%(detail)s）") % {"name": obj.name, "detail": obj.code}
 
 
 class CadreChoiceField(forms.ModelChoiceField):

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from core.models import TimeStampedModel
 from core.scoping import ScopedQuerySet
@@ -75,7 +76,7 @@ class Household(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.head_name}（{self.number}）"
+        return pgettext("name (detail)", "%(name)s（%(detail)s）") % {"name": self.head_name, "detail": self.number}
 
 
 class HouseholdMember(models.Model):

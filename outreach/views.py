@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from campaigns.models import Cadre, OrgUnit
@@ -244,7 +245,7 @@ def pairing_end(request, pk):
             services.pairing_end(actor=request.user, pairing=pairing, end_date=form.cleaned_data["end_date"])
             messages.success(request, _("结对已结束。"))
         except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
+            messages.error(request, pgettext("message separator", "；").join(exc.messages))
     else:
         messages.error(request, _("请填写结束日期。"))
     return redirect("outreach:household_detail", pk=pairing.household_id)
