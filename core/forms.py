@@ -2,6 +2,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .widgets import DateInput
+
 
 class AuditEventFilterForm(forms.Form):
     """The audit page's filters; days are Asia/Shanghai calendar days, both ends included."""
@@ -29,13 +31,13 @@ class AuditEventFilterForm(forms.Form):
     date_from = forms.DateField(
         label=_("开始日期"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         error_messages={"invalid": _("开始日期格式不对，请按“年-月-日”填写，如 2026-03-01。")},
     )
     date_to = forms.DateField(
         label=_("结束日期"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         error_messages={"invalid": _("结束日期格式不对，请按“年-月-日”填写，如 2026-03-31。")},
     )
     ip = forms.GenericIPAddressField(

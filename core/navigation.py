@@ -87,7 +87,9 @@ def nav_items_for(user):
             continue
         if item.get("perm") and not user.has_perm(item["perm"]):
             continue
-        visible.append({**item, "href": reverse(item["url"]) + item.get("query", "")})
+        path = reverse(item["url"])
+        # "path" marks the active entry; "href" may carry a query (工作台's ?stay=1).
+        visible.append({**item, "path": path, "href": path + item.get("query", "")})
     return visible
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import pgettext
 
 from campaigns.models import Cadre, Campaign, OrgUnit
 from core.scoping import scope_for_user
+from core.widgets import DateInput
 
 from .models import Pledge, PledgeAmendment, PledgeCategory
 from .pledge_origins import origin_options
@@ -31,7 +32,7 @@ class PledgeForm(_CrispyMixin, forms.ModelForm):
         model = Pledge
         fields = list(EDITABLE_FIELDS)
         widgets = {
-            "deadline": forms.DateInput(attrs={"type": "date"}),
+            "deadline": DateInput(),
             "content": forms.Textarea(attrs={"rows": 3}),
             "target": forms.Textarea(attrs={"rows": 2}),
             "measures": forms.Textarea(attrs={"rows": 3}),
@@ -156,9 +157,7 @@ class PledgeAmendmentForm(_CrispyMixin, forms.Form):
     new_text = forms.CharField(
         label=_("新的承诺内容或完成目标"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    new_deadline = forms.DateField(
-        label=_("新的办理时限"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    new_deadline = forms.DateField(label=_("新的办理时限"), required=False, widget=DateInput())
     reason = forms.CharField(label=_("变更理由"), widget=forms.Textarea(attrs={"rows": 2}), help_text=PUBLIC_HINT)
 
     def __init__(self, *args, **kwargs):
@@ -179,7 +178,7 @@ class PledgeAmendmentForm(_CrispyMixin, forms.Form):
 
 
 class PledgeProgressForm(_CrispyMixin, forms.Form):
-    reported_on = forms.DateField(label=_("进展日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    reported_on = forms.DateField(label=_("进展日期"), widget=DateInput())
     percent = forms.IntegerField(label=_("完成进度(%)"), min_value=0, max_value=100)
     note = forms.CharField(
         label=_("进展情况"),
@@ -226,10 +225,10 @@ class PledgeFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("办理状态"), choices=Pledge.Status.choices)
     visibility = django_filters.ChoiceFilter(label=_("公开方式"), choices=Pledge.Visibility.choices)
     deadline_from = django_filters.DateFilter(
-        label=_("时限自"), field_name="deadline", lookup_expr="gte", widget=forms.DateInput(attrs={"type": "date"})
+        label=_("时限自"), field_name="deadline", lookup_expr="gte", widget=DateInput()
     )
     deadline_to = django_filters.DateFilter(
-        label=_("时限至"), field_name="deadline", lookup_expr="lte", widget=forms.DateInput(attrs={"type": "date"})
+        label=_("时限至"), field_name="deadline", lookup_expr="lte", widget=DateInput()
     )
 
     class Meta:
