@@ -70,6 +70,13 @@ class CadreAdmin(ScopedModelAdmin):
 class PhaseFormSet(BaseInlineFormSet):
     """All phases of a campaign checked together: inside its dates, no overlaps (Chinese errors)."""
 
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        # The whole edited set is checked in clean() below; a row must not be checked against
+        # its siblings as stored (they may be changing in the same submission).
+        form.instance.check_siblings = False
+        return form
+
     def clean(self):
         super().clean()
         if any(self.errors):
@@ -217,11 +224,9 @@ class CampaignAdmin(ScopedModelAdmin):
         return obj._milestones
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = ["is_template", "template_key", "template"]
-        if obj is not None:
-            # Status moves only through the 启动/结束 actions (draft → active → closed).
-            readonly.append("status")
-        return readonly
+        # A new campaign is a draft; status then moves only through the 启动/结束 actions
+        # (services.campaign_set_status: draft → active → closed).
+        return ["is_template", "template_key", "template", "status"]
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.is_template and not sees_everything(request.user):
