@@ -55,6 +55,28 @@ def test_the_plan_page_shows_the_timeline_and_each_units_steps(world, client_for
     assert "按时完成" in html
 
 
+@time_machine.travel(datetime.datetime(2026, 6, 1, 2, 0, tzinfo=datetime.UTC))
+def test_requirements_show_measures_and_say_when_they_do_not_apply(world, client_for, county_plan):
+    Requirement.objects.create(
+        campaign=county_plan,
+        order=2,
+        title="副处级以上结穷亲",
+        kind="pairings_per_cadre",
+        params={"min": 1},
+        scope="senior",
+    )
+    response = client_for(world.town_staff).get(county_plan.get_absolute_url())
+    html = response.content.decode()
+    results = {row["requirement"].title: row["result"] for row in response.context["requirement_results"]}
+    assert results["每名干部结对1户"].status == "short"
+    assert results["副处级以上结穷亲"].status == "not_applicable"
+    # town_a1 has two cadres bound by the first rule, none met; the second binds nobody there.
+    assert '<td class="text-end text-nowrap" data-testid="req-target">2 人</td>' in html
+    assert '<td class="text-end text-nowrap" data-testid="req-actual">0 人</td>' in html
+    assert 'data-status="not_applicable">不适用</span>' in html
+    assert "没有此指标适用的干部（副处级以上干部）" in html
+
+
 @time_machine.travel(NOW)
 def test_a_township_sees_only_its_own_row(world, client_for, county_plan):
     response = client_for(world.town_staff).get(county_plan.get_absolute_url())
