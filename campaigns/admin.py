@@ -4,7 +4,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.admin import ImportExportMixin
@@ -364,11 +366,12 @@ class CampaignAdmin(ScopedModelAdmin):
                 return None
             self.message_user(
                 request,
-                _("已由模板新建“%(title)s”（%(start)s至%(end)s），状态为草稿。")
+                _("已由模板新建“%(title)s”（%(start)s至%(end)s），状态为草稿。请核对阶段、环节和指标后再启动。")
                 % {"title": campaign.title, "start": campaign.start_date, "end": campaign.end_date},
                 messages.SUCCESS,
             )
-            return None
+            # Land on the new draft, where it is adapted before it is started.
+            return HttpResponseRedirect(reverse("admin:campaigns_campaign_change", args=[campaign.pk]))
         return self._action_page(
             request,
             queryset,

@@ -285,23 +285,29 @@ def campaign_cascade(*, campaign: Campaign, units, actor) -> list[Campaign]:
 
     Each child copies the parent's phases, steps and requirements (same dates, then free to
     shift), is issued by the unit, implements ``campaign`` (parent) and takes part with the
-    same levels, the unit itself included, so the copied steps are owed by that unit. Units
-    that already implement the campaign are skipped. Raises ValidationError for a unit that is
-    not below the issuing unit, PermissionDenied for one outside the actor's subtree and for an
-    actor who may only read ``campaign`` (a county cannot cascade the city's plan).
+    same levels, the unit itself included, so the copied steps are owed by that unit. Raises
+    ValidationError for a unit that already implements the campaign (naming its plan) or is
+    not below the issuing unit, and creates nothing then; PermissionDenied for a unit outside
+    the actor's subtree and for an actor who may only read ``campaign`` (a county cannot
+    cascade the city's plan).
     """
     if campaign.is_template:
         raise ValidationError(_("方案模板不能下发，请先由模板新建主题活动。"))
     campaign_require_edit(actor, campaign)
     issuer = campaign.issuing_unit
-    already = set(campaign.children.values_list("issuing_unit_id", flat=True))
+    already = {child.issuing_unit_id: child for child in campaign.children.all()}
+    duplicates = [
+        _("“%(unit)s”已有实施方案“%(title)s”，不能重复下发。") % {"unit": unit, "title": already[unit.pk].title}
+        for unit in units
+        if unit.pk in already
+    ]
+    if duplicates:
+        raise ValidationError(duplicates)
     children = []
     for unit in units:
         if unit.pk == issuer.pk or not unit.path.startswith(issuer.path):
             raise ValidationError(_("“%(unit)s”不是“%(issuer)s”的下级单位。") % {"unit": unit, "issuer": issuer})
         _check_unit_allowed(actor, unit)
-        if unit.pk in already:
-            continue
         # The same levels take part below the unit, and the unit itself owes the copied steps.
         kinds = list(campaign.participating_kinds) or list(OrgUnit.Kind.values)
         if unit.kind not in kinds:

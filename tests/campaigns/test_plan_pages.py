@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from campaigns import services
 from campaigns.models import MilestoneAssignment, OrgUnit, Requirement
-from tests.factories import make_unit
+from tests.factories import make_person, make_unit
 
 from .plans import PDF_BYTES, make_plan
 
@@ -75,6 +75,22 @@ def test_requirements_show_measures_and_say_when_they_do_not_apply(world, client
     assert '<td class="text-end text-nowrap" data-testid="req-actual">0 人</td>' in html
     assert 'data-status="not_applicable">不适用</span>' in html
     assert "没有此指标适用的干部（副处级以上干部）" in html
+
+
+def test_the_admin_edit_link_is_shown_to_the_plans_owners_only(world, client_for, county_plan):
+    from core.roles import OFFICE_ADMIN
+
+    county_admin = make_person("county_admin", world.county_a, OFFICE_ADMIN, is_staff=True)
+    town_admin = make_person("town_admin", world.town_a1, OFFICE_ADMIN, is_staff=True)
+    edit_url = reverse("admin:campaigns_campaign_change", args=[county_plan.pk])
+    for user, shown in [
+        (county_admin, True),  # the issuing office
+        (world.office_admin, True),  # its superior
+        (town_admin, False),  # a participating lower office: read only
+        (world.county_leader, False),  # reads the plan, no change permission
+    ]:
+        html = client_for(user).get(county_plan.get_absolute_url()).content.decode()
+        assert (edit_url in html) is shown, user
 
 
 @time_machine.travel(NOW)

@@ -103,8 +103,12 @@ def test_cascading_a_city_campaign_to_three_counties(world):
         owed_by = set(MilestoneAssignment.objects.filter(milestone__campaign=child).values_list("unit", flat=True))
         assert owed_by == {county.pk}
         assert MilestoneAssignment.objects.filter(milestone__campaign=child).count() == 4
-    # Cascading again adds nothing.
-    assert services.campaign_cascade(campaign=city_plan, units=counties, actor=world.office_admin) == []
+    # Cascading to a unit again is refused, naming its plan; nothing is created for the others either.
+    extra = make_unit(world.city, "CD", "丁县", OrgUnit.Kind.COUNTY)
+    with pytest.raises(ValidationError) as exc:
+        services.campaign_cascade(campaign=city_plan, units=[extra, counties[0]], actor=world.office_admin)
+    assert exc.value.messages == [f"“{counties[0].name}”已有实施方案“{city_plan.title}”，不能重复下发。"]
+    assert not city_plan.children.filter(issuing_unit=extra).exists()
     assert AuditEvent.objects.filter(action="campaigns.campaign_cascade").count() == 3
 
 
