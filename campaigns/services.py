@@ -40,7 +40,7 @@ def campaign_set_status(*, campaign: Campaign, status: str, actor) -> Campaign:
     plan whose phases or steps are invalid; PermissionDenied for an actor who may only read the
     plan (permissions.campaign_can_edit). Audited as ``campaigns.campaign_status``.
     """
-    campaign = Campaign.objects.select_for_update().select_related("issuing_unit").get(pk=campaign.pk)
+    campaign = Campaign.objects.select_for_update(of=("self",)).select_related("issuing_unit").get(pk=campaign.pk)
     if campaign.is_template:
         raise ValidationError(_("方案模板不能启动或结束，请先由模板新建主题活动。"))
     campaign_require_edit(actor, campaign)
@@ -250,7 +250,7 @@ def campaign_shift_dates(*, campaign: Campaign, start_date: datetime.date, actor
     completion dates. PermissionDenied if the actor may only read it. Audited as
     ``campaigns.campaign_shift``.
     """
-    campaign = Campaign.objects.select_for_update().select_related("issuing_unit").get(pk=campaign.pk)
+    campaign = Campaign.objects.select_for_update(of=("self",)).select_related("issuing_unit").get(pk=campaign.pk)
     campaign_require_edit(actor, campaign)
     delta = start_date - campaign.start_date
     if not delta:
