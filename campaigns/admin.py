@@ -4,7 +4,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from import_export.admin import ImportExportMixin
@@ -18,6 +20,7 @@ from core.selectors import user_accounts_for_user
 from . import services
 from .forms import CascadeForm, ShiftDatesForm, TemplateStartForm
 from .models import Cadre, Campaign, Milestone, MilestoneAssignment, OrgUnit, Phase, Requirement
+from .permissions import campaign_can_edit, campaign_require_edit, campaigns_editable_by
 from .resources import MilestoneResource, RequirementResource
 from .validation import shanghai_today, validate_phase_ranges
 
@@ -78,6 +81,13 @@ class CadreAdmin(ScopedModelAdmin):
 class PhaseFormSet(BaseInlineFormSet):
     """All phases of a campaign checked together: inside its dates, no overlaps (Chinese errors)."""
 
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        # The whole edited set is checked in clean() below; a row must not be checked against
+        # its siblings as stored (they may be changing in the same submission).
+        form.instance.check_siblings = False
+        return form
+
     def clean(self):
         super().clean()
         if any(self.errors):
@@ -102,7 +112,8 @@ class PlanInlineMixin(ScopedAdminMixin):
         return super(ScopedAdminMixin, self).get_queryset(request)
 
     def _can_edit(self, request, obj):
-        return obj is None or not obj.is_template or sees_everything(request.user)
+        # obj is the parent campaign: a superior's plan is read-only below it.
+        return obj is None or campaign_can_edit(request.user, obj)
 
     def has_add_permission(self, request, obj=None):
         return self._can_edit(request, obj) and super().has_add_permission(request, obj)
@@ -218,28 +229,37 @@ class CampaignAdmin(ScopedModelAdmin):
         queryset = super().get_queryset(request)
         if not sees_everything(request.user):
             queryset = queryset | Campaign.objects.filter(is_template=True)
-        return queryset.annotate(_milestones=Count("milestones", distinct=True))
+        # Explicit order: with the GROUP BY of the count, the Meta ordering would not apply.
+        return queryset.annotate(_milestones=Count("milestones", distinct=True)).order_by(*Campaign._meta.ordering)
 
     @admin.display(description=gettext_lazy("环节数"), ordering="_milestones")
     def milestone_count(self, obj):
         return obj._milestones
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = ["is_template", "template_key", "template"]
-        if obj is not None:
-            # Status moves only through the 启动/结束 actions (draft → active → closed).
-            readonly.append("status")
-        return readonly
+        # A new campaign is a draft; status then moves only through the 启动/结束 actions
+        # (services.campaign_set_status: draft → active → closed).
+        return ["is_template", "template_key", "template", "status"]
 
     def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.is_template and not sees_everything(request.user):
-            return False
+        if obj is not None and not campaign_can_edit(request.user, obj):
+            return False  # read-only: a template, or a superior unit's plan
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.is_template and not sees_everything(request.user):
+        if obj is not None and not campaign_can_edit(request.user, obj):
             return False
         return super().has_delete_permission(request, obj)
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # Autocomplete for a step's or requirement's campaign offers only plans the user may change.
+        if request.GET.get("field_name") == "campaign" and request.GET.get("model_name") in (
+            "milestone",
+            "requirement",
+        ):
+            queryset = campaigns_editable_by(request.user, queryset)
+        return queryset, may_have_duplicates
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -253,11 +273,10 @@ class CampaignAdmin(ScopedModelAdmin):
             try:
                 services.campaign_set_status(campaign=campaign, status=status, actor=request.user)
                 done += 1
-            except ValidationError as exc:
+            except (ValidationError, PermissionDenied) as exc:
                 self.message_user(
                     request,
-                    pgettext("name: detail", "%(name)s：%(detail)s")
-                    % {"name": campaign, "detail": pgettext("message separator", "；").join(exc.messages)},
+                    pgettext("name: detail", "%(name)s：%(detail)s") % {"name": campaign, "detail": _error_text(exc)},
                     messages.ERROR,
                 )
         if done:
@@ -281,6 +300,14 @@ class CampaignAdmin(ScopedModelAdmin):
             return None
         return items[0]
 
+    def _editable(self, request, campaign) -> bool:
+        try:
+            campaign_require_edit(request.user, campaign)
+        except PermissionDenied as exc:
+            self.message_user(request, _error_text(exc), messages.ERROR)
+            return False
+        return True
+
     def _action_page(self, request, queryset, *, title, form, campaign, template_name, intro=""):
         context = {
             **self.admin_site.each_context(request),
@@ -298,7 +325,7 @@ class CampaignAdmin(ScopedModelAdmin):
     @admin.action(description=gettext_lazy("下发到下级单位（生成实施方案）"), permissions=["add"])
     def cascade(self, request, queryset):
         campaign = self._single(request, queryset, template=False)
-        if campaign is None:
+        if campaign is None or not self._editable(request, campaign):
             return None
         form = CascadeForm(request.POST if "apply" in request.POST else None, campaign=campaign, user=request.user)
         if "apply" in request.POST and form.is_valid():
@@ -359,11 +386,12 @@ class CampaignAdmin(ScopedModelAdmin):
                 return None
             self.message_user(
                 request,
-                _("已由模板新建“%(title)s”（%(start)s至%(end)s），状态为草稿。")
+                _("已由模板新建“%(title)s”（%(start)s至%(end)s），状态为草稿。请核对阶段、环节和指标后再启动。")
                 % {"title": campaign.title, "start": campaign.start_date, "end": campaign.end_date},
                 messages.SUCCESS,
             )
-            return None
+            # Land on the new draft, where it is adapted before it is started.
+            return HttpResponseRedirect(reverse("admin:campaigns_campaign_change", args=[campaign.pk]))
         return self._action_page(
             request,
             queryset,
@@ -378,15 +406,19 @@ class CampaignAdmin(ScopedModelAdmin):
     @admin.action(description=gettext_lazy("整体调整日期"), permissions=["change"])
     def shift_dates(self, request, queryset):
         campaign = self._single(request, queryset, template=False)
-        if campaign is None:
+        if campaign is None or not self._editable(request, campaign):
             return None
         form = ShiftDatesForm(request.POST if "apply" in request.POST else None)
         if "apply" not in request.POST:
             form.initial["start_date"] = campaign.start_date
         if "apply" in request.POST and form.is_valid():
-            services.campaign_shift_dates(
-                campaign=campaign, start_date=form.cleaned_data["start_date"], actor=request.user
-            )
+            try:
+                services.campaign_shift_dates(
+                    campaign=campaign, start_date=form.cleaned_data["start_date"], actor=request.user
+                )
+            except PermissionDenied as exc:
+                self.message_user(request, _error_text(exc), messages.ERROR)
+                return None
             self.message_user(request, _("日期已调整。"), messages.SUCCESS)
             return None
         return self._action_page(
@@ -398,6 +430,10 @@ class CampaignAdmin(ScopedModelAdmin):
             template_name="action_form.html",
             intro=_("当前 %(start)s 至 %(end)s。") % {"start": campaign.start_date, "end": campaign.end_date},
         )
+
+
+def _error_text(exc) -> str:
+    return pgettext("message separator", "；").join(getattr(exc, "messages", None) or [str(exc)])
 
 
 class CampaignPlanFilter(admin.SimpleListFilter):
@@ -417,6 +453,8 @@ class CampaignPlanFilter(admin.SimpleListFilter):
 
 
 class ImportExportScopedAdmin(ImportExportMixin, ScopedModelAdmin):
+    """Steps and requirements: read with their campaign, changed only where the campaign may be."""
+
     def get_resource_kwargs(self, request, *args, **kwargs):
         return {"user": request.user}
 
@@ -424,6 +462,26 @@ class ImportExportScopedAdmin(ImportExportMixin, ScopedModelAdmin):
         return super().get_queryset(request).filter(campaign__is_template=False) | self.model.objects.filter(
             campaign__is_template=True
         )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "campaign" and field is not None:
+            field.queryset = campaigns_editable_by(request.user, field.queryset)
+        return field
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not campaign_can_edit(request.user, obj.campaign):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not campaign_can_edit(request.user, obj.campaign):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        campaign_require_edit(request.user, obj.campaign)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Milestone)
@@ -435,14 +493,6 @@ class MilestoneAdmin(ImportExportScopedAdmin):
     list_select_related = ["campaign", "phase", "responsible_unit"]
     autocomplete_fields = ["campaign", "responsible_unit"]
     date_hierarchy = "due_date"
-
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.campaign.is_template and not sees_everything(request.user):
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self.has_change_permission(request, obj) and super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -457,14 +507,6 @@ class RequirementAdmin(ImportExportScopedAdmin):
     search_fields = ["title", "source_text", "campaign__title"]
     list_select_related = ["campaign"]
     autocomplete_fields = ["campaign"]
-
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.campaign.is_template and not sees_everything(request.user):
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self.has_change_permission(request, obj) and super().has_delete_permission(request, obj)
 
 
 class AssignmentStateFilter(admin.SimpleListFilter):

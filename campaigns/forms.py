@@ -27,9 +27,32 @@ class CascadeForm(forms.Form):
     def __init__(self, *args, campaign, user, **kwargs):
         super().__init__(*args, **kwargs)
         issuer = campaign.issuing_unit
-        already = campaign.children.values_list("issuing_unit_id", flat=True)
-        candidates = OrgUnit.objects.get_children(issuer).exclude(pk__in=already)
+        # The implementing plans that exist already, listed on the page; their units stay
+        # choices so that picking one again is answered with a clear message, not "invalid choice".
+        self.existing = list(
+            scope_for_user(campaign.children.all(), user).select_related("issuing_unit").order_by("issuing_unit__path")
+        )
+        candidates = OrgUnit.objects.get_children(issuer)
         self.fields["units"].queryset = scope_for_user(candidates, user)
+        self.fields["units"].label_from_instance = self._label
+        self._implemented = {child.issuing_unit_id: child for child in self.existing}
+
+    def _label(self, unit):
+        if unit.pk in self._implemented:
+            return _("%(unit)s（已下发）") % {"unit": unit.name}
+        return unit.name
+
+    def clean_units(self):
+        units = self.cleaned_data["units"]
+        duplicates = [
+            _("“%(unit)s”已有实施方案“%(title)s”，不能重复下发。")
+            % {"unit": unit.name, "title": self._implemented[unit.pk].title}
+            for unit in units
+            if unit.pk in self._implemented
+        ]
+        if duplicates:
+            raise forms.ValidationError(duplicates)
+        return units
 
 
 class TemplateStartForm(forms.Form):

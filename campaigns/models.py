@@ -242,6 +242,11 @@ class Campaign(TimeStampedModel):
     def get_absolute_url(self):
         return reverse("campaigns:campaign_plan", kwargs={"pk": self.pk})
 
+    def clean(self):
+        from .validation import validate_campaign_dates
+
+        validate_campaign_dates(start_date=self.start_date, end_date=self.end_date)
+
 
 class PlanPart(models.Model):
     """What phases, milestones and requirements share: they belong to a campaign and are read with it."""
@@ -265,6 +270,9 @@ class Phase(PlanPart):
 
     objects = ScopedQuerySet.as_manager()
 
+    # See clean(): False where a formset validates all phases of the campaign together.
+    check_siblings = True
+
     class Meta:
         verbose_name = _("阶段")
         verbose_name_plural = _("阶段")
@@ -280,16 +288,25 @@ class Phase(PlanPart):
         return self.name
 
     def clean(self):
-        # Overlaps with sibling phases are checked where all phases are edited together
-        # (the admin inline formset, services); a row alone can only be checked against its campaign.
+        """Inside the campaign's dates and not overlapping the campaign's other phases (Chinese errors).
+
+        The siblings are read from the database. Where all phases of a campaign are edited at
+        once (the admin inline formset), the formset sets ``check_siblings = False`` on each row
+        and checks the whole edited set itself, so a swap of two phases' dates is not refused
+        against the rows as they were before the edit.
+        """
         from .validation import validate_phase_ranges
 
         if self.campaign_id is None or self.start_date is None or self.end_date is None:
             return
+        rows = [(self.name, self.order, self.start_date, self.end_date)]
+        if self.check_siblings:
+            siblings = Phase.objects.filter(campaign_id=self.campaign_id).exclude(pk=self.pk)
+            rows += [(p.name, p.order, p.start_date, p.end_date) for p in siblings]
         validate_phase_ranges(
             campaign_start=self.campaign.start_date,
             campaign_end=self.campaign.end_date,
-            phases=[(self.name, self.order, self.start_date, self.end_date)],
+            phases=rows,
         )
 
 

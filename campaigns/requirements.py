@@ -29,9 +29,17 @@ from .validation import shanghai_today
 
 MET = "met"
 SHORT = "short"
+# The data to compute it does not exist (yet): the note says what is missing.
 NOT_MEASURABLE = "not_measurable"
+# The requirement does not bind this unit or cadre (rank, role, level, branch): the note says why.
+NOT_APPLICABLE = "not_applicable"
 
-STATUS_LABELS = {MET: gettext_noop("达标"), SHORT: gettext_noop("未达标"), NOT_MEASURABLE: gettext_noop("暂无法计算")}
+STATUS_LABELS = {
+    MET: gettext_noop("达标"),
+    SHORT: gettext_noop("未达标"),
+    NOT_MEASURABLE: gettext_noop("暂无法计算"),
+    NOT_APPLICABLE: gettext_noop("不适用"),
+}
 
 NO_VISITS = gettext_noop("尚无走访数据，暂无法计算")
 NO_FORUMS = gettext_noop("尚无群众访谈日数据，暂无法计算")
@@ -40,15 +48,33 @@ NO_RECEPTIONS = gettext_noop("尚无接待日数据，暂无法计算")
 
 @dataclass
 class RequirementResult:
-    target: int
-    actual: int
+    """``target`` and ``actual`` are counted in ``measure`` (户, 次, 天, 人, 个月 …).
+
+    Both are None when the status is not applicable or not measurable: no number is guessed.
+    """
+
+    target: int | None
+    actual: int | None
     status: str
     note: str = ""
     rows: list = field(default_factory=list)  # per cadre / per unit detail, for pages that drill down
+    measure: str = ""
 
     @property
     def status_label(self) -> str:
         return _(STATUS_LABELS[self.status])
+
+    @property
+    def is_counted(self) -> bool:
+        return self.status in (MET, SHORT)
+
+
+def not_applicable(reason: str) -> RequirementResult:
+    return RequirementResult(None, None, NOT_APPLICABLE, reason)
+
+
+def not_measurable(reason: str) -> RequirementResult:
+    return RequirementResult(None, None, NOT_MEASURABLE, reason)
 
 
 # ---- parameters ---------------------------------------------------------------------------
@@ -308,23 +334,92 @@ def _periods(start, end, as_of, period):
     return current[-1:], True
 
 
-def _cadre_result(requirement, cadre_rows, *, single, target_each, unit_label):
-    """Fold per-cadre (name, actual, ok) rows into one result for a cadre or for a unit."""
+def _cadre_measure(requirement) -> str:
+    """What one cadre's target and actual count, for the pages (10 户, 2 个月, 1 人 …)."""
+    kind, params, period = requirement.kind, requirement.params, requirement.period
+    if period == "month" and kind in ("visits_per_cadre", "reception_days"):
+        return _("个月")
+    if period == "week":
+        return _("周")
+    if kind == "visits_per_cadre":
+        return {"households": _("户"), "visits": _("次"), "days": _("天")}[params.get("count", "households")]
+    if kind == "pairings_per_cadre":
+        return _("人") if params.get("member_flag") else _("户")
+    return _("天")
+
+
+def _cadre_result(requirement, cadre_rows, *, single, target_each):
+    """Fold per-cadre (name, actual, ok, note) rows into one result for a cadre or for a unit.
+
+    For a unit, target and actual count cadres (人): those bound and those who met the quota.
+    """
     if single:
-        if not cadre_rows:
-            return RequirementResult(0, 0, MET, _("该干部不在此指标的适用范围内。"))
         name, actual, ok, note = cadre_rows[0]
-        return RequirementResult(target_each, actual, MET if ok else SHORT, note, rows=cadre_rows)
+        return RequirementResult(
+            target_each, actual, MET if ok else SHORT, note, rows=cadre_rows, measure=_cadre_measure(requirement)
+        )
     total = len(cadre_rows)
     done = sum(1 for row in cadre_rows if row[2])
-    if total == 0:
-        return RequirementResult(0, 0, MET, _("%(unit)s没有此指标适用的干部。") % {"unit": unit_label})
     short_names = [row[0] for row in cadre_rows if not row[2]]
     note = _("%(done)s/%(total)s名干部达标") % {"done": done, "total": total}
     if short_names:
         shown = _list_sep().join(short_names[:5]) + (pgettext("list continues", "等") if len(short_names) > 5 else "")
         note += _("；未达标：%(names)s") % {"names": shown}
-    return RequirementResult(total, done, MET if done == total else SHORT, note, rows=cadre_rows)
+    return RequirementResult(total, done, MET if done == total else SHORT, note, rows=cadre_rows, measure=_("人"))
+
+
+# ---- applicability ------------------------------------------------------------------------
+
+
+def _scope_reason(requirement) -> str:
+    """Whom the requirement binds, in words: 副处级以上干部（县/区）."""
+    text = _scope_label(requirement.scope)
+    if requirement.unit_kinds:
+        text += _("（%(levels)s）") % {"levels": _list_sep().join(_unit_kind_label(k) for k in requirement.unit_kinds)}
+    return text
+
+
+def _unit_kind_label(value):
+    from .models import OrgUnit
+
+    return str(OrgUnit.Kind(value).label)
+
+
+def _outside_branch(requirement, unit):
+    """A reason if ``unit`` is not in the branch of the campaign's issuing unit, else ""."""
+    issuer = requirement.campaign.issuing_unit
+    if not unit.path.startswith(issuer.path):
+        return _("“%(unit)s”不在本方案发文单位“%(issuer)s”的范围内，此指标不适用。") % {
+            "unit": unit,
+            "issuer": issuer,
+        }
+    return ""
+
+
+def _cadre_not_bound_reason(requirement, cadre) -> str:
+    reason = _outside_branch(requirement, cadre.org_unit)
+    if reason:
+        return reason
+    return _("“%(cadre)s”不属于此指标的适用对象（%(scope)s），不适用。") % {
+        "cadre": cadre.name,
+        "scope": _scope_reason(requirement),
+    }
+
+
+def _unit_level_reason(requirement, unit) -> str:
+    """For unit-level kinds: a reason if no unit of the bound levels is at or below ``unit``."""
+    from .models import OrgUnit
+
+    reason = _outside_branch(requirement, unit)
+    if reason or not requirement.unit_kinds or unit.kind in requirement.unit_kinds:
+        return reason
+    below = OrgUnit.objects.filter(path__startswith=unit.path, kind__in=requirement.unit_kinds).exists()
+    if below:
+        return ""
+    return _("此指标只约束%(levels)s，“%(unit)s”及其下级不在其列，不适用。") % {
+        "levels": _list_sep().join(_unit_kind_label(k) for k in requirement.unit_kinds),
+        "unit": unit,
+    }
 
 
 # ---- evaluators ---------------------------------------------------------------------------
@@ -536,7 +631,7 @@ def _reception_days(requirement, cadres, as_of, family):
 def _must_visit_coverage(requirement, unit, as_of, family):
     Visit = _model("ledgers.Visit")
     if Visit is None:
-        return RequirementResult(0, 0, NOT_MEASURABLE, _(NO_VISITS))
+        return not_measurable(_(NO_VISITS))
     from outreach.models import Household
 
     params = requirement.params
@@ -553,6 +648,8 @@ def _must_visit_coverage(requirement, unit, as_of, family):
     ).values("household_id")
     owed = households.filter(category_q).distinct()
     target = owed.count()
+    if target == 0:
+        return not_measurable(_("“%(unit)s”辖区内尚未登记属于必访类别的户，暂无法计算。") % {"unit": unit})
     actual = owed.filter(pk__in=visited).count()
     through = Household.categories.through
     gaps = (
@@ -572,19 +669,21 @@ def _must_visit_coverage(requirement, unit, as_of, family):
     note = _("已走访%(a)s/%(t)s户必访户") % {"a": actual, "t": target}
     if missing:
         note += _("；未覆盖：%(m)s") % {"m": _list_sep().join(missing)}
-    return RequirementResult(target, actual, MET if actual >= target else SHORT, note)
+    return RequirementResult(target, actual, MET if actual >= target else SHORT, note, measure=_("户"))
 
 
 def _forum_rules(requirement, unit, as_of, family):
     Forum = _model("outreach.Forum")
     if Forum is None:
-        return RequirementResult(0, 0, NOT_MEASURABLE, _(NO_FORUMS))
+        return not_measurable(_(NO_FORUMS))
     from .models import OrgUnit
     from .validation import SHANGHAI
 
     params = requirement.params
     start, end = _window(requirement, as_of)
     villages = list(OrgUnit.objects.filter(path__startswith=unit.path, kind="village").values_list("pk", flat=True))
+    if not villages:
+        return not_applicable(_("“%(unit)s”下没有村（社区），访谈日规则不适用。") % {"unit": unit})
     forums = Forum.objects.filter(Q(campaign_id__in=family) | Q(campaign__isnull=True), village_id__in=villages)
     compliant, bad = set(), 0
     for village_id, held_at, posted_on, attendance in forums.values_list(
@@ -606,7 +705,13 @@ def _forum_rules(requirement, unit, as_of, family):
     }
     if bad:
         note += _("；%(b)s场不符合要求") % {"b": bad}
-    return RequirementResult(len(villages), len(compliant), MET if len(compliant) >= len(villages) else SHORT, note)
+    return RequirementResult(
+        len(villages),
+        len(compliant),
+        MET if len(compliant) >= len(villages) else SHORT,
+        note,
+        measure=_("个村（社区）"),
+    )
 
 
 def report_due_dates(requirement) -> list[datetime.date]:
@@ -631,11 +736,18 @@ def _reports_every(requirement, unit, as_of, family):
 
     from .selectors import campaign_participants
 
-    dues = [d for d in report_due_dates(requirement) if d <= as_of]
     participants = [u for u in campaign_participants(requirement.campaign) if u.path.startswith(unit.path)]
     if requirement.unit_kinds:
         participants = [u for u in participants if u.kind in requirement.unit_kinds]
-    owing = participants or [unit]
+    if not participants:
+        return not_applicable(_("“%(unit)s”及其下级不承担此上报任务，不适用。") % {"unit": unit})
+    owing = participants
+    all_dues = report_due_dates(requirement)
+    dues = [d for d in all_dues if d <= as_of]
+    if not dues:
+        if not all_dues:
+            return not_measurable(_("活动期间没有上报期限，暂无法计算。"))
+        return not_measurable(_("首次上报期限为%(date)s，尚未到期，暂无法计算。") % {"date": all_dues[0].isoformat()})
     submitted = dict(
         Report.objects.filter(
             campaign_id__in=family, unit__in=owing, submitted_on__isnull=False, submitted_on__lte=as_of
@@ -648,14 +760,14 @@ def _reports_every(requirement, unit, as_of, family):
     if len(owing) == 1:
         n = submitted.get(owing[0].pk, 0)
         note = _("每%(i)s个月上报一次：应报%(t)s次，已报%(n)s次") % {"i": interval, "t": len(dues), "n": n}
-        return RequirementResult(len(dues), n, MET if n >= len(dues) else SHORT, note)
+        return RequirementResult(len(dues), n, MET if n >= len(dues) else SHORT, note, measure=_("次"))
     rows = [(u.name, submitted.get(u.pk, 0), submitted.get(u.pk, 0) >= len(dues), "") for u in owing]
     done = sum(1 for r in rows if r[2])
     late = [r[0] for r in rows if not r[2]]
     note = _("%(d)s/%(t)s个单位按期上报（截至目前应报%(n)s次）") % {"d": done, "t": len(rows), "n": len(dues)}
     if late:
         note += _("；未按期：%(names)s") % {"names": _list_sep().join(late[:5])}
-    return RequirementResult(len(rows), done, MET if done == len(rows) else SHORT, note, rows=rows)
+    return RequirementResult(len(rows), done, MET if done == len(rows) else SHORT, note, rows=rows, measure=_("个单位"))
 
 
 CADRE_EVALUATORS = {
@@ -675,24 +787,43 @@ UNIT_EVALUATORS = {
 def evaluate_requirement(requirement, *, unit=None, cadre=None, as_of=None) -> RequirementResult:
     """Evaluate one requirement for a unit (all bound cadres below it) or for one cadre.
 
-    Returns target, actual, status ("met", "short" or "not_measurable") and a Chinese note.
-    Without ``unit`` or ``cadre`` the campaign's issuing unit is evaluated. Reads only.
+    Returns target, actual and their unit of measure, a status and a Chinese note. The status is
+    "met" or "short" when counted; "not_applicable" when the requirement does not bind the
+    unit or cadre (outside the issuing unit's branch, another rank, role or level);
+    "not_measurable" when the data to count it does not exist yet (the note says what is
+    missing). Without ``unit`` or ``cadre`` the campaign's issuing unit is evaluated. Reads only.
     """
     as_of = as_of or shanghai_today()
-    family = campaign_family_ids(requirement.campaign)
+    campaign = requirement.campaign
+    if campaign.issuing_unit_id is None:
+        return not_measurable(_("方案模板没有发文单位，无法计算。"))
+    if as_of < campaign.start_date:
+        return not_measurable(
+            _("活动于%(date)s开始，尚无数据，暂无法计算。") % {"date": campaign.start_date.isoformat()}
+        )
+    family = campaign_family_ids(campaign)
     if requirement.kind in UNIT_EVALUATORS:
         target_unit = _unit_for(requirement, unit, cadre)
-        if target_unit is None:
-            return RequirementResult(0, 0, NOT_MEASURABLE, _("方案模板没有发文单位，无法计算。"))
+        reason = _unit_level_reason(requirement, target_unit)
+        if reason:
+            return not_applicable(reason)
         return UNIT_EVALUATORS[requirement.kind](requirement, target_unit, as_of, family)
+    if unit is not None and cadre is None:
+        reason = _outside_branch(requirement, unit)
+        if reason:
+            return not_applicable(reason)
     cadres = _bound_cadres(requirement, unit=unit, cadre=cadre)
+    if cadre is not None and not cadres.filter(org_unit__path__startswith=campaign.issuing_unit.path).exists():
+        return not_applicable(_cadre_not_bound_reason(requirement, cadre))
+    if cadre is None and not cadres.exists():
+        return not_applicable(
+            _("“%(unit)s”没有此指标适用的干部（%(scope)s），不适用。")
+            % {"unit": unit or campaign.issuing_unit, "scope": _scope_reason(requirement)}
+        )
     rows, note = CADRE_EVALUATORS[requirement.kind](requirement, cadres, as_of, family)
     if rows is None:
-        return RequirementResult(0, 0, NOT_MEASURABLE, note)
+        return not_measurable(note)
     target_each = requirement.params.get("min") or requirement.params.get("min_days") or 0
-    if requirement.period in ("month", "week") and cadre is not None and rows:
-        target_each = len(
-            _periods(*_window(requirement, as_of)[:1], requirement.campaign.end_date, as_of, requirement.period)[0]
-        )
-    unit_label = (unit or (cadre.org_unit if cadre else requirement.campaign.issuing_unit) or "").__str__()
-    return _cadre_result(requirement, rows, single=cadre is not None, target_each=target_each, unit_label=unit_label)
+    if requirement.period in ("month", "week") and cadre is not None:
+        target_each = len(_periods(campaign.start_date, campaign.end_date, as_of, requirement.period)[0])
+    return _cadre_result(requirement, rows, single=cadre is not None, target_each=target_each)

@@ -3,6 +3,8 @@
 Rows are matched on (主题活动ID, 序号): importing the same sheet twice updates, never doubles.
 Every lookup is limited to what the importing user may see; a row naming a campaign or unit
 outside the user's subtree fails with a Chinese message, and the whole import is rolled back.
+A row may only name a campaign the user may change (permissions.campaign_can_edit): a superior
+unit's plan, readable below, cannot be imported into from there.
 """
 
 import json
@@ -15,6 +17,7 @@ from import_export import fields, resources, widgets
 from core.scoping import scope_for_user
 
 from .models import Campaign, Milestone, OrgUnit, Phase, Requirement
+from .permissions import campaigns_editable_by
 
 _FORMULA_START = ("=", "+", "-", "@")
 
@@ -43,14 +46,22 @@ class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):
     def get_queryset(self, value, row, *args, **kwargs):
         queryset = self.model.objects.all()
         if self.model is Campaign:
-            queryset = queryset.plans()
+            return campaigns_editable_by(self.user, queryset.plans())
         return scope_for_user(queryset, self.user)
 
     def clean(self, value, row=None, **kwargs):
         try:
             return super().clean(value, row, **kwargs)
         except (self.model.DoesNotExist, ValueError, TypeError) as exc:
+            if self.model is Campaign and self._readable_only(value):
+                raise ValueError(f"主题活动“{value}”由上级单位发布，您只能查看，不能导入修改。") from exc
             raise ValueError(self.missing_message % {"value": value}) from exc
+
+    def _readable_only(self, value) -> bool:
+        try:
+            return scope_for_user(Campaign.objects.plans(), self.user).filter(pk=int(value)).exists()
+        except (TypeError, ValueError):
+            return False
 
 
 class PhaseByOrderWidget(widgets.ForeignKeyWidget):

@@ -1,7 +1,9 @@
 """Writes of campaign plans: status, owed steps, cascading, templates, date shifts, completions.
 
 Every function here is keyword-only, atomic and audited; views, admin actions, import resources
-and commands call these instead of saving plan rows themselves.
+and commands call these instead of saving plan rows themselves. Services that change a plan
+check ``permissions.campaign_require_edit`` (a lower unit reads a superior's plan, never edits it);
+recording a unit's own step completion is not a change of the plan.
 """
 
 import datetime
@@ -15,6 +17,7 @@ from core.scoping import user_can_see_unit
 from reminders.services import reminders_sync_for
 
 from .models import Campaign, Milestone, MilestoneAssignment, OrgUnit, Phase, Requirement
+from .permissions import campaign_require_edit
 from .selectors import campaign_participants
 from .validation import shanghai_today, validate_milestone_dates, validate_phase_ranges
 
@@ -34,11 +37,13 @@ def campaign_set_status(*, campaign: Campaign, status: str, actor) -> Campaign:
     """Move a campaign along draft → active → closed.
 
     Raises ValidationError (Chinese) for any other move, for templates, and for activating a
-    plan whose phases or steps are invalid. Audited as ``campaigns.campaign_status``.
+    plan whose phases or steps are invalid; PermissionDenied for an actor who may only read the
+    plan (permissions.campaign_can_edit). Audited as ``campaigns.campaign_status``.
     """
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    campaign = Campaign.objects.select_for_update(of=("self",)).select_related("issuing_unit").get(pk=campaign.pk)
     if campaign.is_template:
         raise ValidationError(_("方案模板不能启动或结束，请先由模板新建主题活动。"))
+    campaign_require_edit(actor, campaign)
     if status not in STATUS_TRANSITIONS[campaign.status]:
         raise ValidationError(
             _("主题活动不能从“%(old)s”改为“%(new)s”：只能 草稿→进行中→已结束。")
@@ -214,10 +219,11 @@ def campaign_apply_template(*, campaign: Campaign, template: Campaign, actor) ->
     """Fill an existing campaign that has no plan yet with a template's phases, steps and requirements.
 
     Dates move so the template's start falls on the campaign's start. Raises ValidationError if
-    the campaign already has phases or steps.
+    the campaign already has phases or steps, PermissionDenied if the actor may only read it.
     """
     if not template.is_template:
         raise ValidationError(_("只能套用方案模板。"))
+    campaign_require_edit(actor, campaign)
     if campaign.phases.exists() or campaign.milestones.exists():
         raise ValidationError(_("该主题活动已有阶段或环节，不能再套用模板。"))
     campaign.template = template
@@ -241,9 +247,11 @@ def campaign_shift_dates(*, campaign: Campaign, start_date: datetime.date, actor
     """Move this campaign's whole plan so it starts on ``start_date``; no other campaign changes.
 
     A county adapting the city's plan shifts only its own copy. Completed steps keep their
-    completion dates. Audited as ``campaigns.campaign_shift``.
+    completion dates. PermissionDenied if the actor may only read it. Audited as
+    ``campaigns.campaign_shift``.
     """
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    campaign = Campaign.objects.select_for_update(of=("self",)).select_related("issuing_unit").get(pk=campaign.pk)
+    campaign_require_edit(actor, campaign)
     delta = start_date - campaign.start_date
     if not delta:
         return campaign
@@ -277,21 +285,29 @@ def campaign_cascade(*, campaign: Campaign, units, actor) -> list[Campaign]:
 
     Each child copies the parent's phases, steps and requirements (same dates, then free to
     shift), is issued by the unit, implements ``campaign`` (parent) and takes part with the
-    same levels, the unit itself included, so the copied steps are owed by that unit. Units
-    that already implement the campaign are skipped. Raises ValidationError for a unit that is
-    not below the issuing unit, PermissionDenied for one outside the actor's subtree.
+    same levels, the unit itself included, so the copied steps are owed by that unit. Raises
+    ValidationError for a unit that already implements the campaign (naming its plan) or is
+    not below the issuing unit, and creates nothing then; PermissionDenied for a unit outside
+    the actor's subtree and for an actor who may only read ``campaign`` (a county cannot
+    cascade the city's plan).
     """
     if campaign.is_template:
         raise ValidationError(_("方案模板不能下发，请先由模板新建主题活动。"))
+    campaign_require_edit(actor, campaign)
     issuer = campaign.issuing_unit
-    already = set(campaign.children.values_list("issuing_unit_id", flat=True))
+    already = {child.issuing_unit_id: child for child in campaign.children.all()}
+    duplicates = [
+        _("“%(unit)s”已有实施方案“%(title)s”，不能重复下发。") % {"unit": unit, "title": already[unit.pk].title}
+        for unit in units
+        if unit.pk in already
+    ]
+    if duplicates:
+        raise ValidationError(duplicates)
     children = []
     for unit in units:
         if unit.pk == issuer.pk or not unit.path.startswith(issuer.path):
             raise ValidationError(_("“%(unit)s”不是“%(issuer)s”的下级单位。") % {"unit": unit, "issuer": issuer})
         _check_unit_allowed(actor, unit)
-        if unit.pk in already:
-            continue
         # The same levels take part below the unit, and the unit itself owes the copied steps.
         kinds = list(campaign.participating_kinds) or list(OrgUnit.Kind.values)
         if unit.kind not in kinds:
@@ -412,6 +428,7 @@ def report_schedule_create(*, requirement: Requirement, actor=None) -> int:
     if requirement.kind != Requirement.Kind.REPORTS_EVERY:
         raise ValidationError(_("只有“定期上报”类指标可以生成报告计划。"))
     campaign = requirement.campaign
+    campaign_require_edit(actor, campaign)
     units = campaign_participants(campaign)
     if requirement.unit_kinds:
         units = [u for u in units if u.kind in requirement.unit_kinds]

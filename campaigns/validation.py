@@ -40,6 +40,17 @@ def _fmt(day: datetime.date) -> str:
     return formats.date_format(day, "DATE_FORMAT")
 
 
+def validate_campaign_dates(*, start_date, end_date) -> None:
+    """A campaign ends on or after the day it starts (the database has the same check)."""
+    if start_date is not None and end_date is not None and end_date < start_date:
+        raise ValidationError(
+            {
+                "end_date": _("结束日期 %(end)s 早于开始日期 %(start)s，请检查。")
+                % {"end": _fmt(end_date), "start": _fmt(start_date)}
+            }
+        )
+
+
 def validate_phase_ranges(*, campaign_start, campaign_end, phases) -> None:
     """Check phases given as (name, order, start, end): ordered, inside the campaign, no overlaps.
 

@@ -11,6 +11,7 @@ from core.scoping import sees_everything, user_scope_root
 
 from .forms import MilestoneCompletionForm
 from .models import Campaign, MilestoneAssignment, OrgUnit
+from .permissions import campaign_can_edit
 from .selectors import (
     assignment_get_for_user,
     cadre_list_for_unit,
@@ -69,6 +70,8 @@ def campaign_plan(request, pk):
     context = campaign_plan_for_user(user=request.user, pk=pk, unit_code=request.GET.get("unit", ""))
     context["can_record"] = request.user.has_perm("campaigns.change_milestoneassignment")
     context["can_record_here"] = context["can_record"] and context["campaign"].status != Campaign.Status.CLOSED
+    # The back-office link only for those who may change this plan (its issuing office and above).
+    context["can_edit"] = request.user.is_staff and campaign_can_edit(request.user, context["campaign"])
     context["evidence_label"] = _("佐证材料")
     context["states"] = MilestoneAssignment.State
     return render(request, "campaigns/campaign_plan.html", context)

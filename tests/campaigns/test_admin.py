@@ -108,6 +108,22 @@ def test_the_cascade_action_asks_for_units_then_creates_the_plans(world, client_
     assert set(city_plan.children.values_list("issuing_unit", flat=True)) == {world.county_a.pk, world.county_b.pk}
 
 
+def test_the_cascade_page_lists_existing_plans_and_refuses_a_duplicate(world, client_for):
+    city_plan = make_plan(world.city, kinds=["county"])
+    client = client_for(world.office_admin)
+    assert _action(client, "cascade", [city_plan.pk], apply="1", units=[world.county_a.pk]).status_code == 302
+    county_plan = city_plan.children.get()
+    page = _action(client, "cascade", [city_plan.pk])
+    html = page.content.decode()
+    assert 'data-testid="existing-children"' in html
+    assert f"甲县：{county_plan.title}" in html
+    assert "甲县（已下发）" in html
+    again = _action(client, "cascade", [city_plan.pk], apply="1", units=[world.county_a.pk, world.county_b.pk])
+    assert again.status_code == 200
+    assert f"“甲县”已有实施方案“{county_plan.title}”，不能重复下发。" in again.content.decode()
+    assert city_plan.children.count() == 1
+
+
 def test_the_template_action_starts_a_new_campaign_a_year_later(world, client_for):
     template = Campaign.objects.get(template_key="binzhou-fulian-2012")
     client = client_for(world.office_admin)
@@ -122,8 +138,13 @@ def test_the_template_action_starts_a_new_campaign_a_year_later(world, client_fo
         title="",
         document_number="甲妇发[2027]3号",
     )
-    assert response.status_code == 302
     campaign = Campaign.objects.get(document_number="甲妇发[2027]3号")
+    # The user lands on the new draft with a confirmation.
+    assert response.status_code == 302
+    assert response.url == reverse("admin:campaigns_campaign_change", args=[campaign.pk])
+    landed = client.get(response.url)
+    assert "已由模板新建" in landed.content.decode()
+    assert "状态为草稿" in landed.content.decode()
     assert (campaign.start_date, campaign.end_date) == (D(2027, 4, 1), D(2027, 12, 31))
     assert campaign.milestones.get(number=1).due_date == D(2027, 4, 20)
     assert campaign.requirements.count() == 7

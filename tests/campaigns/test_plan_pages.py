@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from campaigns import services
 from campaigns.models import MilestoneAssignment, OrgUnit, Requirement
-from tests.factories import make_unit
+from tests.factories import make_person, make_unit
 
 from .plans import PDF_BYTES, make_plan
 
@@ -53,6 +53,44 @@ def test_the_plan_page_shows_the_timeline_and_each_units_steps(world, client_for
     assert units == ["甲一镇", "甲二镇"]
     assert "每名干部结对1户" in html
     assert "按时完成" in html
+
+
+@time_machine.travel(datetime.datetime(2026, 6, 1, 2, 0, tzinfo=datetime.UTC))
+def test_requirements_show_measures_and_say_when_they_do_not_apply(world, client_for, county_plan):
+    Requirement.objects.create(
+        campaign=county_plan,
+        order=2,
+        title="副处级以上结穷亲",
+        kind="pairings_per_cadre",
+        params={"min": 1},
+        scope="senior",
+    )
+    response = client_for(world.town_staff).get(county_plan.get_absolute_url())
+    html = response.content.decode()
+    results = {row["requirement"].title: row["result"] for row in response.context["requirement_results"]}
+    assert results["每名干部结对1户"].status == "short"
+    assert results["副处级以上结穷亲"].status == "not_applicable"
+    # town_a1 has two cadres bound by the first rule, none met; the second binds nobody there.
+    assert '<td class="text-end text-nowrap" data-testid="req-target">2 人</td>' in html
+    assert '<td class="text-end text-nowrap" data-testid="req-actual">0 人</td>' in html
+    assert 'data-status="not_applicable">不适用</span>' in html
+    assert "没有此指标适用的干部（副处级以上干部）" in html
+
+
+def test_the_admin_edit_link_is_shown_to_the_plans_owners_only(world, client_for, county_plan):
+    from core.roles import OFFICE_ADMIN
+
+    county_admin = make_person("county_admin", world.county_a, OFFICE_ADMIN, is_staff=True)
+    town_admin = make_person("town_admin", world.town_a1, OFFICE_ADMIN, is_staff=True)
+    edit_url = reverse("admin:campaigns_campaign_change", args=[county_plan.pk])
+    for user, shown in [
+        (county_admin, True),  # the issuing office
+        (world.office_admin, True),  # its superior
+        (town_admin, False),  # a participating lower office: read only
+        (world.county_leader, False),  # reads the plan, no change permission
+    ]:
+        html = client_for(user).get(county_plan.get_absolute_url()).content.decode()
+        assert (edit_url in html) is shown, user
 
 
 @time_machine.travel(NOW)

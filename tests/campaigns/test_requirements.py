@@ -184,11 +184,101 @@ def test_pairings_recorded_against_the_county_plan_count_for_the_city_plan(world
     assert evaluate_requirement(requirement, cadre=cadre, as_of=D(2026, 5, 1)).status == "met"
 
 
-def test_a_cadre_outside_the_scope_is_not_bound(world, plan):
+def test_a_cadre_of_another_rank_is_not_applicable_with_the_reason(world, plan):
     requirement = _requirement(plan, "pairings_per_cadre", {"min": 1}, scope="senior")
     result = evaluate_requirement(requirement, cadre=world.town_staff.cadre, as_of=D(2026, 5, 1))
-    assert (result.target, result.status) == (0, "met")
-    assert "不在" in result.note
+    assert (result.target, result.actual, result.status, result.status_label) == (
+        None,
+        None,
+        "not_applicable",
+        "不适用",
+    )
+    assert result.note == "“town_staff”不属于此指标的适用对象（副处级以上干部），不适用。"
+
+
+def test_a_cadre_of_another_level_is_not_applicable(world, plan):
+    requirement = _requirement(plan, "pairings_per_cadre", {"min": 1}, unit_kinds=["county"])
+    result = evaluate_requirement(requirement, cadre=world.town_staff.cadre, as_of=D(2026, 5, 1))
+    assert result.status == "not_applicable"
+    assert "全体干部（县/区）" in result.note
+
+
+def test_a_non_leader_is_not_bound_by_a_leaders_rule(world, plan):
+    requirement = _requirement(plan, "reception_days", {"min": 1}, scope="leaders", period="month")
+    result = evaluate_requirement(requirement, cadre=world.town_staff.cadre, as_of=D(2026, 6, 2))
+    assert result.status == "not_applicable"
+    assert "领导班子成员" in result.note
+
+
+def test_a_cadre_or_unit_outside_the_issuing_branch_is_not_applicable(world, plan):
+    # plan is county A's; county B and its cadres are not bound by it.
+    stranger = make_person("yi_xian", world.town_b1, rank="deputy_division").cadre
+    requirement = _requirement(plan, "pairings_per_cadre", {"min": 1})
+    for result in (
+        evaluate_requirement(requirement, cadre=stranger, as_of=D(2026, 5, 1)),
+        evaluate_requirement(requirement, unit=world.county_b, as_of=D(2026, 5, 1)),
+    ):
+        assert result.status == "not_applicable"
+        assert "不在本方案发文单位“甲县”的范围内" in result.note
+    reports = _requirement(plan, "reports_every", {"interval_months": 2}, scope="unit", period="month")
+    assert evaluate_requirement(reports, unit=world.county_b, as_of=D(2026, 8, 5)).status == "not_applicable"
+
+
+def test_a_unit_without_bound_cadres_is_not_applicable_not_met(world, plan):
+    requirement = _requirement(plan, "pairings_per_cadre", {"min": 1}, scope="senior")
+    result = evaluate_requirement(requirement, unit=world.town_a2, as_of=D(2026, 5, 1))
+    assert (result.target, result.status) == (None, "not_applicable")
+    assert result.note == "“甲二镇”没有此指标适用的干部（副处级以上干部），不适用。"
+
+
+def test_nothing_is_measurable_before_the_campaign_starts(world, plan):
+    requirement = _requirement(plan, "pairings_per_cadre", {"min": 1})
+    result = evaluate_requirement(requirement, unit=world.county_a, as_of=D(2026, 3, 31))
+    assert (result.target, result.actual, result.status) == (None, None, "not_measurable")
+    assert result.note == "活动于2026-04-01开始，尚无数据，暂无法计算。"
+
+
+def test_targets_and_actuals_carry_their_unit_of_measure(world, plan):
+    cadre = world.town_staff.cadre
+    households = _requirement(plan, "pairings_per_cadre", {"min": 1})
+    women = _requirement(plan, "pairings_per_cadre", {"min": 1, "member_flag": "is_poor_woman"})
+    one = evaluate_requirement(households, cadre=cadre, as_of=D(2026, 5, 1))
+    assert (one.target, one.actual, one.measure) == (1, 0, "户")
+    assert evaluate_requirement(women, cadre=cadre, as_of=D(2026, 5, 1)).measure == "人"
+    unit = evaluate_requirement(households, unit=world.town_a1, as_of=D(2026, 5, 1))
+    assert (unit.target, unit.actual, unit.measure) == (2, 0, "人")  # town_staff and village_cadre
+
+
+def test_unit_levels_limit_the_units_a_unit_rule_binds(world, plan):
+    plan.participating_kinds = ["township"]
+    plan.save()
+    requirement = _requirement(
+        plan, "reports_every", {"interval_months": 2}, scope="unit", period="month", unit_kinds=["township"]
+    )
+    result = evaluate_requirement(requirement, unit=world.village_a1, as_of=D(2026, 8, 5))
+    assert result.status == "not_applicable"
+    assert "此指标只约束乡镇/街道" in result.note
+    # The county has townships below it: it is judged on theirs.
+    assert evaluate_requirement(requirement, unit=world.county_a, as_of=D(2026, 8, 5)).status == "short"
+
+
+def test_reports_before_the_first_due_date_are_not_measurable_yet(world, plan):
+    plan.participating_kinds = ["township"]
+    plan.save()
+    requirement = _requirement(plan, "reports_every", {"interval_months": 2}, scope="unit", period="month")
+    result = evaluate_requirement(requirement, unit=world.town_a1, as_of=D(2026, 5, 1))
+    assert result.status == "not_measurable"
+    assert result.note == "首次上报期限为2026-05-31，尚未到期，暂无法计算。"
+
+
+def test_reports_not_owed_below_a_unit_are_not_applicable(world, plan):
+    # Only townships take part: a village owes no report (it used to be judged as if it did).
+    plan.participating_kinds = ["township"]
+    plan.save()
+    requirement = _requirement(plan, "reports_every", {"interval_months": 2}, scope="unit", period="month")
+    result = evaluate_requirement(requirement, unit=world.village_a1, as_of=D(2026, 8, 5))
+    assert result.status == "not_applicable"
+    assert "不承担此上报任务" in result.note
 
 
 def test_unit_levels_limit_the_bound_cadres(world, plan):
@@ -217,11 +307,11 @@ def test_reports_owed_are_counted_from_real_reports(world, plan):
     Report.objects.filter(unit=world.town_a2, due_date=D(2026, 5, 31)).update(submitted_on=D(2026, 6, 3))
 
     mine = evaluate_requirement(requirement, unit=world.town_a1, as_of=D(2026, 8, 5))
-    assert (mine.target, mine.actual, mine.status) == (2, 2, "met")
+    assert (mine.target, mine.actual, mine.status, mine.measure) == (2, 2, "met", "次")
     sibling = evaluate_requirement(requirement, unit=world.town_a2, as_of=D(2026, 8, 5))
     assert (sibling.target, sibling.actual, sibling.status) == (2, 1, "short")
     county = evaluate_requirement(requirement, unit=world.county_a, as_of=D(2026, 8, 5))
-    assert (county.target, county.actual, county.status) == (2, 1, "short")
+    assert (county.target, county.actual, county.status, county.measure) == (2, 1, "short", "个单位")
     assert "甲二镇" in county.note
 
 
@@ -267,10 +357,19 @@ def test_visits_per_cadre_counts_distinct_households_and_monthly_days(world, pla
         _create("ledgers.Visit", cadre=cadre, household=home, visited_on=day, campaign=plan)
     households = _requirement(plan, "visits_per_cadre", {"min": 3, "count": "households"})
     result = evaluate_requirement(households, cadre=cadre, as_of=D(2026, 5, 10))
-    assert (result.actual, result.status) == (2, "short")
+    assert (result.target, result.actual, result.status, result.measure) == (3, 2, "short", "户")
     monthly = _requirement(plan, "visits_per_cadre", {"min": 2, "count": "days"}, period="month")
     result = evaluate_requirement(monthly, cadre=cadre, as_of=D(2026, 5, 10))
-    assert (result.target, result.actual) == (1, 1)  # April complete with 2 distinct days
+    assert (result.target, result.actual, result.measure) == (1, 1, "个月")  # April complete with 2 distinct days
+
+
+@needs_visits
+def test_must_visit_coverage_without_registered_households_is_not_measurable(world, plan):
+    _household(world.village_a1, "2101")  # no category: owes nothing
+    requirement = _requirement(plan, "must_visit_coverage", {"category_group": "six_must"}, scope="unit")
+    result = evaluate_requirement(requirement, unit=world.town_a1, as_of=D(2026, 5, 1))
+    assert (result.target, result.status) == (None, "not_measurable")
+    assert result.note == "“甲一镇”辖区内尚未登记属于必访类别的户，暂无法计算。"
 
 
 @needs_visits

@@ -103,8 +103,12 @@ def test_cascading_a_city_campaign_to_three_counties(world):
         owed_by = set(MilestoneAssignment.objects.filter(milestone__campaign=child).values_list("unit", flat=True))
         assert owed_by == {county.pk}
         assert MilestoneAssignment.objects.filter(milestone__campaign=child).count() == 4
-    # Cascading again adds nothing.
-    assert services.campaign_cascade(campaign=city_plan, units=counties, actor=world.office_admin) == []
+    # Cascading to a unit again is refused, naming its plan; nothing is created for the others either.
+    extra = make_unit(world.city, "CD", "丁县", OrgUnit.Kind.COUNTY)
+    with pytest.raises(ValidationError) as exc:
+        services.campaign_cascade(campaign=city_plan, units=[extra, counties[0]], actor=world.office_admin)
+    assert exc.value.messages == [f"“{counties[0].name}”已有实施方案“{city_plan.title}”，不能重复下发。"]
+    assert not city_plan.children.filter(issuing_unit=extra).exists()
     assert AuditEvent.objects.filter(action="campaigns.campaign_cascade").count() == 3
 
 
@@ -218,12 +222,18 @@ def test_a_pdf_evidence_is_stored(world):
 
 
 def test_activating_a_plan_with_overlapping_phases_is_refused(world):
+    from django.db import transaction
+
     campaign = make_plan(world.county_a)
-    second = campaign.phases.get(order=2)
-    second.start_date = D(2026, 3, 20)
-    second.save()
-    with pytest.raises(ValidationError, match="时间重叠"):
-        services.campaign_set_status(campaign=campaign, status="active", actor=world.office_admin)
+    # Stored overlaps are possible on SQLite only; PostgreSQL's deferred exclusion constraint
+    # would refuse them at commit, so the savepoint is rolled back before that check.
+    with transaction.atomic():
+        second = campaign.phases.get(order=2)
+        second.start_date = D(2026, 3, 20)
+        second.save()
+        with pytest.raises(ValidationError, match="时间重叠"):
+            services.campaign_set_status(campaign=campaign, status="active", actor=world.office_admin)
+        transaction.set_rollback(True)
 
 
 @time_machine.travel(datetime.datetime(2026, 4, 1, 2, 0, tzinfo=datetime.UTC))

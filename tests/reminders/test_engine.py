@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.core import mail
 
-from campaigns.models import Campaign
+from campaigns.models import Campaign, Milestone, MilestoneAssignment
 from core.roles import LEADER
 from reminders import services
 from reminders.channels import TransientChannelError
@@ -115,13 +115,21 @@ def test_a_deadline_moved_without_a_sync_is_rescheduled_at_send_time(world, camp
 
 
 def test_reopening_an_item_restores_its_cancelled_reminders(world, campaign):
+    # A closed campaign can no longer be reopened (the database refuses it), so the item that
+    # is done and then reopened here is a step owed by county A.
+    milestone = Milestone.objects.create(campaign=campaign, number=1, name="召开动员会议", due_date=END)
+    item = MilestoneAssignment.objects.create(milestone=milestone, unit=world.county_a)
+    pending = Reminder.objects.filter(status=Reminder.Status.PENDING)
     with time_machine.travel(at("2026-05-01"), tick=False):
-        services.reminders_sync_for(campaign)
-        Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.CLOSED)
-        services.reminders_sync_for(campaign)
-        Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.ACTIVE)
-        services.reminders_sync_for(campaign)
-    assert Reminder.objects.filter(status=Reminder.Status.PENDING).count() == 3
+        services.reminders_sync_for(item)
+        before = set(pending.values_list("pk", flat=True))
+        MilestoneAssignment.objects.filter(pk=item.pk).update(completed_on=datetime.date(2026, 5, 1))
+        services.reminders_sync_for(item)
+        assert not pending.exists()
+        MilestoneAssignment.objects.filter(pk=item.pk).update(completed_on=None)
+        services.reminders_sync_for(item)
+    assert before
+    assert set(pending.values_list("pk", flat=True)) == before
 
 
 def test_overdue_escalates_to_the_leader_of_the_nearest_ancestor_unit(world, campaign):
