@@ -54,7 +54,9 @@ class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):
             return super().clean(value, row, **kwargs)
         except (self.model.DoesNotExist, ValueError, TypeError) as exc:
             if self.model is Campaign and self._readable_only(value):
-                raise ValueError(f"主题活动“{value}”由上级单位发布，您只能查看，不能导入修改。") from exc
+                raise ValueError(
+                    _("主题活动“%(value)s”由上级单位发布，您只能查看，不能导入修改。") % {"value": value}
+                ) from exc
             raise ValueError(self.missing_message % {"value": value}) from exc
 
     def _readable_only(self, value) -> bool:

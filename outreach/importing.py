@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from campaigns.models import Cadre, OrgUnit
 from core.roles import CADRE, GROUP_NAMES
@@ -626,7 +626,10 @@ class CadreImporter(Importer):
                 row,
                 self.header_of("rank"),
                 _("职级“%(rank)s”不存在，应为：%(ranks)s。")
-                % {"rank": rank_text, "ranks": "、".join(str(label) for label in Cadre.Rank.labels)},
+                % {
+                    "rank": rank_text,
+                    "ranks": pgettext("list separator", "、").join(str(label) for label in Cadre.Rank.labels),
+                },
             )
         phone = values.get("phone", "").replace(" ", "")
         if MASK_CHAR in phone:
