@@ -340,7 +340,7 @@ def _cadre_measure(requirement) -> str:
     if period == "month" and kind in ("visits_per_cadre", "reception_days"):
         return _("个月")
     if period == "week":
-        return _("周")
+        return pgettext("unit of measure", "周")
     if kind == "visits_per_cadre":
         return {"households": _("户"), "visits": _("次"), "days": _("天")}[params.get("count", "households")]
     if kind == "pairings_per_cadre":
