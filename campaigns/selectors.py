@@ -3,14 +3,33 @@ from django.urls import reverse
 from django.utils import dateformat
 from django.utils.translation import gettext as _
 
-from core.scoping import get_for_user_or_404, scope_for_user, user_scope_root
+from core.scoping import get_for_user_or_404, scope_for_user, sees_everything, user_scope_root
 
 from .models import Cadre, OrgUnit
 
 
-def orgunit_tree_for_user(*, user):
-    """The units the user may see, in tree order, each with its number of cadres."""
-    return scope_for_user(OrgUnit.objects.all(), user).annotate(cadre_count=Count("cadres")).order_by("path")
+def orgunit_tree_base_depth(*, user) -> int:
+    """The depth of the top of what the user sees (their root unit; the tree's roots for superusers)."""
+    root = None if sees_everything(user) else user_scope_root(user)
+    return root.depth if root is not None else 1
+
+
+def orgunit_tree_for_user(*, user, levels: int | None = None):
+    """The units the user may see, in tree order, each with its number of cadres.
+
+    ``levels`` limits the tree to that many levels below the user's root (a city has thousands
+    of units); None gives the whole subtree, which callers paginate.
+    """
+    units = scope_for_user(OrgUnit.objects.all(), user)
+    if levels is not None:
+        units = units.filter(depth__lte=orgunit_tree_base_depth(user=user) + levels)
+    return units.annotate(cadre_count=Count("cadres")).order_by("path")
+
+
+def orgunit_children_for_user(*, user, code: str):
+    """The direct children of one unit, with cadre counts; 404 if the unit is outside the user's subtree."""
+    unit = orgunit_get_for_user(user=user, code=code)
+    return unit, list(orgunit_children(unit=unit))
 
 
 def orgunit_get_for_user(*, user, code: str) -> OrgUnit:

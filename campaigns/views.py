@@ -7,8 +7,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRefresh
 
-from core.scoping import sees_everything, user_scope_root
-
 from .forms import MilestoneCompletionForm
 from .models import Campaign, MilestoneAssignment, OrgUnit
 from .permissions import campaign_can_edit
@@ -18,19 +16,52 @@ from .selectors import (
     campaign_list_for_user,
     campaign_plan_for_user,
     orgunit_children,
+    orgunit_children_for_user,
     orgunit_get_for_user,
+    orgunit_tree_base_depth,
     orgunit_tree_for_user,
 )
 from .services import milestone_record_completion
 
+# The tree opens two levels below the user's root; a city has thousands of units below that.
+TREE_LEVELS = 2
+TREE_PAGE_SIZE = 300
+
+
+def _tree_rows(units, *, base_depth: int, expandable_depth: int | None):
+    """Rows for the tree template; nodes at ``expandable_depth`` with children get an expand control."""
+    return [
+        {
+            "unit": unit,
+            "indent": unit.depth - base_depth,
+            "expandable": expandable_depth is not None and unit.depth >= expandable_depth and unit.numchild > 0,
+        }
+        for unit in units
+    ]
+
 
 @login_required
 def orgunit_tree(request):
-    units = list(orgunit_tree_for_user(user=request.user))
-    root = None if sees_everything(request.user) else user_scope_root(request.user)
-    base_depth = root.depth if root is not None else 1
-    rows = [{"unit": unit, "indent": unit.depth - base_depth} for unit in units]
-    return render(request, "campaigns/orgunit_tree.html", {"rows": rows, "root": root})
+    base_depth = orgunit_tree_base_depth(user=request.user)
+    show_all = request.GET.get("all") == "1"
+    context = {"show_all": show_all, "page_size": TREE_PAGE_SIZE}
+    if show_all:
+        page = Paginator(orgunit_tree_for_user(user=request.user), TREE_PAGE_SIZE).get_page(request.GET.get("page"))
+        context["page_obj"] = page
+        context["rows"] = _tree_rows(page.object_list, base_depth=base_depth, expandable_depth=None)
+    else:
+        units = orgunit_tree_for_user(user=request.user, levels=TREE_LEVELS)
+        context["rows"] = _tree_rows(units, base_depth=base_depth, expandable_depth=base_depth + TREE_LEVELS)
+    return render(request, "campaigns/orgunit_tree.html", context)
+
+
+@login_required
+def orgunit_tree_children(request, code):
+    """The next level below one node, as rows for htmx to insert under it; 404 outside the subtree."""
+    unit, children = orgunit_children_for_user(user=request.user, code=code)
+    base_depth = orgunit_tree_base_depth(user=request.user)
+    rows = _tree_rows(children, base_depth=base_depth, expandable_depth=unit.depth + 1)
+    return render(request, "campaigns/partials/_orgunit_children.html", {"unit": unit, "rows": rows})
 
 
 @login_required

@@ -12,8 +12,8 @@ from campaigns.models import Cadre, Campaign, OrgUnit
 from core.scoping import ancestor_paths, scope_for_user
 from outreach.models import Forum, Household, HouseholdMember, ReceptionDay
 
-from .models import Demand, DemandCategory, HelpGiven, LedgerBook, Visit
-from .services import MAX_HELP_ITEMS, VISIT_EDITABLE_FIELDS
+from .models import Demand, DemandCategory, HelpGiven, LedgerBook, Visit, VisitPhoto
+from .services import MAX_HELP_ITEMS, MAX_VISIT_PHOTOS, VISIT_EDITABLE_FIELDS
 from .validators import validate_photo
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -27,7 +27,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 class MultiplePhotoField(forms.FileField):
     widget = MultipleFileInput
 
-    def __init__(self, *args, max_files=6, **kwargs):
+    def __init__(self, *args, max_files=MAX_VISIT_PHOTOS, **kwargs):
         self.max_files = max_files
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
         super().__init__(*args, **kwargs)
@@ -194,10 +194,24 @@ class VisitEditForm(forms.Form):
         error_messages={"required": _("请填写了解到的情况。")},
     )
     needs = forms.CharField(label=_("群众需求"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    remove_photos = forms.ModelMultipleChoiceField(
+        label=_("删除照片"),
+        queryset=VisitPhoto.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("要删除的照片不属于这条走访记录。")},
+    )
+    photos = MultiplePhotoField(label=_("添加照片"), required=False)
 
     def __init__(self, *args, user, visit, **kwargs):
         super().__init__(*args, **kwargs)
         self.visit = visit
+        self.existing_photos = list(visit.photos.all())
+        self.fields["remove_photos"].queryset = visit.photos.all()
+        # Set per request: a lazy string formatted at import would freeze the language.
+        self.fields["photos"].help_text = _("JPG/PNG/WebP，每张不超过 5 MB；每条走访记录最多 %(n)s 张") % {
+            "n": MAX_VISIT_PHOTOS
+        }
         self.fields["member"].queryset = visit.household.members.all()
         self.fields["cadre"].queryset = scope_for_user(Cadre.objects.all(), user) | Cadre.objects.filter(
             pk=visit.cadre_id

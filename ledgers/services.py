@@ -67,6 +67,7 @@ def visit_record(
         raise ValidationError(_("走访日期不能晚于今天。"))
     if member is not None and member.household_id != household.pk:
         raise ValidationError(_("走访对象不是该户的家庭成员。"))
+    _check_photo_total(len(photos))
     visit = Visit(
         cadre=cadre,
         household=household,
@@ -91,9 +92,7 @@ def visit_record(
         return Visit.objects.get(idempotency_key=idempotency_key), False
     helps = _help_objects(visit, help_items)
     HelpGiven.objects.bulk_create(helps)
-    for photo in photos:
-        record = VisitPhoto(visit=visit, image=photo)
-        record.full_clean(exclude=["visit"])
+    for record in _photo_objects(visit, photos):
         record.save()
     raised = None
     if demand is not None:
@@ -164,6 +163,25 @@ def _lock_visit(*, actor, visit: Visit, expected_updated_at) -> Visit:
     return locked
 
 
+# The offices' small disks: a visit keeps at most this many photos, at entry and after corrections.
+MAX_VISIT_PHOTOS = 6
+
+
+def _check_photo_total(total: int) -> None:
+    if total > MAX_VISIT_PHOTOS:
+        raise ValidationError(
+            _("每条走访记录最多保留 %(n)s 张照片，请先删除一些再添加。") % {"n": MAX_VISIT_PHOTOS}, code="photo_total"
+        )
+
+
+def _photo_objects(visit: Visit, photos) -> list[VisitPhoto]:
+    """Unsaved, validated photo rows (type, size and content limits of ``validate_photo``)."""
+    records = [VisitPhoto(visit=visit, image=photo) for photo in photos]
+    for record in records:
+        record.full_clean(exclude=["visit"])
+    return records
+
+
 def _help_objects(visit: Visit, help_items) -> list[HelpGiven]:
     if len(help_items) > MAX_HELP_ITEMS:
         raise ValidationError(_("每次走访最多登记 %(n)s 项帮扶措施。") % {"n": MAX_HELP_ITEMS})
@@ -175,12 +193,22 @@ def _help_objects(visit: Visit, help_items) -> list[HelpGiven]:
 
 @transaction.atomic
 def visit_update(
-    *, actor, visit: Visit, fields: dict, help_items: list[dict] | None = None, expected_updated_at=None
+    *,
+    actor,
+    visit: Visit,
+    fields: dict,
+    help_items: list[dict] | None = None,
+    expected_updated_at=None,
+    add_photos: list | tuple = (),
+    remove_photo_ids: list | tuple = (),
 ) -> Visit:
     """Correct a visit's record; ``help_items`` (when given) replace its help given.
 
-    Optimistic: ``expected_updated_at`` is the visit's ``updated_at`` when the form was loaded; a
-    visit changed since is refused (StaleVisit). Writes an audit event with old and new values.
+    ``remove_photo_ids`` are photos of this visit to drop (their files are deleted from storage
+    once the transaction commits); ``add_photos`` are new uploads, limited like at entry, and the
+    visit keeps at most MAX_VISIT_PHOTOS. Optimistic: ``expected_updated_at`` is the visit's
+    ``updated_at`` when the form was loaded; a visit changed since is refused (StaleVisit).
+    Writes an audit event with old and new values, photos included.
     Raises PermissionDenied (not the visit's cadre nor the office's staff), ValidationError.
     """
     unknown = set(fields) - set(VISIT_EDITABLE_FIELDS)
@@ -208,11 +236,35 @@ def visit_update(
             visit.help_items.all().delete()
             HelpGiven.objects.bulk_create(helps)
             changed["help"] = [len(old_help), len(new_help)]
+    if add_photos or remove_photo_ids:
+        _update_photos(visit, add_photos=add_photos, remove_photo_ids=remove_photo_ids, changed=changed)
     if not changed:
         return visit
     visit.save()
     audit_record(action="ledgers.visit_update", actor=actor, obj=visit, detail={"changed": changed})
     return visit
+
+
+def _update_photos(visit: Visit, *, add_photos, remove_photo_ids, changed: dict) -> None:
+    """Drop and add a locked visit's photos; everything is checked before any file is written."""
+    existing = list(visit.photos.all())
+    wanted = {int(pk) for pk in remove_photo_ids}
+    removed = [photo for photo in existing if photo.pk in wanted]
+    if len(removed) != len(wanted):
+        raise ValidationError(_("要删除的照片不属于这条走访记录。"), code="photo_foreign")
+    _check_photo_total(len(existing) - len(removed) + len(add_photos))
+    added = _photo_objects(visit, add_photos)
+    for record in added:
+        record.save()
+    VisitPhoto.objects.filter(pk__in=[photo.pk for photo in removed]).delete()
+    for photo in removed:
+        # Files go only when the correction is committed: a rolled-back edit keeps its photos.
+        transaction.on_commit(lambda f=photo.image: f.storage.delete(f.name))
+    changed["photos"] = {
+        "removed": [photo.image.name for photo in removed],
+        "added": [record.image.name for record in added],
+        "count": [len(existing), len(existing) - len(removed) + len(added)],
+    }
 
 
 @transaction.atomic

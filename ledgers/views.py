@@ -238,7 +238,7 @@ def _changeable_visit_or_404(request, pk):
 def visit_edit(request, pk):
     """Correct a visit (its own cadre, or the office's data-entry staff)."""
     visit = _changeable_visit_or_404(request, pk)
-    form = VisitEditForm(request.POST or None, user=request.user, visit=visit)
+    form = VisitEditForm(request.POST or None, request.FILES or None, user=request.user, visit=visit)
     helps = help_formset(request.POST or None, visit=visit)
     if request.method == "POST" and form.is_valid() and helps.is_valid():
         try:
@@ -248,6 +248,8 @@ def visit_edit(request, pk):
                 fields=form.fields_to_save(),
                 help_items=helps.help_items(),
                 expected_updated_at=form.cleaned_data["loaded_at"],
+                add_photos=form.cleaned_data["photos"],
+                remove_photo_ids=[photo.pk for photo in form.cleaned_data["remove_photos"]],
             )
         except ValidationError as exc:
             form.add_error(None, exc)

@@ -19,6 +19,20 @@ URLS = {
         ),
         Case(label="an unknown code", kwargs=lambda w: {"code": "NOPE"}, expect=signed_in(NOT_FOUND)),
     ],
+    "campaigns:orgunit_tree_children": [
+        Case(
+            label="the children of township A2",
+            kwargs=lambda w: {"code": w.town_a2.code},
+            expect=signed_in(
+                NOT_FOUND, superuser=OK, office_admin=OK, county_leader=OK, sibling_town_staff=OK, auditor=OK
+            ),
+        ),
+        Case(
+            label="the children of the other county",
+            kwargs=lambda w: {"code": w.county_b.code},
+            expect=signed_in(NOT_FOUND, superuser=OK, office_admin=OK, auditor=OK),
+        ),
+    ],
     # Auditors read the audit trail, not plans: 403 before any lookup.
     "campaigns:campaign_list": Case(expect=signed_in(OK, auditor=FORBIDDEN)),
     "campaigns:campaign_plan": [
