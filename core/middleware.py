@@ -1,3 +1,7 @@
+from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+
 from .request_context import reset_current_request, set_current_request
 
 
@@ -13,3 +17,21 @@ class AuditContextMiddleware:
             return self.get_response(request)
         finally:
             reset_current_request(token)
+
+
+class ChosenLanguageMiddleware(LocaleMiddleware):
+    """Simplified Chinese unless the user picked another language with the switcher (its cookie).
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, so an office computer
+    with an English browser would open the product in English. Offices work in Chinese; English
+    is a choice a user makes, not something their browser makes for them.
+    """
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        try:
+            language = translation.get_supported_language_variant(chosen) if chosen else settings.LANGUAGE_CODE
+        except LookupError:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -91,12 +91,29 @@ def _page(client, url):
     return response.content.decode()
 
 
-def test_login_page_is_english_by_accept_language(client, db):
-    html = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+def test_login_page_is_english_once_chosen(client, db):
+    html = _english(client).get(reverse("login")).content.decode()
     assert '<html lang="en"' in html
     assert leftover_chinese(html) == []
-    # The same page in the default language is full of Chinese the check does not excuse.
-    assert len(leftover_chinese(client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode())) > 3
+
+
+@pytest.mark.parametrize("accept", ["", "en-US,en;q=0.9", "fr"])
+def test_chinese_is_the_default_whatever_the_browser_asks_for(client, db, accept):
+    html = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE=accept).content.decode()
+    assert '<html lang="zh-hans"' in html
+    # Full of Chinese that the check does not excuse as data.
+    assert len(leftover_chinese(html)) > 3
+
+
+def test_an_unknown_language_cookie_falls_back_to_chinese(client, db):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "xx"
+    assert '<html lang="zh-hans"' in client.get(reverse("login")).content.decode()
+
+
+def test_the_switcher_makes_english_stick(client, db):
+    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("login")})
+    assert response.status_code == 302
+    assert '<html lang="en"' in client.get(reverse("login")).content.decode()
 
 
 @pytest.mark.parametrize(
