@@ -249,3 +249,37 @@ def test_the_sync_counts_a_citys_cadres_in_bulk(world, trips):
         counts.append(len(queries.captured_queries))
     assert counts[0] == counts[1] <= 20  # the same queries for 4 short cadres as for 34
     assert len(recipients(offset_days=-3)) == 34
+
+
+def test_leader_days_at_the_grassroots_are_asked_before_the_year_ends(world, running):
+    _requirement(running, "leader_grassroots_days", {"min_days": 3}, period="year", scope="leaders", title="下基层")
+    for day in ("2026-01-05", "2026-04-01"):  # a January day counts too: the quota is per calendar year
+        visit(world.county_leader, day)
+    # The campaign ends 11-30: its "year" ends then; -30 is 10-31.
+    assert not sync("campaigns.quota_year", "2026-10-30").created
+    sync("campaigns.quota_year", "2026-10-31")
+    reminder = Reminder.objects.get(recipient=world.county_leader, offset_days=-30)
+    assert reminder.due_date == datetime.date(2026, 11, 30)
+    assert "已完成2天，要求不少于3天" in reminder.title
+    visit(world.county_leader, "2026-10-31")
+    sync("campaigns.quota_year", "2026-10-31", 9)  # met on the day: the pending -14 and -7 go
+    assert not Reminder.objects.filter(status=Reminder.Status.PENDING).exists()
+
+
+def test_days_in_the_village_are_asked_per_batch(world, running):
+    from campaigns.models import Phase
+
+    D = datetime.date
+    Phase.objects.create(campaign=running, order=1, name="第一批", start_date=D(2026, 3, 1), end_date=D(2026, 4, 15))
+    Phase.objects.create(campaign=running, order=2, name="第二批", start_date=D(2026, 4, 16), end_date=D(2026, 6, 30))
+    _requirement(running, "village_stay_days", {"min_days": 2}, period="phase", title="每批住村不少于2天")
+    for day in ("2026-03-02", "2026-03-03"):
+        visit(world.town_staff, day)
+    sync("campaigns.quota_phase", "2026-04-10")  # -5 of the first batch
+    assert recipients(due_date=datetime.date(2026, 4, 15)) == {
+        world.county_leader.pk,
+        world.sibling_town_staff.pk,
+        world.village_cadre.pk,
+    }
+    sync("campaigns.quota_phase", "2026-06-25")  # the second batch: town_staff starts from zero
+    assert world.town_staff.pk in recipients(due_date=datetime.date(2026, 6, 30))
