@@ -827,3 +827,151 @@ def evaluate_requirement(requirement, *, unit=None, cadre=None, as_of=None) -> R
     if requirement.period in ("month", "week") and cadre is not None:
         target_each = len(_periods(campaign.start_date, campaign.end_date, as_of, requirement.period)[0])
     return _cadre_result(requirement, rows, single=cadre is not None, target_each=target_each)
+
+
+# ---- shortfalls per period, in bulk (the reminder engine's view) ---------------------------
+
+# Cadre-level kinds whose quota is counted over each period of its own (a month, a week, a
+# calendar year, a batch): a cadre short in May is reminded near the end of May, and June starts
+# afresh. Every other requirement is judged once, over the whole campaign.
+PERIODIC = {
+    "visits_per_cadre": ("month",),
+    "reception_days": ("month", "week"),
+    "leader_grassroots_days": ("year",),
+    "village_stay_days": ("phase",),
+}
+
+
+def is_periodic(requirement) -> bool:
+    return requirement.period in PERIODIC.get(requirement.kind, ())
+
+
+def requirement_periods(requirement) -> list[tuple[datetime.date, datetime.date]]:
+    """The (start, end) periods a quota is judged over, clipped to its campaign.
+
+    Months, ISO weeks (Monday to Sunday), calendar years or phases for the periodic kinds; the
+    campaign itself for every other requirement.
+    """
+    campaign = requirement.campaign
+    first, last = campaign.start_date, campaign.end_date
+    if not is_periodic(requirement):
+        return [(first, last)]
+    if requirement.period == "phase":
+        phases = [(p.start_date, p.end_date) for p in campaign.phases.order_by("order", "start_date")]
+        return phases or [(first, last)]
+    periods = []
+    cursor = first
+    while cursor <= last:
+        if requirement.period == "month":
+            end = _month_end(cursor)
+        elif requirement.period == "week":
+            end = cursor + datetime.timedelta(days=6 - cursor.weekday())
+        else:
+            end = datetime.date(cursor.year, 12, 31)
+        periods.append((cursor, min(end, last)))
+        cursor = end + datetime.timedelta(days=1)
+    return periods
+
+
+def _period_counts(requirement, cadres, start, end, family):
+    """({cadre pk: actual}, minimum, measure) over [start, end] in one query; None without the data."""
+    kind, params = requirement.kind, requirement.params
+    if kind == "reception_days":
+        ReceptionDay = _model("outreach.ReceptionDay")
+        if ReceptionDay is None:
+            return None
+        qs = ReceptionDay.objects.filter(leader__in=cadres, held_on__gte=start, held_on__lte=end)
+        return dict(qs.values("leader").annotate(n=Count("id")).values_list("leader", "n")), params["min"], _("次")
+    if kind == "pairings_per_cadre":
+        ordered = cadres.order_by("pk")
+        rows, _note = _pairings_per_cadre(requirement, ordered, end, family)
+        got = {pk: row[1] for pk, row in zip(ordered.values_list("pk", flat=True), rows, strict=True)}
+        return got, params["min"], _("人") if params.get("member_flag") else _("户")
+    Visit = _model("ledgers.Visit")
+    if Visit is None:
+        return None
+    visits = Visit.objects.filter(cadre__in=cadres, visited_on__gte=start, visited_on__lte=end)
+    if kind == "visits_per_cadre":
+        count = params.get("count", "households")
+        measure = {
+            "households": Count("household", distinct=True),
+            "visits": Count("id"),
+            "days": Count("visited_on", distinct=True),
+        }[count]
+        visits = visits.filter(Q(campaign_id__in=family) | Q(campaign__isnull=True))
+        word = {"households": pgettext("unit", "户"), "visits": pgettext("unit", "次"), "days": pgettext("unit", "天")}
+        return dict(visits.values("cadre").annotate(n=measure).values_list("cadre", "n")), params["min"], word[count]
+    # Days at the grassroots / in the village: distinct visit dates (docs/campaigns.md).
+    got = dict(visits.values("cadre").annotate(n=Count("visited_on", distinct=True)).values_list("cadre", "n"))
+    return got, params["min_days"], _("天")
+
+
+@dataclass
+class CadreShortfall:
+    cadre_id: int
+    actual: int
+    target: int
+    measure: str
+
+
+def short_cadres(requirement, *, start, end, as_of) -> list[CadreShortfall] | None:
+    """Every bound cadre short of a cadre-level quota over the period [start, end], as of ``as_of``.
+
+    In bulk: one counting query for all bound cadres of the campaign (a city's thousands), not one
+    per cadre. Counts run up to ``min(end, as_of)``; a calendar-year quota counts from 1 January.
+    None when the data to count it does not exist yet. Reads only.
+    """
+    campaign = requirement.campaign
+    if requirement.kind not in CADRE_EVALUATORS or campaign.issuing_unit_id is None or as_of < start:
+        return None
+    if requirement.period == "year":
+        start = datetime.date(start.year, 1, 1)
+    family = campaign_family_ids(campaign)
+    counted = _period_counts(requirement, _bound_cadres(requirement), start, min(end, as_of), family)
+    if counted is None:
+        return None
+    got, minimum, measure = counted
+    return [
+        CadreShortfall(pk, got.get(pk, 0), minimum, measure)
+        for pk in _bound_cadres(requirement).order_by("pk").values_list("pk", flat=True)
+        if got.get(pk, 0) < minimum
+    ]
+
+
+def short_units(requirement, *, as_of) -> list:
+    """[(unit, note)] for each participating unit short of a unit-level quota, as of ``as_of``.
+
+    Only looked at unit by unit when the issuing unit as a whole is short. Reports owed every N
+    months are counted per unit in one query (a unit owes its own reports); coverage and forum
+    rules are evaluated per participating unit of the bound levels. Reads only.
+    """
+    from .selectors import campaign_participants
+
+    if requirement.kind not in UNIT_EVALUATORS or evaluate_requirement(requirement, as_of=as_of).status != SHORT:
+        return []
+    units = campaign_participants(requirement.campaign)
+    if requirement.unit_kinds:
+        units = [u for u in units if u.kind in requirement.unit_kinds]
+    if requirement.kind != "reports_every":
+        short = []
+        for unit in units:
+            result = evaluate_requirement(requirement, unit=unit, as_of=as_of)
+            if result.status == SHORT:
+                short.append((unit, result.note))
+        return short
+    from evaluations.models import Report
+
+    owed = len([d for d in report_due_dates(requirement) if d <= as_of])
+    submitted = dict(
+        Report.objects.filter(
+            campaign_id__in=campaign_family_ids(requirement.campaign),
+            unit__in=units,
+            submitted_on__isnull=False,
+            submitted_on__lte=as_of,
+        )
+        .values("unit")
+        .annotate(n=Count("id"))
+        .values_list("unit", "n")
+    )
+    text = _("应报%(t)s次，已报%(n)s次")
+    return [(u, text % {"t": owed, "n": submitted.get(u.pk, 0)}) for u in units if submitted.get(u.pk, 0) < owed]

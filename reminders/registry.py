@@ -20,6 +20,7 @@ Example (``campaigns/deadlines.py``)::
 city-wide deadline owed by 3,000 units costs a handful of queries, not one per unit.
 """
 
+import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -45,6 +46,12 @@ class DeadlineKind:
     # deadline is within ``horizon_days`` (set it, the check may be costly).
     still_open: Callable[[list], set] | None = None
     horizon_days: int | None = None
+    # For deadlines computed from the items rather than stored on them (a quota per cadre per
+    # month): (open items, first due, last due, today) -> [ComputedDeadline] still open with a due
+    # date in that range. The engine asks only for the dues its rules act on around today.
+    # ``due_field`` is then the item's last possible due date (a campaign's end), used to skip
+    # finished items; ``responsible``, ``subject``, ``url`` and ``still_open`` are not used.
+    compute: Callable[[list, datetime.date, datetime.date, datetime.date], list] | None = None
 
     def open_items(self) -> QuerySet:
         return self.queryset().filter(self.open_q).filter(**{f"{self.due_field}__isnull": False})
@@ -66,6 +73,23 @@ class DeadlineKind:
 
     def subject_key(self, pk) -> str:
         return f"{self.key}:{pk}"
+
+
+@dataclass(frozen=True)
+class ComputedDeadline:
+    """One computed deadline: e.g. the quota one cadre (or one unit) is short of in one period.
+
+    The reminder's subject is the source item (``source_pk``, a Requirement) and its due date the
+    period's end, so "exactly once" holds per person, source, period and stage.
+    """
+
+    source_pk: int
+    due: datetime.date
+    unit: object  # the OrgUnit answering for it
+    people: tuple  # the responsible Cadres
+    subject: str
+    url: str = ""
+    topic: str = ""  # the subject without what is personal to this row, for escalations that sum up
 
 
 def _follow(obj, path: str):

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from core.scoping import scope_for_user, sees_everything, user_scope_root
 
-from .models import Channel, Delivery
+from .models import Channel, Delivery, ReminderRule
 from .registry import all_kinds
 
 
@@ -71,6 +71,9 @@ def digest_entries(*, today: datetime.date, under_path: str = "") -> list[Digest
     ahead = digest_ahead(today)
     entries = []
     for kind in all_kinds():
+        if kind.compute is not None:
+            entries.extend(_computed_entries(kind, today, ahead, under_path))
+            continue
         items = kind.open_items().filter(**{f"{kind.due_field}__lte": ahead})
         if under_path:
             items = items.filter(**{f"{kind.unit_field}__path__startswith": under_path})
@@ -89,6 +92,19 @@ def digest_entries(*, today: datetime.date, under_path: str = "") -> list[Digest
                 )
     entries.sort(key=lambda e: e.path)
     return entries
+
+
+def _computed_entries(kind, today, ahead, under_path) -> list[DigestEntry]:
+    """A computed kind's open deadlines (each cadre or unit short of a quota) due from its latest stage to ``ahead``."""
+    offsets = ReminderRule.objects.filter(kind=kind.key, is_active=True).values_list("offset_days", flat=True)
+    first = today - datetime.timedelta(days=max([0, *offsets]))
+    sources = list(kind.open_items().filter(**{f"{kind.due_field}__gte": first}))
+    rows = kind.compute(sources, first, ahead, today) if sources else []
+    return [
+        DigestEntry(row.unit.path, row.due, str(kind.label), row.subject, row.unit.name, row.url)
+        for row in rows
+        if row.unit is not None and row.unit.path.startswith(under_path)
+    ]
 
 
 def due_items_for_user(*, user, today: datetime.date) -> tuple[list[DigestEntry], list[DigestEntry]]:

@@ -77,67 +77,106 @@ def _names(cadres) -> str:
     return "、".join(c.name for c in cadres)
 
 
-def _desired(kind: DeadlineKind, rules, items, today) -> dict:
-    """{(user_id, subject_key, due, offset): row fields} for items still open."""
+def _entries(kind: DeadlineKind, items) -> list[tuple]:
+    """(subject key, object id, due, unit, subject, topic, url, responsible cadres) per item.
+
+    A computed deadline names its source item as the subject: the rows of one source and due
+    date (each cadre short of a quota in May) share it and differ by recipient. ``topic`` is the
+    subject without what is personal to one row, for an escalation that sums up several.
+    """
+    if kind.compute is not None:
+        return [
+            (
+                kind.subject_key(row.source_pk),
+                row.source_pk,
+                row.due,
+                row.unit,
+                row.subject,
+                row.topic or row.subject,
+                row.url,
+                list(row.people),
+            )
+            for row in items
+        ]
     responsible = kind.responsible(items)
+    entries = []
+    for item in items:
+        subject = str(kind.subject(item))
+        entries.append(
+            (
+                kind.subject_key(item.pk),
+                item.pk,
+                kind.due_of(item),
+                kind.unit_of(item),
+                subject,
+                subject,
+                kind.url_of(item),
+                responsible.get(item.pk, []),
+            )
+        )
+    return entries
+
+
+def _desired(kind: DeadlineKind, rules, items, today, *, past_stages: bool = False) -> dict:
+    """{(user_id, subject_key, due, offset): row fields} for items still open.
+
+    An escalation reaches each responsible person's leader once per subject, due date and stage,
+    naming the people it is about. ``past_stages`` keeps stages whose day has passed (the
+    send-time check of a reminder deferred by quiet hours or retries).
+    """
+    entries = _entries(kind, items)
     escalations = {}
     if any(escalate for _, escalate in rules):
-        everyone = {c.pk: c for cadres in responsible.values() for c in cadres}
+        everyone = {c.pk: c for entry in entries for c in entry[7]}
         escalations = escalation_targets(everyone.values())
-    wanted = {}
-    for item in items:
-        due = kind.due_of(item)
-        people = responsible.get(item.pk, [])
+    wanted, escalated = {}, {}
+    for key, object_id, due, unit, subject, topic, url, people in entries:
         if due is None or not people:
             continue
-        unit = kind.unit_of(item)
-        subject = str(kind.subject(item))
-        key = kind.subject_key(item.pk)
+        body = _("%(label)s · 截止日期 %(due)s · 责任单位 %(unit)s") % {
+            "label": kind.label,
+            "due": due.isoformat(),
+            "unit": unit.name if unit else "",
+        }
+        fields = {"kind": kind.key, "object_id": object_id, "unit_id": unit.pk if unit else None, "url": url[:300]}
         for offset, escalate in rules:
             send_day = due + datetime.timedelta(days=offset)
-            if send_day < today:
+            if send_day < today and not past_stages:
                 continue  # a stage already past when the deadline appeared: no stale "7 days before"
+            stage = {**fields, "body": body, "is_escalation": escalate, "send_at": send_time_for(send_day)}
             if escalate:
-                recipients = {leader.user_id: leader for c in people for leader in escalations.get(c.pk, [])}
-                title = _("【逾期督办】%(subject)s（责任人：%(names)s）") % {
-                    "subject": subject,
-                    "names": _names(people),
-                }
+                for cadre in people:
+                    for leader in escalations.get(cadre.pk, []):
+                        wkey = (leader.user_id, key, due, offset)
+                        escalated.setdefault(wkey, (stage, topic, {}))[2].setdefault(cadre.pk, cadre)
             else:
-                recipients = {c.user_id: c for c in people}
-                title = f"{stage_label(offset)}：{subject}"
-            body = _("%(label)s · 截止日期 %(due)s · 责任单位 %(unit)s") % {
-                "label": kind.label,
-                "due": due.isoformat(),
-                "unit": unit.name if unit else "",
-            }
-            for user_id in recipients:
-                wanted[(user_id, key, due, offset)] = {
-                    "kind": kind.key,
-                    "object_id": item.pk,
-                    "unit_id": unit.pk if unit else None,
-                    "is_escalation": escalate,
-                    "title": title[:200],
-                    "body": body,
-                    "url": kind.url_of(item)[:300],
-                    "send_at": send_time_for(send_day),
-                }
+                title = f"{stage_label(offset)}：{subject}"[:200]
+                for cadre in people:
+                    wanted.setdefault((cadre.user_id, key, due, offset), {**stage, "title": title})
+    for wkey, (stage, topic, named) in escalated.items():
+        title = _("【逾期督办】%(subject)s（责任人：%(names)s）") % {"subject": topic, "names": _names(named.values())}
+        wanted.setdefault(wkey, {**stage, "title": title[:200]})
     return wanted
 
 
 def _sync_items(kind: DeadlineKind, rules, subject_pks, open_items, today) -> SyncResult:
     """Make the reminders of ``subject_pks`` match ``open_items`` (the ones among them still open)."""
     result = SyncResult()
-    if kind.horizon_days is not None:
-        horizon = today + datetime.timedelta(days=kind.horizon_days)
-        open_items = [item for item in open_items if kind.due_of(item) <= horizon]
-    open_items = kind.filter_open(open_items)
-    wanted = _desired(kind, rules, open_items, today) if rules else {}
     keys = [kind.subject_key(pk) for pk in subject_pks]
-    existing = {
-        (r.recipient_id, r.subject_key, r.due_date, r.offset_days): r
-        for r in Reminder.objects.filter(subject_key__in=keys)
-    }
+    existing_qs = Reminder.objects.filter(subject_key__in=keys)
+    if kind.compute is not None:
+        # Computed deadlines: ``open_items`` are the open source items; only the dues the rules
+        # act on around today are computed and compared (older periods' reminders are settled).
+        first, last = computed_window(rules, today)
+        open_items = kind.compute(open_items, first, last, today) if rules else []
+        existing_qs = existing_qs.filter(due_date__gte=first, due_date__lte=last)
+    else:
+        if kind.horizon_days is not None:
+            horizon = today + datetime.timedelta(days=kind.horizon_days)
+            open_items = [item for item in open_items if kind.due_of(item) <= horizon]
+        open_items = kind.filter_open(open_items)
+    wanted = _desired(kind, rules, open_items, today) if rules else {}
+    existing = {(r.recipient_id, r.subject_key, r.due_date, r.offset_days): r for r in existing_qs}
     # A moved deadline: the pending reminder of the same person and stage moves with it.
     moved_from = {}
     for ekey, reminder in existing.items():
@@ -227,6 +266,19 @@ def _assign(reminder, fields):
     reminder.updated_at = timezone.now()
 
 
+def computed_window(rules, today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The due dates a computed kind's rules act on today: from the latest stage back to the earliest ahead.
+
+    A period ending later than ``today - earliest offset`` has no stage yet, so its quota is not
+    evaluated: a monthly quota with a -7 rule is looked at in the last week of the month only.
+    """
+    offsets = [offset for offset, _escalate in rules] or [0]
+    return (
+        today - datetime.timedelta(days=max(max(offsets), 0)),
+        today + datetime.timedelta(days=max(-min(offsets), 0)),
+    )
+
+
 @transaction.atomic
 def reminders_sync_for(obj, *, today: datetime.date | None = None) -> SyncResult:
     """Bring the reminders of one deadline-bearing object up to date.
@@ -258,7 +310,7 @@ def reminders_sync_kind(*, kind_key: str, today: datetime.date | None = None, ch
     result = SyncResult()
     latest = max((offset for offset, _ in rules), default=0)
     candidates = kind.open_items().filter(**{f"{kind.due_field}__gte": today - datetime.timedelta(days=latest)})
-    if kind.horizon_days is not None:
+    if kind.horizon_days is not None and kind.compute is None:
         candidates = candidates.filter(**{f"{kind.due_field}__lte": today + datetime.timedelta(days=kind.horizon_days)})
     pks = list(candidates.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(pks), chunk):
@@ -456,6 +508,9 @@ def _still_due(rows, now) -> tuple[list, list]:
         if kind is None:
             cancel.extend(group)
             continue
+        if kind.compute is not None:
+            _still_due_computed(kind, group, _today(now), valid, cancel)
+            continue
         dues = dict(kind.open_items().filter(pk__in={r["object_id"] for r in group}).values_list("pk", kind.due_field))
         if kind.still_open is not None:
             # Computed "open" (a quota still short?): asked once for the batch's items.
@@ -476,6 +531,22 @@ def _still_due(rows, now) -> tuple[list, list]:
             with transaction.atomic():
                 _sync_items(kind, _rules(kind), [pk], list(kind.open_items().filter(pk=pk)), _today(now))
     return valid, cancel
+
+
+def _still_due_computed(kind, group, today, valid, cancel) -> None:
+    """Send-time check of computed reminders: is the recipient still owed this reminder?
+
+    The batch's source items are computed once over the batch's due dates; a reminder stays
+    valid if the same (recipient, subject, due date, stage) would be wanted now, so a cadre who
+    met the quota since the last sync, or a unit no longer short, is not reminded.
+    """
+    sources = list(kind.open_items().filter(pk__in={r["object_id"] for r in group}))
+    dues = [r["due_date"] for r in group]
+    rows = kind.compute(sources, min(dues), max(dues), today) if sources else []
+    wanted = _desired(kind, _rules(kind), rows, today, past_stages=True)
+    for row in group:
+        key = (row["recipient_id"], row["subject_key"], row["due_date"], row["offset_days"])
+        (valid if key in wanted else cancel).append(row)
 
 
 def _send_external(reminder, channel, now) -> datetime.datetime | None:
@@ -613,7 +684,7 @@ def reminders_send_batch(*, reminder_ids: list[int], now=None) -> dict:
     now = now or timezone.now()
     rows = list(
         Reminder.objects.filter(pk__in=reminder_ids, status=Reminder.Status.QUEUED).values(
-            "id", "kind", "object_id", "due_date", "recipient_id", **_ROW_FIELDS
+            "id", "kind", "object_id", "subject_key", "due_date", "offset_days", "recipient_id", **_ROW_FIELDS
         )
     )
     valid, cancel = _still_due(rows, now)

@@ -16,7 +16,8 @@ def default_rules(request):
             break
     else:
         return
-    import_module("reminders.migrations.0002_default_rules").add_rules(apps, None)
+    for migration in ("0002_default_rules", "0003_quota_period_rules"):
+        import_module(f"reminders.migrations.{migration}").add_rules(apps, None)
 
 
 @pytest.fixture

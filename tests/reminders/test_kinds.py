@@ -168,12 +168,38 @@ def test_a_quota_short_near_the_campaign_end_reminds_then_escalates(world, short
     assert not Reminder.objects.exists()
     with time_machine.travel(at("2026-05-20"), tick=False):
         services.reminders_sync_kind(kind_key="campaigns.requirement_shortfall")
-    stages = dict(Reminder.objects.values_list("offset_days", "recipient"))
-    assert stages == {-7: world.county_leader.pk, -3: city_leader.pk}  # -14 (05-17) had passed
-    assert "尚未达标" in Reminder.objects.get(offset_days=-7).title
+    # -14 (05-17) had passed. The issuer's leader hears of the quota as a whole, and every short
+    # participating unit (no report filed) through its own people; -3 escalates to their leaders.
+    first = set(Reminder.objects.filter(offset_days=-7).values_list("recipient", flat=True))
+    assert first == {world.county_leader.pk, world.town_staff.pk, world.sibling_town_staff.pk, world.village_cadre.pk}
+    escalated = {r.recipient_id: r for r in Reminder.objects.filter(offset_days=-3)}
+    assert set(escalated) == {city_leader.pk, world.county_leader.pk}
+    assert "county_leader" in escalated[city_leader.pk].title
+    assert "town_staff" in escalated[world.county_leader.pk].title
+    assert "village_cadre" in escalated[world.county_leader.pk].title
+    assert Reminder.objects.filter(offset_days=-3).values("subject_key").distinct().count() == 1
+    assert "尚未达标" in Reminder.objects.get(offset_days=-7, recipient=world.county_leader).title
+    village_reminder = Reminder.objects.get(offset_days=-7, recipient=world.village_cadre)
+    assert "甲一村" in village_reminder.title
+    assert village_reminder.unit_id == world.village_a1.pk
     with time_machine.travel(at("2026-05-24", 9), tick=False):
         deliver_now(at("2026-05-24", 9))
     assert Delivery.objects.filter(recipient=world.county_leader).count() == 1
+    assert Delivery.objects.filter(recipient=world.village_cadre).count() == 1
+
+
+def test_a_unit_that_files_its_reports_is_no_longer_reminded(world, short_quota, running):
+    with time_machine.travel(at("2026-05-20"), tick=False):
+        services.reminders_sync_kind(kind_key="campaigns.requirement_shortfall")
+        Report.objects.create(
+            campaign=running, unit=world.village_a1, title="汇报", due_date=datetime.date(2026, 4, 30),
+            submitted_on=datetime.date(2026, 4, 29),
+        )  # fmt: skip
+    with time_machine.travel(at("2026-05-24", 9), tick=False):
+        deliver_now(at("2026-05-24", 9))
+    assert Reminder.objects.get(recipient=world.village_cadre).status == Reminder.Status.CANCELLED
+    assert Delivery.objects.filter(recipient=world.town_staff).count() == 1  # still short
+    assert not Delivery.objects.filter(recipient=world.village_cadre).exists()
 
 
 def test_a_quota_met_before_the_reminder_goes_out_cancels_it(world, short_quota, running):
@@ -189,7 +215,7 @@ def test_a_quota_met_before_the_reminder_goes_out_cancels_it(world, short_quota,
     with time_machine.travel(at("2026-05-24", 9), tick=False):
         deliver_now(at("2026-05-24", 9))
     assert not Delivery.objects.exists()
-    assert Reminder.objects.get(offset_days=-7).status == Reminder.Status.CANCELLED
+    assert set(Reminder.objects.filter(offset_days=-7).values_list("status", flat=True)) == {Reminder.Status.CANCELLED}
 
 
 @pytest.fixture
