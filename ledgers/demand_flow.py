@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from campaigns.models import OrgUnit
 from core.audit import audit_record
 from reminders.services import reminders_sync_for
 
@@ -435,7 +436,7 @@ def demand_update_details(*, demand: Demand, actor, fields: dict, expected_versi
 def escalation_target(demand: Demand):
     """The unit whose leaders see an overdue demand: the one above the responsible unit."""
     base = demand.responsible_unit or demand.unit
-    parent = base.get_parent()
+    parent = OrgUnit.objects.get_parent(base)
     return parent or base
 
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from campaigns.models import Cadre
+from campaigns.models import Cadre, OrgUnit
 from outreach.models import Forum, Household, Pairing, ReceptionDay
 
 from . import demand_flow
@@ -177,7 +177,7 @@ def _seed_demands(*, rng, admin, campaign, villages, today, cadres_for):
                 demand=demand, actor=admin, resolution="当场答复并协调解决。", resolved_on=received
             )
             continue  # resolved, not yet replied
-        township = visit.household.village.get_parent()
+        township = OrgUnit.objects.get_parent(visit.household.village)
         deadline = received + datetime.timedelta(days=rng.choice([7, 15, 30, 45]))
         demand = demand_flow.demand_place_on_ledger(
             demand=demand,

@@ -9,7 +9,7 @@ import datetime
 
 from django.contrib.auth import get_user_model
 
-from campaigns.models import Cadre
+from campaigns.models import Cadre, OrgUnit
 
 from .models import Pledge, PledgeCategory
 from .pledge_services import local_today, pledge_amend, pledge_create, pledge_report_progress, pledge_transition
@@ -154,7 +154,7 @@ def seed(*, context, stdout):
     units = [*townships[:3], *context.get("villages", [])[:2]]
     for unit_index, unit in enumerate(units):
         staff = admin
-        leader = leaders.get(unit.get_parent().pk) or admin if unit.depth > 1 else admin
+        leader = leaders.get(OrgUnit.objects.get_parent(unit).pk) or admin if unit.depth > 1 else admin
         plan = PLEDGES if unit_index < 3 else PLEDGES[:3]
         for index, (title, cat, content, target, measures, recipients, days, steps, state, visibility) in enumerate(
             plan

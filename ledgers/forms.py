@@ -358,7 +358,7 @@ class PlaceOnLedgerForm(VersionedForm):
         if demand is not None:
             # Owners come from around the demand (its township's subtree and the units above it),
             # not from the whole city: a city office would otherwise get 20,000 names to choose from.
-            base = demand.unit.get_parent() if demand.unit.kind == OrgUnit.Kind.VILLAGE else demand.unit
+            base = OrgUnit.objects.get_parent(demand.unit) if demand.unit.kind == OrgUnit.Kind.VILLAGE else demand.unit
             base = base or demand.unit
             near = Q(path__startswith=base.path) | Q(path__in=ancestor_paths(base))
             units = units.filter(near)
