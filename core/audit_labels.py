@@ -123,7 +123,7 @@ ACTION_GROUPS = (
         "campaigns",
         _("主题活动"),
         (
-            ActionFamily("campaigns.campaign_", _("主题活动")),
+            ActionFamily("campaigns.campaign_", _("活动方案与部署")),
             ActionFamily("campaigns.milestone_", _("工作环节")),
             ActionFamily("evaluations.", _("报告")),
         ),
