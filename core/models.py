@@ -4,6 +4,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .audit_labels import action_label
 from .scoping import ScopedQuerySet
 
 
@@ -83,3 +84,8 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("AuditEvent is append-only")
+
+    @property
+    def action_label(self) -> str:
+        """What the action code means, in Chinese; the code itself if no one labelled it."""
+        return action_label(self.action)

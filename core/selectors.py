@@ -1,6 +1,8 @@
 """Reads shared by every app: the audit trail, and which user accounts a user may manage."""
 
+import operator
 from datetime import datetime, time, timedelta
+from functools import reduce
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
@@ -18,14 +20,19 @@ AUDIT_DAY_ZONE = ZoneInfo("Asia/Shanghai")
 def audit_event_list_for_user(*, user, filters: dict | None = None):
     """Audit events in the user's subtree, newest first, shaped for the audit list page.
 
-    ``filters`` (all optional): ``action`` (a prefix, so ``auth`` finds every login event),
-    ``account`` (part of the actor's account name), ``success`` (True / False / None),
-    ``date_from`` / ``date_to`` (dates, whole Asia/Shanghai days, both included), ``ip``.
+    ``filters`` (all optional): ``action`` (a prefix, so ``auth`` finds every login event, or a
+    tuple of prefixes, any of which may match), ``action_exact`` (one action code), ``account``
+    (part of the actor's account name), ``success`` (True / False / None), ``date_from`` /
+    ``date_to`` (dates, whole Asia/Shanghai days, both included), ``ip``.
     """
     filters = filters or {}
     events = scope_for_user(AuditEvent.objects.all(), user).select_related("unit", "object_type")
     if filters.get("action"):
-        events = events.filter(action__startswith=filters["action"])
+        prefixes = filters["action"]
+        prefixes = (prefixes,) if isinstance(prefixes, str) else tuple(prefixes)
+        events = events.filter(reduce(operator.or_, (Q(action__startswith=prefix) for prefix in prefixes)))
+    if filters.get("action_exact"):
+        events = events.filter(action=filters["action_exact"])
     if filters.get("account"):
         events = events.filter(actor_repr__icontains=filters["account"])
     if filters.get("success") is not None:
