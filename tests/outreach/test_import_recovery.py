@@ -110,3 +110,31 @@ def test_a_live_write_holding_the_job_row_is_never_taken_over(world, settings):
     assert Household.objects.count() == 0
     import_job_apply(job_id=job.pk)  # the writer is gone (its transaction ended without rows)
     assert Household.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_a_worker_that_cannot_open_the_file_fails_the_job_instead_of_leaving_it_running(world):
+    job = _job(world)
+    job.file.storage.delete(job.file.name)  # e.g. the worker does not share MEDIA_ROOT with the web
+    with pytest.raises(FileNotFoundError):
+        import_job_check(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED
+    assert job.message == "检查时发生内部错误，请联系管理员。"
+    assert not import_job_in_progress(job_id=job.pk)
+
+
+@pytest.mark.django_db
+def test_a_second_click_on_confirm_shows_the_import_without_an_error(world, client_for):
+    from django.urls import reverse
+
+    job = _job(world)
+    import_job_check(job_id=job.pk)
+    client = client_for(world.town_staff)
+    url = reverse("outreach:import_confirm", args=[job.pk])
+    client.post(url)
+    body = client.post(url, follow=True).content.decode()
+    assert "导入完成：新增 3 条" in body
+    assert "只有检查通过的文件才能导入" not in body
+    assert Household.objects.count() == 3
+    assert AuditEvent.objects.filter(action="outreach.import_households").count() == 1
