@@ -117,6 +117,8 @@ class Importer:
             return result
         self.prepare(sheet, index)
         keys = list(index.items())
+        # About 20 steps for the progress bar, each a short UPDATE of the job.
+        every = max(500, min(PROGRESS_EVERY, len(sheet.rows) // 20))
         for offset, raw in enumerate(sheet.rows):
             if not any(raw):
                 continue
@@ -124,7 +126,7 @@ class Importer:
             width = len(raw)
             values = {k: (raw[i] if i < width else "") for k, i in keys}
             self.check_row(offset + 2, values, result)
-            if progress is not None and result.total % PROGRESS_EVERY == 0:
+            if progress is not None and result.total % every == 0:
                 progress(result.total)
         if result.total == 0:
             result.add(2, "", _("文件中没有数据行。"))

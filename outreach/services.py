@@ -5,6 +5,7 @@ import gzip
 import json
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -266,8 +267,44 @@ def import_job_create(*, actor, kind: str, data: bytes, name: str, campaign: Cam
     return job
 
 
+def import_job_stale_after() -> datetime.timedelta:
+    """How long a running job may go without a sign of life before another run takes it over."""
+    return datetime.timedelta(seconds=getattr(settings, "OUTREACH_IMPORT_STALE_SECONDS", 600))
+
+
 def _claim(job_id: int, from_status: str, to_status: str) -> bool:
-    return ImportJob.objects.filter(pk=job_id, status=from_status).update(status=to_status) == 1
+    """Take the job for this run. A job left ``to_status`` by a run that died (a worker killed,
+    its message redelivered) is taken over once it has shown no sign of life for
+    ``import_job_stale_after()``: the check beats at every progress step, and the write holds
+    the job's row lock for its whole transaction, so a live writer is never taken over."""
+    now = timezone.now()
+    if ImportJob.objects.filter(pk=job_id, status=from_status).update(status=to_status, updated_at=now) == 1:
+        return True
+    cutoff = now - import_job_stale_after()
+    with transaction.atomic():
+        stale = (
+            ImportJob.objects.select_for_update(skip_locked=True)
+            .filter(pk=job_id, status=to_status, updated_at__lt=cutoff)
+            .first()
+        )
+        if stale is None:
+            return False
+        ImportJob.objects.filter(pk=job_id).update(updated_at=now)
+    logger.warning("import job %s: taking over a %s run that stopped (worker lost?)", job_id, to_status)
+    return True
+
+
+def import_job_in_progress(*, job_id: int) -> bool:
+    """Whether the job is being checked or written (by another run, or by one that died and is
+    not yet stale): a task that could not claim it should try again later."""
+    return ImportJob.objects.filter(
+        pk=job_id, status__in=[ImportJob.Status.CHECKING, ImportJob.Status.IMPORTING]
+    ).exists()
+
+
+def _lock(job: ImportJob) -> None:
+    """Hold the job's row for the write transaction: the sign of life of a writer."""
+    ImportJob.objects.select_for_update().filter(pk=job.pk).exists()
 
 
 def _save_plan(job: ImportJob, importer, result: CheckResult) -> None:
@@ -299,11 +336,14 @@ def _run(job: ImportJob, *, write: bool) -> CheckResult | None:
         result = _load_plan(job, importer)
         if result is not None:
             with transaction.atomic():
+                _lock(job)
                 # The rows were checked at the preview; what may have changed since is the
                 # register around them (villages, the importer's subtree, categories).
                 if importer.revalidate(result):
                     importer.count_changes(result)
                     _write(job, importer, result)
+                    # In the same transaction: the rows are there if and only if the job says so.
+                    _finish(job, ImportJob.Status.DONE, result=result)
                     return result
     with job.file.open("rb") as handle:
         data = handle.read()
@@ -312,10 +352,11 @@ def _run(job: ImportJob, *, write: bool) -> CheckResult | None:
     except XlsxRejected as exc:
         _finish(job, ImportJob.Status.FAILED, message=str(exc))
         return None
-    ImportJob.objects.filter(pk=job.pk).update(total_rows=len(sheet.rows), processed_rows=0)
+    ImportJob.objects.filter(pk=job.pk).update(total_rows=len(sheet.rows), processed_rows=0, updated_at=timezone.now())
 
     def progress(done: int) -> None:
-        ImportJob.objects.filter(pk=job.pk).update(processed_rows=done)
+        # Outside any transaction, so the page polling the job sees it; also the run's heartbeat.
+        ImportJob.objects.filter(pk=job.pk).update(processed_rows=done, updated_at=timezone.now())
 
     if not write:
         result = importer.check(sheet, progress=progress)
@@ -323,10 +364,12 @@ def _run(job: ImportJob, *, write: bool) -> CheckResult | None:
             _save_plan(job, importer, result)
         return result
     with transaction.atomic():
+        _lock(job)
         # Checked again inside the transaction: the register may have changed since the preview.
         result = importer.check(sheet)
         if result.ok:
             _write(job, importer, result)
+            _finish(job, ImportJob.Status.DONE, result=result)
     return result
 
 
@@ -396,13 +439,9 @@ def import_job_apply(*, job_id: int) -> ImportJob | None:
         logger.exception("import job %s: apply failed", job_id)
         _finish(job, ImportJob.Status.FAILED, message=_("导入时发生内部错误，没有写入任何数据。"))
         raise
-    if result is None:
-        return job
-    if result.ok:
-        _finish(job, ImportJob.Status.DONE, result=result)
-    else:
+    if result is not None and not result.ok:
         _finish(job, ImportJob.Status.INVALID, result=result, message=_("数据在检查后发生了变化，请重新检查。"))
-    return job
+    return job  # FAILED (unreadable), INVALID, or DONE (set with the rows, in their transaction)
 
 
 # --- exports ----------------------------------------------------------------------------------

@@ -519,6 +519,8 @@ def import_confirm(request, pk):
     job = selectors.import_job_get_for_user(user=request.user, pk=pk)
     if job.uploaded_by_id != request.user.pk:
         raise PermissionDenied
+    if job.status in (ImportJob.Status.IMPORTING, ImportJob.Status.DONE):
+        return redirect(job)  # a second click: the page shows the import that is running or done
     if job.status != ImportJob.Status.VALID:
         messages.error(request, _("只有检查通过的文件才能导入。"))
         return redirect(job)

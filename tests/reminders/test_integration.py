@@ -7,16 +7,11 @@ The worker reads the test database, so the tests commit their data (transactiona
 """
 
 import datetime
-import os
-import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -24,84 +19,28 @@ from django.utils import timezone
 from campaigns.models import Cadre, Campaign
 from reminders import services
 from reminders.models import ChannelPreference, Delivery, Reminder
+from tests.celery_worker import WORKER_MARKS, start_worker, stop_worker, wait_for
 
-BROKER = os.environ.get("CELERY_BROKER_URL", "")
-ROOT = Path(__file__).resolve().parents[2]
-
-pytestmark = [
-    pytest.mark.redis,
-    pytest.mark.postgres,
-    pytest.mark.skipif(not BROKER.startswith("redis://"), reason="needs CELERY_BROKER_URL=redis://... (a real Redis)"),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="the worker process must share the test database: needs PostgreSQL (SQLite test DB is private)",
-    ),
-]
+pytestmark = WORKER_MARKS
 
 
 @pytest.fixture(scope="module")
 def worker(django_db_setup, tmp_path_factory):
     """A real `celery -A config worker` (prefork, 2 processes) on Redis and the test database."""
-    from config.celery import app
-
-    app.control.purge()
-    db = connection.settings_dict
     sms_log = tmp_path_factory.mktemp("sms") / "sms.log"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "CELERY_BROKER_URL": BROKER,
-        "REMINDERS_SMS_BACKEND": "tests.reminders.sms_backends.FileSmsBackend",
-        "REMINDERS_TEST_SMS_LOG": str(sms_log),
-    }
-    log = open(sms_log.with_name("worker.log"), "w")  # noqa: SIM115  (closed at teardown)
-    proc = subprocess.Popen(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool=prefork",
-            "--concurrency=2",
-            "--loglevel=INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+    proc = start_worker(
+        sms_log.parent,
+        env={
+            "REMINDERS_SMS_BACKEND": "tests.reminders.sms_backends.FileSmsBackend",
+            "REMINDERS_TEST_SMS_LOG": str(sms_log),
+        },
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if "ready." in sms_log.with_name("worker.log").read_text(errors="replace"):
-            break
-        assert proc.poll() is None, sms_log.with_name("worker.log").read_text()
-        time.sleep(0.2)
-    else:
-        pytest.fail("the Celery worker did not start:\n" + sms_log.with_name("worker.log").read_text())
     proc.sms_log = sms_log
-    proc.worker_log = sms_log.with_name("worker.log")
     yield proc
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    stop_worker(proc)
 
 
-def _wait_for(predicate, worker, timeout=40):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.25)
-    pytest.fail("timed out; worker log:\n" + worker.worker_log.read_text()[-4000:])
+_wait_for = wait_for
 
 
 def _sms_lines(worker):

@@ -1,0 +1,27 @@
+"""Settings of the Celery worker started by test_import_worker.py: the test settings, with the
+uploaded files in a directory both processes see (as web and worker share MEDIA_ROOT in
+production; the in-memory storage of the test settings is private to one process)."""
+
+import os
+
+from celery.signals import task_prerun
+
+from config.settings.test import *  # noqa: F403
+from config.settings.test import STORAGES
+
+STORAGES = {**STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
+MEDIA_ROOT = os.environ["MINQING_TEST_MEDIA_ROOT"]
+# A run that died is taken over after this long without a sign of life (production: 10 min).
+OUTREACH_IMPORT_STALE_SECONDS = int(os.environ.get("OUTREACH_IMPORT_STALE_SECONDS", "3"))
+
+
+def _forget_content_types(**kwargs):
+    """Each test flushes the database and the content types come back with new ids; a worker
+    kept across tests must not write audit events with the ids it cached before."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+
+
+# Connected when the worker loads its settings, before it forks its pool processes.
+task_prerun.connect(_forget_content_types, weak=False)
