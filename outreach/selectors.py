@@ -362,3 +362,26 @@ def import_job_get_own(*, user, pk: int) -> ImportJob:
     if job.uploaded_by_id != user.pk:
         raise Http404
     return job
+
+
+def import_job_changes(*, job: ImportJob, show_personal: bool) -> tuple[list[dict], bool]:
+    """The preview's "what changes" rows, personal values masked unless ``show_personal``.
+
+    Returns (rows, whether any unmasked personal value is in them).
+    """
+    from .masking import MASKERS
+
+    rows, unmasked = [], False
+    for change in (job.summary or {}).get("changes", []):
+        fields = []
+        for item in change.get("fields", []):
+            masker = MASKERS.get(item.get("key"))
+            old, new = item.get("old", ""), item.get("new", "")
+            if masker is not None:
+                if show_personal:
+                    unmasked = unmasked or bool(old or new)
+                else:
+                    old, new = masker(old), masker(new)
+            fields.append({"header": item.get("header", ""), "old": old, "new": new})
+        rows.append({"row": change.get("row"), "label": change.get("label", ""), "fields": fields})
+    return rows, unmasked

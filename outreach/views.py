@@ -491,16 +491,32 @@ def import_template(request, kind):
     importer = IMPORTERS.get(kind)
     if importer is None:
         raise Http404
-    example = [c.example for c in importer.columns]
-    data = write_workbook(title=str(importer.title), header=importer.headers(), rows=[example])
+    header, rows = importer.template_rows()
+    data = write_workbook(title=str(importer.title), header=header, rows=rows)
     return _xlsx_response(data, _export_name(f"template-{kind}"))
 
 
 @perm_required("outreach.add_importjob")
 def import_detail(request, pk):
     job = selectors.import_job_get_for_user(user=request.user, pk=pk)
+    changes, unmasked = selectors.import_job_changes(job=job, show_personal=can_view_personal_data(request.user))
+    if unmasked:
+        services.import_job_record_personal_view(actor=request.user, job=job)
     template = "outreach/partials/_import_status.html" if request.htmx else "outreach/import_detail.html"
-    return render(request, template, {"job": job})
+    return render(request, template, {"job": job, "changes": changes})
+
+
+@require_POST
+@perm_required("outreach.add_importjob")
+def import_discard(request, pk):
+    """Throw away the uploader's own checked file (the preview's 放弃 button)."""
+    job = selectors.import_job_get_own(user=request.user, pk=pk)
+    if services.import_job_discard(actor=request.user, job=job):
+        messages.success(request, _("已放弃导入“%(name)s”，上传的文件已删除。") % {"name": job.original_name})
+    else:
+        messages.error(request, _("该文件正在导入或已导入，不能放弃。"))
+        return redirect(job)
+    return redirect("outreach:import_upload")
 
 
 @perm_required("outreach.add_importjob")
