@@ -188,11 +188,20 @@ def member_get_for_user(*, user, pk: int) -> HouseholdMember:
     return get_for_user_or_404(HouseholdMember.objects.select_related("household__village"), user, pk=pk)
 
 
-def household_visits(*, household: Household, limit: int = 20) -> list:
-    Visit = visit_model()
-    if Visit is None:
-        return []
-    return list(Visit.objects.filter(household=household).select_related("cadre").order_by("-visited_on")[:limit])
+def household_ledger(*, user, household: Household, limit: int = 20) -> tuple[list, list]:
+    """(visits, demands) of one household for its file page, newest first, at most ``limit`` each.
+
+    Read through ledgers' own timeline selector (demands scoped to ``user``), a fixed number of
+    queries whatever the counts; ([], []) in a build without the ledgers app.
+    """
+    if visit_model() is None:
+        return [], []
+    from ledgers.selectors import household_timeline
+
+    entries = household_timeline(user=user, household=household)
+    visits = [e.obj for e in entries if e.kind == "visit"][:limit]
+    demands = [e.obj for e in entries if e.kind == "demand"][:limit]
+    return visits, demands
 
 
 # --- pairings and liaison points --------------------------------------------------------------

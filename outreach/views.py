@@ -104,14 +104,19 @@ def household_list(request):
 def household_detail(request, pk):
     household = selectors.household_get_for_user(user=request.user, pk=pk)
     services.household_record_view(actor=request.user, household=household)
+    visits, demands = selectors.household_ledger(user=request.user, household=household)
     context = {
         "household": household,
         "can_reveal": can_view_personal_data(request.user),
         "can_change": request.user.has_perm("outreach.change_household"),
         "can_pair": request.user.has_perm("outreach.add_pairing"),
         "can_add_member": request.user.has_perm("outreach.add_householdmember"),
-        "visits": selectors.household_visits(household=household),
+        "visits": visits,
+        "demands": demands,
         "visits_enabled": selectors.visit_model() is not None,
+        "can_visit": request.user.has_perm("ledgers.add_visit"),
+        "can_view_visits": request.user.has_perm("ledgers.view_visit"),
+        "can_view_demands": request.user.has_perm("ledgers.view_demand"),
     }
     return render(request, "outreach/household_detail.html", context)
 
