@@ -33,7 +33,7 @@ from .forms import (
 )
 from .importing import IMPORTERS
 from .masking import MASKERS, can_view_personal_data
-from .models import ImportJob, LiaisonPoint
+from .models import ImportJob, LiaisonPoint, Pairing
 from .paginators import CappedPaginator
 from .resources import CadreResource, HouseholdResource, PairingResource
 from .uploads import limit_upload_size
@@ -297,9 +297,8 @@ def pairing_bulk(request):
                 % {"cadre": data["cadre"].name, "n": result["created"], "s": result["skipped"]},
             )
             return redirect(reverse("outreach:pairing_list") + f"?campaign={data['campaign'].pk}")
-        return render(
-            request, "outreach/pairing_bulk_confirm.html", {"form": assign_form, "picked": picked, "data": data}
-        )
+        context = {"form": assign_form, "picked": picked, "data": data, "kind_label": Pairing.Kind(data["kind"]).label}
+        return render(request, "outreach/pairing_bulk_confirm.html", context)
     context = {
         "filter_form": filter_form,
         "assign_form": assign_form,
