@@ -150,8 +150,26 @@ def user_unit(user) -> OrgUnit | None:
 # --- households -------------------------------------------------------------------------------
 
 
+# Shortest text a trigram index can serve (pg_trgm splits text into three-character pieces).
+TRIGRAM_MIN = 3
+SMALL_SUBTREE_KINDS = (OrgUnit.Kind.TOWNSHIP, OrgUnit.Kind.VILLAGE)
+
+
+def _small_subtree(user) -> bool:
+    """Whether the user sees one township or less, small enough to scan for a short search."""
+    if sees_everything(user):
+        return False
+    root = user_scope_root(user)
+    return root is not None and root.kind in SMALL_SUBTREE_KINDS
+
+
 def household_list_for_user(*, user, village=None, category=None, q: str = "") -> QuerySet:
-    """Households in the user's subtree, filtered, with village and categories loaded."""
+    """Households in the user's subtree, filtered, with village and categories loaded.
+
+    ``q`` matches the head's name from its start or the exact household number; it also matches
+    inside the name and the address from three characters on, and from one character on when the
+    search covers a township or less (the user's subtree, or one chosen village).
+    """
     households = scope_for_user(Household.objects.all(), user)
     if village is not None:
         households = households.filter(village=village)
@@ -163,7 +181,13 @@ def household_list_for_user(*, user, village=None, category=None, q: str = "") -
         )
     q = (q or "").strip()
     if q:
-        households = households.filter(Q(head_name__startswith=q) | Q(number=q))
+        condition = Q(head_name__startswith=q) | Q(number=q)
+        if len(q) >= TRIGRAM_MIN or village is not None or _small_subtree(user):
+            # From three characters the pg_trgm GIN indexes (ledgers migration 0003) serve
+            # "contains"; shorter text has no trigram, so it is a scan, allowed only over one
+            # township or village (a few thousand rows), never over a county's million.
+            condition |= Q(head_name__contains=q) | Q(address__contains=q)
+        households = households.filter(condition)
     # (village, number) is the unique index: the first page is read from it instead of sorting
     # the whole subtree by the village's path.
     return households.select_related("village").prefetch_related("categories").order_by("village_id", "number")
