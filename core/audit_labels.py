@@ -45,6 +45,8 @@ _FIXED_LABELS = {
     "outreach.liaison_point_create": _("新增联系点"),
     "outreach.liaison_point_delete": _("删除联系点"),
     "outreach.import_upload": _("上传导入文件"),
+    "outreach.import_discard": _("放弃导入文件"),
+    "outreach.import_preview_personal": _("查看导入预览（含完整个人信息）"),
     "outreach.import_households": _("导入农户/居民户"),
     "outreach.import_cadres": _("导入干部"),
     "outreach.import_pairings": _("导入结对"),

@@ -148,6 +148,11 @@ def visit_entry(request):
         previous = selectors.visit_defaults_after(user=request.user, pk=request.GET.get("after"))
         form = VisitEntryForm(initial=previous, **form_kwargs)
     picked = form.cleaned_data.get("household") if form.is_bound and hasattr(form, "cleaned_data") else None
+    if not form.is_bound and request.GET.get("household", "").isdigit():
+        # Opened from the household's file page (录入走访): preselected, still scoped to the user.
+        picked = get_for_user_or_404(
+            Household.objects.select_related("village"), request.user, pk=int(request.GET["household"])
+        )
     context = {
         "form": form,
         "helps": helps,

@@ -103,7 +103,7 @@ class HouseholdForm(forms.ModelForm):
 class HouseholdFilterForm(forms.Form):
     village = UnitChoiceField(queryset=OrgUnit.objects.none(), required=False, label=_("村/社区"))
     category = forms.ModelChoiceField(queryset=HouseholdCategory.objects.all(), required=False, label=_("类别"))
-    q = forms.CharField(required=False, label=_("户主姓名/户号"))
+    q = forms.CharField(required=False, label=_("户主姓名/户号/住址"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

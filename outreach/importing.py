@@ -33,6 +33,11 @@ BATCH_SIZE = 2000
 PROGRESS_EVERY = 5000
 # Every bad row is listed; past this many the stored report stops (the count stays exact).
 MAX_STORED_ERRORS = 5000
+# The preview lists field by field what this many updated rows change; the rest are counted.
+MAX_LISTED_CHANGES = 50
+# A row whose first cell starts with this is the template's example row: skipped, with a notice.
+# The template's own example starts so, which makes the downloaded template harmless as-is.
+EXAMPLE_PREFIX = "示例"
 
 _SPLIT = re.compile(r"[,，、;；\s]+")
 _YES = {"是", "yes", "y", "true", "1", "√"}
@@ -59,6 +64,21 @@ class CheckResult:
     unchanged: int = 0
     # Excel row numbers with at least one error (a row may have several).
     error_rows: set[int] = field(default_factory=set)
+    # The Excel row number of each plan item (empty for a plan loaded back from the preview).
+    plan_rows: list[int] = field(default_factory=list)
+    # What the first MAX_LISTED_CHANGES updated rows change: {"row", "label", "fields": [{"key",
+    # "header", "old", "new"}]}; values unmasked here, masked for display (selectors).
+    changes: list[dict] = field(default_factory=list)
+    more_changes: int = 0
+    # Excel row numbers of skipped example rows.
+    examples: list[int] = field(default_factory=list)
+
+    def note_change(self, index: int, label: str, fields: list[dict]) -> None:
+        if len(self.changes) >= MAX_LISTED_CHANGES:
+            self.more_changes += 1
+            return
+        row = self.plan_rows[index] if index < len(self.plan_rows) else None
+        self.changes.append({"row": row, "label": label, "fields": fields})
 
     def add(self, row: int, column: str, reason: str) -> None:
         self.error_count += 1
@@ -90,6 +110,19 @@ class Importer:
     def headers(cls) -> list[str]:
         return [c.header for c in cls.columns]
 
+    @classmethod
+    def template_rows(cls) -> tuple[list[str], list[list[str]]]:
+        """Header and example row of the downloadable template.
+
+        The example's first cell starts with EXAMPLE_PREFIX, so uploading the template unchanged
+        writes nothing; a last column (ignored by the import) says so in words.
+        """
+        header = [*cls.headers(), _("填写说明（导入时忽略此列）")]
+        example = [c.example for c in cls.columns]
+        example[0] = f"{EXAMPLE_PREFIX}{example[0]}"
+        note = _("本行是示例：第一列以“示例”开头的行导入时一律跳过。请删除本行，或另起一行按同样格式填写真实数据。")
+        return header, [[*example, note]]
+
     def in_scope(self, path: str) -> bool:
         return self.unit is None or path.startswith(self.unit.path)
 
@@ -119,16 +152,31 @@ class Importer:
         keys = list(index.items())
         # About 20 steps for the progress bar, each a short UPDATE of the job.
         every = max(500, min(PROGRESS_EVERY, len(sheet.rows) // 20))
+        first_pos = index.get(self.columns[0].key)
         for offset, raw in enumerate(sheet.rows):
             if not any(raw):
                 continue
-            result.total += 1
             width = len(raw)
+            if first_pos is not None and first_pos < width and raw[first_pos].startswith(EXAMPLE_PREFIX):
+                result.examples.append(offset + 2)
+                continue
+            result.total += 1
             values = {k: (raw[i] if i < width else "") for k, i in keys}
+            planned = len(result.plan)
             self.check_row(offset + 2, values, result)
+            if len(result.plan) > planned:
+                result.plan_rows.append(offset + 2)
             if progress is not None and result.total % every == 0:
                 progress(result.total)
-        if result.total == 0:
+        if result.total == 0 and result.examples:
+            result.add(
+                result.examples[0],
+                self.columns[0].header.rstrip("*"),
+                _(
+                    "文件中只有模板的示例行（第一列以“示例”开头），没有要导入的数据。请删除示例行，按示例格式填写后再上传。"
+                ),
+            )
+        elif result.total == 0:
             result.add(2, "", _("文件中没有数据行。"))
         if result.plan:
             # Also for a file with bad rows: the preview shows what its good rows would do.
@@ -401,7 +449,9 @@ class HouseholdImporter(Importer):
         for v, n, c in through.values_list("household__village_id", "household__number", "householdcategory_id"):
             links.setdefault((v, n), set()).add(c)
         result.creates = result.updates = result.unchanged = 0
-        for item in result.plan:
+        codes = names = None
+        keys = ("head_name", "members_count", "address", "phone", "id_number", "notes")
+        for position, item in enumerate(result.plan):
             key = (item[0], item[1])
             old = existing.get(key)
             if old is None:
@@ -410,10 +460,32 @@ class HouseholdImporter(Importer):
             phone = old[3] if MASK_CHAR in item[5] else item[5]
             id_number = old[4] if MASK_CHAR in item[6] else item[6]
             new = [item[2], item[3], item[4], phone, id_number, item[7]]
-            if new == list(old) and set(item[8]) == links.get(key, set()):
+            old_categories = links.get(key, set())
+            if new == list(old) and set(item[8]) == old_categories:
                 result.unchanged += 1
-            else:
-                result.updates += 1
+                continue
+            result.updates += 1
+            if len(result.changes) >= MAX_LISTED_CHANGES:
+                result.more_changes += 1
+                continue
+            if codes is None:
+                codes = dict(OrgUnit.objects.filter(pk__in=village_ids).values_list("pk", "code"))
+                names = dict(HouseholdCategory.objects.values_list("pk", "name"))
+            fields = [
+                {"key": k, "header": self.header_of(k), "old": str(o), "new": str(n)}
+                for k, o, n in zip(keys, old, new, strict=True)
+                if o != n
+            ]
+            if set(item[8]) != old_categories:
+                fields.append(
+                    {
+                        "key": "categories",
+                        "header": self.header_of("categories"),
+                        "old": "、".join(sorted(names.get(c, "?") for c in old_categories)),
+                        "new": "、".join(names.get(c, "?") for c in item[8]),
+                    }
+                )
+            result.note_change(position, f"{codes.get(item[0], '')} / {item[1]} {old[0]}", fields)
 
     def _resolve_masked(self, result) -> None:
         """Replace masked cells by the stored values they stand for (rows locked, then checked)."""
@@ -673,6 +745,28 @@ class CadreImporter(Importer):
         result.creates = sum(1 for item in result.plan if item[0] not in existing)
         result.unchanged = sum(1 for item in result.plan if existing.get(item[0]) == tuple(item[1:]))
         result.updates = len(result.plan) - result.creates - result.unchanged
+        unit_codes = {pk: code for code, (pk, _path, _name) in self.units.items()}
+        keys = ("name", "unit_code", "title", "rank", "is_leader", "is_party_member", "phone")
+
+        def shown(key, value):
+            if key == "unit_code":
+                return unit_codes.get(value, "")
+            if key == "rank":
+                return str(Cadre.Rank(value).label) if value in Cadre.Rank.values else value
+            if isinstance(value, bool):
+                return _("是") if value else _("否")
+            return str(value)
+
+        for position, item in enumerate(result.plan):
+            old = existing.get(item[0])
+            if old is None or old == tuple(item[1:]):
+                continue
+            fields = [
+                {"key": k, "header": self.header_of(k), "old": shown(k, o), "new": shown(k, n)}
+                for k, o, n in zip(keys, old, item[1:], strict=True)
+                if o != n
+            ]
+            result.note_change(position, f"{item[0]} {old[0]}", fields)
 
     def apply(self, result):
         User = get_user_model()
@@ -851,6 +945,16 @@ class PairingImporter(Importer):
         result.creates = sum(1 for item in result.plan if item[:4] not in existing)
         result.unchanged = sum(1 for item in result.plan if existing.get(item[:4], (None,))[1:] == tuple(item[4:]))
         result.updates = len(result.plan) - result.creates - result.unchanged
+        for position, item in enumerate(result.plan):
+            old = existing.get(item[:4])
+            if old is None or old[1:] == tuple(item[4:]):
+                continue
+            fields = [
+                {"key": k, "header": self.header_of(k), "old": str(o or ""), "new": str(n or "")}
+                for k, o, n in zip(("start_date", "end_date"), old[1:], item[4:], strict=True)
+                if o != n
+            ]
+            result.note_change(position, str(Pairing.Kind(item[3]).label), fields)
 
     def apply(self, result):
         existing = self._existing(result)

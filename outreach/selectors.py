@@ -150,8 +150,26 @@ def user_unit(user) -> OrgUnit | None:
 # --- households -------------------------------------------------------------------------------
 
 
+# Shortest text a trigram index can serve (pg_trgm splits text into three-character pieces).
+TRIGRAM_MIN = 3
+SMALL_SUBTREE_KINDS = (OrgUnit.Kind.TOWNSHIP, OrgUnit.Kind.VILLAGE)
+
+
+def _small_subtree(user) -> bool:
+    """Whether the user sees one township or less, small enough to scan for a short search."""
+    if sees_everything(user):
+        return False
+    root = user_scope_root(user)
+    return root is not None and root.kind in SMALL_SUBTREE_KINDS
+
+
 def household_list_for_user(*, user, village=None, category=None, q: str = "") -> QuerySet:
-    """Households in the user's subtree, filtered, with village and categories loaded."""
+    """Households in the user's subtree, filtered, with village and categories loaded.
+
+    ``q`` matches the head's name from its start or the exact household number; it also matches
+    inside the name and the address from three characters on, and from one character on when the
+    search covers a township or less (the user's subtree, or one chosen village).
+    """
     households = scope_for_user(Household.objects.all(), user)
     if village is not None:
         households = households.filter(village=village)
@@ -163,7 +181,13 @@ def household_list_for_user(*, user, village=None, category=None, q: str = "") -
         )
     q = (q or "").strip()
     if q:
-        households = households.filter(Q(head_name__startswith=q) | Q(number=q))
+        condition = Q(head_name__startswith=q) | Q(number=q)
+        if len(q) >= TRIGRAM_MIN or village is not None or _small_subtree(user):
+            # From three characters the pg_trgm GIN indexes (ledgers migration 0003) serve
+            # "contains"; shorter text has no trigram, so it is a scan, allowed only over one
+            # township or village (a few thousand rows), never over a county's million.
+            condition |= Q(head_name__contains=q) | Q(address__contains=q)
+        households = households.filter(condition)
     # (village, number) is the unique index: the first page is read from it instead of sorting
     # the whole subtree by the village's path.
     return households.select_related("village").prefetch_related("categories").order_by("village_id", "number")
@@ -188,11 +212,20 @@ def member_get_for_user(*, user, pk: int) -> HouseholdMember:
     return get_for_user_or_404(HouseholdMember.objects.select_related("household__village"), user, pk=pk)
 
 
-def household_visits(*, household: Household, limit: int = 20) -> list:
-    Visit = visit_model()
-    if Visit is None:
-        return []
-    return list(Visit.objects.filter(household=household).select_related("cadre").order_by("-visited_on")[:limit])
+def household_ledger(*, user, household: Household, limit: int = 20) -> tuple[list, list]:
+    """(visits, demands) of one household for its file page, newest first, at most ``limit`` each.
+
+    Read through ledgers' own timeline selector (demands scoped to ``user``), a fixed number of
+    queries whatever the counts; ([], []) in a build without the ledgers app.
+    """
+    if visit_model() is None:
+        return [], []
+    from ledgers.selectors import household_timeline
+
+    entries = household_timeline(user=user, household=household)
+    visits = [e.obj for e in entries if e.kind == "visit"][:limit]
+    demands = [e.obj for e in entries if e.kind == "demand"][:limit]
+    return visits, demands
 
 
 # --- pairings and liaison points --------------------------------------------------------------
@@ -362,3 +395,26 @@ def import_job_get_own(*, user, pk: int) -> ImportJob:
     if job.uploaded_by_id != user.pk:
         raise Http404
     return job
+
+
+def import_job_changes(*, job: ImportJob, show_personal: bool) -> tuple[list[dict], bool]:
+    """The preview's "what changes" rows, personal values masked unless ``show_personal``.
+
+    Returns (rows, whether any unmasked personal value is in them).
+    """
+    from .masking import MASKERS
+
+    rows, unmasked = [], False
+    for change in (job.summary or {}).get("changes", []):
+        fields = []
+        for item in change.get("fields", []):
+            masker = MASKERS.get(item.get("key"))
+            old, new = item.get("old", ""), item.get("new", "")
+            if masker is not None:
+                if show_personal:
+                    unmasked = unmasked or bool(old or new)
+                else:
+                    old, new = masker(old), masker(new)
+            fields.append({"header": item.get("header", ""), "old": old, "new": new})
+        rows.append({"row": change.get("row"), "label": change.get("label", ""), "fields": fields})
+    return rows, unmasked

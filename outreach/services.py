@@ -272,6 +272,38 @@ def import_job_stale_after() -> datetime.timedelta:
     return datetime.timedelta(seconds=getattr(settings, "OUTREACH_IMPORT_STALE_SECONDS", 600))
 
 
+def import_job_discard(*, actor, job: ImportJob) -> bool:
+    """Delete the uploader's checked-but-not-imported job with its stored file and plan.
+
+    Only a job waiting for confirmation (VALID, INVALID, FAILED) is discarded, claimed by a
+    conditional delete so a confirm running at the same time wins. Returns whether it was
+    deleted. Raises PermissionDenied for anyone but the uploader.
+    """
+    if job.uploaded_by_id != actor.pk:
+        raise PermissionDenied
+    discardable = (ImportJob.Status.VALID, ImportJob.Status.INVALID, ImportJob.Status.FAILED)
+    with transaction.atomic():
+        deleted, _rows = ImportJob.objects.filter(pk=job.pk, status__in=discardable).delete()
+        if not deleted:
+            return False
+        audit_record(
+            action="outreach.import_discard",
+            actor=actor,
+            unit=job.unit,
+            detail={"kind": job.kind, "name": job.original_name, "job": job.pk},
+        )
+        files = [f.name for f in (job.file, job.plan) if f]
+        storage = job.file.storage
+        # The files go only once the row is gone for good.
+        transaction.on_commit(lambda: [storage.delete(name) for name in files])
+    return True
+
+
+def import_job_record_personal_view(*, actor, job: ImportJob) -> None:
+    """Note in the audit trail that ``actor`` saw unmasked personal data in an import preview."""
+    audit_record(action="outreach.import_preview_personal", actor=actor, obj=job, unit=job.unit)
+
+
 def _claim(job_id: int, from_status: str, to_status: str) -> bool:
     """Take the job for this run. A job left ``to_status`` by a run that died (a worker killed,
     its message redelivered) is taken over once it has shown no sign of life for
@@ -401,6 +433,12 @@ def _finish(job: ImportJob, status: str, *, result: CheckResult | None = None, m
                 "unchanged": result.unchanged,
                 "error_rows": len(result.error_rows),
             }
+            # Shown on the preview only; kept out of the counts when there is nothing to show.
+            if result.changes:
+                fields["summary"]["changes"] = result.changes
+                fields["summary"]["more_changes"] = result.more_changes
+            if result.examples:
+                fields["summary"]["examples"] = result.examples
     if status == ImportJob.Status.DONE:
         fields["summary"] = job.summary
     ImportJob.objects.filter(pk=job.pk).update(**fields)

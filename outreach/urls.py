@@ -26,5 +26,6 @@ urlpatterns = [
     path("imports/template/<str:kind>/", views.import_template, name="import_template"),
     path("imports/<int:pk>/", views.import_detail, name="import_detail"),
     path("imports/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
+    path("imports/<int:pk>/discard/", views.import_discard, name="import_discard"),
     path("imports/<int:pk>/errors.xlsx", views.import_errors, name="import_errors"),
 ]

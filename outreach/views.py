@@ -33,7 +33,7 @@ from .forms import (
 )
 from .importing import IMPORTERS
 from .masking import MASKERS, can_view_personal_data
-from .models import ImportJob, LiaisonPoint
+from .models import ImportJob, LiaisonPoint, Pairing
 from .paginators import CappedPaginator
 from .resources import CadreResource, HouseholdResource, PairingResource
 from .uploads import limit_upload_size
@@ -104,14 +104,19 @@ def household_list(request):
 def household_detail(request, pk):
     household = selectors.household_get_for_user(user=request.user, pk=pk)
     services.household_record_view(actor=request.user, household=household)
+    visits, demands = selectors.household_ledger(user=request.user, household=household)
     context = {
         "household": household,
         "can_reveal": can_view_personal_data(request.user),
         "can_change": request.user.has_perm("outreach.change_household"),
         "can_pair": request.user.has_perm("outreach.add_pairing"),
         "can_add_member": request.user.has_perm("outreach.add_householdmember"),
-        "visits": selectors.household_visits(household=household),
+        "visits": visits,
+        "demands": demands,
         "visits_enabled": selectors.visit_model() is not None,
+        "can_visit": request.user.has_perm("ledgers.add_visit"),
+        "can_view_visits": request.user.has_perm("ledgers.view_visit"),
+        "can_view_demands": request.user.has_perm("ledgers.view_demand"),
     }
     return render(request, "outreach/household_detail.html", context)
 
@@ -292,9 +297,8 @@ def pairing_bulk(request):
                 % {"cadre": data["cadre"].name, "n": result["created"], "s": result["skipped"]},
             )
             return redirect(reverse("outreach:pairing_list") + f"?campaign={data['campaign'].pk}")
-        return render(
-            request, "outreach/pairing_bulk_confirm.html", {"form": assign_form, "picked": picked, "data": data}
-        )
+        context = {"form": assign_form, "picked": picked, "data": data, "kind_label": Pairing.Kind(data["kind"]).label}
+        return render(request, "outreach/pairing_bulk_confirm.html", context)
     context = {
         "filter_form": filter_form,
         "assign_form": assign_form,
@@ -491,16 +495,32 @@ def import_template(request, kind):
     importer = IMPORTERS.get(kind)
     if importer is None:
         raise Http404
-    example = [c.example for c in importer.columns]
-    data = write_workbook(title=str(importer.title), header=importer.headers(), rows=[example])
+    header, rows = importer.template_rows()
+    data = write_workbook(title=str(importer.title), header=header, rows=rows)
     return _xlsx_response(data, _export_name(f"template-{kind}"))
 
 
 @perm_required("outreach.add_importjob")
 def import_detail(request, pk):
     job = selectors.import_job_get_for_user(user=request.user, pk=pk)
+    changes, unmasked = selectors.import_job_changes(job=job, show_personal=can_view_personal_data(request.user))
+    if unmasked:
+        services.import_job_record_personal_view(actor=request.user, job=job)
     template = "outreach/partials/_import_status.html" if request.htmx else "outreach/import_detail.html"
-    return render(request, template, {"job": job})
+    return render(request, template, {"job": job, "changes": changes})
+
+
+@require_POST
+@perm_required("outreach.add_importjob")
+def import_discard(request, pk):
+    """Throw away the uploader's own checked file (the preview's 放弃 button)."""
+    job = selectors.import_job_get_own(user=request.user, pk=pk)
+    if services.import_job_discard(actor=request.user, job=job):
+        messages.success(request, _("已放弃导入“%(name)s”，上传的文件已删除。") % {"name": job.original_name})
+    else:
+        messages.error(request, _("该文件正在导入或已导入，不能放弃。"))
+        return redirect(job)
+    return redirect("outreach:import_upload")
 
 
 @perm_required("outreach.add_importjob")

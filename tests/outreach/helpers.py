@@ -118,3 +118,8 @@ def household_row(village_code, number, head="王秀英", phone=PHONE, id_number
         categories,
         extra.get("notes", ""),
     ]
+
+
+def counts(summary: dict) -> dict:
+    """The counts of an import job's summary, without the listed changes and skipped examples."""
+    return {k: v for k, v in summary.items() if k not in ("changes", "more_changes", "examples")}

@@ -146,3 +146,34 @@ def test_export_queries_do_not_grow_with_rows(world, staff_client, django_assert
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = staff_client.get(reverse(url_name), {"export": "xlsx"})
     assert response.status_code == 200
+
+
+def _search(client, **params):
+    response = client.get(reverse("outreach:household_list"), params)
+    return sorted(h.number for h in response.context["page_obj"])
+
+
+def test_two_characters_find_names_and_addresses_inside_a_township(world, client_for):
+    household_in(world.village_a1, "0001", head_name="孟涵", address="黄河社区1组1号")
+    household_in(world.village_a1b, "0002", head_name="王秀英", address="东关街道")
+    household_in(world.village_a2, "0003", head_name="李秀英", address="黄河社区2组")  # another township
+    staff = client_for(world.town_staff)
+
+    assert _search(staff, q="河社") == ["0001"]
+    assert _search(staff, q="秀英") == ["0002"]
+    assert _search(staff, q="涵") == ["0001"]
+    assert _search(staff, q="黄河社区") == ["0001"]
+
+
+def test_a_county_wide_short_search_stays_a_prefix_search_unless_a_village_is_chosen(world, client_for):
+    household_in(world.village_a1, "0001", head_name="孟涵", address="黄河社区1组1号")
+    household_in(world.village_a2, "0003", head_name="李秀英", address="黄河社区2组")
+    leader = client_for(world.county_leader)
+
+    # Two characters over a whole county: no scan, the name prefix only.
+    assert _search(leader, q="河社") == []
+    assert _search(leader, q="孟涵") == ["0001"]
+    # Three or more characters: "contains" on name and address (trigram indexes on PostgreSQL).
+    assert _search(leader, q="黄河社") == ["0001", "0003"]
+    # One village chosen: small enough to scan.
+    assert _search(leader, q="河社", village=world.village_a2.pk) == ["0003"]

@@ -271,3 +271,26 @@ def test_a_county_copy_without_rules_reads_the_city_plans_rules_once(world, camp
         period="campaign",
     )
     assert [r.label for r in pairing_rules_for(campaign=campaign)] == ["每名妇联干部结对帮扶一名贫困妇女"]
+
+
+def test_the_bulk_confirm_page_repeats_the_chosen_kind_cadre_and_campaign(world, staff_client, campaign):
+    households = _must_visit(world.village_a1, 2)
+    cadre = cadre_of(world.village_cadre)
+    url = reverse("outreach:pairing_bulk") + f"?campaign={campaign.pk}&village={world.village_a1.pk}&unpaired=on"
+    form = {
+        "campaign": campaign.pk,
+        "cadre": cadre.pk,
+        "kind": Pairing.Kind.POOR_CHILD,
+        "start_date": "2026-04-10",
+        "households": [h.pk for h in households],
+        "step": "preview",
+    }
+
+    page = staff_client.post(url, form).content.decode()
+
+    choices = page[page.index('data-testid="bulk-confirm-choices"') :]
+    assert f'data-choice="kind"><strong>{Pairing.Kind.POOR_CHILD.label}</strong>' in choices
+    assert f'data-choice="cadre">{cadre.name}' in choices
+    assert f'data-choice="campaign">{campaign.title}<' in choices
+    assert 'data-choice="start_date">2026-04-10<' in choices
+    assert not Pairing.objects.exists()

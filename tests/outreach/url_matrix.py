@@ -133,6 +133,12 @@ URLS = {
         kwargs=lambda w: {"pk": job_by(w.sibling_town_staff, w.town_a2).pk},
         expect={**WRITE_A2, "superuser": FORBIDDEN, "office_admin": FORBIDDEN, "sibling_town_staff": REDIRECT},
     ),
+    "outreach:import_discard": Case(
+        label="a job of township A2 (only its uploader may discard it)",
+        method="post",
+        kwargs=lambda w: {"pk": job_by(w.sibling_town_staff, w.town_a2).pk},
+        expect={**WRITE_A2, "superuser": NOT_FOUND, "office_admin": NOT_FOUND, "sibling_town_staff": REDIRECT},
+    ),
     "outreach:import_errors": Case(
         label="a job of township A2 (only its uploader may download its rows)",
         kwargs=lambda w: {"pk": job_by(w.sibling_town_staff, w.town_a2).pk},
