@@ -14,7 +14,7 @@ from core.widgets import DateInput
 
 from .models import Pledge, PledgeAmendment, PledgeCategory
 from .pledge_origins import origin_options
-from .pledge_services import EDITABLE_FIELDS, local_today
+from .pledge_services import EDITABLE_FIELDS, campaign_refusal, local_today
 from .pledge_validators import validate_evidence_photo
 
 PUBLIC_HINT = _("将在公示栏公开：请勿填写群众姓名、电话、身份证号。")
@@ -77,6 +77,13 @@ class PledgeForm(_CrispyMixin, forms.ModelForm):
                 "hx-trigger": "change",
             }
         )
+
+    def clean(self):
+        data = super().clean()
+        refusal = campaign_refusal(campaign=data.get("campaign"), org_unit=data.get("org_unit"))
+        if refusal:
+            self.add_error("campaign", refusal)
+        return data
 
     def _setup_origin(self, user):
         """The origin is picked from a select of what the user may name, reloaded (htmx) when the
