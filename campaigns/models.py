@@ -242,6 +242,13 @@ class Campaign(TimeStampedModel):
     def get_absolute_url(self):
         return reverse("campaigns:campaign_plan", kwargs={"pk": self.pk})
 
+    @property
+    def choice_label(self) -> str:
+        """How a select names this campaign (title · issuing unit); see campaigns.fields."""
+        from .fields import campaign_label
+
+        return campaign_label(self)
+
     def clean(self):
         from .validation import validate_campaign_dates
 

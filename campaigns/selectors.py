@@ -84,6 +84,22 @@ def unit_takes_part(*, campaign, unit: OrgUnit) -> bool:
     return OrgUnit.objects.filter(path__in=below_issuer, kind__in=campaign.participating_kinds).exists()
 
 
+def campaign_choices_for_user(*, user, active_only: bool = True, keep=None):
+    """The campaigns a form offers: real plans (never templates) the user may read.
+
+    Operational forms (visits, pairings, pledges, forums, reception days, imports) get running
+    campaigns only (``active_only``), plus ``keep``: the campaign an edited object already points at.
+    """
+    from .models import Campaign
+
+    campaigns = scope_for_user(Campaign.objects.plans(), user)
+    if active_only:
+        campaigns = campaigns.filter(status=Campaign.Status.ACTIVE)
+    if keep:
+        campaigns = campaigns | Campaign.objects.filter(pk=getattr(keep, "pk", keep))
+    return campaigns.select_related("issuing_unit").order_by("-start_date", "issuing_unit__path", "title")
+
+
 # ---- campaign plans -----------------------------------------------------------------------
 
 STATE_ORDER = ["overdue", "open", "done_late", "done_on_time"]

@@ -8,7 +8,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
+from campaigns.fields import CampaignChoiceField, CampaignChoiceFilter
 from campaigns.models import Cadre, Campaign, OrgUnit
+from campaigns.selectors import campaign_choices_for_user
 from core.scoping import scope_for_user
 from core.widgets import DateInput
 
@@ -38,6 +40,7 @@ class PledgeForm(_CrispyMixin, forms.ModelForm):
             "measures": forms.Textarea(attrs={"rows": 3}),
             "recipients": forms.Textarea(attrs={"rows": 2}),
         }
+        field_classes = {"campaign": CampaignChoiceField}
         help_texts = {
             "title": PUBLIC_HINT,
             "content": PUBLIC_HINT,
@@ -48,7 +51,7 @@ class PledgeForm(_CrispyMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self._helper()
         self.fields["deadline"].widget.format = "%Y-%m-%d"
-        self.fields["campaign"].queryset = scope_for_user(Campaign.objects.plans(), user)
+        self.fields["campaign"].queryset = campaign_choices_for_user(user=user, keep=self.instance.campaign_id)
         units = scope_for_user(OrgUnit.objects.all(), user)
         self.fields["org_unit"].queryset = units
         self.fields["responsible_unit"].queryset = units
@@ -218,14 +221,14 @@ def _unit_choices(request):
 def _campaign_choices(request):
     if request is None:
         return Campaign.objects.none()
-    return scope_for_user(Campaign.objects.plans(), request.user)
+    return campaign_choices_for_user(user=request.user, active_only=False)
 
 
 class PledgeFilter(django_filters.FilterSet):
     """Filters of the 办实事台帐; ``unit`` means the unit and everything below it."""
 
     q = django_filters.CharFilter(label=_("关键词"), method="filter_q")
-    campaign = django_filters.ModelChoiceFilter(label=_("主题活动"), queryset=_campaign_choices)
+    campaign = CampaignChoiceFilter(label=_("主题活动"), queryset=_campaign_choices)
     unit = django_filters.ModelChoiceFilter(label=_("单位（含下级）"), queryset=_unit_choices, method="filter_unit")
     category = django_filters.ModelChoiceFilter(label=_("类别"), queryset=PledgeCategory.objects.all())
     approval_state = django_filters.ChoiceFilter(label=_("审批状态"), choices=Pledge.ApprovalState.choices)
