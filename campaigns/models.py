@@ -507,6 +507,13 @@ class Requirement(PlanPart):
     def __str__(self):
         return self.title
 
+    @property
+    def period_label(self) -> str:
+        """The period as shown on plan pages (每2个月 for a report owed every two months)."""
+        from .requirements import requirement_period_label
+
+        return requirement_period_label(self)
+
     def clean(self):
         from .requirements import validate_requirement_params
 
