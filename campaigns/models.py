@@ -242,6 +242,13 @@ class Campaign(TimeStampedModel):
     def get_absolute_url(self):
         return reverse("campaigns:campaign_plan", kwargs={"pk": self.pk})
 
+    @property
+    def choice_label(self) -> str:
+        """How a select names this campaign (title · issuing unit); see campaigns.fields."""
+        from .fields import campaign_label
+
+        return campaign_label(self)
+
     def clean(self):
         from .validation import validate_campaign_dates
 
@@ -499,6 +506,13 @@ class Requirement(PlanPart):
 
     def __str__(self):
         return self.title
+
+    @property
+    def period_label(self) -> str:
+        """The period as shown on plan pages (每2个月 for a report owed every two months)."""
+        from .requirements import requirement_period_label
+
+        return requirement_period_label(self)
 
     def clean(self):
         from .requirements import validate_requirement_params

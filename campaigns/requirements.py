@@ -214,6 +214,18 @@ def validate_requirement_params(requirement) -> None:
         raise ValidationError(errors)
 
 
+def requirement_period_label(requirement) -> str:
+    """The period as the plan says it: a report owed every two months reads 每2个月, not 每月."""
+    if requirement.kind == "reports_every":
+        try:
+            months = int((requirement.params or {}).get("interval_months") or 1)
+        except (TypeError, ValueError):
+            months = 1
+        if months > 1:
+            return _("每%(n)s个月") % {"n": months}
+    return _period_label(requirement.period)
+
+
 def _period_label(value):
     from .models import Requirement
 

@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils import dateformat
 from django.utils.translation import gettext as _
 
-from core.scoping import get_for_user_or_404, scope_for_user, sees_everything, user_scope_root
+from core.scoping import ancestor_paths, get_for_user_or_404, scope_for_user, sees_everything, user_scope_root
 
 from .models import Cadre, OrgUnit
 
@@ -63,6 +63,41 @@ def campaign_participants(campaign) -> list[OrgUnit]:
     else:
         units = units.exclude(pk=issuer.pk)
     return list(units.order_by("path"))
+
+
+def unit_takes_part(*, campaign, unit: OrgUnit) -> bool:
+    """Whether ``unit`` works under ``campaign``: it is the issuing unit, a participant, or lies
+    below a participant (a village works under its township's part of the plan). Templates: never."""
+    if campaign.is_template or campaign.issuing_unit_id is None or unit is None:
+        return False
+    if campaign.issuing_unit_id == unit.pk:
+        return True
+    chain = ancestor_paths(unit) + [unit.path]
+    if campaign.participation == campaign.Participation.CHOSEN:
+        return campaign.participating_units.filter(path__in=chain).exists()
+    issuer_path = campaign.issuing_unit.path
+    if not unit.path.startswith(issuer_path):
+        return False
+    if not campaign.participating_kinds:
+        return True
+    below_issuer = [path for path in chain if path.startswith(issuer_path)]
+    return OrgUnit.objects.filter(path__in=below_issuer, kind__in=campaign.participating_kinds).exists()
+
+
+def campaign_choices_for_user(*, user, active_only: bool = True, keep=None):
+    """The campaigns a form offers: real plans (never templates) the user may read.
+
+    Operational forms (visits, pairings, pledges, forums, reception days, imports) get running
+    campaigns only (``active_only``), plus ``keep``: the campaign an edited object already points at.
+    """
+    from .models import Campaign
+
+    campaigns = scope_for_user(Campaign.objects.plans(), user)
+    if active_only:
+        campaigns = campaigns.filter(status=Campaign.Status.ACTIVE)
+    if keep:
+        campaigns = campaigns | Campaign.objects.filter(pk=getattr(keep, "pk", keep))
+    return campaigns.select_related("issuing_unit").order_by("-start_date", "issuing_unit__path", "title")
 
 
 # ---- campaign plans -----------------------------------------------------------------------

@@ -43,7 +43,8 @@ NAV_ITEMS = [
 # these at their own pages.
 HOME_BY_ROLE = [
     (OFFICE_ADMIN, "campaigns:orgunit_tree", "campaigns.view_orgunit"),
-    (LEADER, "campaigns:orgunit_tree", "campaigns.view_orgunit"),
+    # A leader acts on what is overdue and escalated (督办清单), not on the org tree.
+    (LEADER, "ledgers:demand_chase", "ledgers.view_demand"),
     (DATA_ENTRY, "ledgers:visit_entry", "ledgers.add_visit"),
     (CADRE, "ledgers:visit_entry", "ledgers.add_visit"),
     (AUDITOR, "core:audit_list", "core.view_auditevent"),

@@ -9,7 +9,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from campaigns.fields import CampaignChoiceField
 from campaigns.models import Campaign, OrgUnit
+from campaigns.selectors import campaign_choices_for_user
 from core.scoping import scope_for_user
 from ledgers.models import Pledge
 
@@ -19,7 +21,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ThreeChecksForm(forms.Form):
-    campaign = forms.ModelChoiceField(label=gettext_lazy("主题活动"), queryset=Campaign.objects.none(), required=False)
+    campaign = CampaignChoiceField(label=gettext_lazy("主题活动"), queryset=Campaign.objects.none(), required=False)
     unit = forms.ModelChoiceField(
         label=gettext_lazy("单位（含下级）"), queryset=OrgUnit.objects.none(), to_field_name="code", required=False
     )
@@ -29,7 +31,7 @@ class ThreeChecksForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["campaign"].queryset = scope_for_user(Campaign.objects.plans(), user)
+        self.fields["campaign"].queryset = campaign_choices_for_user(user=user, active_only=False)
         self.fields["unit"].queryset = scope_for_user(OrgUnit.objects.all(), user)
 
 

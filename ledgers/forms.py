@@ -8,7 +8,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.fields import CampaignChoiceField
 from campaigns.models import Cadre, Campaign, OrgUnit
+from campaigns.selectors import campaign_choices_for_user
 from core.scoping import ancestor_paths, scope_for_user
 from outreach.models import Forum, Household, HouseholdMember, ReceptionDay
 
@@ -44,8 +46,8 @@ class MultiplePhotoField(forms.FileField):
         return cleaned
 
 
-def _campaigns_for(user):
-    return scope_for_user(Campaign.objects.all(), user).filter(status=Campaign.Status.ACTIVE)
+def _campaigns_for(user, keep=None):
+    return campaign_choices_for_user(user=user, keep=keep)
 
 
 class VisitEntryForm(forms.Form):
@@ -67,7 +69,7 @@ class VisitEntryForm(forms.Form):
     visited_on = forms.DateField(label=_("走访日期"), widget=DATE_INPUT)
     method = forms.ChoiceField(label=_("走访方式"), choices=Visit.Method.choices)
     ledger_book = forms.ChoiceField(label=_("台账类别"), choices=LedgerBook.choices)
-    campaign = forms.ModelChoiceField(
+    campaign = CampaignChoiceField(
         label=_("主题活动"), queryset=Campaign.objects.none(), required=False, empty_label=_("（不属于主题活动）")
     )
     learned = forms.CharField(
@@ -185,7 +187,7 @@ class VisitEditForm(forms.Form):
     visited_on = forms.DateField(label=_("走访日期"), widget=DATE_INPUT)
     method = forms.ChoiceField(label=_("走访方式"), choices=Visit.Method.choices)
     ledger_book = forms.ChoiceField(label=_("台账类别"), choices=LedgerBook.choices)
-    campaign = forms.ModelChoiceField(
+    campaign = CampaignChoiceField(
         label=_("主题活动"), queryset=Campaign.objects.none(), required=False, empty_label=_("（不属于主题活动）")
     )
     learned = forms.CharField(
@@ -217,7 +219,7 @@ class VisitEditForm(forms.Form):
             pk=visit.cadre_id
         )
         # A visit of a campaign that has ended keeps its campaign as a choice.
-        self.fields["campaign"].queryset = _campaigns_for(user) | Campaign.objects.filter(pk=visit.campaign_id)
+        self.fields["campaign"].queryset = _campaigns_for(user, keep=visit.campaign_id)
         if not self.is_bound:
             self.initial.update({name: getattr(visit, name) for name in VISIT_EDITABLE_FIELDS})
             self.initial["member"] = visit.member_id
@@ -308,7 +310,7 @@ class StandaloneDemandForm(DemandDraftForm):
     )
     unit = forms.ModelChoiceField(label=_("所属单位"), queryset=OrgUnit.objects.none())
     received_on = forms.DateField(label=_("受理日期"), widget=DATE_INPUT)
-    campaign = forms.ModelChoiceField(label=_("主题活动"), queryset=Campaign.objects.none(), required=False)
+    campaign = CampaignChoiceField(label=_("主题活动"), queryset=Campaign.objects.none(), required=False)
 
     field_order = ["source", "unit", "received_on", "campaign", "category", "title", "description"]
 
@@ -462,6 +464,7 @@ class ForumForm(forms.ModelForm):
             "summary": forms.Textarea(attrs={"rows": 3}),
             "leading_cadres": forms.SelectMultiple(attrs={"size": 5}),
         }
+        field_classes = {"campaign": CampaignChoiceField}
         error_messages = {
             "held_at": {"required": _("请填写举行时间。"), "invalid": _("请输入有效的日期时间。")},
             "place": {"required": _("请填写地点。")},
@@ -471,7 +474,7 @@ class ForumForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = scope_for_user(OrgUnit.objects.all(), user).filter(kind=OrgUnit.Kind.VILLAGE)
-        self.fields["campaign"].queryset = _campaigns_for(user)
+        self.fields["campaign"].queryset = _campaigns_for(user, keep=self.instance.campaign_id)
         # 由党政负责人带队 (plan 001): the choices are the leaders the user can see, not every cadre.
         self.fields["leading_cadres"].queryset = scope_for_user(Cadre.objects.filter(is_leader=True), user)
 
@@ -488,6 +491,7 @@ class ReceptionDayForm(forms.ModelForm):
         model = ReceptionDay
         fields = ["leader", "campaign", "held_on", "channel", "place", "visitors_count", "notes"]
         widgets = {"held_on": DATE_INPUT, "notes": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"campaign": CampaignChoiceField}
         error_messages = {
             "leader": {"required": _("请选择接待领导。")},
             "held_on": {"required": _("请填写接待日期。")},
@@ -496,5 +500,5 @@ class ReceptionDayForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["leader"].queryset = scope_for_user(Cadre.objects.all(), user).filter(is_leader=True)
-        self.fields["campaign"].queryset = _campaigns_for(user)
+        self.fields["campaign"].queryset = _campaigns_for(user, keep=self.instance.campaign_id)
         self.fields["place"].help_text = _("现场接待填地点，热线填号码（如 12338），网上接待填平台")

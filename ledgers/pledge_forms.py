@@ -8,13 +8,15 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
+from campaigns.fields import CampaignChoiceField, CampaignChoiceFilter
 from campaigns.models import Cadre, Campaign, OrgUnit
+from campaigns.selectors import campaign_choices_for_user
 from core.scoping import scope_for_user
 from core.widgets import DateInput
 
 from .models import Pledge, PledgeAmendment, PledgeCategory
 from .pledge_origins import origin_options
-from .pledge_services import EDITABLE_FIELDS, local_today
+from .pledge_services import EDITABLE_FIELDS, campaign_refusal, local_today
 from .pledge_validators import validate_evidence_photo
 
 PUBLIC_HINT = _("将在公示栏公开：请勿填写群众姓名、电话、身份证号。")
@@ -38,6 +40,7 @@ class PledgeForm(_CrispyMixin, forms.ModelForm):
             "measures": forms.Textarea(attrs={"rows": 3}),
             "recipients": forms.Textarea(attrs={"rows": 2}),
         }
+        field_classes = {"campaign": CampaignChoiceField}
         help_texts = {
             "title": PUBLIC_HINT,
             "content": PUBLIC_HINT,
@@ -48,7 +51,7 @@ class PledgeForm(_CrispyMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self._helper()
         self.fields["deadline"].widget.format = "%Y-%m-%d"
-        self.fields["campaign"].queryset = scope_for_user(Campaign.objects.plans(), user)
+        self.fields["campaign"].queryset = campaign_choices_for_user(user=user, keep=self.instance.campaign_id)
         units = scope_for_user(OrgUnit.objects.all(), user)
         self.fields["org_unit"].queryset = units
         self.fields["responsible_unit"].queryset = units
@@ -77,6 +80,13 @@ class PledgeForm(_CrispyMixin, forms.ModelForm):
                 "hx-trigger": "change",
             }
         )
+
+    def clean(self):
+        data = super().clean()
+        refusal = campaign_refusal(campaign=data.get("campaign"), org_unit=data.get("org_unit"))
+        if refusal:
+            self.add_error("campaign", refusal)
+        return data
 
     def _setup_origin(self, user):
         """The origin is picked from a select of what the user may name, reloaded (htmx) when the
@@ -211,14 +221,14 @@ def _unit_choices(request):
 def _campaign_choices(request):
     if request is None:
         return Campaign.objects.none()
-    return scope_for_user(Campaign.objects.plans(), request.user)
+    return campaign_choices_for_user(user=request.user, active_only=False)
 
 
 class PledgeFilter(django_filters.FilterSet):
     """Filters of the 办实事台帐; ``unit`` means the unit and everything below it."""
 
     q = django_filters.CharFilter(label=_("关键词"), method="filter_q")
-    campaign = django_filters.ModelChoiceFilter(label=_("主题活动"), queryset=_campaign_choices)
+    campaign = CampaignChoiceFilter(label=_("主题活动"), queryset=_campaign_choices)
     unit = django_filters.ModelChoiceFilter(label=_("单位（含下级）"), queryset=_unit_choices, method="filter_unit")
     category = django_filters.ModelChoiceFilter(label=_("类别"), queryset=PledgeCategory.objects.all())
     approval_state = django_filters.ChoiceFilter(label=_("审批状态"), choices=Pledge.ApprovalState.choices)

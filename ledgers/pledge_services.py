@@ -148,6 +148,33 @@ def _refusal(*, pledge: Pledge, user, action: str, comment: str) -> str | None:
     return None
 
 
+def campaign_refusal(*, campaign, org_unit) -> str | None:
+    """Why a pledge of ``org_unit`` may not be filed under ``campaign`` (None if it may).
+
+    The one rule for form and services: the campaign is a real plan (not a template) that the
+    unit takes part in; a county's cascaded plan is not another county's, even with the same title.
+    """
+    from campaigns.selectors import unit_takes_part
+
+    if campaign is None or org_unit is None:
+        return None
+    if campaign.is_template:
+        return _("方案模板不能用于承诺事项，请选择正在开展的主题活动。")
+    if not unit_takes_part(campaign=campaign, unit=org_unit):
+        return _("“%(unit)s”不参加“%(campaign)s”（%(issuer)s），请选择本单位参加的主题活动。") % {
+            "unit": org_unit.name,
+            "campaign": campaign.title,
+            "issuer": campaign.issuing_unit.name if campaign.issuing_unit_id else "",
+        }
+    return None
+
+
+def _check_campaign(pledge: Pledge) -> None:
+    refusal = campaign_refusal(campaign=pledge.campaign, org_unit=pledge.org_unit)
+    if refusal:
+        raise PledgeError(refusal)
+
+
 def _check_fields(*, user, fields: dict) -> None:
     for key in fields:
         if key not in EDITABLE_FIELDS:
@@ -205,6 +232,7 @@ def pledge_create(*, user, fields: dict) -> Pledge:
     if twin is not None:
         return twin
     pledge = Pledge(**fields, created_by=user, approval_state=State.DRAFT, status=Status.NOT_STARTED)
+    _check_campaign(pledge)
     _full_clean(pledge)
     pledge.save()
     audit_record(action="ledgers.pledge_create", actor=user, obj=pledge, detail={"title": pledge.title})
@@ -227,6 +255,8 @@ def pledge_update(*, pledge: Pledge, user, fields: dict) -> Pledge:
     changed = [key for key, value in fields.items() if getattr(pledge, key) != value]
     for key, value in fields.items():
         setattr(pledge, key, value)
+    if {"campaign", "org_unit"} & set(changed):
+        _check_campaign(pledge)
     _full_clean(pledge)
     pledge.save()
     audit_record(action="ledgers.pledge_update", actor=user, obj=pledge, detail={"fields": changed})

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -59,6 +60,15 @@ from .pledge_services import (
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _pledge_or_404(request, pk, perm):
+    """Scope first, then permission: a pledge outside the user's subtree answers 404 whatever
+    the user's permissions, so a 403 never tells that it exists."""
+    pledge = pledge_get_for_user(user=request.user, pk=pk)
+    if not request.user.has_perm(perm):
+        raise PermissionDenied
+    return pledge
+
+
 def _filtered(request, *, for_export=False):
     queryset = pledge_list_for_user(user=request.user, for_export=for_export)
     return PledgeFilter(request.GET or None, queryset=queryset, request=request)
@@ -104,17 +114,17 @@ def pledge_create_view(request):
 
 
 @login_required
-@permission_required("ledgers.add_pledge", raise_exception=True)
 def pledge_person_options(request):
     """The <option>s of the responsible-person select for the chosen responsible unit (htmx)."""
     raw = request.GET.get("responsible_unit", "")
     unit = get_for_user_or_404(OrgUnit.objects.all(), request.user, pk=raw) if raw.isdigit() else None
+    if not request.user.has_perm("ledgers.add_pledge"):
+        raise PermissionDenied
     cadres = responsible_person_choices(user=request.user, unit=unit)
     return render(request, "ledgers/_person_options.html", {"cadres": cadres})
 
 
 @login_required
-@permission_required("ledgers.add_pledge", raise_exception=True)
 def pledge_origin_options(request):
     """The <option>s of the origin select for the chosen origin kind and campaign (htmx)."""
     kind = request.GET.get("origin_kind", "")
@@ -122,14 +132,15 @@ def pledge_origin_options(request):
         raise Http404
     raw = request.GET.get("campaign", "")
     campaign = get_for_user_or_404(Campaign.objects.plans(), request.user, pk=raw) if raw.isdigit() else None
+    if not request.user.has_perm("ledgers.add_pledge"):
+        raise PermissionDenied
     options = origin_options(kind=kind, user=request.user, campaign=campaign)
     return render(request, "ledgers/_origin_options.html", {"options": options, "kind": kind})
 
 
 @login_required
-@permission_required("ledgers.view_pledge", raise_exception=True)
 def pledge_detail(request, pk):
-    pledge = pledge_get_for_user(user=request.user, pk=pk)
+    pledge = _pledge_or_404(request, pk, "ledgers.view_pledge")
     actions = [(name, ACTION_LABELS[name]) for name in available_actions(pledge=pledge, user=request.user)]
     context = {
         "pledge": pledge,
@@ -151,9 +162,8 @@ def pledge_detail(request, pk):
 
 
 @login_required
-@permission_required("ledgers.change_pledge", raise_exception=True)
 def pledge_edit(request, pk):
-    pledge = pledge_get_for_user(user=request.user, pk=pk)
+    pledge = _pledge_or_404(request, pk, "ledgers.change_pledge")
     if not pledge.is_editable:
         messages.error(request, _("承诺事项已提交或已审批，不能直接修改；审批后的变更请走变更程序。"))
         return redirect(pledge)
@@ -188,10 +198,9 @@ def pledge_transition_view(request, pk):
 
 
 @login_required
-@permission_required("ledgers.withdraw_pledge", raise_exception=True)
 def pledge_withdraw_view(request, pk):
     """Confirm, then take the pledge off the public board (a leader's or the office's act)."""
-    pledge = pledge_get_for_user(user=request.user, pk=pk)
+    pledge = _pledge_or_404(request, pk, "ledgers.withdraw_pledge")
     form = PledgeWithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -206,9 +215,8 @@ def pledge_withdraw_view(request, pk):
 
 
 @login_required
-@permission_required("ledgers.add_pledgeamendment", raise_exception=True)
 def pledge_amend_view(request, pk):
-    pledge = pledge_get_for_user(user=request.user, pk=pk)
+    pledge = _pledge_or_404(request, pk, "ledgers.add_pledgeamendment")
     form = PledgeAmendmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -228,9 +236,8 @@ def pledge_amend_view(request, pk):
 
 
 @login_required
-@permission_required("ledgers.add_pledgeprogress", raise_exception=True)
 def pledge_progress_view(request, pk):
-    pledge = pledge_get_for_user(user=request.user, pk=pk)
+    pledge = _pledge_or_404(request, pk, "ledgers.add_pledgeprogress")
     form = PledgeProgressForm(request.POST or None, request.FILES or None, pledge=pledge)
     if request.method == "POST" and form.is_valid():
         try:
@@ -244,10 +251,11 @@ def pledge_progress_view(request, pk):
 
 
 @login_required
-@permission_required("ledgers.view_pledge", raise_exception=True)
 def pledge_progress_photo(request, pk):
     """Evidence photos are served through scoping, not from a public media URL."""
     update = progress_get_for_user(user=request.user, pk=pk)
+    if not request.user.has_perm("ledgers.view_pledge"):
+        raise PermissionDenied
     if not update.photo:
         raise Http404
     content_type = mimetypes.guess_type(update.photo.name)[0] or "application/octet-stream"

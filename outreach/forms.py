@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
+from campaigns.fields import CampaignChoiceField
 from campaigns.models import Cadre, Campaign, OrgUnit
 
 from .importing import IMPORTERS
@@ -121,7 +122,7 @@ class MemberForm(forms.ModelForm):
 
 
 class PairingForm(forms.Form):
-    campaign = forms.ModelChoiceField(queryset=Campaign.objects.none(), label=_("主题活动"))
+    campaign = CampaignChoiceField(queryset=Campaign.objects.none(), label=_("主题活动"))
     cadre = CadreChoiceField(queryset=Cadre.objects.none(), label=_("干部"))
     kind = forms.ChoiceField(choices=Pairing.Kind.choices, label=_("帮扶形式"))
     member = forms.ModelChoiceField(
@@ -132,7 +133,7 @@ class PairingForm(forms.Form):
 
     def __init__(self, *args, user, household, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["campaign"].queryset = campaigns_for_user(user=user)
+        self.fields["campaign"].queryset = campaigns_for_user(user=user, active_only=True)
         self.fields["cadre"].queryset = cadres_for_user(user=user)
         self.fields["member"].queryset = household.members.all()
         self.helper = _helper(_("结对"))
@@ -143,7 +144,7 @@ class PairingEndForm(forms.Form):
 
 
 class PairingFilterForm(forms.Form):
-    campaign = forms.ModelChoiceField(queryset=Campaign.objects.none(), required=False, label=_("主题活动"))
+    campaign = CampaignChoiceField(queryset=Campaign.objects.none(), required=False, label=_("主题活动"))
     kind = forms.ChoiceField(choices=[("", _("全部形式")), *Pairing.Kind.choices], required=False, label=_("帮扶形式"))
     active = forms.ChoiceField(
         choices=[("", _("全部")), ("1", _("有效")), ("0", _("已结束"))], required=False, label=_("状态")
@@ -160,19 +161,19 @@ class PairingFilterForm(forms.Form):
 
 
 class BulkFilterForm(forms.Form):
-    campaign = forms.ModelChoiceField(queryset=Campaign.objects.none(), label=_("主题活动"))
+    campaign = CampaignChoiceField(queryset=Campaign.objects.none(), label=_("主题活动"))
     village = UnitChoiceField(queryset=OrgUnit.objects.none(), required=False, label=_("村/社区"))
     category = forms.ModelChoiceField(queryset=HouseholdCategory.objects.all(), required=False, label=_("类别"))
     unpaired = forms.BooleanField(required=False, initial=True, label=_("只看未结对的户"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["campaign"].queryset = campaigns_for_user(user=user)
+        self.fields["campaign"].queryset = campaigns_for_user(user=user, active_only=True)
         self.fields["village"].queryset = villages_for_user(user=user)
 
 
 class BulkAssignForm(forms.Form):
-    campaign = forms.ModelChoiceField(queryset=Campaign.objects.none(), label=_("主题活动"))
+    campaign = CampaignChoiceField(queryset=Campaign.objects.none(), label=_("主题活动"))
     cadre = CadreChoiceField(queryset=Cadre.objects.none(), label=_("干部"))
     kind = forms.ChoiceField(choices=Pairing.Kind.choices, label=_("帮扶形式"))
     start_date = forms.DateField(label=_("开始日期"), widget=_date_input())
@@ -180,25 +181,25 @@ class BulkAssignForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["campaign"].queryset = campaigns_for_user(user=user)
+        self.fields["campaign"].queryset = campaigns_for_user(user=user, active_only=True)
         self.fields["cadre"].queryset = cadres_for_user(user=user)
         self.fields["households"].queryset = Household.objects.for_user(user)
 
 
 class SuggestForm(forms.Form):
-    campaign = forms.ModelChoiceField(queryset=Campaign.objects.none(), label=_("主题活动"))
+    campaign = CampaignChoiceField(queryset=Campaign.objects.none(), label=_("主题活动"))
     township = UnitChoiceField(queryset=OrgUnit.objects.none(), label=_("乡镇/街道"))
     kind = forms.ChoiceField(choices=Pairing.Kind.choices, label=_("帮扶形式"))
     start_date = forms.DateField(label=_("开始日期"), widget=_date_input())
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["campaign"].queryset = campaigns_for_user(user=user)
+        self.fields["campaign"].queryset = campaigns_for_user(user=user, active_only=True)
         self.fields["township"].queryset = townships_for_user(user=user)
 
 
 class LiaisonPointForm(forms.Form):
-    campaign = forms.ModelChoiceField(queryset=Campaign.objects.none(), label=_("主题活动"))
+    campaign = CampaignChoiceField(queryset=Campaign.objects.none(), label=_("主题活动"))
     village = UnitChoiceField(queryset=OrgUnit.objects.none(), label=_("联系村/社区"))
     leader = CadreChoiceField(queryset=Cadre.objects.none(), required=False, label=_("联系领导"))
     unit = UnitChoiceField(queryset=OrgUnit.objects.none(), required=False, label=_("联系单位"))
@@ -222,14 +223,14 @@ class ImportUploadForm(forms.Form):
     kind = forms.ChoiceField(
         choices=[(k, cls.title) for k, cls in IMPORTERS.items()], label=_("导入内容"), widget=forms.RadioSelect
     )
-    campaign = forms.ModelChoiceField(
+    campaign = CampaignChoiceField(
         queryset=Campaign.objects.none(), required=False, label=_("主题活动（导入结对帮扶时必选）")
     )
     file = forms.FileField(label=_("Excel 文件（.xlsx）"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["campaign"].queryset = campaigns_for_user(user=user)
+        self.fields["campaign"].queryset = campaigns_for_user(user=user, active_only=True)
         self.fields["file"].help_text = _("仅限 .xlsx，最大 %(mb)d MB；不接受含宏的文件。") % {
             "mb": max_upload_bytes() // 1048576
         }

@@ -119,12 +119,12 @@ def cadres_for_user(*, user) -> QuerySet:
     return scope_for_user(Cadre.objects.select_related("org_unit"), user).order_by("org_unit__path", "name")
 
 
-def campaigns_for_user(*, user) -> QuerySet:
-    """Real campaigns the user may see (the shipped plan templates are not pairable)."""
-    campaigns = Campaign.objects.all()
-    if hasattr(campaigns, "plans"):
-        campaigns = campaigns.plans()
-    return scope_for_user(campaigns, user).order_by("-start_date")
+def campaigns_for_user(*, user, active_only: bool = False) -> QuerySet:
+    """Real campaigns the user may see (the shipped plan templates are not pairable); pairing,
+    bulk pairing and imports pass ``active_only``: new work goes under running campaigns only."""
+    from campaigns.selectors import campaign_choices_for_user
+
+    return campaign_choices_for_user(user=user, active_only=active_only)
 
 
 def campaign_family(campaign: Campaign) -> list[int]:

@@ -31,7 +31,7 @@ def test_setup_roles_is_idempotent_and_repairs_drift():
     ("role", "target"),
     [
         ("auditor", "core:audit_list"),
-        ("county_leader", "campaigns:orgunit_tree"),
+        ("county_leader", "ledgers:demand_chase"),
         ("town_staff", "ledgers:visit_entry"),
         ("village_cadre", "ledgers:visit_entry"),
         ("superuser", "admin:index"),

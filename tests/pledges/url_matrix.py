@@ -68,13 +68,14 @@ URLS = {
         Case(
             label="cadres of village A2",
             data=lambda w: {"responsible_unit": w.village_a2.pk},
+            # Scope before permission: the village cadre (village A1) gets 404, the auditor
+            # (who sees village A2) 403.
             expect=signed_in(
                 NOT_FOUND,
                 superuser=OK,
                 office_admin=OK,
                 county_leader=OK,
                 sibling_town_staff=OK,
-                village_cadre=FORBIDDEN,
                 auditor=FORBIDDEN,
             ),
         ),
@@ -91,7 +92,7 @@ URLS = {
                 "origin_kind": "milestone",
                 "campaign": make_campaign(w, title="乙县方案", document_number="乙", issuing_unit=w.county_b).pk,
             },
-            expect=signed_in(NOT_FOUND, superuser=OK, office_admin=OK, village_cadre=FORBIDDEN, auditor=FORBIDDEN),
+            expect=signed_in(NOT_FOUND, superuser=OK, office_admin=OK, auditor=FORBIDDEN),
         ),
     ],
     "ledgers:pledge_detail": [
@@ -101,7 +102,7 @@ URLS = {
     "ledgers:pledge_edit": Case(
         label="a draft of village A2",
         kwargs=_draft,
-        expect=signed_in(NOT_FOUND, **{**A2_VISIBLE, "auditor": FORBIDDEN}, village_cadre=FORBIDDEN),
+        expect=signed_in(NOT_FOUND, **{**A2_VISIBLE, "auditor": FORBIDDEN}),
     ),
     "ledgers:pledge_transition": [
         Case(label="GET is refused", kwargs=_draft, expect=everyone(NOT_ALLOWED)),
@@ -113,23 +114,41 @@ URLS = {
             expect=signed_in(REDIRECT, town_staff=NOT_FOUND, village_cadre=NOT_FOUND),
         ),
     ],
+    # Out of scope (town_staff of A1, village_cadre of A1) is 404 before any permission check;
+    # roles that see village A2 without the permission get 403.
     "ledgers:pledge_amend": Case(
         label="amend a published pledge of village A2",
         kwargs=_published,
-        expect=signed_in(FORBIDDEN, superuser=OK, office_admin=OK, county_leader=OK),
+        expect=signed_in(
+            NOT_FOUND, superuser=OK, office_admin=OK, county_leader=OK, sibling_town_staff=FORBIDDEN, auditor=FORBIDDEN
+        ),
     ),
     "ledgers:pledge_withdraw": [
         Case(
             label="confirmation page for a published pledge of village A2",
             kwargs=_published,
-            expect=signed_in(FORBIDDEN, superuser=OK, office_admin=OK, county_leader=OK),
+            expect=signed_in(
+                NOT_FOUND,
+                superuser=OK,
+                office_admin=OK,
+                county_leader=OK,
+                sibling_town_staff=FORBIDDEN,
+                auditor=FORBIDDEN,
+            ),
         ),
         Case(
             label="POST without a reason re-shows the form",
             kwargs=_published,
             method="post",
             data=lambda w: {"reason": ""},
-            expect=signed_in(FORBIDDEN, superuser=OK, office_admin=OK, county_leader=OK),
+            expect=signed_in(
+                NOT_FOUND,
+                superuser=OK,
+                office_admin=OK,
+                county_leader=OK,
+                sibling_town_staff=FORBIDDEN,
+                auditor=FORBIDDEN,
+            ),
         ),
     ],
     "ledgers:pledge_progress": Case(
