@@ -153,6 +153,7 @@ def visit_entry(request):
         "helps": helps,
         "picked": picked,
         "picked_members": list(picked.members.all()) if picked else [],
+        "selected_member": form["member"].value(),
         "pairings": selectors.pairings_for_cadre(cadre=cadre, user=request.user),
         "recent": selectors.recent_visits_for_cadre(cadre=cadre),
         "cadre": cadre,
@@ -173,13 +174,19 @@ def household_search(request):
 @login_required
 @require_GET
 def household_pick(request, pk):
-    """htmx: the chosen household as a chip, with its members to choose from."""
+    """htmx: the chosen household as a chip, with its members to choose from.
+
+    ``?member=<id>`` preselects that member (a pairing with a household member picks both).
+    """
     _require(request.user, "ledgers.add_visit")
     household = get_for_user_or_404(Household.objects.select_related("village"), request.user, pk=pk)
+    members = list(household.members.all())
+    wanted = request.GET.get("member", "")
+    selected = next((m.pk for m in members if str(m.pk) == wanted), None)
     return render(
         request,
         "ledgers/partials/_household_picked.html",
-        {"picked": household, "picked_members": list(household.members.all())},
+        {"picked": household, "picked_members": members, "selected_member": selected},
     )
 
 

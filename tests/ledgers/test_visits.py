@@ -269,3 +269,36 @@ def test_picking_a_household_shows_its_members(world, ledger, client_for):
     html = client_for(world.town_staff).get(reverse("ledgers:household_pick", args=[ledger.h_a1.pk])).content.decode()
     assert f'name="household" value="{ledger.h_a1.pk}"' in html
     assert "王小明" in html
+
+
+def test_a_pairing_with_a_household_member_picks_the_member_too(world, ledger, client_for):
+    # 帮扶贫困妇女: the pairing is with one person of the household, not the household as a whole.
+    pairing = Pairing.objects.create(
+        campaign=ledger.campaign,
+        cadre=cadre_of(world.town_staff),
+        household=ledger.h_a1,
+        member=ledger.member,
+        start_date=ledger.today,
+    )
+    client = client_for(world.town_staff)
+    html = client.get(reverse("ledgers:visit_entry")).content.decode()
+    chip_url = f"{reverse('ledgers:household_pick', args=[ledger.h_a1.pk])}?member={ledger.member.pk}"
+    assert f'hx-get="{chip_url}"' in html
+    assert f'data-member-id="{pairing.member_id}"' in html
+    # The chip's request returns the household with the paired member selected.
+    picked = client.get(chip_url).content.decode()
+    assert f'<option value="{ledger.member.pk}" selected>' in picked
+    # Posting what the chip filled in credits the paired person.
+    response = client.post(reverse("ledgers:visit_entry"), entry_data(ledger, world, member=ledger.member.pk))
+    assert response.status_code == 302
+    assert Visit.objects.get(method="night").member_id == ledger.member.pk
+
+
+def test_picking_a_household_without_a_member_selects_the_whole_household(world, ledger, client_for):
+    client = client_for(world.town_staff)
+    plain = client.get(reverse("ledgers:household_pick", args=[ledger.h_a1.pk])).content.decode()
+    assert " selected>" not in plain
+    # A member id of another household is ignored, not selected.
+    other = ledger.h_a2.members.create(name="王二妹", relation="女")
+    url = f"{reverse('ledgers:household_pick', args=[ledger.h_a1.pk])}?member={other.pk}"
+    assert " selected>" not in client.get(url).content.decode()
