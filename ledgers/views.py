@@ -1,5 +1,6 @@
 """Staff pages for visits, ledgers, demands, forums and reception days. Thin: parse, check, call, render."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -501,24 +502,44 @@ def _action_form(action, user, data=None, demand=None):
     return form_class(data, initial=initial, prefix=action, **kwargs)
 
 
-@login_required
-def demand_detail(request, pk):
-    _require(request.user, "ledgers.view_demand")
-    demand = selectors.demand_detail(user=request.user, pk=pk)
+def _demand_page(request, demand, *, kept_action=None, kept_form=None):
+    """The demand page; a refused action's form comes back filled in, on the current version."""
     actions = demand_flow.allowed_actions(demand, request.user)
+    action_forms = [
+        (
+            a,
+            demand_flow.ACTION_LABELS[a],
+            kept_form if a == kept_action else _action_form(a, request.user, demand=demand),
+        )
+        for a in actions
+    ]
+    # The action is no longer possible (the demand moved on): still show what was typed.
+    kept_text = []
+    if kept_form is not None and kept_action not in actions:
+        kept_text = [
+            (field.label, field.value())
+            for field in kept_form
+            if isinstance(field.field.widget, forms.Textarea) and (field.value() or "").strip()
+        ]
     return render(
         request,
         "ledgers/demand_detail.html",
         {
             "demand": demand,
             "events": selectors.demand_events(demand),
-            "action_forms": [
-                (a, demand_flow.ACTION_LABELS[a], _action_form(a, request.user, demand=demand)) for a in actions
-            ],
+            "action_forms": action_forms,
+            "kept_action_label": demand_flow.ACTION_LABELS[kept_action] if kept_text else "",
+            "kept_text": kept_text,
             "today": timezone.localdate(),
             "can_reveal": can_view_personal_data(request.user),
         },
     )
+
+
+@login_required
+def demand_detail(request, pk):
+    _require(request.user, "ledgers.view_demand")
+    return _demand_page(request, selectors.demand_detail(user=request.user, pk=pk))
 
 
 @login_required
@@ -580,14 +601,30 @@ def _call_action(action, *, demand, user, data):
 @login_required
 @require_POST
 def demand_action(request, pk, action):
-    """One transition of a demand; refusals come back as a message on the demand page."""
+    """One transition of a demand; a refusal re-renders the demand page with the input kept."""
     if action not in ACTION_FORMS:
         raise Http404
     demand = get_for_user_or_404(Demand.objects.all(), request.user, pk=pk)
     perm = "ledgers.close_demand" if action == "close" else "ledgers.change_demand"
     _require(request.user, perm)
     form = _action_form(action, request.user, data=request.POST, demand=demand)
-    if not form.is_valid():
+    if form.is_valid():
+        try:
+            _call_action(action, demand=demand, user=request.user, data=form.cleaned_data)
+        except demand_flow.DemandFlowError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("已%(action)s。") % {"action": demand_flow.ACTION_LABELS[action]})
+            return redirect(demand)
+    # Refused (bad input, someone else acted first, or the state moved on): the page is shown
+    # again with the demand as it is now and the user's input kept, on the current version, so
+    # nothing typed is lost and a second submit acts on what the user has now seen.
+    current = selectors.demand_detail(user=request.user, pk=pk)
+    data = request.POST.copy()
+    data[f"{action}-version"] = str(current.version)
+    kept = _action_form(action, request.user, data=data, demand=current)
+    if kept.is_valid() or action not in demand_flow.allowed_actions(current, request.user):
+        # Errors that are not shown next to a field go to the message area.
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
             for error in errors:
@@ -597,14 +634,7 @@ def demand_action(request, pk, action):
                     if label
                     else error,
                 )
-        return redirect(demand)
-    try:
-        _call_action(action, demand=demand, user=request.user, data=form.cleaned_data)
-    except demand_flow.DemandFlowError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("已%(action)s。") % {"action": demand_flow.ACTION_LABELS[action]})
-    return redirect(demand)
+    return _demand_page(request, current, kept_action=action, kept_form=kept)
 
 
 @login_required

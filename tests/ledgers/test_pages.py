@@ -241,6 +241,73 @@ def test_a_stale_page_cannot_overwrite(world, ledger, client_for):
     assert "已被他人更新" in response.content.decode()
 
 
+def _progress_demand(world, ledger):
+    """The fixture demand placed on the ledger (version 1), ready for progress notes and 办结."""
+    return demand_flow.demand_place_on_ledger(
+        demand=ledger.demand,
+        actor=world.town_staff,
+        tier="township",
+        deadline=ledger.today + 10 * DAY,
+        responsible_unit=world.town_a1,
+        responsible_person=cadre_of(world.town_staff),
+    )
+
+
+def test_losing_a_race_keeps_the_typed_text_on_the_current_version(world, ledger, client_for):
+    demand = _progress_demand(world, ledger)
+    # Someone else reports progress while this user types the 办结 result on the version-1 page.
+    demand_flow.demand_report_progress(demand=demand, actor=world.office_admin, note="他人的进展")
+    client = client_for(world.town_staff)
+    url = reverse("ledgers:demand_action", args=[demand.pk, "resolve"])
+    response = client.post(url, {"resolve-version": 1, "resolve-resolution": "已协调修好道路，群众满意"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "该诉求已被他人更新" in html
+    assert "他人的进展" in html  # the page shows the demand as it is now
+    form = dict((a, f) for a, _label, f in response.context["action_forms"])["resolve"]
+    assert form["resolution"].value() == "已协调修好道路，群众满意"
+    assert "已协调修好道路，群众满意</textarea>" in html
+    assert form["version"].value() == "2"
+    demand.refresh_from_db()
+    assert demand.status == Demand.Status.IN_PROGRESS
+    # Submitting the kept form again, now that the user has seen the current state, succeeds.
+    again = client.post(url, {"resolve-version": form["version"].value(), "resolve-resolution": "已协调修好道路"})
+    assert again.status_code == 302
+    demand.refresh_from_db()
+    assert (demand.status, demand.resolution) == (Demand.Status.RESOLVED, "已协调修好道路")
+
+
+def test_text_of_an_action_no_longer_possible_is_still_shown(world, ledger, client_for):
+    demand = _progress_demand(world, ledger)
+    demand_flow.demand_resolve(demand=demand, actor=world.office_admin, resolution="他人已办结")
+    response = client_for(world.town_staff).post(
+        reverse("ledgers:demand_action", args=[demand.pk, "progress"]),
+        {"progress-version": 1, "progress-note": "我写了很长的进展说明"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "该诉求已被他人更新" in html
+    assert 'data-testid="kept-input"' in html
+    assert "我写了很长的进展说明</textarea>" in html
+    assert 'data-testid="action-progress"' not in html  # 办结 already: no progress form to post
+
+
+def test_bad_input_is_shown_next_to_the_field_with_the_rest_kept(world, ledger, client_for):
+    demand = ledger.demand
+    demand_flow.demand_resolve_on_spot(demand=demand, actor=world.town_staff, resolution="当场解决")
+    response = client_for(world.town_staff).post(
+        reverse("ledgers:demand_action", args=[demand.pk, "reply"]),
+        {"reply-version": 1, "reply-channel": "letter", "reply-reply_text": "书面答复全文"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "书面答复全文</textarea>" in html
+    form = dict((a, f) for a, _label, f in response.context["action_forms"])["reply"]
+    assert "replied_on" in form.errors
+    demand.refresh_from_db()
+    assert demand.status == Demand.Status.RESOLVED
+
+
 def test_the_chase_page_lists_the_three_things_to_chase_and_escalations(world, ledger, client_for):
     late = demand_flow.demand_raise(
         actor=world.town_staff,
