@@ -214,6 +214,21 @@ def _check_owner(*, deadline, responsible_unit, received_on):
         raise DemandFlowError(_("办结时限不能早于受理日期。"))
 
 
+def _check_person_in_unit(*, responsible_person, responsible_unit):
+    """The person who must finish a demand works in its responsible unit or a unit below it."""
+    if responsible_person is None or responsible_unit is None:
+        return
+    if not responsible_person.org_unit.path.startswith(responsible_unit.path):
+        raise DemandFlowError(
+            _("责任人%(person)s（%(their_unit)s）不属于责任单位%(unit)s，请选择该单位或其下级单位的干部。")
+            % {
+                "person": responsible_person.name,
+                "their_unit": responsible_person.org_unit.name,
+                "unit": responsible_unit.name,
+            }
+        )
+
+
 @transaction.atomic
 def demand_place_on_ledger(
     *,
@@ -227,12 +242,16 @@ def demand_place_on_ledger(
     note: str = "",
     expected_version: int | None = None,
 ) -> Demand:
-    """Received → on the rectification ledger (整改台账) with tier, deadline and owner (四包)."""
+    """Received → on the rectification ledger (整改台账) with tier, deadline and owner (四包).
+
+    The responsible person, if named, must work in the responsible unit or below it.
+    """
     _require(actor, "ledgers.change_demand")
     if tier not in Demand.Tier.values:
         raise DemandFlowError(_("请选择整改层级。"))
     demand = _lock(demand, "place_on_ledger", expected_version)
     _check_owner(deadline=deadline, responsible_unit=responsible_unit, received_on=demand.received_on)
+    _check_person_in_unit(responsible_person=responsible_person, responsible_unit=responsible_unit)
     from_status = demand.status
     demand.status = S.ON_LEDGER
     demand.tier = tier
@@ -271,6 +290,7 @@ def demand_assign(
         )
     elif deadline is not None and deadline < demand.received_on:
         raise DemandFlowError(_("办结时限不能早于受理日期。"))
+    _check_person_in_unit(responsible_person=responsible_person, responsible_unit=responsible_unit)
     from_status = demand.status
     demand.responsible_unit = responsible_unit
     demand.responsible_person = responsible_person

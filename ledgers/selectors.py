@@ -200,6 +200,14 @@ def demand_detail(*, user, pk: int):
     return get_for_user_or_404(queryset, user, pk=pk)
 
 
+def demand_owner_choices(*, user, unit: OrgUnit | None):
+    """Cadres who may finish a demand owned by ``unit``: those of the unit and below it, in scope."""
+    if unit is None:
+        return Cadre.objects.none()
+    cadres = Cadre.objects.select_related("org_unit").filter(org_unit__path__startswith=unit.path)
+    return scope_for_user(cadres, user).order_by("org_unit__path", "name")
+
+
 def demand_events(demand: Demand):
     """The demand's history with readable labels for its actions and states."""
     from .demand_flow import ACTION_LABELS

@@ -599,6 +599,18 @@ def _call_action(action, *, demand, user, data):
 
 
 @login_required
+@require_GET
+def demand_person_options(request, pk):
+    """htmx: the <option>s of a demand's responsible-person select for the chosen responsible unit."""
+    get_for_user_or_404(Demand.objects.all(), request.user, pk=pk)
+    _require(request.user, "ledgers.change_demand")
+    raw = next((v for k, v in request.GET.items() if k.endswith("responsible_unit")), "")
+    unit = get_for_user_or_404(OrgUnit.objects.all(), request.user, pk=raw) if raw.isdigit() else None
+    cadres = selectors.demand_owner_choices(user=request.user, unit=unit)
+    return render(request, "ledgers/_person_options.html", {"cadres": cadres})
+
+
+@login_required
 @require_POST
 def demand_action(request, pk, action):
     """One transition of a demand; a refusal re-renders the demand page with the input kept."""

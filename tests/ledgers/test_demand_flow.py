@@ -168,6 +168,40 @@ def test_placing_on_the_ledger_needs_a_deadline_and_an_owner(world, ledger):
         )
 
 
+def test_the_responsible_person_must_work_in_the_responsible_unit_or_below(world, ledger):
+    # A cadre of the city (above the unit) or of a sibling township is not who finishes a village matter.
+    for outsider in (cadre_of(world.office_admin), cadre_of(world.sibling_town_staff)):
+        with pytest.raises(DemandFlowError, match="不属于责任单位甲一镇"):
+            demand_flow.demand_place_on_ledger(
+                demand=ledger.demand,
+                actor=world.town_staff,
+                tier="township",
+                deadline=ledger.today + 5 * DAY,
+                responsible_unit=world.town_a1,
+                responsible_person=outsider,
+            )
+    ledger.demand.refresh_from_db()
+    assert ledger.demand.status == S.RECEIVED
+    # A cadre of a village below the unit is fine, and so is the unit's own cadre.
+    demand = demand_flow.demand_place_on_ledger(
+        demand=ledger.demand,
+        actor=world.town_staff,
+        tier="township",
+        deadline=ledger.today + 5 * DAY,
+        responsible_unit=world.town_a1,
+        responsible_person=cadre_of(world.village_cadre),
+    )
+    assert demand.responsible_person == cadre_of(world.village_cadre)
+    # Reassigning checks the same rule.
+    with pytest.raises(DemandFlowError, match="不属于责任单位甲一村"):
+        demand_flow.demand_assign(
+            demand=demand,
+            actor=world.town_staff,
+            responsible_unit=world.village_a1,
+            responsible_person=cadre_of(world.town_staff),
+        )
+
+
 def test_empty_texts_are_refused(world, ledger):
     with pytest.raises(DemandFlowError, match="办理结果"):
         demand_flow.demand_resolve_on_spot(demand=ledger.demand, actor=world.town_staff, resolution="  ")

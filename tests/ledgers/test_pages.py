@@ -505,10 +505,12 @@ def test_detail_pages_stay_within_a_query_budget(world, ledger, client_for, djan
 def test_owner_choices_come_from_around_the_demand(world, ledger, client_for):
     response = client_for(world.office_admin).get(reverse("ledgers:demand_detail", args=[ledger.demand.pk]))
     form = dict((a, f) for a, _label, f in response.context["action_forms"])["place_on_ledger"]
-    people = set(form.fields["responsible_person"].queryset)
+    people = set(form.fields["coordinator"].queryset)
     assert cadre_of(world.town_staff) in people
-    assert cadre_of(world.county_leader) in people  # the units above may own it
+    assert cadre_of(world.county_leader) in people  # the units above may coordinate
     assert cadre_of(world.sibling_town_staff) not in people
+    # Who must finish it: the cadres of the unit proposed (the demand's village) until another is chosen.
+    assert set(form.fields["responsible_person"].queryset) == {cadre_of(world.village_cadre)}
     units = set(form.fields["responsible_unit"].queryset)
     assert world.town_a1 in units
     assert world.town_b1 not in units
@@ -518,3 +520,34 @@ def test_the_printable_book_leads_back_to_the_same_book(world, ledger, client_fo
     response = client_for(world.town_staff).get(reverse("ledgers:ledger_book_print"), {"book": "bangfu"})
     back = f'href="{reverse("ledgers:ledger_books")}?book=bangfu"'
     assert back in response.content.decode()
+
+
+def test_the_ledger_form_offers_the_chosen_units_cadres_and_refuses_an_outsider(world, ledger, client_for):
+    client = client_for(world.office_admin)
+    demand = ledger.demand
+    html = client.get(demand.get_absolute_url()).content.decode()
+    options = reverse("ledgers:demand_person_options", args=[demand.pk])
+    assert f'hx-get="{options}"' in html
+    assert 'hx-target="#id_place_on_ledger-responsible_person"' in html
+    # The select reloads with the cadres of the unit chosen: the township and its villages only.
+    town = client.get(options, {"place_on_ledger-responsible_unit": world.town_a1.pk}).content.decode()
+    assert cadre_of(world.town_staff).name in town
+    assert f'value="{cadre_of(world.village_cadre).pk}"' in town
+    assert f'value="{cadre_of(world.county_leader).pk}"' not in town
+    assert f'value="{cadre_of(world.sibling_town_staff).pk}"' not in town
+    # Posting a cadre from above the unit is refused in Chinese and nothing changes.
+    response = client.post(
+        reverse("ledgers:demand_action", args=[demand.pk, "place_on_ledger"]),
+        {
+            "place_on_ledger-version": 0,
+            "place_on_ledger-tier": "township",
+            "place_on_ledger-deadline": (ledger.today + 10 * DAY).isoformat(),
+            "place_on_ledger-responsible_unit": world.town_a1.pk,
+            "place_on_ledger-responsible_person": cadre_of(world.county_leader).pk,
+            "place_on_ledger-note": "请尽快办理",
+        },
+    )
+    assert response.status_code == 200
+    assert "所选责任人不属于责任单位或其下级单位" in response.content.decode()
+    demand.refresh_from_db()
+    assert demand.status == Demand.Status.RECEIVED

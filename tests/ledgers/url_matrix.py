@@ -96,6 +96,20 @@ URLS = {
             expect=signed_in(FORBIDDEN, superuser=OK, office_admin=OK, town_staff=NOT_FOUND, village_cadre=NOT_FOUND),
         ),
     ],
+    "ledgers:demand_person_options": [
+        Case(
+            label="owners of a demand of village A1 in the village",
+            kwargs=lambda w: {"pk": L(w).demand.pk},
+            data=lambda w: {"place_on_ledger-responsible_unit": w.village_a1.pk},
+            expect=signed_in(OK, sibling_town_staff=NOT_FOUND, auditor=FORBIDDEN),
+        ),
+        Case(
+            label="owners of a demand of village A2",
+            kwargs=lambda w: {"pk": L(w).demand_a2.pk},
+            data=lambda w: {"place_on_ledger-responsible_unit": w.town_a2.pk},
+            expect=signed_in(OK, town_staff=NOT_FOUND, village_cadre=NOT_FOUND, auditor=FORBIDDEN),
+        ),
+    ],
     "ledgers:demand_action": [
         Case(
             # Refused (not on the ledger yet): the page comes back with the note kept, not a redirect.
