@@ -194,7 +194,7 @@ def demand_detail(*, user, pk: int):
         "responsible_unit",
         "responsible_person",
         "escalated_to",
-        "closed_by",
+        "closed_by__cadre",
         "campaign",
     )
     return get_for_user_or_404(queryset, user, pk=pk)
@@ -213,7 +213,7 @@ def demand_events(demand: Demand):
     from .demand_flow import ACTION_LABELS
 
     statuses = dict(Demand.Status.choices)
-    events = list(DemandEvent.objects.filter(demand=demand).select_related("actor").order_by("at", "id"))
+    events = list(DemandEvent.objects.filter(demand=demand).select_related("actor__cadre").order_by("at", "id"))
     for event in events:
         event.label = ACTION_LABELS.get(event.action, event.action)
         event.from_label = statuses.get(event.from_status, "")

@@ -8,11 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from campaigns.models import Campaign
+from campaigns.models import Cadre, Campaign
 from ledgers import demand_flow
 from ledgers.forum_rules import forum_rules_for, forum_warnings
-from ledgers.models import Demand, HelpGiven, Visit
+from ledgers.models import Demand, DemandEvent, HelpGiven, Visit
 from outreach.models import Forum, Household, ReceptionDay
+from tests.factories import UserFactory
 from tests.ledgers.conftest import cadre_of
 
 DAY = datetime.timedelta(days=1)
@@ -551,3 +552,39 @@ def test_the_ledger_form_offers_the_chosen_units_cadres_and_refuses_an_outsider(
     assert "所选责任人不属于责任单位或其下级单位" in response.content.decode()
     demand.refresh_from_db()
     assert demand.status == Demand.Status.RECEIVED
+
+
+def test_the_demand_history_names_people_not_accounts(world, ledger, client_for):
+    Cadre.objects.filter(user=world.town_staff).update(name="李镇干")
+    Cadre.objects.filter(user=world.office_admin).update(name="王主任")
+    world.superuser.first_name = "张办公"  # no cadre profile: the full name
+    world.superuser.save()
+    demand = ledger.demand  # raised (受理) by the superuser
+    demand = demand_flow.demand_resolve_on_spot(demand=demand, actor=world.town_staff, resolution="当场解决")
+    demand = reply_now(demand, world.town_staff, ledger)
+    demand_flow.demand_close(demand=demand, actor=world.office_admin)
+    plain = UserFactory(username="night_clerk")  # neither cadre nor name: the username
+    DemandEvent.objects.create(demand=demand, actor=plain, action="progress", note="值班记录")
+    html = client_for(world.office_admin).get(demand.get_absolute_url()).content.decode()
+    assert "张办公 · " in html
+    assert "李镇干 · " in html
+    assert "王主任 · " in html
+    assert "night_clerk · " in html
+    assert "town_staff" not in html
+    assert "office_admin" not in html
+    assert "root · " not in html
+    # 销号 line: who closed it, by name.
+    assert f"{ledger.today:%Y-%m-%d} · 王主任</dd>" in html
+
+
+def reply_now(demand, actor, ledger):
+    return demand_flow.demand_reply(
+        demand=demand,
+        actor=actor,
+        replied_on=ledger.today,
+        channel="letter",
+        reply_text="答复",
+        copy_office=True,
+        copy_liaison=False,
+        copy_village=False,
+    )
