@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_date
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -133,7 +134,20 @@ def visit_entry(request):
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                if created:
+                raised = visit.demands.order_by("-id").first() if created and draft is not None else None
+                if raised is not None:
+                    # The demand now needs an owner: say so, and link to it.
+                    messages.success(
+                        request,
+                        format_html(
+                            _('已保存：{household} {date} 的走访记录，并受理诉求<a href="{url}">“{title}”</a>。'),
+                            household=visit.household.head_name,
+                            date=visit.visited_on,
+                            url=raised.get_absolute_url(),
+                            title=raised.title,
+                        ),
+                    )
+                elif created:
                     messages.success(
                         request,
                         _("已保存：%(household)s %(date)s 的走访记录。")

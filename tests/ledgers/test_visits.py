@@ -302,3 +302,24 @@ def test_picking_a_household_without_a_member_selects_the_whole_household(world,
     other = ledger.h_a2.members.create(name="王二妹", relation="女")
     url = f"{reverse('ledgers:household_pick', args=[ledger.h_a1.pk])}?member={other.pk}"
     assert " selected>" not in client.get(url).content.decode()
+
+
+def test_saving_a_visit_that_raised_a_demand_links_to_the_demand(world, ledger, client_for):
+    client = client_for(world.town_staff)
+    data = entry_data(
+        ledger,
+        world,
+        raise_demand="on",
+        demand_category=ledger.category.pk,
+        demand_title="路灯<坏了>",
+        demand_description="村口路灯不亮",
+    )
+    response = client.post(reverse("ledgers:visit_entry"), data, follow=True)
+    demand = Demand.objects.get(title="路灯<坏了>")
+    html = response.content.decode()
+    assert f'并受理诉求<a href="{demand.get_absolute_url()}">“路灯&lt;坏了&gt;”</a>' in html
+    # Without a demand the message stays plain.
+    response = client.post(reverse("ledgers:visit_entry"), entry_data(ledger, world), follow=True)
+    html = response.content.decode()
+    assert "的走访记录。" in html
+    assert "并受理诉求" not in html
