@@ -95,6 +95,11 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 # ---------------------------------------------------------------- visits
 
 
+def _photos_lost(request) -> bool:
+    """A posted form shown again (it had errors) cannot keep its chosen files: the page says so."""
+    return request.method == "POST" and bool(request.FILES.getlist("photos"))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def visit_entry(request):
@@ -169,6 +174,7 @@ def visit_entry(request):
         "picked": picked,
         "picked_members": list(picked.members.all()) if picked else [],
         "selected_member": form["member"].value(),
+        "photos_lost": _photos_lost(request),
         "pairings": selectors.pairings_for_cadre(cadre=cadre, user=request.user),
         "recent": selectors.recent_visits_for_cadre(cadre=cadre),
         "cadre": cadre,
@@ -278,7 +284,11 @@ def visit_edit(request, pk):
         else:
             messages.success(request, _("走访记录已修改。"))
             return redirect("ledgers:visit_detail", pk=visit.pk)
-    return render(request, "ledgers/visit_form.html", {"form": form, "helps": helps, "visit": visit})
+    return render(
+        request,
+        "ledgers/visit_form.html",
+        {"form": form, "helps": helps, "visit": visit, "photos_lost": _photos_lost(request)},
+    )
 
 
 @login_required

@@ -588,3 +588,13 @@ def reply_now(demand, actor, ledger):
         copy_liaison=False,
         copy_village=False,
     )
+
+
+def test_closing_asks_for_confirmation_first(world, ledger, client_for):
+    demand = demand_flow.demand_resolve_on_spot(demand=ledger.demand, actor=world.town_staff, resolution="当场解决")
+    reply_now(demand, world.town_staff, ledger)
+    html = client_for(world.office_admin).get(demand.get_absolute_url()).content.decode()
+    close_form = html[html.index('data-testid="action-close"') - 200 : html.index('data-testid="action-close"') + 300]
+    assert 'onsubmit="return confirm(this.dataset.confirm)"' in close_form
+    assert "确定销号吗" in close_form
+    assert html.count("return confirm(") == 1  # only the irreversible step asks

@@ -323,3 +323,25 @@ def test_saving_a_visit_that_raised_a_demand_links_to_the_demand(world, ledger, 
     html = response.content.decode()
     assert "的走访记录。" in html
     assert "并受理诉求" not in html
+
+
+def test_a_form_shown_again_with_errors_asks_to_choose_the_photos_again(world, ledger, client_for):
+    client = client_for(world.town_staff)
+    photo = SimpleUploadedFile("a.png", PNG, content_type="image/png")
+    response = client.post(reverse("ledgers:visit_entry"), entry_data(ledger, world, learned="", photos=[photo]))
+    assert response.status_code == 200
+    assert 'data-testid="photos-reselect"' in response.content.decode()
+    assert "请重新选择照片" in response.content.decode()
+    assert not Visit.objects.filter(method="night").exists()
+    # No photo posted: no hint.
+    response = client.post(reverse("ledgers:visit_entry"), entry_data(ledger, world, learned=""))
+    assert 'data-testid="photos-reselect"' not in response.content.decode()
+    # The correction form says the same.
+    edit = reverse("ledgers:visit_edit", args=[ledger.visit.pk])
+    form = client.get(edit).context["form"]
+    data = {**{k: v for k, v in form.initial.items() if v is not None}, "learned": ""}
+    data.update({"help-TOTAL_FORMS": "8", "help-INITIAL_FORMS": "0", "help-MIN_NUM_FORMS": "0"})
+    data.update({"help-MAX_NUM_FORMS": "8", "photos": [SimpleUploadedFile("b.png", PNG, content_type="image/png")]})
+    response = client.post(edit, data)
+    assert response.status_code == 200
+    assert 'data-testid="photos-reselect"' in response.content.decode()
