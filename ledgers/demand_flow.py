@@ -25,6 +25,7 @@ from django.utils.translation import pgettext_lazy
 
 from campaigns.models import OrgUnit
 from core.audit import audit_record
+from core.scoping import ancestor_paths
 from reminders.services import reminders_sync_for
 
 from .models import Demand, DemandEvent
@@ -214,6 +215,21 @@ def _check_owner(*, deadline, responsible_unit, received_on):
         raise DemandFlowError(_("办结时限不能早于受理日期。"))
 
 
+def _check_person_in_unit(*, responsible_person, responsible_unit):
+    """The person who must finish a demand works in its responsible unit or a unit below it."""
+    if responsible_person is None or responsible_unit is None:
+        return
+    if not responsible_person.org_unit.path.startswith(responsible_unit.path):
+        raise DemandFlowError(
+            _("责任人%(person)s（%(their_unit)s）不属于责任单位%(unit)s，请选择该单位或其下级单位的干部。")
+            % {
+                "person": responsible_person.name,
+                "their_unit": responsible_person.org_unit.name,
+                "unit": responsible_unit.name,
+            }
+        )
+
+
 @transaction.atomic
 def demand_place_on_ledger(
     *,
@@ -227,12 +243,16 @@ def demand_place_on_ledger(
     note: str = "",
     expected_version: int | None = None,
 ) -> Demand:
-    """Received → on the rectification ledger (整改台账) with tier, deadline and owner (四包)."""
+    """Received → on the rectification ledger (整改台账) with tier, deadline and owner (四包).
+
+    The responsible person, if named, must work in the responsible unit or below it.
+    """
     _require(actor, "ledgers.change_demand")
     if tier not in Demand.Tier.values:
         raise DemandFlowError(_("请选择整改层级。"))
     demand = _lock(demand, "place_on_ledger", expected_version)
     _check_owner(deadline=deadline, responsible_unit=responsible_unit, received_on=demand.received_on)
+    _check_person_in_unit(responsible_person=responsible_person, responsible_unit=responsible_unit)
     from_status = demand.status
     demand.status = S.ON_LEDGER
     demand.tier = tier
@@ -271,6 +291,7 @@ def demand_assign(
         )
     elif deadline is not None and deadline < demand.received_on:
         raise DemandFlowError(_("办结时限不能早于受理日期。"))
+    _check_person_in_unit(responsible_person=responsible_person, responsible_unit=responsible_unit)
     from_status = demand.status
     demand.responsible_unit = responsible_unit
     demand.responsible_person = responsible_person
@@ -434,10 +455,32 @@ def demand_update_details(*, demand: Demand, actor, fields: dict, expected_versi
 
 
 def escalation_target(demand: Demand):
-    """The unit whose leaders see an overdue demand: the one above the responsible unit."""
+    """Where an overdue demand goes (逾期督办): ``(unit, leader)``, the leader being who chases it.
+
+    Walks up from the responsible unit (else the demand's unit) to the nearest unit with an active
+    leader who is not the demand's responsible person: escalating to the person who already owns
+    it chases nobody. The responsible unit's own other leaders are the last resort. With no such
+    leader anywhere above, it goes to the campaign office (the campaign's issuing unit, else the
+    top unit) with no leader named. Two queries.
+    """
+    from campaigns.models import Cadre
+
     base = demand.responsible_unit or demand.unit
-    parent = OrgUnit.objects.get_parent(base)
-    return parent or base
+    paths = [*reversed(ancestor_paths(base)), base.path]  # nearest first, the unit itself last
+    leaders = (
+        Cadre.objects.filter(is_leader=True, user__is_active=True, org_unit__path__in=paths)
+        .exclude(pk=demand.responsible_person_id)
+        .select_related("org_unit")
+        .order_by("id")
+    )
+    by_path = {}
+    for leader in leaders:
+        by_path.setdefault(leader.org_unit.path, leader)
+    for path in paths:
+        if path in by_path:
+            return by_path[path].org_unit, by_path[path]
+    office = demand.campaign.issuing_unit if demand.campaign_id else None
+    return office or OrgUnit.objects.get(path=paths[0]), None
 
 
 @transaction.atomic
@@ -451,19 +494,27 @@ def demand_escalate_overdue(*, as_of: datetime.date | None = None, actor=None) -
     due = (
         Demand.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(status__in=[S.ON_LEDGER, S.IN_PROGRESS], deadline__lt=as_of, escalated_at__isnull=True)
-        .select_related("responsible_unit", "unit")
+        .select_related("responsible_unit", "unit", "campaign__issuing_unit")
     )
     count = 0
     now = timezone.now()
     for demand in due:
+        unit, leader = escalation_target(demand)
         demand.escalated_at = now
-        demand.escalated_to = escalation_target(demand)
+        demand.escalated_to = unit
         demand.version += 1
         demand.save(update_fields=["escalated_at", "escalated_to", "version", "updated_at"])
-        note = _("超过办结时限（%(deadline)s），报送%(unit)s督办。") % {
-            "deadline": demand.deadline.isoformat(),
-            "unit": demand.escalated_to.name,
-        }
+        if leader is not None:
+            note = _("超过办结时限（%(deadline)s），报送%(unit)s%(leader)s督办。") % {
+                "deadline": demand.deadline.isoformat(),
+                "unit": unit.name,
+                "leader": leader.name,
+            }
+        else:
+            note = _("超过办结时限（%(deadline)s），上级单位没有责任人以外的领导干部，报送%(unit)s活动办公室督办。") % {
+                "deadline": demand.deadline.isoformat(),
+                "unit": unit.name,
+            }
         DemandEvent.objects.create(
             demand=demand, actor=actor, action="escalate", from_status=demand.status, to_status=demand.status, note=note
         )
@@ -471,7 +522,11 @@ def demand_escalate_overdue(*, as_of: datetime.date | None = None, actor=None) -
             action="ledgers.demand_escalate",
             actor=actor,
             obj=demand,
-            detail={"deadline": demand.deadline, "escalated_to": demand.escalated_to_id},
+            detail={
+                "deadline": demand.deadline,
+                "escalated_to": demand.escalated_to_id,
+                "leader": leader.pk if leader is not None else None,
+            },
         )
         count += 1
     return count

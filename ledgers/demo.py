@@ -178,6 +178,8 @@ def _seed_demands(*, rng, admin, campaign, villages, today, cadres_for):
             )
             continue  # resolved, not yet replied
         township = OrgUnit.objects.get_parent(visit.household.village)
+        # Who must finish it works in the township or one of its villages, not above it.
+        finishers = [c for c in owners if c.org_unit.path.startswith(township.path)]
         deadline = received + datetime.timedelta(days=rng.choice([7, 15, 30, 45]))
         demand = demand_flow.demand_place_on_ledger(
             demand=demand,
@@ -185,7 +187,7 @@ def _seed_demands(*, rng, admin, campaign, villages, today, cadres_for):
             tier=rng.choice(["village", "township"]),
             deadline=deadline,
             responsible_unit=township,
-            responsible_person=rng.choice(owners) if owners and plan != 2 else None,
+            responsible_person=rng.choice(finishers) if finishers and plan != 2 else None,
             coordinator=rng.choice(owners) if owners else None,
         )
         if plan == 2:

@@ -5,8 +5,10 @@ import uuid
 
 from django import forms
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from campaigns.fields import CampaignChoiceField
 from campaigns.models import Cadre, Campaign, OrgUnit
@@ -15,6 +17,7 @@ from core.scoping import ancestor_paths, scope_for_user
 from outreach.models import Forum, Household, HouseholdMember, ReceptionDay
 
 from .models import Demand, DemandCategory, HelpGiven, LedgerBook, Visit, VisitPhoto
+from .selectors import demand_owner_choices
 from .services import MAX_HELP_ITEMS, MAX_VISIT_PHOTOS, VISIT_EDITABLE_FIELDS
 from .validators import validate_photo
 
@@ -328,6 +331,10 @@ class StandaloneDemandForm(DemandDraftForm):
         return value
 
 
+def _name_and_unit(cadre):
+    return pgettext("name (detail)", "%(name)s（%(detail)s）") % {"name": cadre.name, "detail": cadre.org_unit.name}
+
+
 class VersionedForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
@@ -349,7 +356,13 @@ class PlaceOnLedgerForm(VersionedForm):
     responsible_unit = forms.ModelChoiceField(
         label=_("责任单位"), queryset=OrgUnit.objects.none(), error_messages={"required": _("请选择责任单位。")}
     )
-    responsible_person = forms.ModelChoiceField(label=_("责任人"), queryset=Cadre.objects.none(), required=False)
+    responsible_person = forms.ModelChoiceField(
+        label=_("责任人"),
+        queryset=Cadre.objects.none(),
+        required=False,
+        help_text=_("责任单位或其下级单位的干部"),
+        error_messages={"invalid_choice": _("所选责任人不属于责任单位或其下级单位。")},
+    )
     coordinator = forms.ModelChoiceField(label=_("协调人"), queryset=Cadre.objects.none(), required=False)
     note = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
@@ -366,8 +379,28 @@ class PlaceOnLedgerForm(VersionedForm):
             units = units.filter(near)
             cadres = cadres.filter(Q(org_unit__path__startswith=base.path) | Q(org_unit__path__in=ancestor_paths(base)))
         self.fields["responsible_unit"].queryset = units
-        self.fields["responsible_person"].queryset = cadres
+        # Who must finish it is one of the chosen unit's cadres (reloaded by htmx when the unit
+        # changes); demand_flow refuses anyone else whatever the form offers.
+        chosen = self._chosen_unit(units)
+        self.fields["responsible_person"].queryset = demand_owner_choices(user=user, unit=chosen)
+        self.fields["responsible_person"].label_from_instance = _name_and_unit
         self.fields["coordinator"].queryset = cadres
+        if demand is not None:
+            self.fields["responsible_unit"].widget.attrs.update(
+                {
+                    "hx-get": reverse("ledgers:demand_person_options", kwargs={"pk": demand.pk}),
+                    "hx-target": f"#{self['responsible_person'].auto_id}",
+                    "hx-trigger": "change",
+                }
+            )
+
+    def _chosen_unit(self, units):
+        name = "responsible_unit"
+        raw = self.data.get(self.add_prefix(name)) if self.is_bound else self.initial.get(name)
+        raw = getattr(raw, "pk", raw)
+        if raw in (None, "") or not str(raw).isdigit():
+            return None
+        return units.filter(pk=raw).first()
 
     def clean_deadline(self):
         value = self.cleaned_data["deadline"]

@@ -194,10 +194,18 @@ def demand_detail(*, user, pk: int):
         "responsible_unit",
         "responsible_person",
         "escalated_to",
-        "closed_by",
+        "closed_by__cadre",
         "campaign",
     )
     return get_for_user_or_404(queryset, user, pk=pk)
+
+
+def demand_owner_choices(*, user, unit: OrgUnit | None):
+    """Cadres who may finish a demand owned by ``unit``: those of the unit and below it, in scope."""
+    if unit is None:
+        return Cadre.objects.none()
+    cadres = Cadre.objects.select_related("org_unit").filter(org_unit__path__startswith=unit.path)
+    return scope_for_user(cadres, user).order_by("org_unit__path", "name")
 
 
 def demand_events(demand: Demand):
@@ -205,7 +213,7 @@ def demand_events(demand: Demand):
     from .demand_flow import ACTION_LABELS
 
     statuses = dict(Demand.Status.choices)
-    events = list(DemandEvent.objects.filter(demand=demand).select_related("actor").order_by("at", "id"))
+    events = list(DemandEvent.objects.filter(demand=demand).select_related("actor__cadre").order_by("at", "id"))
     for event in events:
         event.label = ACTION_LABELS.get(event.action, event.action)
         event.from_label = statuses.get(event.from_status, "")

@@ -24,6 +24,7 @@ urlpatterns = [
     path("demands/chase/", views.demand_chase, name="demand_chase"),
     path("demands/<int:pk>/", views.demand_detail, name="demand_detail"),
     path("demands/<int:pk>/phone/reveal/", views.demand_reveal_phone_view, name="demand_reveal_phone"),
+    path("demands/<int:pk>/person-options/", views.demand_person_options, name="demand_person_options"),
     path("demands/<int:pk>/<slug:action>/", views.demand_action, name="demand_action"),
     path("forums/", views.forum_list, name="forum_list"),
     path("forums/new/", views.forum_form, name="forum_new"),

@@ -1,5 +1,6 @@
 """Staff pages for visits, ledgers, demands, forums and reception days. Thin: parse, check, call, render."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_date
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -93,6 +95,11 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 # ---------------------------------------------------------------- visits
 
 
+def _photos_lost(request) -> bool:
+    """A posted form shown again (it had errors) cannot keep its chosen files: the page says so."""
+    return request.method == "POST" and bool(request.FILES.getlist("photos"))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def visit_entry(request):
@@ -132,7 +139,20 @@ def visit_entry(request):
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                if created:
+                raised = visit.demands.order_by("-id").first() if created and draft is not None else None
+                if raised is not None:
+                    # The demand now needs an owner: say so, and link to it.
+                    messages.success(
+                        request,
+                        format_html(
+                            _('已保存：{household} {date} 的走访记录，并受理诉求<a href="{url}">“{title}”</a>。'),
+                            household=visit.household.head_name,
+                            date=visit.visited_on,
+                            url=raised.get_absolute_url(),
+                            title=raised.title,
+                        ),
+                    )
+                elif created:
                     messages.success(
                         request,
                         _("已保存：%(household)s %(date)s 的走访记录。")
@@ -158,6 +178,8 @@ def visit_entry(request):
         "helps": helps,
         "picked": picked,
         "picked_members": list(picked.members.all()) if picked else [],
+        "selected_member": form["member"].value(),
+        "photos_lost": _photos_lost(request),
         "pairings": selectors.pairings_for_cadre(cadre=cadre, user=request.user),
         "recent": selectors.recent_visits_for_cadre(cadre=cadre),
         "cadre": cadre,
@@ -178,13 +200,19 @@ def household_search(request):
 @login_required
 @require_GET
 def household_pick(request, pk):
-    """htmx: the chosen household as a chip, with its members to choose from."""
+    """htmx: the chosen household as a chip, with its members to choose from.
+
+    ``?member=<id>`` preselects that member (a pairing with a household member picks both).
+    """
     _require(request.user, "ledgers.add_visit")
     household = get_for_user_or_404(Household.objects.select_related("village"), request.user, pk=pk)
+    members = list(household.members.all())
+    wanted = request.GET.get("member", "")
+    selected = next((m.pk for m in members if str(m.pk) == wanted), None)
     return render(
         request,
         "ledgers/partials/_household_picked.html",
-        {"picked": household, "picked_members": list(household.members.all())},
+        {"picked": household, "picked_members": members, "selected_member": selected},
     )
 
 
@@ -261,7 +289,11 @@ def visit_edit(request, pk):
         else:
             messages.success(request, _("走访记录已修改。"))
             return redirect("ledgers:visit_detail", pk=visit.pk)
-    return render(request, "ledgers/visit_form.html", {"form": form, "helps": helps, "visit": visit})
+    return render(
+        request,
+        "ledgers/visit_form.html",
+        {"form": form, "helps": helps, "visit": visit, "photos_lost": _photos_lost(request)},
+    )
 
 
 @login_required
@@ -499,24 +531,44 @@ def _action_form(action, user, data=None, demand=None):
     return form_class(data, initial=initial, prefix=action, **kwargs)
 
 
-@login_required
-def demand_detail(request, pk):
-    _require(request.user, "ledgers.view_demand")
-    demand = selectors.demand_detail(user=request.user, pk=pk)
+def _demand_page(request, demand, *, kept_action=None, kept_form=None):
+    """The demand page; a refused action's form comes back filled in, on the current version."""
     actions = demand_flow.allowed_actions(demand, request.user)
+    action_forms = [
+        (
+            a,
+            demand_flow.ACTION_LABELS[a],
+            kept_form if a == kept_action else _action_form(a, request.user, demand=demand),
+        )
+        for a in actions
+    ]
+    # The action is no longer possible (the demand moved on): still show what was typed.
+    kept_text = []
+    if kept_form is not None and kept_action not in actions:
+        kept_text = [
+            (field.label, field.value())
+            for field in kept_form
+            if isinstance(field.field.widget, forms.Textarea) and (field.value() or "").strip()
+        ]
     return render(
         request,
         "ledgers/demand_detail.html",
         {
             "demand": demand,
             "events": selectors.demand_events(demand),
-            "action_forms": [
-                (a, demand_flow.ACTION_LABELS[a], _action_form(a, request.user, demand=demand)) for a in actions
-            ],
+            "action_forms": action_forms,
+            "kept_action_label": demand_flow.ACTION_LABELS[kept_action] if kept_text else "",
+            "kept_text": kept_text,
             "today": timezone.localdate(),
             "can_reveal": can_view_personal_data(request.user),
         },
     )
+
+
+@login_required
+def demand_detail(request, pk):
+    _require(request.user, "ledgers.view_demand")
+    return _demand_page(request, selectors.demand_detail(user=request.user, pk=pk))
 
 
 @login_required
@@ -576,16 +628,44 @@ def _call_action(action, *, demand, user, data):
 
 
 @login_required
+@require_GET
+def demand_person_options(request, pk):
+    """htmx: the <option>s of a demand's responsible-person select for the chosen responsible unit."""
+    get_for_user_or_404(Demand.objects.all(), request.user, pk=pk)
+    _require(request.user, "ledgers.change_demand")
+    raw = next((v for k, v in request.GET.items() if k.endswith("responsible_unit")), "")
+    unit = get_for_user_or_404(OrgUnit.objects.all(), request.user, pk=raw) if raw.isdigit() else None
+    cadres = selectors.demand_owner_choices(user=request.user, unit=unit)
+    return render(request, "ledgers/_person_options.html", {"cadres": cadres})
+
+
+@login_required
 @require_POST
 def demand_action(request, pk, action):
-    """One transition of a demand; refusals come back as a message on the demand page."""
+    """One transition of a demand; a refusal re-renders the demand page with the input kept."""
     if action not in ACTION_FORMS:
         raise Http404
     demand = get_for_user_or_404(Demand.objects.all(), request.user, pk=pk)
     perm = "ledgers.close_demand" if action == "close" else "ledgers.change_demand"
     _require(request.user, perm)
     form = _action_form(action, request.user, data=request.POST, demand=demand)
-    if not form.is_valid():
+    if form.is_valid():
+        try:
+            _call_action(action, demand=demand, user=request.user, data=form.cleaned_data)
+        except demand_flow.DemandFlowError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("已%(action)s。") % {"action": demand_flow.ACTION_LABELS[action]})
+            return redirect(demand)
+    # Refused (bad input, someone else acted first, or the state moved on): the page is shown
+    # again with the demand as it is now and the user's input kept, on the current version, so
+    # nothing typed is lost and a second submit acts on what the user has now seen.
+    current = selectors.demand_detail(user=request.user, pk=pk)
+    data = request.POST.copy()
+    data[f"{action}-version"] = str(current.version)
+    kept = _action_form(action, request.user, data=data, demand=current)
+    if kept.is_valid() or action not in demand_flow.allowed_actions(current, request.user):
+        # Errors that are not shown next to a field go to the message area.
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
             for error in errors:
@@ -595,14 +675,7 @@ def demand_action(request, pk, action):
                     if label
                     else error,
                 )
-        return redirect(demand)
-    try:
-        _call_action(action, demand=demand, user=request.user, data=form.cleaned_data)
-    except demand_flow.DemandFlowError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("已%(action)s。") % {"action": demand_flow.ACTION_LABELS[action]})
-    return redirect(demand)
+    return _demand_page(request, current, kept_action=action, kept_form=kept)
 
 
 @login_required

@@ -1,4 +1,5 @@
 from django import template
+from django.core.exceptions import ObjectDoesNotExist
 
 from ledgers.masking import mask_id_number, mask_phone
 
@@ -34,3 +35,18 @@ def visit_changeable(visit, user):
     from ledgers.services import visit_can_change
 
     return visit_can_change(user=user, visit=visit)
+
+
+@register.filter
+def person_name(user):
+    """{{ event.actor|person_name }}: who acted, as a person — cadre name, else full name, else username.
+
+    Select ``<user>__cadre`` with the user to keep this free of queries.
+    """
+    if user is None:
+        return ""
+    try:
+        cadre = user.cadre
+    except ObjectDoesNotExist:
+        cadre = None
+    return (cadre.name if cadre is not None else "") or user.get_full_name().strip() or user.get_username()

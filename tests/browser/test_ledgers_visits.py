@@ -33,6 +33,9 @@ def act(page, action, fields=None, selects=None):
         form.locator(f"[name='{action}-{selector}']").fill(value)
     for selector, value in (selects or {}).items():
         form.locator(f"[name='{action}-{selector}']").select_option(value)
+    if action == "close":
+        # 销号 is final: the page asks first, and the user confirms.
+        page.once("dialog", lambda dialog: dialog.accept())
     form.locator("button[type=submit]").click()
     page.wait_for_load_state("networkidle")
     page.locator(".alert-success").wait_for()

@@ -12,6 +12,7 @@ from core.models import AuditEvent
 from ledgers import demand_flow
 from ledgers.demand_flow import DemandFlowError, IllegalTransition, StaleDemand
 from ledgers.models import Demand, DemandEvent
+from tests.factories import make_person
 from tests.ledgers.conftest import cadre_of
 
 S = Demand.Status
@@ -168,6 +169,40 @@ def test_placing_on_the_ledger_needs_a_deadline_and_an_owner(world, ledger):
         )
 
 
+def test_the_responsible_person_must_work_in_the_responsible_unit_or_below(world, ledger):
+    # A cadre of the city (above the unit) or of a sibling township is not who finishes a village matter.
+    for outsider in (cadre_of(world.office_admin), cadre_of(world.sibling_town_staff)):
+        with pytest.raises(DemandFlowError, match="不属于责任单位甲一镇"):
+            demand_flow.demand_place_on_ledger(
+                demand=ledger.demand,
+                actor=world.town_staff,
+                tier="township",
+                deadline=ledger.today + 5 * DAY,
+                responsible_unit=world.town_a1,
+                responsible_person=outsider,
+            )
+    ledger.demand.refresh_from_db()
+    assert ledger.demand.status == S.RECEIVED
+    # A cadre of a village below the unit is fine, and so is the unit's own cadre.
+    demand = demand_flow.demand_place_on_ledger(
+        demand=ledger.demand,
+        actor=world.town_staff,
+        tier="township",
+        deadline=ledger.today + 5 * DAY,
+        responsible_unit=world.town_a1,
+        responsible_person=cadre_of(world.village_cadre),
+    )
+    assert demand.responsible_person == cadre_of(world.village_cadre)
+    # Reassigning checks the same rule.
+    with pytest.raises(DemandFlowError, match="不属于责任单位甲一村"):
+        demand_flow.demand_assign(
+            demand=demand,
+            actor=world.town_staff,
+            responsible_unit=world.village_a1,
+            responsible_person=cadre_of(world.town_staff),
+        )
+
+
 def test_empty_texts_are_refused(world, ledger):
     with pytest.raises(DemandFlowError, match="办理结果"):
         demand_flow.demand_resolve_on_spot(demand=ledger.demand, actor=world.town_staff, resolution="  ")
@@ -216,6 +251,43 @@ def test_overdue_demands_are_escalated_once_to_the_unit_above_the_owner(world, l
     assert demand.escalated_to == world.county_a
     assert demand.escalated_at is not None
     assert AuditEvent.objects.filter(action="ledgers.demand_escalate", object_id=str(demand.pk)).count() == 1
+
+
+def test_escalation_never_goes_to_the_responsible_person_but_to_the_next_leader_up(world, ledger):
+    # Demo demand 18: a township's demand owned by the county leader himself (recorded before the
+    # owner had to belong to the responsible unit). Escalating to his own county chases nobody.
+    mayor = make_person("city_mayor", world.city, is_leader=True, name="市长")
+    demand = make_demand(
+        world,
+        ledger,
+        S.IN_PROGRESS,
+        responsible_person=cadre_of(world.county_leader),
+        deadline=ledger.today - DAY,
+    )
+    assert demand_flow.demand_escalate_overdue(as_of=ledger.today) == 1
+    demand.refresh_from_db()
+    assert demand.escalated_to == world.city
+    event = DemandEvent.objects.get(demand=demand, action="escalate")
+    assert "测试市市长督办" in event.note
+    audit = AuditEvent.objects.get(action="ledgers.demand_escalate", object_id=str(demand.pk))
+    assert audit.detail["leader"] == cadre_of(mayor).pk
+
+
+def test_escalation_with_no_other_leader_above_goes_to_the_campaign_office(world, ledger):
+    demand = make_demand(
+        world,
+        ledger,
+        S.ON_LEDGER,
+        responsible_person=cadre_of(world.county_leader),
+        deadline=ledger.today - DAY,
+        campaign=ledger.campaign,
+    )
+    demand_flow.demand_escalate_overdue(as_of=ledger.today)
+    demand.refresh_from_db()
+    assert demand.escalated_to == ledger.campaign.issuing_unit == world.city
+    note = DemandEvent.objects.get(demand=demand, action="escalate").note
+    assert "没有责任人以外的领导干部" in note
+    assert "活动办公室" in note
 
 
 def test_a_new_deadline_clears_the_escalation(world, ledger):

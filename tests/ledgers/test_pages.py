@@ -8,11 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from campaigns.models import Campaign
+from campaigns.models import Cadre, Campaign
 from ledgers import demand_flow
 from ledgers.forum_rules import forum_rules_for, forum_warnings
-from ledgers.models import Demand, HelpGiven, Visit
+from ledgers.models import Demand, DemandEvent, HelpGiven, Visit
 from outreach.models import Forum, Household, ReceptionDay
+from tests.factories import UserFactory
 from tests.ledgers.conftest import cadre_of
 
 DAY = datetime.timedelta(days=1)
@@ -241,6 +242,73 @@ def test_a_stale_page_cannot_overwrite(world, ledger, client_for):
     assert "已被他人更新" in response.content.decode()
 
 
+def _progress_demand(world, ledger):
+    """The fixture demand placed on the ledger (version 1), ready for progress notes and 办结."""
+    return demand_flow.demand_place_on_ledger(
+        demand=ledger.demand,
+        actor=world.town_staff,
+        tier="township",
+        deadline=ledger.today + 10 * DAY,
+        responsible_unit=world.town_a1,
+        responsible_person=cadre_of(world.town_staff),
+    )
+
+
+def test_losing_a_race_keeps_the_typed_text_on_the_current_version(world, ledger, client_for):
+    demand = _progress_demand(world, ledger)
+    # Someone else reports progress while this user types the 办结 result on the version-1 page.
+    demand_flow.demand_report_progress(demand=demand, actor=world.office_admin, note="他人的进展")
+    client = client_for(world.town_staff)
+    url = reverse("ledgers:demand_action", args=[demand.pk, "resolve"])
+    response = client.post(url, {"resolve-version": 1, "resolve-resolution": "已协调修好道路，群众满意"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "该诉求已被他人更新" in html
+    assert "他人的进展" in html  # the page shows the demand as it is now
+    form = dict((a, f) for a, _label, f in response.context["action_forms"])["resolve"]
+    assert form["resolution"].value() == "已协调修好道路，群众满意"
+    assert "已协调修好道路，群众满意</textarea>" in html
+    assert form["version"].value() == "2"
+    demand.refresh_from_db()
+    assert demand.status == Demand.Status.IN_PROGRESS
+    # Submitting the kept form again, now that the user has seen the current state, succeeds.
+    again = client.post(url, {"resolve-version": form["version"].value(), "resolve-resolution": "已协调修好道路"})
+    assert again.status_code == 302
+    demand.refresh_from_db()
+    assert (demand.status, demand.resolution) == (Demand.Status.RESOLVED, "已协调修好道路")
+
+
+def test_text_of_an_action_no_longer_possible_is_still_shown(world, ledger, client_for):
+    demand = _progress_demand(world, ledger)
+    demand_flow.demand_resolve(demand=demand, actor=world.office_admin, resolution="他人已办结")
+    response = client_for(world.town_staff).post(
+        reverse("ledgers:demand_action", args=[demand.pk, "progress"]),
+        {"progress-version": 1, "progress-note": "我写了很长的进展说明"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "该诉求已被他人更新" in html
+    assert 'data-testid="kept-input"' in html
+    assert "我写了很长的进展说明</textarea>" in html
+    assert 'data-testid="action-progress"' not in html  # 办结 already: no progress form to post
+
+
+def test_bad_input_is_shown_next_to_the_field_with_the_rest_kept(world, ledger, client_for):
+    demand = ledger.demand
+    demand_flow.demand_resolve_on_spot(demand=demand, actor=world.town_staff, resolution="当场解决")
+    response = client_for(world.town_staff).post(
+        reverse("ledgers:demand_action", args=[demand.pk, "reply"]),
+        {"reply-version": 1, "reply-channel": "letter", "reply-reply_text": "书面答复全文"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "书面答复全文</textarea>" in html
+    form = dict((a, f) for a, _label, f in response.context["action_forms"])["reply"]
+    assert "replied_on" in form.errors
+    demand.refresh_from_db()
+    assert demand.status == Demand.Status.RESOLVED
+
+
 def test_the_chase_page_lists_the_three_things_to_chase_and_escalations(world, ledger, client_for):
     late = demand_flow.demand_raise(
         actor=world.town_staff,
@@ -438,10 +506,12 @@ def test_detail_pages_stay_within_a_query_budget(world, ledger, client_for, djan
 def test_owner_choices_come_from_around_the_demand(world, ledger, client_for):
     response = client_for(world.office_admin).get(reverse("ledgers:demand_detail", args=[ledger.demand.pk]))
     form = dict((a, f) for a, _label, f in response.context["action_forms"])["place_on_ledger"]
-    people = set(form.fields["responsible_person"].queryset)
+    people = set(form.fields["coordinator"].queryset)
     assert cadre_of(world.town_staff) in people
-    assert cadre_of(world.county_leader) in people  # the units above may own it
+    assert cadre_of(world.county_leader) in people  # the units above may coordinate
     assert cadre_of(world.sibling_town_staff) not in people
+    # Who must finish it: the cadres of the unit proposed (the demand's village) until another is chosen.
+    assert set(form.fields["responsible_person"].queryset) == {cadre_of(world.village_cadre)}
     units = set(form.fields["responsible_unit"].queryset)
     assert world.town_a1 in units
     assert world.town_b1 not in units
@@ -451,3 +521,80 @@ def test_the_printable_book_leads_back_to_the_same_book(world, ledger, client_fo
     response = client_for(world.town_staff).get(reverse("ledgers:ledger_book_print"), {"book": "bangfu"})
     back = f'href="{reverse("ledgers:ledger_books")}?book=bangfu"'
     assert back in response.content.decode()
+
+
+def test_the_ledger_form_offers_the_chosen_units_cadres_and_refuses_an_outsider(world, ledger, client_for):
+    client = client_for(world.office_admin)
+    demand = ledger.demand
+    html = client.get(demand.get_absolute_url()).content.decode()
+    options = reverse("ledgers:demand_person_options", args=[demand.pk])
+    assert f'hx-get="{options}"' in html
+    assert 'hx-target="#id_place_on_ledger-responsible_person"' in html
+    # The select reloads with the cadres of the unit chosen: the township and its villages only.
+    town = client.get(options, {"place_on_ledger-responsible_unit": world.town_a1.pk}).content.decode()
+    assert cadre_of(world.town_staff).name in town
+    assert f'value="{cadre_of(world.village_cadre).pk}"' in town
+    assert f'value="{cadre_of(world.county_leader).pk}"' not in town
+    assert f'value="{cadre_of(world.sibling_town_staff).pk}"' not in town
+    # Posting a cadre from above the unit is refused in Chinese and nothing changes.
+    response = client.post(
+        reverse("ledgers:demand_action", args=[demand.pk, "place_on_ledger"]),
+        {
+            "place_on_ledger-version": 0,
+            "place_on_ledger-tier": "township",
+            "place_on_ledger-deadline": (ledger.today + 10 * DAY).isoformat(),
+            "place_on_ledger-responsible_unit": world.town_a1.pk,
+            "place_on_ledger-responsible_person": cadre_of(world.county_leader).pk,
+            "place_on_ledger-note": "请尽快办理",
+        },
+    )
+    assert response.status_code == 200
+    assert "所选责任人不属于责任单位或其下级单位" in response.content.decode()
+    demand.refresh_from_db()
+    assert demand.status == Demand.Status.RECEIVED
+
+
+def test_the_demand_history_names_people_not_accounts(world, ledger, client_for):
+    Cadre.objects.filter(user=world.town_staff).update(name="李镇干")
+    Cadre.objects.filter(user=world.office_admin).update(name="王主任")
+    world.superuser.first_name = "张办公"  # no cadre profile: the full name
+    world.superuser.save()
+    demand = ledger.demand  # raised (受理) by the superuser
+    demand = demand_flow.demand_resolve_on_spot(demand=demand, actor=world.town_staff, resolution="当场解决")
+    demand = reply_now(demand, world.town_staff, ledger)
+    demand_flow.demand_close(demand=demand, actor=world.office_admin)
+    plain = UserFactory(username="night_clerk")  # neither cadre nor name: the username
+    DemandEvent.objects.create(demand=demand, actor=plain, action="progress", note="值班记录")
+    html = client_for(world.office_admin).get(demand.get_absolute_url()).content.decode()
+    assert "张办公 · " in html
+    assert "李镇干 · " in html
+    assert "王主任 · " in html
+    assert "night_clerk · " in html
+    assert "town_staff" not in html
+    assert "office_admin" not in html
+    assert "root · " not in html
+    # 销号 line: who closed it, by name.
+    assert f"{ledger.today:%Y-%m-%d} · 王主任</dd>" in html
+
+
+def reply_now(demand, actor, ledger):
+    return demand_flow.demand_reply(
+        demand=demand,
+        actor=actor,
+        replied_on=ledger.today,
+        channel="letter",
+        reply_text="答复",
+        copy_office=True,
+        copy_liaison=False,
+        copy_village=False,
+    )
+
+
+def test_closing_asks_for_confirmation_first(world, ledger, client_for):
+    demand = demand_flow.demand_resolve_on_spot(demand=ledger.demand, actor=world.town_staff, resolution="当场解决")
+    reply_now(demand, world.town_staff, ledger)
+    html = client_for(world.office_admin).get(demand.get_absolute_url()).content.decode()
+    close_form = html[html.index('data-testid="action-close"') - 200 : html.index('data-testid="action-close"') + 300]
+    assert 'onsubmit="return confirm(this.dataset.confirm)"' in close_form
+    assert "确定销号吗" in close_form
+    assert html.count("return confirm(") == 1  # only the irreversible step asks

@@ -269,3 +269,79 @@ def test_picking_a_household_shows_its_members(world, ledger, client_for):
     html = client_for(world.town_staff).get(reverse("ledgers:household_pick", args=[ledger.h_a1.pk])).content.decode()
     assert f'name="household" value="{ledger.h_a1.pk}"' in html
     assert "王小明" in html
+
+
+def test_a_pairing_with_a_household_member_picks_the_member_too(world, ledger, client_for):
+    # 帮扶贫困妇女: the pairing is with one person of the household, not the household as a whole.
+    pairing = Pairing.objects.create(
+        campaign=ledger.campaign,
+        cadre=cadre_of(world.town_staff),
+        household=ledger.h_a1,
+        member=ledger.member,
+        start_date=ledger.today,
+    )
+    client = client_for(world.town_staff)
+    html = client.get(reverse("ledgers:visit_entry")).content.decode()
+    chip_url = f"{reverse('ledgers:household_pick', args=[ledger.h_a1.pk])}?member={ledger.member.pk}"
+    assert f'hx-get="{chip_url}"' in html
+    assert f'data-member-id="{pairing.member_id}"' in html
+    # The chip's request returns the household with the paired member selected.
+    picked = client.get(chip_url).content.decode()
+    assert f'<option value="{ledger.member.pk}" selected>' in picked
+    # Posting what the chip filled in credits the paired person.
+    response = client.post(reverse("ledgers:visit_entry"), entry_data(ledger, world, member=ledger.member.pk))
+    assert response.status_code == 302
+    assert Visit.objects.get(method="night").member_id == ledger.member.pk
+
+
+def test_picking_a_household_without_a_member_selects_the_whole_household(world, ledger, client_for):
+    client = client_for(world.town_staff)
+    plain = client.get(reverse("ledgers:household_pick", args=[ledger.h_a1.pk])).content.decode()
+    assert " selected>" not in plain
+    # A member id of another household is ignored, not selected.
+    other = ledger.h_a2.members.create(name="王二妹", relation="女")
+    url = f"{reverse('ledgers:household_pick', args=[ledger.h_a1.pk])}?member={other.pk}"
+    assert " selected>" not in client.get(url).content.decode()
+
+
+def test_saving_a_visit_that_raised_a_demand_links_to_the_demand(world, ledger, client_for):
+    client = client_for(world.town_staff)
+    data = entry_data(
+        ledger,
+        world,
+        raise_demand="on",
+        demand_category=ledger.category.pk,
+        demand_title="路灯<坏了>",
+        demand_description="村口路灯不亮",
+    )
+    response = client.post(reverse("ledgers:visit_entry"), data, follow=True)
+    demand = Demand.objects.get(title="路灯<坏了>")
+    html = response.content.decode()
+    assert f'并受理诉求<a href="{demand.get_absolute_url()}">“路灯&lt;坏了&gt;”</a>' in html
+    # Without a demand the message stays plain.
+    response = client.post(reverse("ledgers:visit_entry"), entry_data(ledger, world), follow=True)
+    html = response.content.decode()
+    assert "的走访记录。" in html
+    assert "并受理诉求" not in html
+
+
+def test_a_form_shown_again_with_errors_asks_to_choose_the_photos_again(world, ledger, client_for):
+    client = client_for(world.town_staff)
+    photo = SimpleUploadedFile("a.png", PNG, content_type="image/png")
+    response = client.post(reverse("ledgers:visit_entry"), entry_data(ledger, world, learned="", photos=[photo]))
+    assert response.status_code == 200
+    assert 'data-testid="photos-reselect"' in response.content.decode()
+    assert "请重新选择照片" in response.content.decode()
+    assert not Visit.objects.filter(method="night").exists()
+    # No photo posted: no hint.
+    response = client.post(reverse("ledgers:visit_entry"), entry_data(ledger, world, learned=""))
+    assert 'data-testid="photos-reselect"' not in response.content.decode()
+    # The correction form says the same.
+    edit = reverse("ledgers:visit_edit", args=[ledger.visit.pk])
+    form = client.get(edit).context["form"]
+    data = {**{k: v for k, v in form.initial.items() if v is not None}, "learned": ""}
+    data.update({"help-TOTAL_FORMS": "8", "help-INITIAL_FORMS": "0", "help-MIN_NUM_FORMS": "0"})
+    data.update({"help-MAX_NUM_FORMS": "8", "photos": [SimpleUploadedFile("b.png", PNG, content_type="image/png")]})
+    response = client.post(edit, data)
+    assert response.status_code == 200
+    assert 'data-testid="photos-reselect"' in response.content.decode()

@@ -1,7 +1,7 @@
 """What every role gets from the ledger pages. Objects come from tests/ledgers/conftest.build_ledger."""
 
 from tests.ledgers.conftest import build_ledger, cadre_of
-from tests.matrix import ADMIN_LOGIN, FORBIDDEN, NOT_FOUND, OK, REDIRECT, Case, everyone, signed_in
+from tests.matrix import ADMIN_LOGIN, FORBIDDEN, NOT_FOUND, OK, Case, everyone, signed_in
 
 
 def L(w):
@@ -96,22 +96,36 @@ URLS = {
             expect=signed_in(FORBIDDEN, superuser=OK, office_admin=OK, town_staff=NOT_FOUND, village_cadre=NOT_FOUND),
         ),
     ],
+    "ledgers:demand_person_options": [
+        Case(
+            label="owners of a demand of village A1 in the village",
+            kwargs=lambda w: {"pk": L(w).demand.pk},
+            data=lambda w: {"place_on_ledger-responsible_unit": w.village_a1.pk},
+            expect=signed_in(OK, sibling_town_staff=NOT_FOUND, auditor=FORBIDDEN),
+        ),
+        Case(
+            label="owners of a demand of village A2",
+            kwargs=lambda w: {"pk": L(w).demand_a2.pk},
+            data=lambda w: {"place_on_ledger-responsible_unit": w.town_a2.pk},
+            expect=signed_in(OK, town_staff=NOT_FOUND, village_cadre=NOT_FOUND, auditor=FORBIDDEN),
+        ),
+    ],
     "ledgers:demand_action": [
         Case(
+            # Refused (not on the ledger yet): the page comes back with the note kept, not a redirect.
             label="progress note on a demand of village A1",
             method="post",
             kwargs=lambda w: {"pk": L(w).demand.pk, "action": "progress"},
             data=lambda w: {"progress-version": 0, "progress-note": "进展"},
-            expect=signed_in(REDIRECT, sibling_town_staff=NOT_FOUND, auditor=FORBIDDEN),
+            expect=signed_in(OK, sibling_town_staff=NOT_FOUND, auditor=FORBIDDEN),
         ),
         Case(
             label="closing a demand of village A2",
             method="post",
             kwargs=lambda w: {"pk": L(w).demand_a2.pk, "action": "close"},
             data=lambda w: {"close-version": 0},
-            expect=signed_in(
-                FORBIDDEN, superuser=REDIRECT, office_admin=REDIRECT, town_staff=NOT_FOUND, village_cadre=NOT_FOUND
-            ),
+            # Refused (not replied yet): the demand page is shown again with the message.
+            expect=signed_in(FORBIDDEN, superuser=OK, office_admin=OK, town_staff=NOT_FOUND, village_cadre=NOT_FOUND),
         ),
         Case(
             label="an unknown action",
