@@ -53,18 +53,9 @@ def _campaigns_for(user, keep=None):
     return campaign_choices_for_user(user=user, keep=keep)
 
 
-class VisitEntryForm(forms.Form):
-    """The fast entry form: one visit, photos and an inline demand (help items: HelpItemFormSet)."""
+class VisitFieldsForm(forms.Form):
+    """What a visit records, shared by the entry and the correction forms."""
 
-    token = forms.UUIDField(widget=forms.HiddenInput)
-    household = forms.ModelChoiceField(
-        queryset=Household.objects.none(),
-        widget=forms.HiddenInput,
-        error_messages={
-            "required": _("请先搜索并选择走访的农户。"),
-            "invalid_choice": _("所选农户不存在或不在您的管辖范围内。"),
-        },
-    )
     member = forms.ModelChoiceField(
         label=_("走访对象"), queryset=HouseholdMember.objects.none(), required=False, empty_label=_("（户主/全户）")
     )
@@ -81,6 +72,22 @@ class VisitEntryForm(forms.Form):
         error_messages={"required": _("请填写了解到的情况。")},
     )
     needs = forms.CharField(label=_("群众需求"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class VisitEntryForm(VisitFieldsForm):
+    """The fast entry form: one visit, photos and an inline demand (help items: HelpItemFormSet)."""
+
+    field_order = ["token", "household"]
+
+    token = forms.UUIDField(widget=forms.HiddenInput)
+    household = forms.ModelChoiceField(
+        queryset=Household.objects.none(),
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("请先搜索并选择走访的农户。"),
+            "invalid_choice": _("所选农户不存在或不在您的管辖范围内。"),
+        },
+    )
     photos = MultiplePhotoField(label=_("照片"), required=False, help_text=_("JPG/PNG/WebP，每张不超过 5 MB"))
     raise_demand = forms.BooleanField(label=_("提出诉求"), required=False)
     demand_category = forms.ModelChoiceField(
@@ -179,26 +186,12 @@ def help_formset(data=None, *, visit=None):
     return HelpItemFormSet(data, initial=initial, prefix="help")
 
 
-class VisitEditForm(forms.Form):
+class VisitEditForm(VisitFieldsForm):
     """Correcting a visit: the household stays; ``loaded_at`` makes a stale form detectable."""
 
+    field_order = ["loaded_at"]
+
     loaded_at = forms.CharField(widget=forms.HiddenInput)
-    member = forms.ModelChoiceField(
-        label=_("走访对象"), queryset=HouseholdMember.objects.none(), required=False, empty_label=_("（户主/全户）")
-    )
-    cadre = forms.ModelChoiceField(label=_("走访干部"), queryset=Cadre.objects.none())
-    visited_on = forms.DateField(label=_("走访日期"), widget=DATE_INPUT)
-    method = forms.ChoiceField(label=_("走访方式"), choices=Visit.Method.choices)
-    ledger_book = forms.ChoiceField(label=_("台账类别"), choices=LedgerBook.choices)
-    campaign = CampaignChoiceField(
-        label=_("主题活动"), queryset=Campaign.objects.none(), required=False, empty_label=_("（不属于主题活动）")
-    )
-    learned = forms.CharField(
-        label=_("了解情况"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("请填写了解到的情况。")},
-    )
-    needs = forms.CharField(label=_("群众需求"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     remove_photos = forms.ModelMultipleChoiceField(
         label=_("删除照片"),
         queryset=VisitPhoto.objects.none(),
