@@ -50,3 +50,14 @@ def _unit_of(obj):
         return unit_of(obj)
     except (AttributeError, TypeError):
         return None
+
+
+def apply_field_changes(obj, fields: dict) -> dict[str, list[str]]:
+    """Set ``fields`` on ``obj``; return {name: [old, new]} as text for the audit detail of what changed."""
+    changed = {}
+    for name, value in fields.items():
+        old = getattr(obj, name)
+        if old != value:
+            changed[name] = [str(old) if old is not None else "", str(value) if value is not None else ""]
+            setattr(obj, name, value)
+    return changed

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from campaigns.models import OrgUnit
-from core.audit import audit_record
+from core.audit import apply_field_changes, audit_record
 from core.scoping import ancestor_paths
 from reminders.services import reminders_sync_for
 
@@ -436,12 +436,7 @@ def demand_update_details(*, demand: Demand, actor, fields: dict, expected_versi
     locked = Demand.objects.select_for_update().get(pk=demand.pk)
     if expected_version is not None and locked.version != expected_version:
         raise StaleDemand(_("该诉求已被他人更新，请刷新页面后再操作。"))
-    changed = {}
-    for name, value in fields.items():
-        old = getattr(locked, name)
-        if old != value:
-            changed[name] = [str(old) if old is not None else "", str(value) if value is not None else ""]
-            setattr(locked, name, value)
+    changed = apply_field_changes(locked, fields)
     member, household = locked.member, locked.household
     if member is not None and (household is None or member.household_id != household.pk):
         raise DemandFlowError(_("当事人不是该户的家庭成员。"))

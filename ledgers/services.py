@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audit import audit_record
+from core.audit import apply_field_changes, audit_record
 from core.roles import DATA_ENTRY, OFFICE_ADMIN, user_has_role
 from core.scoping import require_unit_visible, sees_everything, user_can_see_unit
 from outreach.masking import can_view_personal_data
@@ -215,12 +215,7 @@ def visit_update(
     if unknown:
         raise TypeError(f"not an editable visit field: {sorted(unknown)}")
     visit = _lock_visit(actor=actor, visit=visit, expected_updated_at=expected_updated_at)
-    changed = {}
-    for name, value in fields.items():
-        old = getattr(visit, name)
-        if old != value:
-            changed[name] = [str(old) if old is not None else "", str(value) if value is not None else ""]
-            setattr(visit, name, value)
+    changed = apply_field_changes(visit, fields)
     if visit.visited_on > timezone.localdate():
         raise ValidationError(_("走访日期不能晚于今天。"))
     if visit.member is not None and visit.member.household_id != visit.household_id:
