@@ -244,3 +244,18 @@ def test_the_selector_still_takes_a_prefix_or_several(world):
     assert actions(action="ledgers.pledge_") == ["ledgers.pledge_create"]
     assert actions(action=("ledgers.pledge_", "auth.")) == ["auth.login", "ledgers.pledge_create"]
     assert actions(action_exact="ledgers.demand_raise") == ["ledgers.demand_raise"]
+
+
+def test_back_office_audit_list_shows_labels_and_filters_by_group(client, world):
+    audit_record(action="auth.login", actor=world.superuser, unit=world.city)
+    audit_record(action="ledgers.pledge_approve", actor=world.superuser, unit=world.city)
+    client.force_login(world.superuser)
+    url = reverse("admin:core_auditevent_changelist")
+
+    page = client.get(url).content.decode()
+    assert action_label("ledgers.pledge_approve") in page
+    assert "ledgers.pledge_approve" in page  # the code stays visible beside its label
+
+    pledges_only = client.get(url, {"group": "pledges"}).content.decode()
+    assert "ledgers.pledge_approve" in pledges_only
+    assert "auth.login" not in pledges_only
