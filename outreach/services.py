@@ -326,6 +326,21 @@ def _claim(job_id: int, from_status: str, to_status: str) -> bool:
     return True
 
 
+def import_jobs_to_requeue() -> tuple[list[int], list[int]]:
+    """Jobs whose task seems lost: (to check again, to write again).
+
+    A job waiting to be checked, or left checking or importing, with no sign of life for
+    ``import_job_stale_after()``: its broker message was lost (Redis wiped, a task dropped) or
+    its worker died. Sending the task again is safe: runs claim jobs, and a live one is never
+    taken over (see ``_claim``).
+    """
+    cutoff = timezone.now() - import_job_stale_after()
+    stale = ImportJob.objects.filter(updated_at__lt=cutoff)
+    to_check = stale.filter(status__in=[ImportJob.Status.PENDING, ImportJob.Status.CHECKING])
+    to_write = stale.filter(status=ImportJob.Status.IMPORTING)
+    return list(to_check.values_list("pk", flat=True)), list(to_write.values_list("pk", flat=True))
+
+
 def import_job_in_progress(*, job_id: int) -> bool:
     """Whether the job is being checked or written (by another run, or by one that died and is
     not yet stale): a task that could not claim it should try again later."""

@@ -1,6 +1,10 @@
+import logging
+
 from celery import shared_task
 
 from . import services
+
+logger = logging.getLogger(__name__)
 
 
 def _retry_while_running(task, job_id: int) -> None:
@@ -23,3 +27,17 @@ def import_job_apply_task(self, job_id: int) -> None:
     """Write a checked file all-or-nothing. Idempotent: claims a VALID job."""
     if services.import_job_apply(job_id=job_id) is None:
         _retry_while_running(self, job_id)
+
+
+@shared_task(ignore_result=True)
+def requeue_stale_imports() -> int:
+    """Beat, every few minutes: send again the task of every import whose task seems lost, so
+    no job stays "正在检查" or "正在导入" forever. Returns how many were sent."""
+    to_check, to_write = services.import_jobs_to_requeue()
+    for job_id in to_check:
+        import_job_check_task.delay(job_id)
+    for job_id in to_write:
+        import_job_apply_task.delay(job_id)
+    if to_check or to_write:
+        logger.warning("re-sent lost import tasks: check %s, write %s", to_check, to_write)
+    return len(to_check) + len(to_write)

@@ -218,6 +218,11 @@ CELERY_BEAT_SCHEDULE["pledges-refresh-statuses"] = {
     "schedule": crontab(hour=0, minute=5),
 }
 # Demands past their deadline are marked and shown to the next leader up (issue 5), once a day.
+# Imports whose task was lost (broker wiped, worker died) are sent again (issue 4).
+CELERY_BEAT_SCHEDULE["imports-requeue-stale"] = {
+    "task": "outreach.tasks.requeue_stale_imports",
+    "schedule": 5 * 60.0,
+}
 CELERY_BEAT_SCHEDULE["demands-escalate-overdue"] = {
     "task": "ledgers.tasks.escalate_overdue_demands",
     "schedule": crontab(hour=0, minute=15),

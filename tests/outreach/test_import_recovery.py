@@ -9,7 +9,13 @@ from django.utils import timezone
 
 from core.models import AuditEvent
 from outreach.models import Household, ImportJob
-from outreach.services import import_job_apply, import_job_check, import_job_create, import_job_in_progress
+from outreach.services import (
+    import_job_apply,
+    import_job_check,
+    import_job_create,
+    import_job_in_progress,
+    import_jobs_to_requeue,
+)
 from tests.outreach.helpers import household_row, xlsx_bytes
 
 
@@ -138,3 +144,39 @@ def test_a_second_click_on_confirm_shows_the_import_without_an_error(world, clie
     assert "只有检查通过的文件才能导入" not in body
     assert Household.objects.count() == 3
     assert AuditEvent.objects.filter(action="outreach.import_households").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_beat_sweep_resends_only_the_tasks_that_seem_lost(world, settings, monkeypatch):
+    from django.conf import settings as django_settings
+
+    from outreach import tasks
+
+    settings.OUTREACH_IMPORT_STALE_SECONDS = 600
+    assert "outreach.tasks.requeue_stale_imports" in {e["task"] for e in django_settings.CELERY_BEAT_SCHEDULE.values()}
+    lost_pending, lost_checking, lost_writing = _job(world), _job(world), _job(world)
+    fresh_pending, live_checking, waiting = _job(world), _job(world), _job(world)
+    _left(lost_pending, ImportJob.Status.PENDING, minutes_ago=30)
+    _left(lost_checking, ImportJob.Status.CHECKING, minutes_ago=11)
+    _left(lost_writing, ImportJob.Status.IMPORTING, minutes_ago=11)
+    _left(fresh_pending, ImportJob.Status.PENDING, minutes_ago=1)
+    _left(live_checking, ImportJob.Status.CHECKING, minutes_ago=1)
+    _left(waiting, ImportJob.Status.VALID, minutes_ago=60)  # the user has not confirmed: not ours to write
+    sent = []
+    monkeypatch.setattr(tasks.import_job_check_task, "delay", lambda job_id: sent.append(("check", job_id)))
+    monkeypatch.setattr(tasks.import_job_apply_task, "delay", lambda job_id: sent.append(("write", job_id)))
+
+    assert tasks.requeue_stale_imports() == 3
+    assert sorted(sent) == sorted([("check", lost_pending.pk), ("check", lost_checking.pk), ("write", lost_writing.pk)])
+
+
+@pytest.mark.django_db
+def test_a_resent_check_finishes_the_lost_job(world, settings):
+    settings.OUTREACH_IMPORT_STALE_SECONDS = 600
+    job = _job(world)
+    _left(job, ImportJob.Status.PENDING, minutes_ago=30)
+    to_check, _to_write = import_jobs_to_requeue()
+    assert to_check == [job.pk]
+    import_job_check(job_id=to_check[0])
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.VALID
