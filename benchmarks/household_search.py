@@ -160,8 +160,8 @@ def main():
     rng = random.Random(12338)
     root, villages = build_tree()
     total = load_households(villages, args.households, rng)
-    county = root.get_children().first()
-    township = county.get_children().first()
+    county = OrgUnit.objects.get_children(root).first()
+    township = OrgUnit.objects.get_children(county).first()
     users = {
         "乡镇（1万户）": bench_user("bench_town", township),
         "县（10万户）": bench_user("bench_county", county),

@@ -72,7 +72,7 @@ def _unit_param(request, *, default_root=True):
         return None
     root = None if sees_everything(request.user) else user_scope_root(request.user)
     if root is None and sees_everything(request.user):
-        root = OrgUnit.get_first_root_node()
+        root = OrgUnit.objects.get_first_root_node()
     if root is None:
         raise Http404
     return root

@@ -5,7 +5,7 @@ import io
 
 from openpyxl import Workbook
 
-from campaigns.models import Cadre, Campaign
+from campaigns.models import Cadre, Campaign, OrgUnit
 from outreach.importing import HouseholdImporter
 from outreach.models import Household, HouseholdCategory, HouseholdMember, ImportJob, LiaisonPoint, Pairing
 from outreach.validators import id_number_check_digit
@@ -72,7 +72,7 @@ def pairing_for(world, household, cadre=None, **fields) -> Pairing:
 
 
 def liaison_in(world, village, pk=None) -> LiaisonPoint:
-    fields = {"campaign": campaign_for(world), "village": village, "unit": village.get_parent()}
+    fields = {"campaign": campaign_for(world), "village": village, "unit": OrgUnit.objects.get_parent(village)}
     if pk is not None:
         point, _ = LiaisonPoint.objects.get_or_create(pk=pk, defaults=fields)
         return point
