@@ -1,5 +1,6 @@
 """The one way a form offers a campaign: cascaded plans share their parent's title, so every
-choice names its issuing unit ("深入基层… · 滨城区") and drafts say so."""
+choice names its issuing unit first ("滨城区 · 深入基层…": a phone's select cuts a long title short,
+so the part that tells copies apart comes first) and drafts say so."""
 
 import django_filters
 from django import forms
@@ -8,10 +9,10 @@ from django.utils.translation import pgettext
 
 
 def campaign_label(campaign) -> str:
-    """``title · issuing unit`` plus the state when it is not running; the issuing unit must be loaded."""
+    """``issuing unit · title`` plus the state when it is not running; the issuing unit must be loaded."""
     label = campaign.title
     if campaign.issuing_unit_id is not None:
-        label = pgettext("campaign choice", "%(title)s · %(unit)s") % {
+        label = pgettext("campaign choice", "%(unit)s · %(title)s") % {
             "title": campaign.title,
             "unit": campaign.issuing_unit.name,
         }

@@ -244,7 +244,7 @@ class Campaign(TimeStampedModel):
 
     @property
     def choice_label(self) -> str:
-        """How a select names this campaign (title · issuing unit); see campaigns.fields."""
+        """How a select names this campaign (issuing unit · title); see campaigns.fields."""
         from .fields import campaign_label
 
         return campaign_label(self)

@@ -1,4 +1,4 @@
-"""Every form that picks a campaign names it "title · issuing unit" and offers running ones for new work."""
+"""Every form that picks a campaign names it "issuing unit · title" and offers running ones for new work."""
 
 import datetime
 import re
@@ -41,9 +41,9 @@ def _options(html, name="campaign"):
 
 
 def test_the_label_names_the_issuing_unit_and_drafts(plans):
-    assert campaign_label(plans["county_a"]) == f"{TITLE} · 甲县"
-    assert campaign_label(plans["draft"]) == "筹备中的活动 · 甲县（草稿）"
-    assert campaign_label(plans["closed"]) == "去年的活动 · 甲县（已结束）"
+    assert campaign_label(plans["county_a"]) == f"甲县 · {TITLE}"
+    assert campaign_label(plans["draft"]) == "甲县 · 筹备中的活动（草稿）"
+    assert campaign_label(plans["closed"]) == "甲县 · 去年的活动（已结束）"
 
 
 @pytest.mark.parametrize(
@@ -53,9 +53,9 @@ def test_the_label_names_the_issuing_unit_and_drafts(plans):
 def test_ledger_forms_offer_running_campaigns_by_issuing_unit(client_for, world, plans, url_name):
     html = client_for(world.office_admin).get(reverse(url_name)).content.decode()
     options = _options(html)
-    assert f"{TITLE} · 测试市" in options
-    assert f"{TITLE} · 甲县" in options
-    assert f"{TITLE} · 乙县" in options
+    assert f"测试市 · {TITLE}" in options
+    assert f"甲县 · {TITLE}" in options
+    assert f"乙县 · {TITLE}" in options
     assert not [o for o in options if "筹备中" in o or "去年" in o]
 
 
@@ -63,34 +63,34 @@ def test_outreach_forms_offer_running_campaigns_by_issuing_unit(client_for, worl
     client = client_for(world.office_admin)
     for url in (reverse("outreach:import_upload"), reverse("outreach:pairing_bulk")):
         options = _options(client.get(url).content.decode())
-        assert f"{TITLE} · 乙县" in options, url
+        assert f"乙县 · {TITLE}" in options, url
         assert not [o for o in options if "筹备中" in o or "去年" in o], url
     # The pairing list filters old work too: every plan, labelled.
     options = _options(client.get(reverse("outreach:pairing_list")).content.decode())
-    assert "去年的活动 · 甲县（已结束）" in options
+    assert "甲县 · 去年的活动（已结束）" in options
 
 
 def test_a_sibling_countys_plan_is_not_offered(client_for, world, plans):
     options = _options(client_for(world.town_staff).get(reverse("ledgers:pledge_create")).content.decode())
-    assert f"{TITLE} · 乙县" not in options
-    assert f"{TITLE} · 甲县" in options
+    assert f"乙县 · {TITLE}" not in options
+    assert f"甲县 · {TITLE}" in options
 
 
 def test_editing_keeps_a_closed_campaign_as_a_choice(client_for, world, plans):
     pledge = make_pledge(world, world.village_a1, state="draft", campaign=plans["closed"])
     html = client_for(world.office_admin).get(reverse("ledgers:pledge_edit", args=[pledge.pk])).content.decode()
-    assert "去年的活动 · 甲县（已结束）" in _options(html)
-    assert "筹备中的活动 · 甲县（草稿）" not in _options(html)
+    assert "甲县 · 去年的活动（已结束）" in _options(html)
+    assert "甲县 · 筹备中的活动（草稿）" not in _options(html)
 
 
 def test_the_ledger_filter_and_three_checks_list_every_plan_labelled(client_for, world, plans):
     client = client_for(world.office_admin)
     options = _options(client.get(reverse("ledgers:pledge_list")).content.decode())
-    assert "筹备中的活动 · 甲县（草稿）" in options
-    assert f"{TITLE} · 乙县" in options
+    assert "甲县 · 筹备中的活动（草稿）" in options
+    assert f"乙县 · {TITLE}" in options
     options = _options(client.get(reverse("evaluations:three_checks")).content.decode())
-    assert "去年的活动 · 甲县（已结束）" in options
-    assert f"{TITLE} · 乙县" in options
+    assert "甲县 · 去年的活动（已结束）" in options
+    assert f"乙县 · {TITLE}" in options
 
 
 def test_labels_cost_no_query_per_campaign(client_for, world, plans):
