@@ -30,3 +30,15 @@ def campaign(world):
         end_date=datetime.date(2026, 5, 31),
         status=Campaign.Status.ACTIVE,
     )
+
+
+@pytest.fixture
+def running(world):
+    """An active campaign issued by county A, running March to November 2026."""
+    return Campaign.objects.create(
+        title="县级方案",
+        issuing_unit=world.county_a,
+        start_date=datetime.date(2026, 3, 1),
+        end_date=datetime.date(2026, 11, 30),
+        status=Campaign.Status.ACTIVE,
+    )

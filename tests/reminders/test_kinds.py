@@ -29,17 +29,6 @@ def leaders(world):
 
 
 @pytest.fixture
-def running(world):
-    return Campaign.objects.create(
-        title="县级方案",
-        issuing_unit=world.county_a,
-        start_date=datetime.date(2026, 3, 1),
-        end_date=datetime.date(2026, 11, 30),
-        status=Campaign.Status.ACTIVE,
-    )
-
-
-@pytest.fixture
 def assignment(world, running):
     milestone = Milestone.objects.create(
         campaign=running, number=4, name="建立办实事台帐", deliverable="办实事台帐", due_date=DUE

@@ -25,17 +25,6 @@ MONTH = "campaigns.quota_month"
 WEEK = "campaigns.quota_week"
 
 
-@pytest.fixture
-def running(world):
-    return Campaign.objects.create(
-        title="县级方案",
-        issuing_unit=world.county_a,
-        start_date=datetime.date(2026, 3, 1),
-        end_date=datetime.date(2026, 11, 30),
-        status=Campaign.Status.ACTIVE,
-    )
-
-
 def _requirement(campaign, kind, params, *, period, scope="all_cadres", title="每月下基层不少于2次"):
     requirement = Requirement(
         campaign=campaign, title=title, kind=kind, params=params, scope=scope, period=period, unit_kinds=[]
