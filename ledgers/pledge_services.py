@@ -263,17 +263,6 @@ def pledge_update(*, pledge: Pledge, user, fields: dict) -> Pledge:
     return pledge
 
 
-def _audit_refusal(action: str, *, pledge: Pledge, user, exc: PledgeError) -> None:
-    """A refused step is an audit event too (success=False), with the reason and the state."""
-    audit_record(
-        action=action,
-        actor=user,
-        obj=pledge,
-        success=False,
-        detail={"refused": exc.messages[0], "state": pledge.approval_state},
-    )
-
-
 def pledge_transition(*, pledge: Pledge, user, action: str, comment: str = "") -> Pledge:
     """Move a pledge through its approval workflow: submit, approve, return (with a comment), publish.
 
@@ -283,7 +272,13 @@ def pledge_transition(*, pledge: Pledge, user, action: str, comment: str = "") -
     try:
         return _pledge_transition(pledge=pledge, user=user, action=action, comment=comment)
     except PledgeError as exc:
-        _audit_refusal(f"ledgers.pledge_{action}"[:64], pledge=pledge, user=user, exc=exc)
+        audit_record(
+            action=f"ledgers.pledge_{action}"[:64],
+            actor=user,
+            obj=pledge,
+            success=False,
+            detail={"refused": exc.messages[0], "state": pledge.approval_state},
+        )
         raise
 
 
@@ -401,7 +396,13 @@ def pledge_withdraw(*, pledge: Pledge, user, reason: str) -> Pledge:
     try:
         return _pledge_withdraw(pledge=pledge, user=user, reason=reason)
     except PledgeError as exc:
-        _audit_refusal("ledgers.pledge_withdraw", pledge=pledge, user=user, exc=exc)
+        audit_record(
+            action="ledgers.pledge_withdraw",
+            actor=user,
+            obj=pledge,
+            success=False,
+            detail={"refused": exc.messages[0], "state": pledge.approval_state},
+        )
         raise
 
 
