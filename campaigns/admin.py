@@ -14,6 +14,7 @@ from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
 from core.admin import ScopedAdminMixin, ScopedModelAdmin
+from core.audit import audit_export
 from core.scoping import scope_for_user, sees_everything, user_can_see_unit
 from core.selectors import user_accounts_for_user
 
@@ -482,6 +483,11 @@ class ImportExportScopedAdmin(ImportExportMixin, ScopedModelAdmin):
     def save_model(self, request, obj, form, change):
         campaign_require_edit(request.user, obj.campaign)
         super().save_model(request, obj, form, change)
+
+    def get_data_for_export(self, request, queryset, **kwargs):
+        data = super().get_data_for_export(request, queryset, **kwargs)
+        audit_export(action="campaigns.plan_export", what=self.model._meta.model_name, rows=len(data), request=request)
+        return data
 
 
 @admin.register(Milestone)

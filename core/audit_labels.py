@@ -19,6 +19,11 @@ _FIXED_LABELS = {
     "auth.login": _("登录"),
     "auth.login_failed": _("登录失败"),
     "auth.logout": _("退出登录"),
+    "auth.password_change": _("修改密码"),
+    "auth.lockout": _("登录失败次数过多，账号被锁定"),
+    "auth.unlock": _("解除登录锁定"),
+    # Object URLs asked for outside the user's subtree, answered 404 (core/audit.py).
+    "core.scope_denied": _("越权访问（已拒绝）"),
     "admin.add": _("后台新增"),
     "admin.change": _("后台修改"),
     "admin.delete": _("后台删除"),
@@ -50,8 +55,15 @@ _FIXED_LABELS = {
     "outreach.import_households": _("导入农户/居民户"),
     "outreach.import_cadres": _("导入干部"),
     "outreach.import_pairings": _("导入结对"),
+    "outreach.import_errors_export": _("下载导入错误行"),
     "outreach.export": _("导出（个人信息已遮蔽）"),
     "outreach.export_personal": _("导出（含完整个人信息）"),
+    # Other downloads, each recorded with its filter and row count (core.audit.audit_export).
+    "ledgers.visit_export": _("导出民情台账"),
+    "ledgers.demand_export": _("导出整改台账"),
+    "ledgers.pledge_export": _("导出办实事台帐"),
+    "evaluations.three_checks_export": _("导出三查三看"),
+    "campaigns.plan_export": _("后台导出工作环节或量化指标"),
     # Visits, demands, forums and reception days (ledgers/services.py, ledgers/demand_flow.py).
     "ledgers.visit_record": _("登记走访"),
     "ledgers.visit_update": _("修改走访记录"),
@@ -119,7 +131,11 @@ ACTION_GROUPS = (
     ActionGroup(
         "account",
         _("账号与登录"),
-        (ActionFamily("auth.", _("登录与退出")), ActionFamily("admin.", _("后台管理"))),
+        (
+            ActionFamily("auth.", _("登录与退出")),
+            ActionFamily("admin.", _("后台管理")),
+            ActionFamily("core.", _("越权访问")),
+        ),
     ),
     ActionGroup(
         "campaigns",
@@ -127,6 +143,7 @@ ACTION_GROUPS = (
         (
             ActionFamily("campaigns.campaign_", _("活动方案与部署")),
             ActionFamily("campaigns.milestone_", _("工作环节")),
+            ActionFamily("campaigns.plan_", _("方案导出")),
             ActionFamily("evaluations.", _("报告")),
         ),
     ),

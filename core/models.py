@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .audit_labels import action_label
@@ -25,7 +26,16 @@ class AuditEventQuerySet(ScopedQuerySet):
 
 
 class AuditEvent(models.Model):
-    """One line of the append-only audit trail: who did what to which object, from where."""
+    """One line of the append-only audit trail: who did what to which object, from where.
+
+    The trail outlives what it names, and never stands in the way of deleting it. Its rows are
+    append-only (on PostgreSQL a trigger refuses UPDATE, DELETE and TRUNCATE, migrations 0002 and
+    0004), so deleting an account, a unit or a content type must not touch them: SET_NULL would
+    UPDATE them (the trigger refuses, and the deletion answered 500) and CASCADE would erase
+    history. The three references are therefore plain ids with no database constraint
+    (``db_constraint=False``, ``DO_NOTHING``): while the account or unit exists they join as
+    before; once it is gone, the text columns beside them still say who it was and which unit.
+    """
 
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -33,7 +43,8 @@ class AuditEvent(models.Model):
         verbose_name=_("操作人"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="audit_events",
     )
     # Kept as text too: the trail must still say who it was after the user is deleted.
@@ -44,7 +55,8 @@ class AuditEvent(models.Model):
         verbose_name=_("对象类型"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="+",
     )
     object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
@@ -54,14 +66,21 @@ class AuditEvent(models.Model):
         verbose_name=_("所属单位"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="audit_events",
     )
+    unit_name = models.CharField(_("单位名称"), max_length=100, blank=True)
+    # The unit's place in the tree as people read it (测试市 / 甲县 / 甲一镇), for the auditor.
+    unit_path = models.CharField(_("单位层级"), max_length=500, blank=True)
+    # The ids of the unit and its ancestors (/1/2/4/): who may read the event once the unit is
+    # deleted. Not treebeard's path, which shifts when siblings are re-sorted.
+    unit_lineage = models.CharField(_("单位编号链"), max_length=255, blank=True, editable=False)
     ip_address = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
     success = models.BooleanField(_("成功"), default=True)
     detail = models.JSONField(_("详情"), default=dict, blank=True, encoder=DjangoJSONEncoder)
 
-    # Auditors read the events of units in their own subtree; events with no unit are the superuser's.
+    # Auditors read the events of units in their own subtree (see ``scope_condition``).
     scope_unit_field = "unit"
     objects = AuditEventQuerySet.as_manager()
 
@@ -84,6 +103,15 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("AuditEvent is append-only")
+
+    @classmethod
+    def scope_condition(cls, root) -> Q:
+        """Events of units in ``root``'s subtree: by the unit while it exists, by its lineage after.
+
+        The unit's current path decides for a live unit (paths shift, ids do not); a deleted
+        unit's events stay with the auditors above it through the ids kept when they were written.
+        """
+        return Q(unit__path__startswith=root.path) | Q(unit__path__isnull=True, unit_lineage__contains=f"/{root.pk}/")
 
     @property
     def action_label(self) -> str:

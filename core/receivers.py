@@ -1,15 +1,27 @@
-"""Audit hooks for events that Django itself raises: logins and the admin's change log.
+"""Audit hooks for events that Django and django-axes raise: logins, lockouts, passwords, the admin's log.
 
-Domain changes are audited by their services, not by signals. These two come from Django's
-own machinery (auth and the admin), which offers signals as its interface.
+Domain changes are audited by their services, not by signals. These come from Django's own
+machinery (auth and the admin) and from django-axes, which offer signals as their interface.
+An account event is filed under the unit of the account it concerns (core.audit), and one
+about no known account (an unknown name, a superuser) under the root unit: the top auditor
+reads them all.
 """
 
-from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
-from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import post_save
-from django.dispatch import receiver
+from datetime import timedelta
 
-from .audit import audit_record
+from axes.helpers import get_cool_off
+from axes.models import AccessAttempt
+from axes.signals import user_locked_out
+from django.conf import settings
+from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
+from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.utils import timezone
+
+from .audit import account_unit, audit_record
+from .request_context import get_current_request
 
 ADMIN_ACTIONS = {ADDITION: "admin.add", CHANGE: "admin.change", DELETION: "admin.delete"}
 
@@ -31,6 +43,7 @@ def audit_login_failed(sender, credentials, request=None, **kwargs):
     username = str(credentials.get("username", ""))[:150]
     from campaigns.models import Cadre
 
+    # An unknown name is filed under the root unit (audit_record's default).
     cadre = Cadre.objects.select_related("org_unit").filter(user__username=username).first()
     audit_record(
         action="auth.login_failed",
@@ -70,5 +83,56 @@ def audit_admin_change(sender, instance, created, **kwargs):
 
 
 def _unit_of_user(user):
-    cadre = getattr(user, "cadre", None) if user is not None else None
-    return cadre.org_unit if cadre is not None else None
+    return account_unit(user)
+
+
+@receiver(post_save, sender=get_user_model(), dispatch_uid="minqing_audit_password_change")
+def audit_password_change(sender, instance, created, **kwargs):
+    # ``set_password`` keeps the new raw password on the instance until ``save`` has run its
+    # validators: every way of setting one (admin reset, self-service, shell) passes here.
+    if created or getattr(instance, "_password", None) is None:
+        return
+    request = get_current_request()
+    by = getattr(request, "user", None)
+    by_self = by is not None and by.is_authenticated and by.pk == instance.pk
+    audit_record(
+        action="auth.password_change",
+        obj=instance,
+        detail={"account": instance.get_username(), "by_self": by_self},
+    )
+
+
+@receiver(user_locked_out, dispatch_uid="minqing_audit_lockout")
+def audit_lockout(sender, request, username, ip_address, **kwargs):
+    # django-axes says "locked out" again on every try while the lock lasts; each try is already
+    # a failed login in the trail, so the lockout is recorded once, when it begins.
+    attempt = AccessAttempt.objects.filter(username=username, ip_address=ip_address).first()
+    if attempt is not None and attempt.failures_since_start > settings.AXES_FAILURE_LIMIT:
+        return
+    account = get_user_model().objects.filter(username=username).first() if username else None
+    audit_record(
+        action="auth.lockout",
+        actor=None,
+        actor_repr=str(username or "")[:150],
+        obj=account,
+        request=request,
+        success=False,
+        detail={"username": username or "", "ip_address": ip_address or ""},
+    )
+
+
+@receiver(post_delete, sender=AccessAttempt, dispatch_uid="minqing_audit_unlock")
+def audit_unlock(sender, instance, **kwargs):
+    # django-axes deletes a (username, IP) record when it is reset: by an office admin (the
+    # admin, ``axes_reset``), after a successful login, or when the cool-off has run out. Only
+    # a record that held a lockout is an unlock.
+    if instance.failures_since_start < settings.AXES_FAILURE_LIMIT:
+        return
+    cool_off = get_cool_off() or timedelta(0)
+    expired = bool(cool_off) and instance.attempt_time + cool_off <= timezone.now()
+    account = get_user_model().objects.filter(username=instance.username).first() if instance.username else None
+    audit_record(
+        action="auth.unlock",
+        obj=account,
+        detail={"username": instance.username or "", "ip_address": instance.ip_address or "", "cool_off_over": expired},
+    )

@@ -66,6 +66,9 @@ def scope_for_user(queryset: QuerySet, user) -> QuerySet:
     root = user_scope_root(user) if user is not None and user.is_active else None
     if root is None:
         return queryset.none()
+    custom = getattr(queryset.model, "scope_condition", None)
+    if custom is not None:  # a model that keeps its unit as text too (the audit trail)
+        return queryset.filter(custom(root))
     prefix = _unit_prefix(queryset.model)
     condition = Q(**{f"{prefix}path__startswith": root.path})
     if getattr(queryset.model, "scope_includes_ancestors", False):
@@ -74,8 +77,18 @@ def scope_for_user(queryset: QuerySet, user) -> QuerySet:
 
 
 def get_for_user_or_404(queryset: QuerySet, user, **lookups):
-    """The one object matching ``lookups`` that the user may see; 404 otherwise, never 403."""
-    return get_object_or_404(scope_for_user(queryset, user), **lookups)
+    """The one object matching ``lookups`` that the user may see; 404 otherwise, never 403.
+
+    A 404 for an object that exists outside the user's subtree is an audit event (rate-limited).
+    """
+    try:
+        return get_object_or_404(scope_for_user(queryset, user), **lookups)
+    except Http404:
+        if not sees_everything(user):
+            from .audit import audit_scope_denial
+
+            audit_scope_denial(user=user, queryset=queryset, lookups=lookups)
+        raise
 
 
 def unit_of(obj):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from campaigns.fields import CampaignChoiceField
 from campaigns.models import Campaign, OrgUnit
 from campaigns.selectors import campaign_choices_for_user
+from core.audit import audit_export
 from core.scoping import scope_for_user
 from ledgers.models import Pledge
 
@@ -85,6 +86,7 @@ def three_checks_export(request):
     if review is None:
         raise Http404
     response = HttpResponse(three_checks_workbook(review), content_type=XLSX)
+    audit_export(action="evaluations.three_checks_export", what="three_checks", rows=review.total, unit=review.unit)
     name = _("三查三看")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}.xlsx"
     return response

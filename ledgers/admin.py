@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import OrgUnit
-from core.admin import ScopedModelAdmin
+from core.admin import GlobalConfigAdmin, ScopedModelAdmin
 from core.scoping import scope_for_user, user_scope_root
 from outreach.models import Forum, ReceptionDay
 
@@ -125,7 +125,7 @@ class VisitAdmin(ScopedModelAdmin):
 
 
 @admin.register(DemandCategory)
-class DemandCategoryAdmin(admin.ModelAdmin):
+class DemandCategoryAdmin(GlobalConfigAdmin):
     list_display = ["name", "code", "sort_order", "is_active"]
     list_editable = ["sort_order", "is_active"]
     search_fields = ["name", "code"]
@@ -283,7 +283,7 @@ class ReceptionDayAdmin(ScopedModelAdmin):
 
 
 @admin.register(PledgeCategory)
-class PledgeCategoryAdmin(admin.ModelAdmin):
+class PledgeCategoryAdmin(GlobalConfigAdmin):
     list_display = ["name", "code", "sort_order", "is_active"]
     list_editable = ["sort_order", "is_active"]
     search_fields = ["name", "code"]

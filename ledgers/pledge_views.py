@@ -21,6 +21,7 @@ from django.views.decorators.http import condition, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from campaigns.models import Campaign, OrgUnit
+from core.audit import audit_export
 from core.scoping import get_for_user_or_404
 
 from .models import Pledge
@@ -93,6 +94,7 @@ def pledge_list(request):
 def pledge_export(request):
     filterset = _filtered(request, for_export=True)
     content = ledger_workbook(filterset.qs, heading=_("办实事台帐"))
+    audit_export(action="ledgers.pledge_export", what="pledge_ledger", rows=filterset.qs.count())
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = "attachment; filename*=UTF-8''%E5%8A%9E%E5%AE%9E%E4%BA%8B%E5%8F%B0%E5%B8%90.xlsx"
     return response

@@ -16,6 +16,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from campaigns.models import Cadre, OrgUnit
+from core.audit import audit_export
 from core.scoping import get_for_user_or_404, sees_everything, user_scope_root
 from outreach.masking import can_view_personal_data
 from outreach.models import Forum, Household, ReceptionDay
@@ -409,6 +410,7 @@ def ledger_book_export(request):
     with translation.override("zh-hans"):  # the file keeps the offices' Chinese layout
         label = str(LedgerBook(book).label)
         content = ledger_book_workbook(unit=unit, book_label=label, first=first, last=last, visits=visits)
+    audit_export(action="ledgers.visit_export", what="ledger_book", rows=visits.count(), unit=unit)
     from urllib.parse import quote
 
     return _xlsx(content, quote(f"{unit.name}{label}{month}.xlsx"))
@@ -482,6 +484,7 @@ def demand_export(request):
 
     with translation.override("zh-hans"):  # the file keeps the offices' Chinese layout
         content = demand_ledger_workbook(unit_name=unit.name, demands=demands)
+    audit_export(action="ledgers.demand_export", what="demand_ledger", rows=demands.count(), unit=unit)
     return _xlsx(content, quote(f"{unit.name}整改台账{timezone.localdate():%Y%m%d}.xlsx"))
 
 

@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import OrgUnit
-from core.admin import ScopedModelAdmin
+from core.admin import GlobalConfigAdmin, ScopedModelAdmin
 from core.audit import audit_record
 from core.scoping import scope_for_user
 
@@ -137,7 +137,7 @@ class HouseholdAdmin(BigTableAdmin):
 
 
 @admin.register(HouseholdCategory)
-class HouseholdCategoryAdmin(admin.ModelAdmin):
+class HouseholdCategoryAdmin(GlobalConfigAdmin):
     list_display = ["name", "code", "group", "sort_order"]
     list_editable = ["sort_order"]
     list_filter = ["group"]

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.models import Cadre, Campaign, OrgUnit
-from core.audit import audit_record
+from core.audit import audit_export, audit_record
 from core.scoping import scope_for_user, user_can_see_unit
 
 from .importing import IMPORTERS, CheckResult
@@ -511,10 +511,11 @@ def export_workbook(*, actor, resource_class, queryset, title: str) -> bytes:
     show = can_view_personal_data(actor)
     resource = resource_class(show_personal=show)
     dataset = resource.export(queryset=queryset)
-    audit_record(
+    audit_export(
         action="outreach.export_personal" if show else "outreach.export",
-        actor=actor,
+        what=resource_class.__name__,
+        rows=len(dataset),
         unit=user_unit(actor),
-        detail={"what": resource_class.__name__, "rows": len(dataset), "masked": not show},
+        personal=show,
     )
     return write_workbook(title=title, header=list(dataset.headers), rows=dataset)

@@ -15,6 +15,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from campaigns.models import Cadre, OrgUnit
+from core.audit import audit_export
 from core.scoping import get_for_user_or_404, scope_for_user
 
 from . import selectors, services
@@ -530,6 +531,7 @@ def import_errors(request, pk):
     job = selectors.import_job_get_own(user=request.user, pk=pk)
     rows = [(e["row"], e["column"], e["reason"]) for e in job.errors]
     data = write_workbook(title=str(_("错误行")), header=[_("行号"), _("列"), _("原因")], rows=rows)
+    audit_export(action="outreach.import_errors_export", what="import_errors", rows=len(rows))
     return _xlsx_response(data, _export_name(f"import-{job.pk}-errors"))
 
 

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ScopedModelAdmin
+from core.admin import GlobalConfigAdmin, ScopedModelAdmin
 
 from . import services
 from .models import Delivery, Reminder, ReminderRule
@@ -37,7 +37,7 @@ class KindFilter(admin.SimpleListFilter):
 
 
 @admin.register(ReminderRule)
-class ReminderRuleAdmin(admin.ModelAdmin):
+class ReminderRuleAdmin(GlobalConfigAdmin):
     form = ReminderRuleForm
     list_display = ["kind_label", "offset_days", "escalate", "is_active"]
     list_editable = ["offset_days", "escalate", "is_active"]

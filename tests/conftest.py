@@ -31,6 +31,22 @@ ROLE_USERS = [
 ]
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Let the test database be flushed between transactional tests on PostgreSQL.
+
+    Django flushes with TRUNCATE, which the audit trail's trigger refuses (core migration 0004).
+    Only the test database turns it off; tests/core/test_audit_deletion.py turns it back on
+    inside its own transaction to check that the trigger refuses.
+    """
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ALTER TABLE core_auditevent DISABLE TRIGGER core_auditevent_no_truncate")
+
+
 @pytest.fixture
 def world(db):
     sync_roles()
@@ -59,6 +75,7 @@ def world(db):
     )
     w.superuser = UserFactory(username="root", is_staff=True, is_superuser=True)
     w.office_admin = make_person("office_admin", city, OFFICE_ADMIN, is_staff=True)
+    w.county_office_admin = make_person("county_office_admin", county_a, OFFICE_ADMIN, is_staff=True)
     w.county_leader = make_person("county_leader", county_a, LEADER, is_leader=True, rank="division")
     w.town_staff = make_person("town_staff", town_a1, DATA_ENTRY)
     w.sibling_town_staff = make_person("sibling_town_staff", town_a2, DATA_ENTRY)

@@ -183,8 +183,14 @@ REMINDERS_SITE_URL = (
 
 # Seconds the health check waits for the broker before calling it degraded.
 HEALTHZ_BROKER_TIMEOUT = env.float("HEALTHZ_BROKER_TIMEOUT", default=1.0)
-# Behind a reverse proxy the client IP is in X-Forwarded-For; trust it only when told to.
-AUDIT_TRUST_X_FORWARDED_FOR = env.bool("AUDIT_TRUST_X_FORWARDED_FOR", default=False)
+# How many reverse proxies of our own stand in front of the app (each appends to X-Forwarded-For):
+# the audit trail and the login lockout take the client IP from the right-most hop they did not
+# write (core.request_context.client_ip). 0 ignores the header. The old yes/no setting
+# AUDIT_TRUST_X_FORWARDED_FOR=true meant one proxy.
+AUDIT_TRUSTED_PROXIES = env.int(
+    "AUDIT_TRUSTED_PROXIES", default=1 if env.bool("AUDIT_TRUST_X_FORWARDED_FOR", default=False) else 0
+)
+AXES_CLIENT_IP_CALLABLE = "core.request_context.client_ip"
 
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 10)
 SESSION_COOKIE_HTTPONLY = True

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django import template
+from django.core.exceptions import ObjectDoesNotExist
 
 register = template.Library()
 
@@ -11,3 +12,18 @@ def minutes(value) -> int | str:
     if not isinstance(value, timedelta):
         return ""
     return max(1, -(-int(value.total_seconds()) // 60))
+
+
+@register.filter
+def person_name(user):
+    """{{ event.actor|person_name }}: who acted, as a person — cadre name, else full name, else username.
+
+    Select ``<user>__cadre`` with the user to keep this free of queries.
+    """
+    if user is None:
+        return ""
+    try:
+        cadre = user.cadre
+    except ObjectDoesNotExist:
+        cadre = None
+    return (cadre.name if cadre is not None else "") or user.get_full_name().strip() or user.get_username()

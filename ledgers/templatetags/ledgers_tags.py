@@ -1,6 +1,6 @@
 from django import template
-from django.core.exceptions import ObjectDoesNotExist
 
+from core.templatetags.core_tags import person_name as core_person_name
 from ledgers.masking import mask_id_number, mask_phone
 
 register = template.Library()
@@ -37,16 +37,5 @@ def visit_changeable(visit, user):
     return visit_can_change(user=user, visit=visit)
 
 
-@register.filter
-def person_name(user):
-    """{{ event.actor|person_name }}: who acted, as a person — cadre name, else full name, else username.
-
-    Select ``<user>__cadre`` with the user to keep this free of queries.
-    """
-    if user is None:
-        return ""
-    try:
-        cadre = user.cadre
-    except ObjectDoesNotExist:
-        cadre = None
-    return (cadre.name if cadre is not None else "") or user.get_full_name().strip() or user.get_username()
+# Who acted, as a person (cadre name, else full name, else username): core's rule, one copy.
+register.filter("person_name", core_person_name)

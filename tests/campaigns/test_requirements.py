@@ -284,7 +284,10 @@ def test_reports_not_owed_below_a_unit_are_not_applicable(world, plan):
 def test_unit_levels_limit_the_bound_cadres(world, plan):
     requirement = _requirement(plan, "pairings_per_cadre", {"min": 1}, unit_kinds=["county"])
     result = evaluate_requirement(requirement, unit=world.county_a, as_of=D(2026, 5, 1))
-    assert result.target == 1  # only county_leader works in the county office itself
+    # Only the two who work in the county itself (county_leader, county_office_admin), not the
+    # township and village cadres below it.
+    assert result.target == 2
+    assert sorted(row[0] for row in result.rows) == ["county_leader", "county_office_admin"]
 
 
 # ---- reports (real rows) ------------------------------------------------------------------

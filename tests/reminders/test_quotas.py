@@ -63,7 +63,7 @@ def test_a_short_cadre_near_the_month_end_gets_one_reminder(world, trips):
     visit(world.village_cadre, "2026-05-06")  # short: 1 trip
     assert sync(MONTH, "2026-05-20").created == 0  # the first stage (-7, 05-24) is not reached: not evaluated
     sync(MONTH, "2026-05-24")
-    short = {world.county_leader.pk, world.sibling_town_staff.pk, world.village_cadre.pk}
+    short = {world.county_leader.pk, world.county_office_admin.pk, world.sibling_town_staff.pk, world.village_cadre.pk}
     assert recipients(offset_days=-7) == short
     reminder = Reminder.objects.get(offset_days=-7, recipient=world.village_cadre)
     assert reminder.due_date == datetime.date(2026, 5, 31)
@@ -210,7 +210,12 @@ def test_a_campaign_wide_cadre_quota_reminds_the_short_cadres_near_the_campaign_
     assert not sync("campaigns.requirement_shortfall", "2026-05-01").created  # more than 14 days ahead
     sync("campaigns.requirement_shortfall", "2026-05-17")
     # The issuing unit's leader (the quota as a whole) and each short cadre; not the one who met it.
-    assert recipients(offset_days=-14) == {world.county_leader.pk, world.sibling_town_staff.pk, world.village_cadre.pk}
+    assert recipients(offset_days=-14) == {
+        world.county_leader.pk,
+        world.county_office_admin.pk,
+        world.sibling_town_staff.pk,
+        world.village_cadre.pk,
+    }
     own = Reminder.objects.get(offset_days=-14, recipient=world.village_cadre)
     assert "已完成0次，要求不少于1次" in own.title
     assert not sync(MONTH, "2026-05-24").created  # a campaign-wide quota is not asked monthly
@@ -236,8 +241,8 @@ def test_the_sync_counts_a_citys_cadres_in_bulk(world, trips):
         with CaptureQueriesContext(connection) as queries:
             sync(MONTH, "2026-05-28")
         counts.append(len(queries.captured_queries))
-    assert counts[0] == counts[1] <= 20  # the same queries for 4 short cadres as for 34
-    assert len(recipients(offset_days=-3)) == 34
+    assert counts[0] == counts[1] <= 20  # the same queries for 5 short cadres as for 35
+    assert len(recipients(offset_days=-3)) == 35
 
 
 def test_leader_days_at_the_grassroots_are_asked_before_the_year_ends(world, running):
@@ -267,6 +272,7 @@ def test_days_in_the_village_are_asked_per_batch(world, running):
     sync("campaigns.quota_phase", "2026-04-10")  # -5 of the first batch
     assert recipients(due_date=datetime.date(2026, 4, 15)) == {
         world.county_leader.pk,
+        world.county_office_admin.pk,
         world.sibling_town_staff.pk,
         world.village_cadre.pk,
     }
