@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The suite runs on every core (pytest-xdist); each xdist process gets its own Redis database.
+PYTEST_ARGS ?= -n auto
 
 .PHONY: run test install messages lint format check-deploy clean-demo
 

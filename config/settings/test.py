@@ -1,5 +1,8 @@
 """Test run: `make test`. SQLite unless DATABASE_URL is set; an in-memory broker unless told."""
 
+import os
+from urllib.parse import urlsplit, urlunsplit
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -17,3 +20,14 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 AXES_ENABLED = True
 LANGUAGE_CODE = "zh-hans"
 WHITENOISE_AUTOREFRESH = True
+
+# Under pytest-xdist every test process gets its own Redis database: the tests that start a real
+# Celery worker would otherwise consume each other's tasks from one shared queue.
+_xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if CELERY_BROKER_URL.startswith("redis://") and _xdist_worker.startswith("gw"):
+    # Worker subprocesses inherit both variables and must land on the same database, not shift again.
+    _url = urlsplit(os.environ.setdefault("MINQING_TEST_BASE_BROKER_URL", CELERY_BROKER_URL))
+    _db = int(_url.path.strip("/") or 0)
+    CELERY_BROKER_URL = urlunsplit(_url._replace(path=f"/{(_db + 1 + int(_xdist_worker[2:])) % 16}"))
+    # The app's Celery instance and the worker subprocesses read the environment first.
+    os.environ["CELERY_BROKER_URL"] = CELERY_BROKER_URL
