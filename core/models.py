@@ -114,6 +114,23 @@ class AuditEvent(models.Model):
         return Q(unit__path__startswith=root.path) | Q(unit__path__isnull=True, unit_lineage__contains=f"/{root.pk}/")
 
     @property
+    def detail_summary(self) -> str:
+        """What the auditor needs from ``detail`` on one line: an export's rows and filter, a refused URL."""
+        detail = self.detail if isinstance(self.detail, dict) else {}
+        parts = []
+        if "rows" in detail:
+            parts.append(_("%(rows)s 行") % {"rows": detail["rows"]})
+        filters = detail.get("filters")
+        if filters:
+            shown = "，".join(f"{key}={value}" for key, value in filters.items())
+            parts.append(_("筛选：%(filters)s") % {"filters": shown})
+        elif "rows" in detail:
+            parts.append(_("未筛选"))
+        if self.action == "core.scope_denied" and detail.get("path"):
+            parts.append(str(detail["path"]))
+        return " · ".join(str(part) for part in parts)[:300]
+
+    @property
     def action_label(self) -> str:
         """What the action code means, in Chinese; the code itself if no one labelled it."""
         return action_label(self.action)

@@ -50,6 +50,13 @@ def test_household_pairing_and_cadre_exports_record_filter_and_rows(world, ledge
     assert cadres.detail["personal_data"] is True
 
 
+def test_the_audit_page_shows_an_exports_rows_and_filter(world, ledger, client_for):
+    client_for(world.town_staff).get(reverse("ledgers:demand_export"), {"status": "received"})
+    page = client_for(world.auditor).get(reverse("core:audit_list")).content.decode()
+    assert "导出整改台账" in page
+    assert "1 行 · 筛选：status=received" in page  # the town's one received demand
+
+
 def test_a_ledger_book_export_is_recorded(world, ledger, client_for):
     month = timezone.localdate().strftime("%Y-%m")
     response = client_for(world.town_staff).get(
