@@ -246,8 +246,13 @@ class ScopedUserAdmin(UserAdmin):
         return actions
 
     def delete_view(self, request, object_id, extra_context=None):
-        account = self.get_object(request, unquote(object_id)) if request.method == "POST" else None
-        if account is not None and self.has_delete_permission(request, account) and account_has_audit_history(account):
+        account = self.get_object(request, unquote(object_id))
+        keeps_history = (
+            account is not None and self.has_delete_permission(request, account) and account_has_audit_history(account)
+        )
+        if keeps_history and request.method != "POST":
+            messages.warning(request, _("该账号有审计记录：确认后将停用账号，不会删除。"))
+        if keeps_history and request.method == "POST":
             # The trail names this account: deleting it would leave names without a person behind
             # them. It is closed instead, and stays readable in the trail and the back office.
             with transaction.atomic(using=router.db_for_write(self.model)):

@@ -72,6 +72,7 @@ def test_the_admin_deactivates_a_user_with_audit_rows_instead_of_deleting(world,
     audit_record(action="test.by_town_staff", actor=world.town_staff, obj=world.village_a1)
     client.force_login(world.superuser)
     url = reverse("admin:auth_user_delete", args=[world.town_staff.pk])
+    assert "确认后将停用账号，不会删除" in client.get(url).content.decode()
     response = client.post(url, {"post": "yes"}, follow=True)
     assert response.status_code == 200
     world.town_staff.refresh_from_db()
