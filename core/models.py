@@ -17,6 +17,43 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+# Create-once and edit-version columns live on each record's own table, not in a shared side
+# table: the unique key is checked in the very insert that creates the record, so the record and
+# its key commit or roll back together, and a replay finds its record with one indexed lookup on
+# its own table. Visits and demands had these columns first; every record a staff form creates
+# or edits now has the same ones, and core.concurrency is the one code path that uses them.
+
+
+class IdempotentModel(models.Model):
+    """A record created from a form keeps the form's submission token (``core.concurrency.create_once``)."""
+
+    # A double-submitted form carries the same token twice: the unique constraint keeps one record.
+    idempotency_key = models.UUIDField(_("提交令牌"), null=True, blank=True, unique=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class VersionedModel(models.Model):
+    """A record several people edit: a form posted from an older version is refused (``lock_version``)."""
+
+    # Optimistic lock: every write bumps it (core.concurrency.stamp_version).
+    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("最后修改人"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("最后修改时间"), null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 class AuditEventQuerySet(ScopedQuerySet):
     def update(self, **kwargs):
         raise TypeError("AuditEvent is append-only")

@@ -3,13 +3,13 @@ with the pages that use them, so the outreach app's own admin module stays its o
 
 import datetime
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import OrgUnit
 from core.admin import GlobalConfigAdmin, ScopedModelAdmin
+from core.concurrency_forms import VersionedAdminForm
 from core.scoping import scope_for_user, user_scope_root
 from outreach.models import Forum, ReceptionDay
 
@@ -32,8 +32,10 @@ from .services import (
     FORUM_TEXT_FIELDS,
     RECEPTION_DAY_FIELDS,
     VISIT_EDITABLE_FIELDS,
-    forum_save,
-    reception_day_save,
+    forum_create,
+    forum_update,
+    reception_day_create,
+    reception_day_update,
     visit_update,
 )
 
@@ -61,29 +63,10 @@ class VisitPhotoInline(ReadOnlyInline):
     fields = readonly_fields = ["image", "caption"]
 
 
-class VisitAdminForm(forms.ModelForm):
-    # updated_at when the page was loaded: a save over a correction made meanwhile is refused.
-    loaded_at = forms.CharField(widget=forms.HiddenInput, required=False)
-
+class VisitAdminForm(VersionedAdminForm):
     class Meta:
         model = Visit
         fields = [*VISIT_EDITABLE_FIELDS]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk is not None:
-            self.fields["loaded_at"].initial = self.instance.updated_at.isoformat()
-
-    def clean_loaded_at(self):
-        value = self.cleaned_data.get("loaded_at") or ""
-        try:
-            loaded = datetime.datetime.fromisoformat(value)
-        except ValueError:
-            loaded = None
-        current = Visit.objects.filter(pk=self.instance.pk).values_list("updated_at", flat=True).first()
-        if loaded is None or loaded != current:
-            raise forms.ValidationError(_("该走访记录已被他人修改，请刷新页面后重新填写。"))
-        return loaded
 
 
 @admin.register(Visit)
@@ -104,7 +87,7 @@ class VisitAdmin(ScopedModelAdmin):
     readonly_fields = ["household", "recorded_by", "created_at", "updated_at"]
 
     def get_fields(self, request, obj=None):
-        return [*VISIT_EDITABLE_FIELDS, "loaded_at", *self.readonly_fields]
+        return [*VISIT_EDITABLE_FIELDS, "loaded_version", *self.readonly_fields]
 
     def has_add_permission(self, request):
         return False
@@ -116,9 +99,8 @@ class VisitAdmin(ScopedModelAdmin):
     def save_model(self, request, obj, form, change):
         fields = {name: form.cleaned_data[name] for name in VISIT_EDITABLE_FIELDS if name in form.cleaned_data}
         try:
-            visit_update(
-                actor=request.user, visit=obj, fields=fields, expected_updated_at=form.cleaned_data.get("loaded_at")
-            )
+            # The version was checked under the row lock by the form (VersionedAdminForm).
+            visit_update(actor=request.user, visit=obj, fields=fields)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             raise PermissionDenied(" ".join(exc.messages)) from exc
@@ -141,27 +123,11 @@ class DemandEventInline(admin.TabularInline):
         return False
 
 
-class DemandAdminForm(forms.ModelForm):
+class DemandAdminForm(VersionedAdminForm):
     # The version the page was loaded at: a save over a transition made meanwhile is refused.
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
     class Meta:
         model = Demand
         fields = [*demand_flow.DETAIL_FIELDS]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk is not None:
-            self.fields["loaded_version"].initial = self.instance.version
-
-    def clean(self):
-        cleaned = super().clean()
-        loaded = cleaned.get("loaded_version")
-        if self.instance.pk is not None:
-            current = Demand.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
-            if loaded is None or loaded != current:
-                raise forms.ValidationError(_("该诉求已被他人更新，请刷新页面后再操作。"))
-        return cleaned
 
 
 @admin.register(Demand)
@@ -235,6 +201,7 @@ class DemandAdmin(ScopedModelAdmin):
 
 @admin.register(Forum)
 class ForumAdmin(ScopedModelAdmin):
+    form = VersionedAdminForm
     list_display = ["held_at", "village", "title", "place", "notice_posted_on", "attendance"]
     list_filter = ["held_at"]
     search_fields = ["title", "village__name", "place"]
@@ -242,17 +209,17 @@ class ForumAdmin(ScopedModelAdmin):
     filter_horizontal = ["leading_cadres"]
 
     def save_model(self, request, obj, form, change):
-        # Through forum_save like the staff page: audited, and its reminders follow a moved date.
+        # Through the services like the staff page: audited, versioned, and its reminders follow
+        # a moved date. The version was checked under the row lock by the form.
         fields = {
             name: form.cleaned_data[name] for name in FORUM_FIELDS + FORUM_TEXT_FIELDS if name in form.cleaned_data
         }
+        leading = form.cleaned_data.get("leading_cadres", ())
         try:
-            saved = forum_save(
-                actor=request.user,
-                forum=obj if change else None,
-                leading_cadres=form.cleaned_data.get("leading_cadres", ()),
-                **fields,
-            )
+            if change:
+                saved = forum_update(actor=request.user, forum=obj, leading_cadres=leading, **fields)
+            else:
+                saved, _created = forum_create(actor=request.user, leading_cadres=leading, **fields)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             raise PermissionDenied(" ".join(exc.messages)) from exc
@@ -261,6 +228,7 @@ class ForumAdmin(ScopedModelAdmin):
 
 @admin.register(ReceptionDay)
 class ReceptionDayAdmin(ScopedModelAdmin):
+    form = VersionedAdminForm
     list_display = ["held_on", "leader", "channel", "place", "visitors_count"]
     list_filter = ["channel", "held_on"]
     search_fields = ["leader__name", "place"]
@@ -269,7 +237,10 @@ class ReceptionDayAdmin(ScopedModelAdmin):
     def save_model(self, request, obj, form, change):
         fields = {name: form.cleaned_data[name] for name in RECEPTION_DAY_FIELDS if name in form.cleaned_data}
         try:
-            saved = reception_day_save(actor=request.user, reception_day=obj if change else None, **fields)
+            if change:
+                saved = reception_day_update(actor=request.user, reception_day=obj, **fields)
+            else:
+                saved, _created = reception_day_create(actor=request.user, **fields)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             raise PermissionDenied(" ".join(exc.messages)) from exc
@@ -319,7 +290,6 @@ class DeadlineFilter(admin.SimpleListFilter):
         return [("past", _("已过时限")), ("30", _("30 天内到期")), ("later", _("30 天以后"))]
 
     def queryset(self, request, queryset):
-        import datetime
 
         from .pledge_services import local_today
 
@@ -357,6 +327,7 @@ class UnitFilter(admin.SimpleListFilter):
 
 @admin.register(Pledge)
 class PledgeAdmin(ScopedModelAdmin):
+    form = VersionedAdminForm
     list_display = [
         "title",
         "org_unit",
@@ -404,7 +375,7 @@ class PledgeAdmin(ScopedModelAdmin):
     ]
 
     def get_fields(self, request, obj=None):
-        return [*EDITABLE_FIELDS, *self.workflow_fields]
+        return [*EDITABLE_FIELDS, "loaded_version", *self.workflow_fields]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and not obj.is_editable:
@@ -420,7 +391,7 @@ class PledgeAdmin(ScopedModelAdmin):
             if change:
                 saved = pledge_update(pledge=obj, user=request.user, fields=fields)
             else:
-                saved = pledge_create(user=request.user, fields=fields)
+                saved, _created = pledge_create(user=request.user, fields=fields)
         except PledgeError as exc:
             messages.error(request, exc.messages[0])
             raise PermissionDenied(exc.messages[0]) from exc

@@ -18,13 +18,14 @@ import datetime
 import uuid
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from campaigns.models import OrgUnit
 from core.audit import apply_field_changes, audit_record
+from core.concurrency import StaleEdit, create_once, lock_version, stamp_version
 from core.scoping import ancestor_paths
 from reminders.services import reminders_sync_for
 
@@ -96,10 +97,16 @@ def _cadre_of(user):
     return Cadre.objects.filter(user_id=user.pk).first()
 
 
+def _lock_version(demand: Demand, expected_version: int | None) -> Demand:
+    """The one lock-and-version step (core.concurrency.lock_version), refused as a demand refusal."""
+    try:
+        return lock_version(Demand.objects.all(), pk=demand.pk, expected_version=expected_version)
+    except StaleEdit as exc:
+        raise StaleDemand(_("该诉求已被他人更新，请刷新页面后再操作。") + exc.messages[0]) from exc
+
+
 def _lock(demand: Demand, action: str, expected_version: int | None) -> Demand:
-    locked = Demand.objects.select_for_update().get(pk=demand.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleDemand(_("该诉求已被他人更新，请刷新页面后再操作。"))
+    locked = _lock_version(demand, expected_version)
     sources, _target = TRANSITIONS[action]
     if locked.status not in sources:
         raise IllegalTransition(
@@ -110,7 +117,7 @@ def _lock(demand: Demand, action: str, expected_version: int | None) -> Demand:
 
 
 def _finish(demand: Demand, *, actor, action: str, from_status: str, note: str = "", detail=None) -> Demand:
-    demand.version += 1
+    stamp_version(demand, actor=actor)
     demand.save()
     # Reminder rows change in this transaction: a moved deadline or a resolved demand never
     # waits for beat's sweep, and no broker is involved.
@@ -153,35 +160,42 @@ def demand_raise(
     A repeated ``idempotency_key`` returns the demand already recorded. Writes an audit event.
     """
     _require(actor, "ledgers.add_demand")
-    if idempotency_key is not None:
-        existing = Demand.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None:
-            return existing
+    demand, _created = create_once(
+        Demand,
+        idempotency_key,
+        lambda: _demand_raise(
+            actor=actor,
+            unit=unit,
+            category=category,
+            title=title,
+            description=description,
+            source=source,
+            household=household,
+            member=member,
+            person_name=person_name,
+            person_phone=person_phone,
+            visit=visit,
+            forum=forum,
+            reception_day=reception_day,
+            campaign=campaign,
+            received_on=received_on,
+            received_by=received_by,
+            idempotency_key=idempotency_key,
+        ),
+    )
+    return demand
+
+
+def _demand_raise(*, actor, source, title, received_on, received_by, **fields) -> Demand:
     demand = Demand(
-        unit=unit,
-        category=category,
+        **fields,
         title=title,
-        description=description,
         source=source,
-        household=household,
-        member=member,
-        person_name=person_name,
-        person_phone=person_phone,
-        visit=visit,
-        forum=forum,
-        reception_day=reception_day,
-        campaign=campaign,
         received_on=received_on or _today(),
         received_by=received_by or _cadre_of(actor),
-        idempotency_key=idempotency_key,
     )
-    try:
-        with transaction.atomic():
-            demand.save()
-    except IntegrityError:
-        if idempotency_key is None:
-            raise
-        return Demand.objects.get(idempotency_key=idempotency_key)
+    stamp_version(demand, actor=actor, created=True)
+    demand.save()
     DemandEvent.objects.create(demand=demand, actor=actor, action="raise", to_status=demand.status, note=title)
     audit_record(action="ledgers.demand_raise", actor=actor, obj=demand, detail={"source": source})
     return demand
@@ -433,9 +447,7 @@ def demand_update_details(*, demand: Demand, actor, fields: dict, expected_versi
     unknown = set(fields) - set(DETAIL_FIELDS)
     if unknown:
         raise TypeError(f"not a demand detail field: {sorted(unknown)}")
-    locked = Demand.objects.select_for_update().get(pk=demand.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleDemand(_("该诉求已被他人更新，请刷新页面后再操作。"))
+    locked = _lock_version(demand, expected_version)
     changed = apply_field_changes(locked, fields)
     member, household = locked.member, locked.household
     if member is not None and (household is None or member.household_id != household.pk):
@@ -443,8 +455,8 @@ def demand_update_details(*, demand: Demand, actor, fields: dict, expected_versi
     if not changed:
         return locked
     locked.full_clean(exclude=["idempotency_key"])
-    locked.version += 1
-    locked.save(update_fields=[*changed, "version", "updated_at"])
+    stamped = stamp_version(locked, actor=actor)
+    locked.save(update_fields=[*changed, *stamped, "updated_at"])
     audit_record(action="ledgers.demand_update", actor=actor, obj=locked, detail={"changed": changed})
     return locked
 
@@ -497,8 +509,8 @@ def demand_escalate_overdue(*, as_of: datetime.date | None = None, actor=None) -
         unit, leader = escalation_target(demand)
         demand.escalated_at = now
         demand.escalated_to = unit
-        demand.version += 1
-        demand.save(update_fields=["escalated_at", "escalated_to", "version", "updated_at"])
+        stamped = stamp_version(demand, actor=actor)
+        demand.save(update_fields=["escalated_at", "escalated_to", *stamped, "updated_at"])
         if leader is not None:
             note = _("超过办结时限（%(deadline)s），报送%(unit)s%(leader)s督办。") % {
                 "deadline": demand.deadline.isoformat(),

@@ -164,7 +164,7 @@ def seed(*, context, stdout):
             demand = _demand_in(unit) if index == 1 else None
             if demand is not None:
                 origin = {"origin_kind": "demand", "origin_object_id": demand.pk, "origin_note": "走访中群众反映"}
-            pledge = pledge_create(
+            pledge, _created = pledge_create(
                 user=staff,
                 fields={
                     "campaign": campaign,

@@ -1,8 +1,5 @@
 """Forms for the staff pages. Choice querysets are limited to what the user may see."""
 
-import datetime
-import uuid
-
 from django import forms
 from django.db.models import Q
 from django.urls import reverse
@@ -13,6 +10,7 @@ from django.utils.translation import pgettext
 from campaigns.fields import CampaignChoiceField
 from campaigns.models import Cadre, Campaign, OrgUnit
 from campaigns.selectors import campaign_choices_for_user
+from core.concurrency_forms import RecordFormMixin, SubmissionTokenMixin, VersionMixin
 from core.scoping import ancestor_paths, scope_for_user
 from outreach.models import Forum, Household, HouseholdMember, ReceptionDay
 
@@ -74,12 +72,12 @@ class VisitFieldsForm(forms.Form):
     needs = forms.CharField(label=_("群众需求"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
-class VisitEntryForm(VisitFieldsForm):
+class VisitEntryForm(SubmissionTokenMixin, VisitFieldsForm):
     """The fast entry form: one visit, photos and an inline demand (help items: HelpItemFormSet)."""
 
-    field_order = ["token", "household"]
+    field_order = ["household"]
+    token_required = True
 
-    token = forms.UUIDField(widget=forms.HiddenInput)
     household = forms.ModelChoiceField(
         queryset=Household.objects.none(),
         widget=forms.HiddenInput,
@@ -105,7 +103,6 @@ class VisitEntryForm(VisitFieldsForm):
         campaigns = _campaigns_for(user)
         self.fields["campaign"].queryset = campaigns
         if not self.is_bound:
-            self.initial.setdefault("token", uuid.uuid4())
             self.initial.setdefault("visited_on", timezone.localdate())
             self.initial.setdefault("method", last_method or Visit.Method.HOME)
             self.initial.setdefault("ledger_book", LedgerBook.MINQING)
@@ -186,12 +183,9 @@ def help_formset(data=None, *, visit=None):
     return HelpItemFormSet(data, initial=initial, prefix="help")
 
 
-class VisitEditForm(VisitFieldsForm):
-    """Correcting a visit: the household stays; ``loaded_at`` makes a stale form detectable."""
+class VisitEditForm(VersionMixin, VisitFieldsForm):
+    """Correcting a visit: the household stays; the hidden ``version`` makes a stale form detectable."""
 
-    field_order = ["loaded_at"]
-
-    loaded_at = forms.CharField(widget=forms.HiddenInput)
     remove_photos = forms.ModelMultipleChoiceField(
         label=_("删除照片"),
         queryset=VisitPhoto.objects.none(),
@@ -202,8 +196,8 @@ class VisitEditForm(VisitFieldsForm):
     photos = MultiplePhotoField(label=_("添加照片"), required=False)
 
     def __init__(self, *args, user, visit, **kwargs):
+        self.visit = self.instance = visit
         super().__init__(*args, **kwargs)
-        self.visit = visit
         self.existing_photos = list(visit.photos.all())
         self.fields["remove_photos"].queryset = visit.photos.all()
         # Set per request: a lazy string formatted at import would freeze the language.
@@ -221,7 +215,6 @@ class VisitEditForm(VisitFieldsForm):
             self.initial["member"] = visit.member_id
             self.initial["cadre"] = visit.cadre_id
             self.initial["campaign"] = visit.campaign_id
-            self.initial["loaded_at"] = visit.updated_at.isoformat()
 
     def clean_visited_on(self):
         value = self.cleaned_data["visited_on"]
@@ -229,18 +222,11 @@ class VisitEditForm(VisitFieldsForm):
             raise forms.ValidationError(_("走访日期不能晚于今天。"))
         return value
 
-    def clean_loaded_at(self):
-        try:
-            return datetime.datetime.fromisoformat(self.cleaned_data["loaded_at"])
-        except ValueError:
-            raise forms.ValidationError(_("表单已失效，请刷新页面后重新填写。")) from None
-
     def fields_to_save(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in VISIT_EDITABLE_FIELDS}
 
 
-class VisitDeleteForm(forms.Form):
-    loaded_at = forms.CharField(widget=forms.HiddenInput)
+class VisitDeleteForm(VersionMixin, forms.Form):
     reason = forms.CharField(
         label=_("删除原因"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -248,13 +234,15 @@ class VisitDeleteForm(forms.Form):
         error_messages={"required": _("请说明删除原因。")},
     )
 
-    clean_loaded_at = VisitEditForm.clean_loaded_at
+    def __init__(self, *args, visit, **kwargs):
+        self.instance = visit
+        super().__init__(*args, **kwargs)
 
 
-class DemandDraftForm(forms.Form):
+class DemandDraftForm(SubmissionTokenMixin, forms.Form):
     """A demand raised from a forum, a reception day, or on its own (hotline, mailbox, walk-in)."""
 
-    token = forms.UUIDField(widget=forms.HiddenInput)
+    token_required = True
     category = forms.ModelChoiceField(
         label=_("诉求类别"),
         queryset=DemandCategory.objects.filter(is_active=True),
@@ -272,8 +260,6 @@ class DemandDraftForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.village = village
-        if not self.is_bound:
-            self.initial.setdefault("token", uuid.uuid4())
 
     def clean(self):
         data = super().clean()
@@ -468,7 +454,7 @@ ACTION_FORMS = {
 USER_SCOPED_FORMS = (PlaceOnLedgerForm,)
 
 
-class ForumForm(forms.ModelForm):
+class ForumForm(RecordFormMixin, forms.ModelForm):
     class Meta:
         model = Forum
         fields = [
@@ -512,7 +498,7 @@ class ForumForm(forms.ModelForm):
         return data
 
 
-class ReceptionDayForm(forms.ModelForm):
+class ReceptionDayForm(RecordFormMixin, forms.ModelForm):
     class Meta:
         model = ReceptionDay
         fields = ["leader", "campaign", "held_on", "channel", "place", "visitors_count", "notes"]

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.models import TimeStampedModel
+from core.models import IdempotentModel, TimeStampedModel, VersionedModel
 from core.scoping import ScopedQuerySet
 
 from .pledge_validators import validate_evidence_photo
@@ -29,7 +29,7 @@ class LedgerBook(models.TextChoices):
 LEDGER_BOOK_VALUES = [c.value for c in LedgerBook]
 
 
-class Visit(TimeStampedModel):
+class Visit(IdempotentModel, VersionedModel, TimeStampedModel):
     """One visit of a cadre to a household or one of its members (a line of the 民情日记)."""
 
     class Method(models.TextChoices):
@@ -75,9 +75,6 @@ class Visit(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    # A double-submitted form carries the same token twice: the unique constraint keeps one visit.
-    idempotency_key = models.UUIDField(_("提交令牌"), null=True, blank=True, unique=True, editable=False)
-
     scope_unit_field = "household__village"
     objects = ScopedQuerySet.as_manager()
 
@@ -211,7 +208,7 @@ class DemandQuerySet(ScopedQuerySet):
         return self.filter(status__in=self.OPEN_STATUSES)
 
 
-class Demand(TimeStampedModel):
+class Demand(IdempotentModel, VersionedModel, TimeStampedModel):
     """A demand raised by the public, tracked until it is answered and closed (件件有着落、事事有回音)."""
 
     class Source(models.TextChoices):
@@ -362,9 +359,6 @@ class Demand(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="demands_escalated",
     )
-    # Optimistic lock: every transition bumps it; a form posted from an older page is refused.
-    version = models.PositiveIntegerField(_("版本"), default=0)
-    idempotency_key = models.UUIDField(_("提交令牌"), null=True, blank=True, unique=True, editable=False)
 
     scope_unit_field = "unit"
     objects = DemandQuerySet.as_manager()
@@ -484,7 +478,7 @@ class PledgeQuerySet(ScopedQuerySet):
         return self.filter(approval_state__in=Pledge.COMMITTED_STATES)
 
 
-class Pledge(TimeStampedModel):
+class Pledge(IdempotentModel, VersionedModel, TimeStampedModel):
     """A pledge (承诺事项/办实事项目): 四明确 — content, target and deadline, owner, measures."""
 
     class ApprovalState(models.TextChoices):
@@ -695,7 +689,7 @@ class Pledge(TimeStampedModel):
         return resolve_origin(self.origin_kind, self.origin_object_id)
 
 
-class PledgeAmendment(models.Model):
+class PledgeAmendment(IdempotentModel):
     """A recorded change of an approved pledge's content, target or deadline (shown publicly)."""
 
     class Field(models.TextChoices):
@@ -735,7 +729,7 @@ def _evidence_path(instance, filename):
     return f"pledges/{instance.pledge_id}/{filename}"
 
 
-class PledgeProgress(models.Model):
+class PledgeProgress(IdempotentModel):
     """One progress report on a pledge: date, percent done, what was done, optional photo."""
 
     pledge = models.ForeignKey(

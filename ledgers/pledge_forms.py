@@ -11,6 +11,7 @@ from django.utils.translation import pgettext
 from campaigns.fields import CampaignChoiceField, CampaignChoiceFilter
 from campaigns.models import Cadre, Campaign, OrgUnit
 from campaigns.selectors import campaign_choices_for_user
+from core.concurrency_forms import RecordFormMixin, SubmissionTokenMixin
 from core.scoping import scope_for_user
 from core.widgets import DateInput
 
@@ -29,7 +30,7 @@ class _CrispyMixin:
         self.helper.disable_csrf = True
 
 
-class PledgeForm(_CrispyMixin, forms.ModelForm):
+class PledgeForm(RecordFormMixin, _CrispyMixin, forms.ModelForm):
     class Meta:
         model = Pledge
         fields = list(EDITABLE_FIELDS)
@@ -162,7 +163,7 @@ class PledgeWithdrawForm(_CrispyMixin, forms.Form):
         self._helper()
 
 
-class PledgeAmendmentForm(_CrispyMixin, forms.Form):
+class PledgeAmendmentForm(SubmissionTokenMixin, _CrispyMixin, forms.Form):
     field = forms.ChoiceField(label=_("变更项目"), choices=PledgeAmendment.Field.choices)
     new_text = forms.CharField(
         label=_("新的承诺内容或完成目标"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -187,7 +188,7 @@ class PledgeAmendmentForm(_CrispyMixin, forms.Form):
         return data
 
 
-class PledgeProgressForm(_CrispyMixin, forms.Form):
+class PledgeProgressForm(SubmissionTokenMixin, _CrispyMixin, forms.Form):
     reported_on = forms.DateField(label=_("进展日期"), widget=DateInput())
     percent = forms.IntegerField(label=_("完成进度(%)"), min_value=0, max_value=100)
     note = forms.CharField(

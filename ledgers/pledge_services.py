@@ -11,6 +11,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
 
 from core.audit import audit_record
+from core.concurrency import create_once, lock_version, stamp_version
 from core.scoping import user_can_see_unit
 from reminders.services import reminders_sync_for
 
@@ -211,17 +213,25 @@ def _full_clean(instance) -> None:
 
 
 @transaction.atomic
-def pledge_create(*, user, fields: dict) -> Pledge:
-    """Record a draft pledge for one of the user's units.
+def pledge_create(*, user, fields: dict, idempotency_key=None) -> tuple[Pledge, bool]:
+    """Record a draft pledge for one of the user's units; returns (pledge, created).
 
-    Audit: ``ledgers.pledge_create``. Raises PledgeError without ``ledgers.add_pledge`` or
-    when a unit or person lies outside the user's subtree.
+    A form sent twice (a double tap on a slow village connection) makes one draft: the same
+    ``idempotency_key`` returns the first draft (a unique constraint, also between concurrent
+    requests), and so does the same content from the same user within two minutes (the twin
+    check, for a form opened twice), which runs under a lock on the user's row so that two
+    concurrent twins cannot both pass it. Audit: ``ledgers.pledge_create``. Raises PledgeError
+    without ``ledgers.add_pledge`` or when a unit or person lies outside the user's subtree.
     """
     if not user.has_perm("ledgers.add_pledge"):
         raise PledgeError(_("您没有录入承诺事项的权限。"))
     fields = dict(fields)
     _check_fields(user=user, fields=fields)
-    # A form sent twice (a double tap on a slow village connection) must make one draft.
+    if idempotency_key is not None:
+        replayed = Pledge.objects.filter(idempotency_key=idempotency_key).first()
+        if replayed is not None:
+            return replayed, False
+    get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
     recent = timezone.now() - datetime.timedelta(minutes=2)
     twin = Pledge.objects.filter(
         created_by=user,
@@ -230,24 +240,37 @@ def pledge_create(*, user, fields: dict) -> Pledge:
         **{key: fields.get(key) for key in ("org_unit", "campaign", "title", "content", "deadline")},
     ).first()
     if twin is not None:
-        return twin
-    pledge = Pledge(**fields, created_by=user, approval_state=State.DRAFT, status=Status.NOT_STARTED)
-    _check_campaign(pledge)
-    _full_clean(pledge)
-    pledge.save()
-    audit_record(action="ledgers.pledge_create", actor=user, obj=pledge, detail={"title": pledge.title})
-    return pledge
+        return twin, False
+
+    def create():
+        pledge = Pledge(
+            **fields,
+            created_by=user,
+            approval_state=State.DRAFT,
+            status=Status.NOT_STARTED,
+            idempotency_key=idempotency_key,
+        )
+        _check_campaign(pledge)
+        _full_clean(pledge)
+        stamp_version(pledge, actor=user, created=True)
+        pledge.save()
+        audit_record(action="ledgers.pledge_create", actor=user, obj=pledge, detail={"title": pledge.title})
+        return pledge
+
+    return create_once(Pledge, idempotency_key, create)
 
 
 @transaction.atomic
-def pledge_update(*, pledge: Pledge, user, fields: dict) -> Pledge:
+def pledge_update(*, pledge: Pledge, user, fields: dict, expected_version: int | None = None) -> Pledge:
     """Change a draft or returned pledge. After approval only ``pledge_amend`` may change it.
 
-    Audit: ``ledgers.pledge_update`` with the changed field names.
+    Locks the row; a form loaded at an older ``expected_version`` raises StaleEdit (a
+    colleague saved, submitted or returned it meanwhile). Audit: ``ledgers.pledge_update`` with
+    the changed field names.
     """
     if not user.has_perm("ledgers.change_pledge") or not user_can_see_unit(user, pledge.org_unit):
         raise PledgeError(_("您没有修改该承诺事项的权限。"))
-    pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
+    pledge = lock_version(Pledge.objects.all(), pk=pledge.pk, expected_version=expected_version)
     if not pledge.is_editable:
         raise PledgeError(_("承诺事项已提交或已审批，不能直接修改；审批后的变更请走变更程序。"))
     fields = dict(fields)
@@ -258,6 +281,7 @@ def pledge_update(*, pledge: Pledge, user, fields: dict) -> Pledge:
     if {"campaign", "org_unit"} & set(changed):
         _check_campaign(pledge)
     _full_clean(pledge)
+    stamp_version(pledge, actor=user)
     pledge.save()
     audit_record(action="ledgers.pledge_update", actor=user, obj=pledge, detail={"fields": changed})
     return pledge
@@ -305,6 +329,7 @@ def _pledge_transition(*, pledge: Pledge, user, action: str, comment: str) -> Pl
         locked.return_comment = comment.strip()
     elif action == "publish":
         locked.published_at = now
+    stamp_version(locked, actor=user)
     locked.save()
     reminders_sync_for(locked)
     audit_record(
@@ -316,15 +341,28 @@ def _pledge_transition(*, pledge: Pledge, user, action: str, comment: str) -> Pl
     return locked
 
 
+def _replayed(model, idempotency_key):
+    """The record a replayed form already made. Called with the pledge's row locked, so a
+    concurrent replay waits for the first post to commit and then finds its record here; the
+    key's unique constraint stands behind it."""
+    if idempotency_key is None:
+        return None
+    return model.objects.filter(idempotency_key=idempotency_key).first()
+
+
 @transaction.atomic
-def pledge_amend(*, pledge: Pledge, user, field: str, new_value, reason: str) -> PledgeAmendment:
+def pledge_amend(*, pledge: Pledge, user, field: str, new_value, reason: str, idempotency_key=None) -> PledgeAmendment:
     """Change an approved pledge's content, target or deadline, keeping old value, new, reason, who.
 
-    Audit: ``ledgers.pledge_amend``. The status is re-derived (a later deadline can lift 逾期).
+    A replayed form (same ``idempotency_key``) returns the amendment it made. Audit:
+    ``ledgers.pledge_amend``. The status is re-derived (a later deadline can lift 逾期).
     """
     if not user.has_perm("ledgers.add_pledgeamendment") or not user_can_see_unit(user, pledge.org_unit):
         raise PledgeError(_("只有本单位领导或活动办公室可以变更已审批的承诺。"))
     locked = Pledge.objects.select_for_update().get(pk=pledge.pk)
+    replayed = _replayed(PledgeAmendment, idempotency_key)
+    if replayed is not None:
+        return replayed
     if not locked.is_committed:
         raise PledgeError(_("尚未审批的承诺事项请直接修改，无需变更记录。"))
     if field not in Pledge.AMENDABLE_FIELDS:
@@ -346,6 +384,7 @@ def pledge_amend(*, pledge: Pledge, user, field: str, new_value, reason: str) ->
     locked.status = derive_status(
         percent=locked.percent, completed_on=locked.completed_on, deadline=locked.deadline, today=local_today()
     )
+    stamp_version(locked, actor=user)
     locked.save()
     reminders_sync_for(locked)  # a moved deadline moves its pending reminders now
     amendment = PledgeAmendment.objects.create(
@@ -355,6 +394,7 @@ def pledge_amend(*, pledge: Pledge, user, field: str, new_value, reason: str) ->
         new_value=_as_text(new_value),
         reason=reason.strip(),
         amended_by=user,
+        idempotency_key=idempotency_key,
     )
     audit_record(
         action="ledgers.pledge_amend",
@@ -419,6 +459,7 @@ def _pledge_withdraw(*, pledge: Pledge, user, reason: str) -> Pledge:
     locked.withdrawn_at = timezone.now()
     locked.withdrawn_by = user
     locked.withdrawal_reason = reason.strip()
+    stamp_version(locked, actor=user)
     locked.save()
     reminders_sync_for(locked)  # no longer committed: its pending reminders are cancelled
     audit_record(
@@ -443,16 +484,21 @@ def pledge_report_progress(
     percent: int,
     note: str,
     photo=None,
+    idempotency_key=None,
 ) -> PledgeProgress:
     """Add a progress update; 100% completes the pledge (the note and photo are its evidence).
 
-    A 0% update explains why work has not started (三查三看: 看条件成熟不成熟). Resubmitting the
-    same update returns the existing one. Audit: ``ledgers.pledge_progress`` (and
-    ``ledgers.pledge_complete`` when it completes). Raises PledgeError on a refused update.
+    A 0% update explains why work has not started (三查三看: 看条件成熟不成熟). A replayed form
+    (same ``idempotency_key``), or the same update sent again, returns the existing one.
+    Audit: ``ledgers.pledge_progress`` (and ``ledgers.pledge_complete`` when it completes).
+    Raises PledgeError on a refused update.
     """
     if not user.has_perm("ledgers.add_pledgeprogress") or not user_can_see_unit(user, pledge.org_unit):
         raise PledgeError(_("您没有填报该承诺事项进展的权限。"))
     locked = Pledge.objects.select_for_update().get(pk=pledge.pk)
+    replayed = _replayed(PledgeProgress, idempotency_key)
+    if replayed is not None:
+        return replayed
     if not locked.is_committed:
         raise PledgeError(_("承诺事项经领导审批后才能填报进展。"))
     if locked.status == Status.COMPLETED:
@@ -474,7 +520,13 @@ def pledge_report_progress(
         return latest  # a double-submitted form
 
     update = PledgeProgress(
-        pledge=locked, reported_on=reported_on, percent=percent, note=note, reported_by=user, photo=photo or ""
+        pledge=locked,
+        reported_on=reported_on,
+        percent=percent,
+        note=note,
+        reported_by=user,
+        photo=photo or "",
+        idempotency_key=idempotency_key,
     )
     _full_clean(update)
     update.save()
@@ -486,6 +538,7 @@ def pledge_report_progress(
     locked.status = derive_status(
         percent=percent, completed_on=locked.completed_on, deadline=locked.deadline, today=today
     )
+    stamp_version(locked, actor=user)
     locked.save()
     reminders_sync_for(locked)
     audit_record(

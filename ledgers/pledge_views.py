@@ -22,6 +22,9 @@ from django.views.decorators.vary import vary_on_headers
 
 from campaigns.models import Campaign, OrgUnit
 from core.audit import audit_export
+from core.concurrency import StaleEdit
+from core.concurrency_forms import edit_conflict_response, saved_message
+from core.csrf import csrf_recoverable
 from core.scoping import get_for_user_or_404
 
 from .models import Pledge
@@ -100,17 +103,20 @@ def pledge_export(request):
     return response
 
 
+@csrf_recoverable()
 @login_required
 @permission_required("ledgers.add_pledge", raise_exception=True)
 def pledge_create_view(request):
     form = PledgeForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            pledge = pledge_create(user=request.user, fields=form.cleaned_data)
+            pledge, created = pledge_create(
+                user=request.user, fields=form.typed_data, idempotency_key=form.submission_token
+            )
         except PledgeError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("承诺事项已保存为草稿。"))
+            saved_message(request, created, _("承诺事项已保存为草稿。"))
             return redirect(pledge)
     return render(request, "ledgers/pledge_form.html", {"form": form, "pledge": None})
 
@@ -163,6 +169,7 @@ def pledge_detail(request, pk):
     return render(request, "ledgers/pledge_detail.html", context)
 
 
+@csrf_recoverable()
 @login_required
 def pledge_edit(request, pk):
     pledge = _pledge_or_404(request, pk, "ledgers.change_pledge")
@@ -172,7 +179,18 @@ def pledge_edit(request, pk):
     form = PledgeForm(request.POST or None, instance=pledge, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            pledge = pledge_update(pledge=pledge, user=request.user, fields=form.cleaned_data)
+            pledge = pledge_update(
+                pledge=pledge, user=request.user, fields=form.typed_data, expected_version=form.loaded_version
+            )
+        except StaleEdit as exc:
+            return edit_conflict_response(
+                request,
+                template="ledgers/pledge_form.html",
+                context={"pledge": pledge},
+                form=form,
+                exc=exc,
+                done=pledge,
+            )
         except PledgeError as exc:
             form.add_error(None, exc)
         else:
@@ -199,6 +217,7 @@ def pledge_transition_view(request, pk):
     return redirect(pledge)
 
 
+@csrf_recoverable()
 @login_required
 def pledge_withdraw_view(request, pk):
     """Confirm, then take the pledge off the public board (a leader's or the office's act)."""
@@ -216,6 +235,7 @@ def pledge_withdraw_view(request, pk):
     return render(request, "ledgers/pledge_withdraw.html", context)
 
 
+@csrf_recoverable()
 @login_required
 def pledge_amend_view(request, pk):
     pledge = _pledge_or_404(request, pk, "ledgers.add_pledgeamendment")
@@ -228,6 +248,7 @@ def pledge_amend_view(request, pk):
                 field=form.cleaned_data["field"],
                 new_value=form.cleaned_data["new_value"],
                 reason=form.cleaned_data["reason"],
+                idempotency_key=form.submission_token,
             )
         except PledgeError as exc:
             form.add_error(None, exc)
@@ -237,13 +258,16 @@ def pledge_amend_view(request, pk):
     return render(request, "ledgers/pledge_amend.html", {"form": form, "pledge": pledge})
 
 
+@csrf_recoverable()
 @login_required
 def pledge_progress_view(request, pk):
     pledge = _pledge_or_404(request, pk, "ledgers.add_pledgeprogress")
     form = PledgeProgressForm(request.POST or None, request.FILES or None, pledge=pledge)
     if request.method == "POST" and form.is_valid():
         try:
-            pledge_report_progress(pledge=pledge, user=request.user, **form.cleaned_data)
+            pledge_report_progress(
+                pledge=pledge, user=request.user, idempotency_key=form.submission_token, **form.typed_data
+            )
         except PledgeError as exc:
             form.add_error(None, exc)
         else:

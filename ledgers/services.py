@@ -5,11 +5,12 @@ import uuid
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import apply_field_changes, audit_record
+from core.concurrency import create_once, lock_version, stamp_version
 from core.roles import DATA_ENTRY, OFFICE_ADMIN, user_has_role
 from core.scoping import require_unit_visible, sees_everything, user_can_see_unit
 from outreach.masking import can_view_personal_data
@@ -68,70 +69,66 @@ def visit_record(
     if member is not None and member.household_id != household.pk:
         raise ValidationError(_("走访对象不是该户的家庭成员。"))
     _check_photo_total(len(photos))
-    visit = Visit(
-        cadre=cadre,
-        household=household,
-        member=member,
-        visited_on=visited_on,
-        method=method,
-        ledger_book=ledger_book,
-        campaign=campaign,
-        learned=learned,
-        needs=needs,
-        recorded_by=actor,
-        idempotency_key=idempotency_key,
-    )
-    try:
-        with transaction.atomic():
-            visit.full_clean(exclude=["idempotency_key"])
-            visit.save()
-    except IntegrityError:
-        # The same token won a race in another request a moment ago.
-        if idempotency_key is None:
-            raise
-        return Visit.objects.get(idempotency_key=idempotency_key), False
-    helps = _help_objects(visit, help_items)
-    HelpGiven.objects.bulk_create(helps)
-    for record in _photo_objects(visit, photos):
-        record.save()
-    raised = None
-    if demand is not None:
-        raised = demand_raise(
-            actor=actor,
-            unit=household.village,
-            category=demand.category,
-            title=demand.title,
-            description=demand.description,
-            source=Demand.Source.VISIT,
+
+    def create():
+        visit = Visit(
+            cadre=cadre,
             household=household,
             member=member,
-            visit=visit,
+            visited_on=visited_on,
+            method=method,
+            ledger_book=ledger_book,
             campaign=campaign,
-            received_on=visited_on,
-            received_by=cadre,
+            learned=learned,
+            needs=needs,
+            recorded_by=actor,
+            idempotency_key=idempotency_key,
         )
-    audit_record(
-        action="ledgers.visit_record",
-        actor=actor,
-        obj=visit,
-        detail={
-            "household": household.pk,
-            "help": len(helps),
-            "photos": len(photos),
-            "demand": raised.pk if raised else None,
-        },
-    )
-    return visit, True
+        stamp_version(visit, actor=actor, created=True)
+        visit.full_clean(exclude=["idempotency_key"])
+        # The first write: a concurrent post of the same form stops here (the key's unique index)
+        # before any photo is stored.
+        visit.save()
+        helps = _help_objects(visit, help_items)
+        HelpGiven.objects.bulk_create(helps)
+        for record in _photo_objects(visit, photos):
+            record.save()
+        raised = None
+        if demand is not None:
+            raised = demand_raise(
+                actor=actor,
+                unit=household.village,
+                category=demand.category,
+                title=demand.title,
+                description=demand.description,
+                source=Demand.Source.VISIT,
+                household=household,
+                member=member,
+                visit=visit,
+                campaign=campaign,
+                received_on=visited_on,
+                received_by=cadre,
+            )
+        audit_record(
+            action="ledgers.visit_record",
+            actor=actor,
+            obj=visit,
+            detail={
+                "household": household.pk,
+                "help": len(helps),
+                "photos": len(photos),
+                "demand": raised.pk if raised else None,
+            },
+        )
+        return visit
+
+    return create_once(Visit, idempotency_key, create)
 
 
 # What a correction may change. The household stays: a visit to the wrong household is deleted
 # and entered again, so it never silently moves between villages (and scopes).
 VISIT_EDITABLE_FIELDS = ("member", "cadre", "visited_on", "method", "ledger_book", "campaign", "learned", "needs")
 MAX_HELP_ITEMS = 8
-
-
-class StaleVisit(ValidationError):
-    """The visit changed after the form was loaded."""
 
 
 def visit_can_change(*, user, visit: Visit) -> bool:
@@ -151,16 +148,13 @@ def visit_can_change(*, user, visit: Visit) -> bool:
     return user_has_role(user, DATA_ENTRY, OFFICE_ADMIN)
 
 
-def _lock_visit(*, actor, visit: Visit, expected_updated_at) -> Visit:
+def _lock_visit(*, actor, visit: Visit, expected_version: int | None) -> Visit:
     if not visit_can_change(user=actor, visit=visit):
         raise PermissionDenied(_("您不能修改这条走访记录：只有走访干部本人或本单位录入人员可以修改。"))
-    # of=("self",): lock the visit, not the household, village and cadre rows joined for the checks.
-    locked = (
-        Visit.objects.select_for_update(of=("self",)).select_related("household__village", "cadre").get(pk=visit.pk)
+    # The one lock-and-version step; it locks the visit only, not the rows joined for the checks.
+    return lock_version(
+        Visit.objects.select_related("household__village", "cadre"), pk=visit.pk, expected_version=expected_version
     )
-    if expected_updated_at is not None and locked.updated_at != expected_updated_at:
-        raise StaleVisit(_("该走访记录已被他人修改，请刷新页面后重新填写。"))
-    return locked
 
 
 # The offices' small disks: a visit keeps at most this many photos, at entry and after corrections.
@@ -198,7 +192,7 @@ def visit_update(
     visit: Visit,
     fields: dict,
     help_items: list[dict] | None = None,
-    expected_updated_at=None,
+    expected_version: int | None = None,
     add_photos: list | tuple = (),
     remove_photo_ids: list | tuple = (),
 ) -> Visit:
@@ -206,15 +200,15 @@ def visit_update(
 
     ``remove_photo_ids`` are photos of this visit to drop (their files are deleted from storage
     once the transaction commits); ``add_photos`` are new uploads, limited like at entry, and the
-    visit keeps at most MAX_VISIT_PHOTOS. Optimistic: ``expected_updated_at`` is the visit's
-    ``updated_at`` when the form was loaded; a visit changed since is refused (StaleVisit).
+    visit keeps at most MAX_VISIT_PHOTOS. Optimistic: ``expected_version`` is the visit's version
+    when the form was loaded; a visit changed since is refused (StaleEdit, naming who and when).
     Writes an audit event with old and new values, photos included.
     Raises PermissionDenied (not the visit's cadre nor the office's staff), ValidationError.
     """
     unknown = set(fields) - set(VISIT_EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"not an editable visit field: {sorted(unknown)}")
-    visit = _lock_visit(actor=actor, visit=visit, expected_updated_at=expected_updated_at)
+    visit = _lock_visit(actor=actor, visit=visit, expected_version=expected_version)
     changed = apply_field_changes(visit, fields)
     if visit.visited_on > timezone.localdate():
         raise ValidationError(_("走访日期不能晚于今天。"))
@@ -235,6 +229,7 @@ def visit_update(
         _update_photos(visit, add_photos=add_photos, remove_photo_ids=remove_photo_ids, changed=changed)
     if not changed:
         return visit
+    stamp_version(visit, actor=actor)
     visit.save()
     audit_record(action="ledgers.visit_update", actor=actor, obj=visit, detail={"changed": changed})
     return visit
@@ -263,15 +258,15 @@ def _update_photos(visit: Visit, *, add_photos, remove_photo_ids, changed: dict)
 
 
 @transaction.atomic
-def visit_delete(*, actor, visit: Visit, reason: str, expected_updated_at=None) -> None:
+def visit_delete(*, actor, visit: Visit, reason: str, expected_version: int | None = None) -> None:
     """Delete a visit entered by mistake, with its help and photos; the reason is audited.
 
     Refused (ValidationError) without a reason, or when the visit raised a demand: the demand's
-    history points at it, so the demand is dealt with first. Raises PermissionDenied, StaleVisit.
+    history points at it, so the demand is dealt with first. Raises PermissionDenied, StaleEdit.
     """
     if not (reason or "").strip():
         raise ValidationError(_("删除走访记录必须说明原因。"))
-    visit = _lock_visit(actor=actor, visit=visit, expected_updated_at=expected_updated_at)
+    visit = _lock_visit(actor=actor, visit=visit, expected_version=expected_version)
     if visit.demands.exists():
         raise ValidationError(_("这条走访记录已提出诉求，不能删除；如确属误录，请先处理相关诉求。"))
     audit_record(
@@ -300,50 +295,106 @@ FORUM_FIELDS = ("village", "campaign", "title", "held_at", "place", "notice_post
 FORUM_TEXT_FIELDS = ("attendee_list", "summary")
 
 
-@transaction.atomic
-def forum_save(*, actor, forum: Forum | None = None, leading_cadres=(), **fields) -> Forum:
-    """Create or update a forum (群众访谈日) record. Writes an audit event."""
-    perm = "outreach.add_forum" if forum is None else "outreach.change_forum"
-    if not actor.has_perm(perm):
-        raise PermissionDenied(_("您没有登记群众访谈日的权限。"))
-    created = forum is None
-    forum = forum or Forum()
+def _forum_apply(forum: Forum, fields: dict) -> dict:
+    changed = {}
     for name, value in fields.items():
         if name not in FORUM_FIELDS + FORUM_TEXT_FIELDS:
             raise TypeError(f"unknown forum field {name}")
+        if getattr(forum, name, None) != value:
+            changed[name] = value
         setattr(forum, name, value)
-    if forum.notice_posted_on and forum.notice_posted_on > timezone.localtime(forum.held_at).date():
+    if forum.notice_posted_on and forum.held_at and forum.notice_posted_on > timezone.localtime(forum.held_at).date():
         raise ValidationError(_("预告张贴日期不能晚于访谈日。"))
-    forum.full_clean()
+    forum.full_clean(exclude=["idempotency_key"])
+    return changed
+
+
+@transaction.atomic
+def forum_create(*, actor, leading_cadres=(), idempotency_key=None, **fields) -> tuple[Forum, bool]:
+    """Record a forum (群众访谈日); returns (forum, created). A replayed form records nothing. Audited."""
+    if not actor.has_perm("outreach.add_forum"):
+        raise PermissionDenied(_("您没有登记群众访谈日的权限。"))
+
+    def create():
+        forum = Forum(idempotency_key=idempotency_key)
+        _forum_apply(forum, fields)
+        stamp_version(forum, actor=actor, created=True)
+        forum.save()
+        forum.leading_cadres.set(leading_cadres)
+        reminders_sync_for(forum)
+        audit_record(action="outreach.forum_create", actor=actor, obj=forum)
+        return forum
+
+    return create_once(Forum, idempotency_key, create)
+
+
+@transaction.atomic
+def forum_update(*, actor, forum: Forum, leading_cadres=None, expected_version: int | None = None, **fields) -> Forum:
+    """Change a forum record. Locks the row; an older ``expected_version`` raises StaleEdit. Audited."""
+    if not actor.has_perm("outreach.change_forum"):
+        raise PermissionDenied(_("您没有登记群众访谈日的权限。"))
+    forum = lock_version(Forum.objects.all(), pk=forum.pk, expected_version=expected_version)
+    changed = _forum_apply(forum, fields)
+    if leading_cadres is not None:
+        before = set(forum.leading_cadres.values_list("pk", flat=True))
+        if before != {c.pk for c in leading_cadres}:
+            forum.leading_cadres.set(leading_cadres)
+            changed["leading_cadres"] = True
+    if not changed:
+        return forum
+    stamp_version(forum, actor=actor)
     forum.save()
-    forum.leading_cadres.set(leading_cadres)
     reminders_sync_for(forum)
-    audit_record(action="outreach.forum_create" if created else "outreach.forum_update", actor=actor, obj=forum)
+    audit_record(action="outreach.forum_update", actor=actor, obj=forum, detail={"fields": sorted(changed)})
     return forum
 
 
 RECEPTION_DAY_FIELDS = ("leader", "campaign", "held_on", "channel", "place", "visitors_count", "notes")
 
 
-@transaction.atomic
-def reception_day_save(*, actor, reception_day: ReceptionDay | None = None, **fields) -> ReceptionDay:
-    """Create or update a leader's reception day (接待日). Writes an audit event."""
-    perm = "outreach.add_receptionday" if reception_day is None else "outreach.change_receptionday"
-    if not actor.has_perm(perm):
-        raise PermissionDenied(_("您没有登记接待日的权限。"))
-    created = reception_day is None
-    reception_day = reception_day or ReceptionDay()
+def _reception_day_apply(reception_day: ReceptionDay, fields: dict) -> list[str]:
+    changed = []
     for name, value in fields.items():
         if name not in RECEPTION_DAY_FIELDS:
             raise TypeError(f"unknown reception day field {name}")
+        if getattr(reception_day, name, None) != value:
+            changed.append(name)
         setattr(reception_day, name, value)
-    reception_day.full_clean()
+    reception_day.full_clean(exclude=["idempotency_key"])
+    return changed
+
+
+@transaction.atomic
+def reception_day_create(*, actor, idempotency_key=None, **fields) -> tuple[ReceptionDay, bool]:
+    """Record a leader's reception day (接待日); returns (day, created). A replay records nothing. Audited."""
+    if not actor.has_perm("outreach.add_receptionday"):
+        raise PermissionDenied(_("您没有登记接待日的权限。"))
+
+    def create():
+        reception_day = ReceptionDay(idempotency_key=idempotency_key)
+        _reception_day_apply(reception_day, fields)
+        stamp_version(reception_day, actor=actor, created=True)
+        reception_day.save()
+        audit_record(action="outreach.receptionday_create", actor=actor, obj=reception_day)
+        return reception_day
+
+    return create_once(ReceptionDay, idempotency_key, create)
+
+
+@transaction.atomic
+def reception_day_update(
+    *, actor, reception_day: ReceptionDay, expected_version: int | None = None, **fields
+) -> ReceptionDay:
+    """Change a reception day. Locks the row; an older ``expected_version`` raises StaleEdit. Audited."""
+    if not actor.has_perm("outreach.change_receptionday"):
+        raise PermissionDenied(_("您没有登记接待日的权限。"))
+    reception_day = lock_version(ReceptionDay.objects.all(), pk=reception_day.pk, expected_version=expected_version)
+    changed = _reception_day_apply(reception_day, fields)
+    if not changed:
+        return reception_day
+    stamp_version(reception_day, actor=actor)
     reception_day.save()
-    audit_record(
-        action="outreach.receptionday_create" if created else "outreach.receptionday_update",
-        actor=actor,
-        obj=reception_day,
-    )
+    audit_record(action="outreach.receptionday_update", actor=actor, obj=reception_day, detail={"fields": changed})
     return reception_day
 
 

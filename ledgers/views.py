@@ -17,6 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from campaigns.models import Cadre, OrgUnit
 from core.audit import audit_export
+from core.concurrency import StaleEdit
+from core.concurrency_forms import edit_conflict_response, saved_message
+from core.csrf import csrf_recoverable
 from core.scoping import get_for_user_or_404, sees_everything, user_scope_root
 from outreach.masking import can_view_personal_data
 from outreach.models import Forum, Household, ReceptionDay
@@ -42,8 +45,10 @@ from .services import (
     demand_raise_from_forum,
     demand_raise_from_reception,
     demand_reveal_phone,
-    forum_save,
-    reception_day_save,
+    forum_create,
+    forum_update,
+    reception_day_create,
+    reception_day_update,
     visit_can_change,
     visit_delete,
     visit_record,
@@ -101,13 +106,30 @@ def _photos_lost(request) -> bool:
     return request.method == "POST" and bool(request.FILES.getlist("photos"))
 
 
+def _visit_form_kwargs(request, cadre) -> dict:
+    return {"user": request.user, "cadre": cadre, "last_method": selectors.last_method_for_cadre(cadre)}
+
+
+def _visit_entry_after_csrf_failure(request):
+    """A visit posted from a tab whose CSRF token went stale (the user signed in again meanwhile):
+    the entry page again with everything typed, checked but never saved (core.csrf)."""
+    _require(request.user, "ledgers.add_visit")
+    cadre = selectors.cadre_for_user(request.user)
+    form = VisitEntryForm(request.POST, request.FILES, **_visit_form_kwargs(request, cadre))
+    helps = help_formset(request.POST)
+    form.is_valid()
+    helps.is_valid()
+    return _visit_entry_page(request, form, helps, cadre)
+
+
+@csrf_recoverable(_visit_entry_after_csrf_failure)
 @login_required
 @require_http_methods(["GET", "POST"])
 def visit_entry(request):
     """The fast entry page: search a household, fill a few fields, save and add another."""
     _require(request.user, "ledgers.add_visit")
     cadre = selectors.cadre_for_user(request.user)
-    form_kwargs = {"user": request.user, "cadre": cadre, "last_method": selectors.last_method_for_cadre(cadre)}
+    form_kwargs = _visit_form_kwargs(request, cadre)
     helps = help_formset(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         form = VisitEntryForm(request.POST, request.FILES, **form_kwargs)
@@ -168,6 +190,10 @@ def visit_entry(request):
     else:
         previous = selectors.visit_defaults_after(user=request.user, pk=request.GET.get("after"))
         form = VisitEntryForm(initial=previous, **form_kwargs)
+    return _visit_entry_page(request, form, helps, cadre)
+
+
+def _visit_entry_page(request, form, helps, cadre):
     picked = form.cleaned_data.get("household") if form.is_bound and hasattr(form, "cleaned_data") else None
     if not form.is_bound and request.GET.get("household", "").isdigit():
         # Opened from the household's file page (录入走访): preselected, still scoped to the user.
@@ -267,6 +293,7 @@ def _changeable_visit_or_404(request, pk):
     return visit
 
 
+@csrf_recoverable()
 @login_required
 @require_http_methods(["GET", "POST"])
 def visit_edit(request, pk):
@@ -281,9 +308,18 @@ def visit_edit(request, pk):
                 visit=visit,
                 fields=form.fields_to_save(),
                 help_items=helps.help_items(),
-                expected_updated_at=form.cleaned_data["loaded_at"],
+                expected_version=form.loaded_version,
                 add_photos=form.cleaned_data["photos"],
                 remove_photo_ids=[photo.pk for photo in form.cleaned_data["remove_photos"]],
+            )
+        except StaleEdit as exc:
+            return edit_conflict_response(
+                request,
+                template="ledgers/visit_form.html",
+                context={"helps": helps, "visit": visit, "photos_lost": _photos_lost(request)},
+                form=form,
+                exc=exc,
+                done=reverse("ledgers:visit_detail", args=[visit.pk]),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -297,20 +333,20 @@ def visit_edit(request, pk):
     )
 
 
+@csrf_recoverable()
 @login_required
 @require_http_methods(["GET", "POST"])
 def visit_delete_view(request, pk):
     """Delete a visit entered by mistake, with a reason (refused when it raised a demand)."""
     visit = _changeable_visit_or_404(request, pk)
-    initial = {"loaded_at": visit.updated_at.isoformat()}
-    form = VisitDeleteForm(request.POST or None, initial=initial)
+    form = VisitDeleteForm(request.POST or None, visit=visit)
     if request.method == "POST" and form.is_valid():
         try:
             visit_delete(
                 actor=request.user,
                 visit=visit,
                 reason=form.cleaned_data["reason"],
-                expected_updated_at=form.cleaned_data["loaded_at"],
+                expected_version=form.loaded_version,
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -488,6 +524,7 @@ def demand_export(request):
     return _xlsx(content, quote(f"{unit.name}整改台账{timezone.localdate():%Y%m%d}.xlsx"))
 
 
+@csrf_recoverable()
 @login_required
 @require_http_methods(["GET", "POST"])
 def demand_new(request):
@@ -725,6 +762,7 @@ def forum_list(request):
     )
 
 
+@csrf_recoverable()
 @login_required
 @require_http_methods(["GET", "POST"])
 def forum_form(request, pk=None):
@@ -736,18 +774,40 @@ def forum_form(request, pk=None):
         _require(request.user, "outreach.add_forum")
     form = ForumForm(request.POST or None, instance=forum, user=request.user)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+        data = form.typed_data
         leading = data.pop("leading_cadres")
+        created = True
         try:
-            saved = forum_save(actor=request.user, forum=forum, leading_cadres=leading, **data)
+            if forum is None:
+                saved, created = forum_create(
+                    actor=request.user, leading_cadres=leading, idempotency_key=form.submission_token, **data
+                )
+            else:
+                saved = forum_update(
+                    actor=request.user,
+                    forum=forum,
+                    leading_cadres=leading,
+                    expected_version=form.loaded_version,
+                    **data,
+                )
+        except StaleEdit as exc:
+            return edit_conflict_response(
+                request,
+                template="ledgers/forum_form.html",
+                context={"forum": forum},
+                form=form,
+                exc=exc,
+                done=reverse("ledgers:forum_detail", args=[forum.pk]),
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("群众访谈日已保存。"))
+            saved_message(request, created, _("群众访谈日已保存。"))
             return redirect("ledgers:forum_detail", pk=saved.pk)
     return render(request, "ledgers/forum_form.html", {"form": form, "forum": forum})
 
 
+@csrf_recoverable()
 @login_required
 @require_http_methods(["GET", "POST"])
 def forum_detail(request, pk):
@@ -813,6 +873,7 @@ def reception_list(request):
     )
 
 
+@csrf_recoverable()
 @login_required
 @require_http_methods(["GET", "POST"])
 def reception_form(request, pk=None):
@@ -824,12 +885,34 @@ def reception_form(request, pk=None):
         _require(request.user, "outreach.add_receptionday")
     form = ReceptionDayForm(request.POST or None, instance=reception_day, user=request.user)
     if request.method == "POST" and form.is_valid():
-        saved = reception_day_save(actor=request.user, reception_day=reception_day, **form.cleaned_data)
-        messages.success(request, _("接待日已保存。"))
+        if reception_day is None:
+            saved, created = reception_day_create(
+                actor=request.user, idempotency_key=form.submission_token, **form.typed_data
+            )
+        else:
+            try:
+                saved = reception_day_update(
+                    actor=request.user,
+                    reception_day=reception_day,
+                    expected_version=form.loaded_version,
+                    **form.typed_data,
+                )
+            except StaleEdit as exc:
+                return edit_conflict_response(
+                    request,
+                    template="ledgers/reception_form.html",
+                    context={"reception_day": reception_day},
+                    form=form,
+                    exc=exc,
+                    done=reverse("ledgers:reception_detail", args=[reception_day.pk]),
+                )
+            created = True
+        saved_message(request, created, _("接待日已保存。"))
         return redirect("ledgers:reception_detail", pk=saved.pk)
     return render(request, "ledgers/reception_form.html", {"form": form, "reception_day": reception_day})
 
 
+@csrf_recoverable()
 @login_required
 @require_http_methods(["GET", "POST"])
 def reception_detail(request, pk):

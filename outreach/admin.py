@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.models import OrgUnit
 from core.admin import GlobalConfigAdmin, ScopedModelAdmin
 from core.audit import audit_record
+from core.concurrency import stamp_version
+from core.concurrency_forms import VersionedAdminForm
+from core.models import VersionedModel
 from core.scoping import scope_for_user
 
 from .masking import can_view_personal_data, mask_id_number, mask_phone
@@ -61,8 +64,11 @@ class BigTableAdmin(ScopedModelAdmin):
     paginator = AdminCappedPaginator
     list_per_page = 50
 
-    # Changes made in the back office are in the audit trail like those made on the staff pages.
+    # Changes made in the back office are in the audit trail like those made on the staff pages,
+    # and bump the record's version so a staff page loaded before them refuses a stale save.
     def save_model(self, request, obj, form, change):
+        if isinstance(obj, VersionedModel):
+            stamp_version(obj, actor=request.user, created=not change)
         super().save_model(request, obj, form, change)
         verb = "admin_change" if change else "admin_add"
         audit_record(
@@ -71,6 +77,18 @@ class BigTableAdmin(ScopedModelAdmin):
             obj=obj,
             detail={"fields": sorted(form.changed_data)},
         )
+
+    def save_formset(self, request, form, formset, change):
+        # Inline rows (a household's members) are versioned records too.
+        for inline_form in formset.forms:
+            record = inline_form.instance
+            if (
+                isinstance(record, VersionedModel)
+                and inline_form.has_changed()
+                and inline_form not in formset.deleted_forms
+            ):
+                stamp_version(record, actor=request.user, created=record.pk is None)
+        super().save_formset(request, form, formset, change)
 
     def delete_model(self, request, obj):
         audit_record(action=f"outreach.{obj._meta.model_name}_admin_delete", actor=request.user, obj=obj)
@@ -90,6 +108,7 @@ class HouseholdMemberInline(admin.TabularInline):
 
 @admin.register(Household)
 class HouseholdAdmin(BigTableAdmin):
+    form = VersionedAdminForm
     list_display = ["number", "head_name", "village", "members_count", "masked_phone", "masked_id_number"]
     list_filter = [VillageFilter, CategoryFilter]
     search_fields = ["=number", "^head_name"]
@@ -116,7 +135,7 @@ class HouseholdAdmin(BigTableAdmin):
         return mask_id_number(obj.id_number)
 
     def get_fields(self, request, obj=None):
-        fields = ["village", "number", "head_name", "members_count", "address", "categories", "notes"]
+        fields = ["village", "number", "head_name", "members_count", "address", "categories", "notes", "loaded_version"]
         if can_view_personal_data(request.user):
             return [*fields[:5], "phone", "id_number", *fields[5:]]
         # Without the permission the stored numbers never reach the form, even as input values.
@@ -146,6 +165,7 @@ class HouseholdCategoryAdmin(GlobalConfigAdmin):
 
 @admin.register(HouseholdMember)
 class HouseholdMemberAdmin(BigTableAdmin):
+    form = VersionedAdminForm
     list_display = ["name", "household", "relation", "birth_year", "is_poor_woman", "is_poor_child"]
     list_filter = ["is_poor_woman", "is_poor_child", "is_left_behind_child"]
     search_fields = ["^name"]

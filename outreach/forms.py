@@ -6,6 +6,7 @@ from django.utils.translation import pgettext
 
 from campaigns.fields import CampaignChoiceField
 from campaigns.models import Cadre, Campaign, OrgUnit
+from core.concurrency_forms import RecordFormMixin, SubmissionTokenMixin
 
 from .importing import IMPORTERS
 from .masking import can_view_personal_data, mask_id_number, mask_phone
@@ -44,7 +45,7 @@ class CadreChoiceField(forms.ModelChoiceField):
         return f"{obj.name} · {obj.org_unit.name}"
 
 
-class HouseholdForm(forms.ModelForm):
+class HouseholdForm(RecordFormMixin, forms.ModelForm):
     """Personal fields never carry the stored value to the page: without the permission they
     show the masked value as a hint and a blank input means "keep"."""
 
@@ -111,7 +112,7 @@ class HouseholdFilterForm(forms.Form):
         self.fields["village"].queryset = villages_for_user(user=user)
 
 
-class MemberForm(forms.ModelForm):
+class MemberForm(RecordFormMixin, forms.ModelForm):
     class Meta:
         model = HouseholdMember
         fields = ["name", "relation", "birth_year", "is_poor_woman", "is_poor_child", "is_left_behind_child"]
@@ -121,7 +122,7 @@ class MemberForm(forms.ModelForm):
         self.helper = _helper(_("保存"))
 
 
-class PairingForm(forms.Form):
+class PairingForm(SubmissionTokenMixin, forms.Form):
     campaign = CampaignChoiceField(queryset=Campaign.objects.none(), label=_("主题活动"))
     cadre = CadreChoiceField(queryset=Cadre.objects.none(), label=_("干部"))
     kind = forms.ChoiceField(choices=Pairing.Kind.choices, label=_("帮扶形式"))

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
-from core.models import TimeStampedModel
+from core.models import IdempotentModel, TimeStampedModel, VersionedModel
 from core.scoping import ScopedQuerySet
 
 from .validators import validate_id_number, validate_phone
@@ -40,7 +40,7 @@ class HouseholdCategory(models.Model):
         return self.name
 
 
-class Household(TimeStampedModel):
+class Household(IdempotentModel, VersionedModel, TimeStampedModel):
     """A household (户) in a village or community register."""
 
     village = models.ForeignKey(
@@ -79,7 +79,7 @@ class Household(TimeStampedModel):
         return pgettext("name (detail)", "%(name)s（%(detail)s）") % {"name": self.head_name, "detail": self.number}
 
 
-class HouseholdMember(models.Model):
+class HouseholdMember(IdempotentModel, VersionedModel):
     """A person in a household, for pairings that target a person (poor woman, poor child)."""
 
     household = models.ForeignKey(Household, verbose_name=_("所在户"), on_delete=models.CASCADE, related_name="members")
@@ -189,7 +189,7 @@ class ImportJob(TimeStampedModel):
         return self.status in {self.Status.PENDING, self.Status.CHECKING, self.Status.IMPORTING}
 
 
-class Pairing(TimeStampedModel):
+class Pairing(IdempotentModel, TimeStampedModel):
     """A cadre paired with a household or one of its members for a campaign (结对帮扶/结穷亲)."""
 
     class Kind(models.TextChoices):
@@ -318,7 +318,7 @@ class LiaisonPoint(TimeStampedModel):
         return f"{self.leader or self.unit} → {self.village}"
 
 
-class Forum(TimeStampedModel):
+class Forum(IdempotentModel, VersionedModel, TimeStampedModel):
     """A 群众访谈日 / 座谈会: a public meeting in a village, announced in advance (plan 001)."""
 
     village = models.ForeignKey(
@@ -359,7 +359,7 @@ class Forum(TimeStampedModel):
         return f"{self.village} {self.title}"
 
 
-class ReceptionDay(TimeStampedModel):
+class ReceptionDay(IdempotentModel, VersionedModel, TimeStampedModel):
     """A leader's reception day (接待日): in person, on the hotline (12338) or online."""
 
     class Channel(models.TextChoices):

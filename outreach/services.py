@@ -8,13 +8,14 @@ import logging
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.models import Cadre, Campaign, OrgUnit
 from core.audit import audit_export, audit_record
+from core.concurrency import create_once, lock_version, stamp_version
 from core.scoping import scope_for_user, user_can_see_unit
 
 from .importing import IMPORTERS, CheckResult
@@ -42,21 +43,50 @@ def _require_visible(user, unit) -> None:
 
 
 @transaction.atomic
-def household_create(*, actor, data: dict, categories=()) -> Household:
-    """Register a household. Audited (without personal values). Raises ValidationError."""
+def household_create(*, actor, data: dict, categories=(), idempotency_key=None) -> tuple[Household, bool]:
+    """Register a household; returns (household, created). Audited (without personal values).
+
+    A replayed form (same ``idempotency_key``) returns the household it registered. A household
+    number already used in the village, even by a concurrent request, raises ValidationError.
+    """
     _require_visible(actor, data["village"])
-    household = Household(**{k: v for k, v in data.items() if k in HOUSEHOLD_FIELDS})
-    household.full_clean()
-    household.save()
-    household.categories.set(categories)
-    audit_record(action="outreach.household_create", actor=actor, obj=household, detail={"number": household.number})
-    return household
+
+    def create():
+        household = Household(
+            **{k: v for k, v in data.items() if k in HOUSEHOLD_FIELDS}, idempotency_key=idempotency_key
+        )
+        household.full_clean(exclude=["idempotency_key"])
+        stamp_version(household, actor=actor, created=True)
+        household.save()
+        household.categories.set(categories)
+        audit_record(
+            action="outreach.household_create", actor=actor, obj=household, detail={"number": household.number}
+        )
+        return household
+
+    try:
+        return create_once(Household, idempotency_key, create)
+    except IntegrityError:
+        # Two people registering the same number at once: the second meets the unique index.
+        if Household.objects.filter(village=data["village"], number=data["number"]).exists():
+            raise ValidationError({"number": _duplicate_number_message(data["number"])}) from None
+        raise
+
+
+def _duplicate_number_message(number: str) -> str:
+    return _("该村/社区已有户号为 %(number)s 的农户，请核对户号；如是同一户，请在名册中打开它。") % {"number": number}
 
 
 @transaction.atomic
-def household_update(*, actor, household: Household, data: dict, categories=None) -> Household:
-    """Change a household; blank personal fields in ``data`` mean "keep". Audited: which fields."""
+def household_update(
+    *, actor, household: Household, data: dict, categories=None, expected_version: int | None = None
+) -> Household:
+    """Change a household; blank personal fields in ``data`` mean "keep". Audited: which fields.
+
+    Locks the row; a form loaded at an older ``expected_version`` raises StaleEdit.
+    """
     _require_visible(actor, household.village)
+    household = lock_version(Household.objects.all(), pk=household.pk, expected_version=expected_version)
     data = {k: v for k, v in data.items() if k in HOUSEHOLD_FIELDS}
     for name in PERSONAL_FIELDS:
         if name in data and not data[name]:
@@ -66,14 +96,21 @@ def household_update(*, actor, household: Household, data: dict, categories=None
     changed = _changed_fields(household, data)
     for name, value in data.items():
         setattr(household, name, value)
-    household.full_clean()
-    household.save()
     if categories is not None:
         before = set(household.categories.values_list("pk", flat=True))
         after = {c.pk for c in categories}
         if before != after:
             household.categories.set(categories)
             changed.append("categories")
+    if not changed:
+        return household
+    household.full_clean(exclude=["idempotency_key"])
+    stamp_version(household, actor=actor)
+    try:
+        with transaction.atomic():
+            household.save()
+    except IntegrityError:
+        raise ValidationError({"number": _duplicate_number_message(household.number)}) from None
     audit_record(action="outreach.household_update", actor=actor, obj=household, detail={"fields": changed})
     return household
 
@@ -100,20 +137,43 @@ def household_reveal_personal(*, actor, household: Household, field: str) -> str
 
 
 @transaction.atomic
-def household_member_save(*, actor, household: Household, data: dict, member: HouseholdMember | None = None):
-    """Add a member to ``household`` or change one. Audited."""
+def household_member_create(
+    *, actor, household: Household, data: dict, idempotency_key=None
+) -> tuple[HouseholdMember, bool]:
+    """Add a member to ``household``; returns (member, created). A replayed form adds nothing. Audited."""
     _require_visible(actor, household.village)
-    created = member is None
-    member = member or HouseholdMember(household=household)
+
+    def create():
+        member = HouseholdMember(household=household, idempotency_key=idempotency_key, **data)
+        member.full_clean(exclude=["idempotency_key"])
+        stamp_version(member, actor=actor, created=True)
+        member.save()
+        audit_record(action="outreach.member_create", actor=actor, obj=member, detail={"household": household.pk})
+        return member
+
+    return create_once(HouseholdMember, idempotency_key, create)
+
+
+@transaction.atomic
+def household_member_update(
+    *, actor, member: HouseholdMember, data: dict, expected_version: int | None = None
+) -> HouseholdMember:
+    """Change a member. Locks the row; an older ``expected_version`` raises StaleEdit. Audited."""
+    _require_visible(actor, member.household.village)
+    member = lock_version(HouseholdMember.objects.all(), pk=member.pk, expected_version=expected_version)
+    changed = _changed_fields(member, data)
+    if not changed:
+        return member
     for name, value in data.items():
         setattr(member, name, value)
-    member.full_clean()
+    member.full_clean(exclude=["idempotency_key"])
+    stamp_version(member, actor=actor)
     member.save()
     audit_record(
-        action="outreach.member_create" if created else "outreach.member_update",
+        action="outreach.member_update",
         actor=actor,
         obj=member,
-        detail={"household": household.pk},
+        detail={"household": member.household_id, "fields": changed},
     )
     return member
 
@@ -139,27 +199,42 @@ def pairing_create(
     start_date: datetime.date,
     member: HouseholdMember | None = None,
     end_date: datetime.date | None = None,
-) -> Pairing:
-    """Pair ``cadre`` with ``household`` (or one member). Raises ValidationError on a duplicate."""
+    idempotency_key=None,
+) -> tuple[Pairing, bool]:
+    """Pair ``cadre`` with ``household`` (or one member); returns (pairing, created).
+
+    A replayed form (same ``idempotency_key``) returns the pairing it made. Raises
+    ValidationError on a duplicate active pairing, also when one is made concurrently.
+    """
     _check_pairing_parties(actor, cadre, household, member)
-    pairing = Pairing(
-        campaign=campaign,
-        cadre=cadre,
-        household=household,
-        member=member,
-        kind=kind,
-        start_date=start_date,
-        end_date=end_date,
-    )
-    pairing.full_clean()
-    duplicate = Pairing.objects.filter(
-        campaign=campaign, cadre=cadre, household=household, member=member, kind=kind, is_active=True
-    )
-    if duplicate.exists():
-        raise ValidationError(_("该干部已与此对象以相同形式结对。"))
-    pairing.save()
-    audit_record(action="outreach.pairing_create", actor=actor, obj=pairing, detail={"kind": kind})
-    return pairing
+    duplicate_message = _("该干部已与此对象以相同形式结对。")
+
+    def create():
+        pairing = Pairing(
+            campaign=campaign,
+            cadre=cadre,
+            household=household,
+            member=member,
+            kind=kind,
+            start_date=start_date,
+            end_date=end_date,
+            idempotency_key=idempotency_key,
+        )
+        pairing.full_clean(exclude=["idempotency_key"])
+        pairing.save()
+        audit_record(action="outreach.pairing_create", actor=actor, obj=pairing, detail={"kind": kind})
+        return pairing
+
+    if idempotency_key is None or not Pairing.objects.filter(idempotency_key=idempotency_key).exists():
+        duplicate = Pairing.objects.filter(
+            campaign=campaign, cadre=cadre, household=household, member=member, kind=kind, is_active=True
+        )
+        if duplicate.exists():
+            raise ValidationError(duplicate_message)
+    try:
+        return create_once(Pairing, idempotency_key, create)
+    except IntegrityError:
+        raise ValidationError(duplicate_message) from None
 
 
 @transaction.atomic

@@ -16,6 +16,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from campaigns.models import Cadre, OrgUnit
 from core.audit import audit_export
+from core.concurrency import StaleEdit
+from core.concurrency_forms import edit_conflict_response, saved_message
+from core.csrf import csrf_recoverable
 from core.scoping import get_for_user_or_404, scope_for_user
 
 from . import selectors, services
@@ -34,9 +37,10 @@ from .forms import (
 )
 from .importing import IMPORTERS
 from .masking import MASKERS, can_view_personal_data
-from .models import ImportJob, LiaisonPoint, Pairing
+from .models import Household, ImportJob, LiaisonPoint, Pairing
 from .paginators import CappedPaginator
 from .resources import CadreResource, HouseholdResource, PairingResource
+from .services import PERSONAL_FIELDS
 from .uploads import limit_upload_size
 from .xlsx import XlsxRejected, write_workbook
 
@@ -132,33 +136,57 @@ def household_reveal(request, pk, field):
     return render(request, "outreach/partials/_revealed.html", {"value": value})
 
 
+@csrf_recoverable()
 @perm_required("outreach.add_household")
 def household_create(request):
     form = HouseholdForm(request.POST or None, user=request.user)
+    replayed = form.replayed(Household)
+    if replayed is not None:
+        # The form's own check would now find its number taken — by the household it registered.
+        saved_message(request, False, "")
+        return redirect("outreach:household_detail", pk=replayed.pk)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "categories"}
+        data = {k: v for k, v in form.typed_data.items() if k != "categories"}
         try:
-            household = services.household_create(
-                actor=request.user, data=data, categories=form.cleaned_data["categories"]
+            household, created = services.household_create(
+                actor=request.user,
+                data=data,
+                categories=form.cleaned_data["categories"],
+                idempotency_key=form.submission_token,
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("已登记农户 %(h)s。") % {"h": household})
+            saved_message(request, created, _("已登记农户 %(h)s。") % {"h": household})
             return redirect("outreach:household_detail", pk=household.pk)
     return render(request, "outreach/household_form.html", {"form": form})
 
 
+@csrf_recoverable()
 @perm_required("outreach.change_household")
 def household_edit(request, pk):
     household = selectors.household_get_for_user(user=request.user, pk=pk)
     form = HouseholdForm(request.POST or None, instance=household, user=request.user)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "categories"}
+        data = {k: v for k, v in form.typed_data.items() if k != "categories"}
         household = selectors.household_get_for_user(user=request.user, pk=pk)  # unmodified by the form
         try:
             services.household_update(
-                actor=request.user, household=household, data=data, categories=form.cleaned_data["categories"]
+                actor=request.user,
+                household=household,
+                data=data,
+                categories=form.cleaned_data["categories"],
+                expected_version=form.loaded_version,
+            )
+        except StaleEdit as exc:
+            return edit_conflict_response(
+                request,
+                template="outreach/household_form.html",
+                context={"household": household},
+                form=form,
+                exc=exc,
+                done=reverse("outreach:household_detail", args=[pk]),
+                private=PERSONAL_FIELDS,
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -168,25 +196,39 @@ def household_edit(request, pk):
     return render(request, "outreach/household_form.html", {"form": form, "household": household})
 
 
+@csrf_recoverable()
 @perm_required("outreach.add_householdmember")
 def member_create(request, pk):
     household = selectors.household_get_for_user(user=request.user, pk=pk)
     form = MemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.household_member_save(actor=request.user, household=household, data=form.cleaned_data)
-        messages.success(request, _("已添加家庭成员。"))
+        _member, created = services.household_member_create(
+            actor=request.user, household=household, data=form.typed_data, idempotency_key=form.submission_token
+        )
+        saved_message(request, created, _("已添加家庭成员。"))
         return redirect("outreach:household_detail", pk=pk)
     return render(request, "outreach/member_form.html", {"form": form, "household": household})
 
 
+@csrf_recoverable()
 @perm_required("outreach.change_householdmember")
 def member_edit(request, pk):
     member = selectors.member_get_for_user(user=request.user, pk=pk)
     form = MemberForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
-        services.household_member_save(
-            actor=request.user, household=member.household, member=member, data=form.cleaned_data
-        )
+        try:
+            services.household_member_update(
+                actor=request.user, member=member, data=form.typed_data, expected_version=form.loaded_version
+            )
+        except StaleEdit as exc:
+            return edit_conflict_response(
+                request,
+                template="outreach/member_form.html",
+                context={"household": member.household},
+                form=form,
+                exc=exc,
+                done=reverse("outreach:household_detail", args=[member.household_id]),
+            )
         messages.success(request, _("已保存。"))
         return redirect("outreach:household_detail", pk=member.household_id)
     return render(request, "outreach/member_form.html", {"form": form, "household": member.household})
@@ -219,6 +261,7 @@ def pairing_list(request):
     return render(request, "outreach/pairing_list.html", context)
 
 
+@csrf_recoverable()
 @perm_required("outreach.add_pairing")
 def pairing_create(request, household_pk):
     household = selectors.household_get_for_user(user=request.user, pk=household_pk)
@@ -232,11 +275,13 @@ def pairing_create(request, household_pk):
         back = ""
     if request.method == "POST" and form.is_valid():
         try:
-            services.pairing_create(actor=request.user, household=household, **form.cleaned_data)
+            _pairing, created = services.pairing_create(
+                actor=request.user, household=household, idempotency_key=form.submission_token, **form.typed_data
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("已结对。"))
+            saved_message(request, created, _("已结对。"))
             return redirect(back or reverse("outreach:household_detail", args=[household.pk]))
     return render(request, "outreach/pairing_form.html", {"form": form, "household": household, "next": back})
 
@@ -411,6 +456,7 @@ def liaison_list(request):
     return render(request, "outreach/liaison_list.html", context)
 
 
+@csrf_recoverable()
 @perm_required("outreach.add_liaisonpoint")
 def liaison_create(request):
     initial = {"campaign": selectors.default_campaign_for_user(user=request.user)}

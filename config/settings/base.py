@@ -194,6 +194,8 @@ AXES_CLIENT_IP_CALLABLE = "core.request_context.client_ip"
 
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 10)
 SESSION_COOKIE_HTTPONLY = True
+# A post refused by the CSRF check (a tab left open across a re-login) shows its form again.
+CSRF_FAILURE_VIEW = "core.csrf.csrf_failure"
 
 LOGGING = {
     "version": 1,

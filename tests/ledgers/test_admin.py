@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.db.models import F
 from django.urls import reverse
 
 from core.models import AuditEvent
@@ -101,7 +102,10 @@ def test_an_admin_form_loaded_before_a_transition_is_refused(world, ledger, clie
     demand_flow.demand_resolve_on_spot(demand=demand, actor=world.town_staff, resolution="当场解决")
     response = client.post(url, data)
     assert response.status_code == 200
-    assert "该诉求已被他人更新，请刷新页面后再操作。" in response.content.decode()
+    # The form comes back with what was typed and says who acted meanwhile (the cadre's name).
+    page = response.content.decode()
+    assert "在您填写期间，town_staff 于" in page
+    assert "改个标题" in page
     demand.refresh_from_db()
     assert (demand.title, demand.status) == ("承包地补偿", "resolved")
 
@@ -139,7 +143,7 @@ def test_a_visit_corrected_in_the_admin_keeps_its_audit_facts(world, ledger, cli
     data = _inline_prefix_data(page)
     data.update(
         {
-            "loaded_at": form.fields["loaded_at"].initial,
+            "loaded_version": form.initial["loaded_version"],
             "member": "",
             "cadre": visit.cadre_id,
             "visited_on": visit.visited_on.isoformat(),
@@ -167,7 +171,7 @@ def test_a_visit_admin_form_loaded_before_a_correction_is_refused(world, ledger,
     data = _inline_prefix_data(page)
     data.update(
         {
-            "loaded_at": page.context["adminform"].form.fields["loaded_at"].initial,
+            "loaded_version": page.context["adminform"].form.initial["loaded_version"],
             "cadre": visit.cadre_id,
             "visited_on": (visit.visited_on - datetime.timedelta(days=1)).isoformat(),
             "method": "home",
@@ -175,10 +179,10 @@ def test_a_visit_admin_form_loaded_before_a_correction_is_refused(world, ledger,
             "learned": "管理员改的",
         }
     )
-    Visit.objects.filter(pk=visit.pk).update(learned="别人刚改过", updated_at=visit.updated_at + datetime.timedelta(1))
+    Visit.objects.filter(pk=visit.pk).update(learned="别人刚改过", version=F("version") + 1)
     response = client.post(url, data)
     assert response.status_code == 200
-    assert "该走访记录已被他人修改，请刷新页面后重新填写。" in response.content.decode()
+    assert "在您填写期间，这条记录已被他人修改，您的修改尚未保存。" in response.content.decode()
     assert Visit.objects.get(pk=visit.pk).learned == "别人刚改过"
 
 
@@ -193,7 +197,7 @@ def test_a_read_only_back_office_user_sees_demands_and_visits(world, ledger, cli
         response = client.get(url)
         assert response.status_code == 200
         # Only the hidden optimistic-lock token; nothing editable.
-        assert set(response.context["adminform"].form.fields) <= {"loaded_version", "loaded_at"}
+        assert set(response.context["adminform"].form.fields) <= {"loaded_version"}
 
 
 def test_forums_and_reception_days_saved_in_the_admin_go_through_the_services(world, ledger, client_for):

@@ -4,12 +4,14 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from core.concurrency import StaleEdit
 from core.models import AuditEvent
 from ledgers.models import HelpGiven, Visit
-from ledgers.services import StaleVisit, visit_can_change, visit_delete, visit_update
+from ledgers.services import visit_can_change, visit_delete, visit_update
 from tests.ledgers.conftest import cadre_of
 
 
@@ -30,7 +32,7 @@ def cadre_visit(world, ledger):
 
 def edit_data(visit, **overrides):
     data = {
-        "loaded_at": visit.updated_at.isoformat(),
+        "version": visit.version,
         "member": "",
         "cadre": visit.cadre_id,
         "visited_on": visit.visited_on.isoformat(),
@@ -70,7 +72,7 @@ def test_the_own_cadre_corrects_a_visit_and_its_help(world, cadre_visit):
         visit=cadre_visit,
         fields={"method": "night", "learned": "家里缺劳力，孩子上学难"},
         help_items=[{"kind": "education", "amount": 500, "description": "助学金"}, {"kind": "condolence"}],
-        expected_updated_at=cadre_visit.updated_at,
+        expected_version=cadre_visit.version,
     )
     visit.refresh_from_db()
     assert (visit.method, visit.learned) == ("night", "家里缺劳力，孩子上学难")
@@ -88,10 +90,10 @@ def test_another_cadre_and_a_leader_may_not_correct_a_visit(world, ledger, cadre
 
 
 def test_a_stale_correction_is_refused(world, cadre_visit):
-    loaded = cadre_visit.updated_at
-    visit_update(actor=world.town_staff, visit=cadre_visit, fields={"needs": "修路"}, expected_updated_at=loaded)
-    with pytest.raises(StaleVisit, match="该走访记录已被他人修改"):
-        visit_update(actor=world.village_cadre, visit=cadre_visit, fields={"needs": "饮水"}, expected_updated_at=loaded)
+    loaded = cadre_visit.version
+    visit_update(actor=world.town_staff, visit=cadre_visit, fields={"needs": "修路"}, expected_version=loaded)
+    with pytest.raises(StaleEdit, match="在您填写期间，town_staff 于"):
+        visit_update(actor=world.village_cadre, visit=cadre_visit, fields={"needs": "饮水"}, expected_version=loaded)
     assert Visit.objects.get(pk=cadre_visit.pk).needs == "修路"
 
 
@@ -147,12 +149,12 @@ def test_the_edit_page_refuses_a_stale_form_in_chinese(world, cadre_visit, clien
     client = client_for(world.town_staff)
     url = reverse("ledgers:visit_edit", args=[cadre_visit.pk])
     data = edit_data(cadre_visit, learned="我的修改")
-    Visit.objects.filter(pk=cadre_visit.pk).update(
-        learned="别人的修改", updated_at=cadre_visit.updated_at + datetime.timedelta(seconds=5)
-    )
+    Visit.objects.filter(pk=cadre_visit.pk).update(learned="别人的修改", version=F("version") + 1)
     response = client.post(url, data)
-    assert response.status_code == 200
-    assert "该走访记录已被他人修改，请刷新页面后重新填写。" in response.content.decode()
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "在您填写期间，这条记录已被他人修改，您的修改尚未保存。" in page
+    assert "我的修改" in page
     assert Visit.objects.get(pk=cadre_visit.pk).learned == "别人的修改"
 
 
@@ -181,11 +183,11 @@ def test_correcting_is_refused_across_units_and_to_another_cadre(world, ledger, 
 def test_the_delete_page_needs_a_reason(world, cadre_visit, client_for):
     client = client_for(world.town_staff)
     url = reverse("ledgers:visit_delete", args=[cadre_visit.pk])
-    loaded = cadre_visit.updated_at.isoformat()
-    response = client.post(url, {"loaded_at": loaded, "reason": ""})
+    loaded = cadre_visit.version
+    response = client.post(url, {"version": loaded, "reason": ""})
     assert response.status_code == 200
     assert "请说明删除原因。" in response.content.decode()
-    response = client.post(url, {"loaded_at": loaded, "reason": "重复录入"})
+    response = client.post(url, {"version": loaded, "reason": "重复录入"})
     assert response.status_code == 302
     assert response["Location"] == reverse("ledgers:household_timeline", args=[cadre_visit.household_id])
     assert not Visit.objects.filter(pk=cadre_visit.pk).exists()
@@ -196,7 +198,7 @@ def test_the_delete_page_refuses_a_visit_with_a_demand(world, ledger, client_for
     url = reverse("ledgers:visit_delete", args=[ledger.visit.pk])
     page = client.get(url)
     assert 'data-testid="has-demands"' in page.content.decode()
-    response = client.post(url, {"loaded_at": ledger.visit.updated_at.isoformat(), "reason": "误录"})
+    response = client.post(url, {"version": ledger.visit.version, "reason": "误录"})
     assert response.status_code == 200
     assert "已提出诉求，不能删除" in response.content.decode()
     assert Visit.objects.filter(pk=ledger.visit.pk).exists()

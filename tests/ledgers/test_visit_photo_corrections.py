@@ -93,7 +93,7 @@ def test_the_file_stays_until_the_correction_commits(world, photo_visit, django_
             visit=photo_visit,
             fields={},
             remove_photo_ids=[wall.pk],
-            expected_updated_at=photo_visit.updated_at,
+            expected_version=photo_visit.version,
         )
     assert default_storage.exists(wall.image.name)
     assert len(callbacks) == 1

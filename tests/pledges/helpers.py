@@ -59,7 +59,7 @@ def pledge_fields(world, unit, **overrides):
 
 def make_pledge(world, unit, state="published", *, progress=(), **overrides):
     """A pledge of ``unit`` in approval ``state``; ``progress`` = [(date, percent, note), ...]."""
-    pledge = pledge_create(user=world.superuser, fields=pledge_fields(world, unit, **overrides))
+    pledge, _created = pledge_create(user=world.superuser, fields=pledge_fields(world, unit, **overrides))
     if state == "draft":
         return pledge
     pledge = pledge_transition(pledge=pledge, user=world.superuser, action="submit")

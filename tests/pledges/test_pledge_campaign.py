@@ -45,7 +45,9 @@ def test_another_countys_campaign_is_refused_by_the_service(world):
 
 def test_own_countys_and_the_city_campaign_are_accepted(world):
     own = _cascaded(world, world.county_a)
-    pledge = pledge_create(user=world.office_admin, fields=pledge_fields(world, world.village_a1, campaign=own))
+    pledge, _created = pledge_create(
+        user=world.office_admin, fields=pledge_fields(world, world.village_a1, campaign=own)
+    )
     assert pledge.campaign == own
     city = make_campaign(world)
     assert pledge_create(user=world.office_admin, fields=pledge_fields(world, world.town_a2, campaign=city))

@@ -25,7 +25,7 @@ def _events(pledge, action):
 
 
 def test_staff_create_a_draft_pledge_for_their_township(world):
-    pledge = pledge_create(user=world.town_staff, fields=pledge_fields(world, world.village_a1))
+    pledge, _created = pledge_create(user=world.town_staff, fields=pledge_fields(world, world.village_a1))
     assert pledge.approval_state == S.DRAFT
     assert pledge.status == Pledge.Status.NOT_STARTED
     assert pledge.created_by == world.town_staff
@@ -52,7 +52,7 @@ def test_public_text_with_a_phone_or_id_number_is_refused(world):
 
 
 def test_full_workflow_submit_approve_publish_records_every_transition(world):
-    pledge = pledge_create(user=world.town_staff, fields=pledge_fields(world, world.village_a1))
+    pledge, _created = pledge_create(user=world.town_staff, fields=pledge_fields(world, world.village_a1))
     pledge = pledge_transition(pledge=pledge, user=world.town_staff, action="submit")
     assert pledge.approval_state == S.SUBMITTED
     assert pledge.submitted_at is not None
@@ -221,7 +221,7 @@ def test_amendments_are_for_approved_pledges_and_for_leaders(world):
 
 
 def test_origin_kind_none_drops_a_stray_origin_id(world):
-    pledge = pledge_create(
+    pledge, _created = pledge_create(
         user=world.town_staff, fields=pledge_fields(world, world.village_a1, origin_kind="none", origin_object_id=5)
     )
     assert pledge.origin_object_id is None
@@ -235,7 +235,7 @@ def test_an_origin_is_kept_by_kind_and_id_and_checked_once_its_model_exists(worl
         with pytest.raises(PledgeError, match="来源编号不存在"):
             pledge_create(user=world.town_staff, fields=fields)
         return
-    pledge = pledge_create(user=world.town_staff, fields=fields)
+    pledge, _created = pledge_create(user=world.town_staff, fields=fields)
     assert (pledge.origin_kind, pledge.origin_object_id, pledge.origin_note) == ("forum", 7, "6月座谈会")
 
 
@@ -247,7 +247,7 @@ def test_a_plan_step_is_a_pledge_origin_when_the_user_sees_it(world):
         campaign=make_campaign(world), number=4, name="明确为妇女儿童办实事项目", due_date=datetime.date(2026, 4, 30)
     )
     fields = pledge_fields(world, world.village_a1, origin_kind="milestone", origin_object_id=step.pk)
-    pledge = pledge_create(user=world.town_staff, fields=fields)
+    pledge, _created = pledge_create(user=world.town_staff, fields=fields)
     assert pledge.origin_object() == step
     other = make_campaign(world, title="乙县方案", document_number="乙", issuing_unit=world.county_b)
     hidden = Milestone.objects.create(campaign=other, number=1, name="乙县环节", due_date=datetime.date(2026, 4, 30))
@@ -257,8 +257,8 @@ def test_a_plan_step_is_a_pledge_origin_when_the_user_sees_it(world):
 
 
 def test_a_double_submitted_new_pledge_makes_one_draft(world):
-    first = pledge_create(user=world.town_staff, fields=pledge_fields(world, world.village_a1))
-    again = pledge_create(user=world.town_staff, fields=pledge_fields(world, world.village_a1))
+    first, _created = pledge_create(user=world.town_staff, fields=pledge_fields(world, world.village_a1))
+    again, _created = pledge_create(user=world.town_staff, fields=pledge_fields(world, world.village_a1))
     assert first.pk == again.pk
     assert Pledge.objects.count() == 1
     assert _events(first, "ledgers.pledge_create").count() == 1
