@@ -422,8 +422,7 @@ def _normalise(path: str) -> str:
 
 def _too_much_text(limits: Limits) -> XlsxRejected:
     return XlsxRejected(
-        _("文件中的文字总量过大（超过 %(limit)s 个字），已拒绝。请拆分后分批导入。")
-        % {"limit": limits.max_text_chars}
+        _("文件中的文字总量过大（超过 %(limit)s 个字），已拒绝。请拆分后分批导入。") % {"limit": limits.max_text_chars}
     )
 
 

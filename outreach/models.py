@@ -153,6 +153,9 @@ class ImportJob(TimeStampedModel):
     errors = models.JSONField(_("错误明细"), default=list, blank=True)
     summary = models.JSONField(_("结果摘要"), default=dict, blank=True)
     message = models.CharField(_("说明"), max_length=500, blank=True)
+    # Runs that took the job in its current step (check or write); a run whose worker died is
+    # taken over, and past OUTREACH_IMPORT_MAX_ATTEMPTS the job fails instead of looping.
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
     scope_unit_field = "unit"

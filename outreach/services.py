@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -379,13 +380,25 @@ def import_job_record_personal_view(*, actor, job: ImportJob) -> None:
     audit_record(action="outreach.import_preview_personal", actor=actor, obj=job, unit=job.unit)
 
 
+def import_job_max_attempts() -> int:
+    """Runs of one step (check or write) before a job whose runs keep dying is failed."""
+    return getattr(settings, "OUTREACH_IMPORT_MAX_ATTEMPTS", 2)
+
+
 def _claim(job_id: int, from_status: str, to_status: str) -> bool:
     """Take the job for this run. A job left ``to_status`` by a run that died (a worker killed,
     its message redelivered) is taken over once it has shown no sign of life for
     ``import_job_stale_after()``: the check beats at every progress step, and the write holds
-    the job's row lock for its whole transaction, so a live writer is never taken over."""
+    the job's row lock for its whole transaction, so a live writer is never taken over.
+
+    Runs are counted: when ``import_job_max_attempts()`` runs have died on the job (a file that
+    kills its reader would otherwise be retried forever), it is failed with the reason instead,
+    and the user can discard it."""
     now = timezone.now()
-    if ImportJob.objects.filter(pk=job_id, status=from_status).update(status=to_status, updated_at=now) == 1:
+    claimed = ImportJob.objects.filter(pk=job_id, status=from_status).update(
+        status=to_status, attempts=1, updated_at=now
+    )
+    if claimed == 1:
         return True
     cutoff = now - import_job_stale_after()
     with transaction.atomic():
@@ -396,9 +409,55 @@ def _claim(job_id: int, from_status: str, to_status: str) -> bool:
         )
         if stale is None:
             return False
-        ImportJob.objects.filter(pk=job_id).update(updated_at=now)
+        if stale.attempts >= import_job_max_attempts():
+            _give_up(stale)
+            return False
+        ImportJob.objects.filter(pk=job_id).update(attempts=F("attempts") + 1, updated_at=now)
     logger.warning("import job %s: taking over a %s run that stopped (worker lost?)", job_id, to_status)
     return True
+
+
+def _give_up(job: ImportJob) -> None:
+    """Fail a job whose runs died ``job.attempts`` times (nothing was written: a write commits
+    its rows and DONE together)."""
+    if job.status == ImportJob.Status.IMPORTING:
+        message = _(
+            "导入时处理进程已 %(n)s 次意外中断，已停止重试，没有写入任何数据。请放弃本次导入后重新上传；"
+            "如再次出现，请联系管理员。"
+        )
+    else:
+        message = _(
+            "检查时处理进程已 %(n)s 次意外中断（文件可能过大或内容异常），已停止重试，没有写入任何数据。"
+            "请放弃本次导入，检查文件后重新上传；如再次出现，请联系管理员。"
+        )
+    logger.error("import job %s: %s runs died while %s; failing it", job.pk, job.attempts, job.status)
+    _finish(job, ImportJob.Status.FAILED, message=message % {"n": job.attempts})
+
+
+def import_jobs_give_up() -> list[int]:
+    """Fail every job whose runs died ``import_job_max_attempts()`` times and that has shown no
+    sign of life since (the beat sweep, so such a job ends 失败 even if no task comes back)."""
+    cutoff = timezone.now() - import_job_stale_after()
+    given_up = []
+    for job_id in ImportJob.objects.filter(
+        status__in=[ImportJob.Status.CHECKING, ImportJob.Status.IMPORTING],
+        updated_at__lt=cutoff,
+        attempts__gte=import_job_max_attempts(),
+    ).values_list("pk", flat=True):
+        with transaction.atomic():
+            job = (
+                ImportJob.objects.select_for_update(skip_locked=True)
+                .filter(
+                    pk=job_id,
+                    status__in=[ImportJob.Status.CHECKING, ImportJob.Status.IMPORTING],
+                    updated_at__lt=cutoff,
+                )
+                .first()
+            )
+            if job is not None:
+                _give_up(job)
+                given_up.append(job_id)
+    return given_up
 
 
 def import_jobs_to_requeue() -> tuple[list[int], list[int]]:
@@ -410,7 +469,7 @@ def import_jobs_to_requeue() -> tuple[list[int], list[int]]:
     taken over (see ``_claim``).
     """
     cutoff = timezone.now() - import_job_stale_after()
-    stale = ImportJob.objects.filter(updated_at__lt=cutoff)
+    stale = ImportJob.objects.filter(updated_at__lt=cutoff, attempts__lt=import_job_max_attempts())
     to_check = stale.filter(status__in=[ImportJob.Status.PENDING, ImportJob.Status.CHECKING])
     to_write = stale.filter(status=ImportJob.Status.IMPORTING)
     return list(to_check.values_list("pk", flat=True)), list(to_write.values_list("pk", flat=True))

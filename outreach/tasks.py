@@ -32,7 +32,11 @@ def import_job_apply_task(self, job_id: int) -> None:
 @shared_task(ignore_result=True)
 def requeue_stale_imports() -> int:
     """Beat, every few minutes: send again the task of every import whose task seems lost, so
-    no job stays "正在检查" or "正在导入" forever. Returns how many were sent."""
+    no job stays "正在检查" or "正在导入" forever, and fail the jobs whose runs died too often
+    (a file that kills its reader). Returns how many were sent."""
+    given_up = services.import_jobs_give_up()
+    if given_up:
+        logger.error("import jobs failed after their runs died repeatedly: %s", given_up)
     to_check, to_write = services.import_jobs_to_requeue()
     for job_id in to_check:
         import_job_check_task.delay(job_id)

@@ -4,6 +4,7 @@ import datetime
 import threading
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -180,3 +181,108 @@ def test_a_resent_check_finishes_the_lost_job(world, settings):
     import_job_check(job_id=to_check[0])
     job.refresh_from_db()
     assert job.status == ImportJob.Status.VALID
+
+
+class WorkerDied(BaseException):
+    """The process running the task vanished (killed, out of memory): no except clause runs."""
+
+
+def _quiet_for(job, minutes):
+    """No sign of life from the job's run for ``minutes`` (its status and attempts unchanged)."""
+    ImportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - datetime.timedelta(minutes=minutes))
+
+
+@pytest.mark.django_db
+def test_a_check_whose_worker_dies_on_every_run_ends_failed_with_the_reason_and_a_discard_button(
+    world, settings, monkeypatch, client_for
+):
+    from django.urls import reverse
+
+    from outreach import services, tasks
+    from tests.outreach.helpers import household_row, xlsx_bytes
+
+    settings.OUTREACH_IMPORT_STALE_SECONDS = 600
+    settings.OUTREACH_IMPORT_INLINE_MAX_BYTES = 0
+    client = client_for(world.town_staff)
+    client.post(
+        reverse("outreach:import_upload"),
+        {"kind": "households", "file": SimpleUploadedFile("名册.xlsx", xlsx_bytes([household_row("CA1V1", "0001")]))},
+    )
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.PENDING
+
+    def dies(data):
+        raise WorkerDied
+
+    monkeypatch.setattr(services, "read_first_sheet", dies)
+    with pytest.raises(WorkerDied):
+        tasks.import_job_check_task.apply(args=[job.pk])
+    _quiet_for(job, 11)  # the message comes back (acks_late) once the run is stale; it dies again
+    with pytest.raises(WorkerDied):
+        tasks.import_job_check_task.apply(args=[job.pk])
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.CHECKING
+
+    _quiet_for(job, 11)
+    tasks.import_job_check_task.apply(args=[job.pk])  # the third run does not read the file again
+
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED
+    assert job.message.startswith("检查时处理进程已 2 次意外中断")
+    assert not import_job_in_progress(job_id=job.pk)  # so no task retries it
+    page = client.get(reverse("outreach:import_detail", args=[job.pk])).content.decode()
+    assert "失败" in page
+    assert "检查时处理进程已 2 次意外中断" in page
+    assert 'data-testid="import-discard"' in page
+    assert "every 1s" not in page  # the page stops polling
+    client.post(reverse("outreach:import_discard", args=[job.pk]))
+    assert not ImportJob.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_beat_sweep_fails_a_job_whose_runs_died_instead_of_resending_it(world, settings, monkeypatch):
+    from outreach import tasks
+
+    settings.OUTREACH_IMPORT_STALE_SECONDS = 600
+    dead, alive, retried_once = _job(world), _job(world), _job(world)
+    ImportJob.objects.filter(pk=dead.pk).update(status=ImportJob.Status.CHECKING, attempts=2)
+    ImportJob.objects.filter(pk=alive.pk).update(status=ImportJob.Status.IMPORTING, attempts=2)
+    ImportJob.objects.filter(pk=retried_once.pk).update(status=ImportJob.Status.CHECKING, attempts=1)
+    _quiet_for(dead, 30)
+    _quiet_for(alive, 1)
+    _quiet_for(retried_once, 30)
+    sent = []
+    monkeypatch.setattr(tasks.import_job_check_task, "delay", lambda job_id: sent.append(("check", job_id)))
+    monkeypatch.setattr(tasks.import_job_apply_task, "delay", lambda job_id: sent.append(("write", job_id)))
+
+    assert tasks.requeue_stale_imports() == 1
+
+    assert sent == [("check", retried_once.pk)]
+    assert ImportJob.objects.get(pk=dead.pk).status == ImportJob.Status.FAILED
+    assert ImportJob.objects.get(pk=alive.pk).status == ImportJob.Status.IMPORTING  # maybe still writing
+
+
+@pytest.mark.django_db
+def test_a_write_whose_worker_dies_on_every_run_ends_failed_with_nothing_written(world, settings, monkeypatch):
+    from outreach import services, tasks
+
+    settings.OUTREACH_IMPORT_STALE_SECONDS = 600
+    job = _job(world)
+    import_job_check(job_id=job.pk)
+
+    def dies(*args, **kwargs):
+        raise WorkerDied
+
+    monkeypatch.setattr(services, "_write", dies)
+    for _run in range(2):
+        with pytest.raises(WorkerDied):
+            tasks.import_job_apply_task.apply(args=[job.pk])
+        assert ImportJob.objects.get(pk=job.pk).status == ImportJob.Status.IMPORTING
+        _quiet_for(job, 11)
+    tasks.import_job_apply_task.apply(args=[job.pk])
+
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED
+    assert job.message.startswith("导入时处理进程已 2 次意外中断")
+    assert "没有写入任何数据" in job.message
+    assert Household.objects.count() == 0
