@@ -15,6 +15,7 @@ from treebeard.forms import movenodeform_factory
 
 from core.admin import ScopedAdminMixin, ScopedModelAdmin
 from core.audit import audit_export
+from core.import_formats import ImportFormatsMixin
 from core.scoping import scope_for_user, sees_everything, user_can_see_unit
 from core.selectors import user_accounts_for_user
 
@@ -453,7 +454,7 @@ class CampaignPlanFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ImportExportScopedAdmin(ImportExportMixin, ScopedModelAdmin):
+class ImportExportScopedAdmin(ImportFormatsMixin, ImportExportMixin, ScopedModelAdmin):
     """Steps and requirements: read with their campaign, changed only where the campaign may be."""
 
     def get_resource_kwargs(self, request, *args, **kwargs):

@@ -357,3 +357,45 @@ def test_submitting_a_report_in_the_admin_records_who_submitted(world, client_fo
     assert response.status_code == 302
     report.refresh_from_db()
     assert (report.submitted_on, report.submitted_by) == (D(2026, 4, 28), world.office_admin)
+
+
+def _xlsx_upload(client, url, data: bytes):
+    upload = SimpleUploadedFile("plan.xlsx", data, content_type="application/octet-stream")
+    return client.post(url, {"import_file": upload, "format": "1", "resource": "0"})
+
+
+def test_importing_steps_from_an_excel_file(world, client_for):
+    from tests.outreach.hostile import inline_cell, sheet, workbook
+
+    campaign = make_plan(world.county_a, kinds=["township"], steps=0)
+    header, row = STEP_HEADER.strip().split(","), [str(campaign.pk), "1", "召开动员会议", "", "2026-03-15", "", "1"]
+    cells = "".join(
+        f'<row r="{r}">' + "".join(inline_cell(f"{chr(65 + i)}{r}", v) for i, v in enumerate(values) if v) + "</row>"
+        for r, values in ((1, header), (2, row))
+    )
+    client = client_for(world.office_admin)
+    preview = _xlsx_upload(client, reverse("admin:campaigns_milestone_import"), workbook(sheet(cells)))
+    assert "errorlist" not in preview.content.decode()
+    client.post(reverse("admin:campaigns_milestone_process_import"), preview.context["confirm_form"].initial)
+    step = campaign.milestones.get()
+    assert (step.number, step.name, step.due_date, step.responsible_unit) == (1, "召开动员会议", D(2026, 3, 15), None)
+
+
+def test_a_hostile_excel_file_is_refused_by_the_admin_import_in_bounded_memory(world, client_for):
+    from tests.outreach.hostile import far_cell, in_limited_child
+
+    client = client_for(world.office_admin)
+    data = far_cell()
+    before = Milestone.objects.count()
+
+    def upload():
+        response = _xlsx_upload(client, reverse("admin:campaigns_milestone_import"), data)
+        return response.status_code, response.content.decode(), Milestone.objects.count()
+
+    ended, outcome = in_limited_child(upload)
+
+    assert ended == ("exit", 0), outcome
+    status, page, after = outcome[1]
+    assert status == 200
+    assert "单元格 XFD1048576 有内容，超出了可导入的范围" in page
+    assert after == before

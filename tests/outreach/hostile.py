@@ -7,7 +7,11 @@ import page by hand: ``python -c "from tests.outreach.hostile import write_all; 
 """
 
 import io
+import os
+import pickle
 import random
+import resource
+import traceback
 import zipfile
 
 from outreach.importing import HouseholdImporter
@@ -172,6 +176,44 @@ HOSTILE = {
     "many-sheets": (many_sheets, "工作表过多"),
     "zip-bomb": (zip_bomb, "疑似压缩炸弹"),
 }
+
+
+HEADROOM = 1024 * 1024 * 1024  # 1 GiB more than the test process already maps
+
+
+def _address_space() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def in_limited_child(work):
+    """Run ``work()`` in a forked child limited to HEADROOM more address space.
+
+    Returns (how the child ended, what work() returned): ("exit", 0) and its result when it
+    ran to the end; ("signal", n) or ("exit", n) and None (or the traceback) when it died."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        code = 1
+        try:
+            os.close(read_end)
+            limit = _address_space() + HEADROOM
+            resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
+            payload = pickle.dumps(("ok", work()))
+            code = 0
+        except BaseException:  # noqa: BLE001 - reported to the parent, which fails the test
+            payload = pickle.dumps(("error", traceback.format_exc()))
+        try:
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(payload)
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        payload = pipe.read()
+    _pid, status = os.waitpid(pid, 0)
+    ended = ("signal", os.WTERMSIG(status)) if os.WIFSIGNALED(status) else ("exit", os.WEXITSTATUS(status))
+    return ended, (pickle.loads(payload) if payload else None)  # noqa: S301 - our own child's bytes
 
 
 def write_all(directory: str) -> None:

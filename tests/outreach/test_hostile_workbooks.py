@@ -1,17 +1,14 @@
 """Hostile workbooks (tests/outreach/hostile.py) are refused with a clear message, in bounded
 memory, whether the upload request reads them or the worker does; the process lives on.
 
-Each upload runs in a forked child whose address space may grow by at most ``HEADROOM``
-(``resource.setrlimit(RLIMIT_AS)``): the reader must stay within it. On 48d789b the far cell made
-python-calamine ask for 512 GiB and abort the process (the child dies with SIGABRT here, as
-``make run`` did), and the other files were read or half-read without the refusal.
+Each upload runs in a forked child whose address space may grow by at most 1 GiB
+(``hostile.in_limited_child``, ``resource.setrlimit(RLIMIT_AS)``): the reader must stay within
+it. On 48d789b the far cell made python-calamine ask for 512 GiB and abort the process (the
+child dies with SIGABRT here, as ``make run`` did), and the other files were read or
+half-read without the refusal.
 """
 
-import os
-import pickle
-import resource
 import signal
-import traceback
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -19,46 +16,9 @@ from django.test import Client
 from django.urls import reverse
 
 from outreach.models import ImportJob
-from tests.outreach.hostile import HOSTILE
+from tests.outreach.hostile import HOSTILE, in_limited_child
 
 pytestmark = pytest.mark.django_db
-
-HEADROOM = 1024 * 1024 * 1024  # 1 GiB more than the test process already maps
-
-
-def _address_space() -> int:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-
-
-def in_limited_child(work):
-    """Run ``work()`` in a forked child limited to HEADROOM more address space.
-
-    Returns (how the child ended, what work() returned): ("exit", 0) and its result when it
-    ran to the end; ("signal", n) or ("exit", n) and None (or the traceback) when it died."""
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns into pytest
-        code = 1
-        try:
-            os.close(read_end)
-            limit = _address_space() + HEADROOM
-            resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
-            payload = pickle.dumps(("ok", work()))
-            code = 0
-        except BaseException:  # noqa: BLE001 - reported to the parent, which fails the test
-            payload = pickle.dumps(("error", traceback.format_exc()))
-        try:
-            with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(payload)
-        finally:
-            os._exit(code)
-    os.close(write_end)
-    with os.fdopen(read_end, "rb") as pipe:
-        payload = pipe.read()
-    _pid, status = os.waitpid(pid, 0)
-    ended = ("signal", os.WTERMSIG(status)) if os.WIFSIGNALED(status) else ("exit", os.WEXITSTATUS(status))
-    return ended, (pickle.loads(payload) if payload else None)  # noqa: S301 - our own child's bytes
 
 
 @pytest.fixture(scope="module")
