@@ -7,9 +7,10 @@
 It builds one real .xlsx of ``--rows`` households (100 villages of a benchmark township, IDs with
 valid check digits, categories), then on the same file times:
 
-1. Minqing's importer (outreach.services): safety checks, python-calamine read, every-row check
-   (the preview), then the all-or-nothing write with batched upserts; then the same file again
-   (idempotent re-import: every row an update).
+1. Minqing's importer (outreach.services): safety checks, core.xlsx's streaming capped read,
+   every-row check (the preview), then the all-or-nothing write with batched upserts; then the
+   same file again (idempotent re-import: every row an update). The read alone is timed too,
+   and against python-calamine (the reader it replaced) when that is installed.
 2. django-import-export's default row-by-row mode (``HouseholdResource().import_data``, tablib
    reading with openpyxl), after deleting the rows so it creates them like run 1 did.
 
@@ -120,7 +121,7 @@ def run_minqing(user, data, label):
         "upload checks + store (size, zip, macros, bomb)",
         lambda: import_job_create(actor=user, kind="households", data=data, name="bench.xlsx"),
     )
-    _, t_check = timed("preview: calamine read + check every row", lambda: import_job_check(job_id=job.pk))
+    _, t_check = timed("preview: streaming read + check every row", lambda: import_job_check(job_id=job.pk))
     job.refresh_from_db()
     if job.status != ImportJob.Status.VALID:
         raise SystemExit(f"check failed: {job.errors[:5]}")
@@ -133,6 +134,28 @@ def run_minqing(user, data, label):
     total = t_upload + t_check + t_apply
     print(f"  {'total (upload to committed)':<58} {total:8.2f} s   summary {job.summary}")
     return total
+
+
+def run_read(data):
+    """The read alone: core.xlsx against python-calamine (dense, from the sheet's extent)."""
+    import resource
+
+    from core.xlsx import read_rows
+
+    print("reading the first sheet only:")
+    rows, _t = timed("core.xlsx streaming capped reader (expat)", lambda: read_rows(data))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    print(f"  {len(rows)} rows; peak RSS of this process so far {peak} MB")
+    try:
+        from python_calamine import CalamineWorkbook
+    except ImportError:
+        print("  python-calamine not installed: no comparison")
+        return
+
+    def calamine():
+        return CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python(skip_empty_area=False)
+
+    timed("python-calamine to_python (the reader before issue 12)", calamine)
 
 
 def run_default(user, data, rows):
@@ -170,6 +193,7 @@ def main():
     try:
         data, t_build = timed("building the test file (openpyxl write-only)", lambda: build_file(args.rows))
         print(f"  file size: {len(data) / 1048576:.1f} MB")
+        run_read(data)
         first = run_minqing(user, data, "Minqing importer, new rows")
         second = run_minqing(user, data, "Minqing importer, same file again (all updates)")
         count = Household.objects.filter(village__code__startswith=f"{PREFIX}V").count()

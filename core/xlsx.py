@@ -327,7 +327,7 @@ class _Workbook:
         def too_many():
             return XlsxRejected(
                 _("文件中的单元格样式过多（超过 %(limit)s 个），已拒绝。请清除多余格式后另存再上传。")
-                % {"limit": limit}
+                % {"limit": f"{limit:,}"}
             )
 
         codes: dict[str, str] = {}
@@ -393,7 +393,8 @@ class _Workbook:
             elif local == "si":
                 if len(strings) >= limits.max_shared_strings:
                     raise XlsxRejected(
-                        _("文件中的文本条目过多（超过 %(limit)s 条），已拒绝。") % {"limit": limits.max_shared_strings}
+                        _("文件中的文本条目过多（超过 %(limit)s 条），已拒绝。")
+                        % {"limit": f"{limits.max_shared_strings:,}"}
                     )
                 strings.append("".join(pieces))
                 pieces.clear()
@@ -422,7 +423,8 @@ def _normalise(path: str) -> str:
 
 def _too_much_text(limits: Limits) -> XlsxRejected:
     return XlsxRejected(
-        _("文件中的文字总量过大（超过 %(limit)s 个字），已拒绝。请拆分后分批导入。") % {"limit": limits.max_text_chars}
+        _("文件中的文字总量过大（超过 %(limit)s 个字），已拒绝。请拆分后分批导入。")
+        % {"limit": f"{limits.max_text_chars:,}"}
     )
 
 
@@ -652,7 +654,7 @@ def _sheet_parser(book: _Workbook, limits: Limits, ready: list):
                     "工作表的单元格 %(cell)s 有内容，超出了可导入的范围（最多 %(rows)s 行数据、%(cols)s 列）。"
                     "请删除该单元格或多余的行、列，或拆分文件后重新上传。"
                 )
-                % {"cell": f"{column_letters(column)}{row}", "rows": limits.max_rows, "cols": max_columns}
+                % {"cell": f"{column_letters(column)}{row}", "rows": f"{limits.max_rows:,}", "cols": max_columns}
             )
         # Every cell's text counts, a shared string as often as cells repeat it: what is read
         # here is copied and formatted further on (one 30,000-character string in every cell of
@@ -674,7 +676,7 @@ def _sheet_parser(book: _Workbook, limits: Limits, ready: list):
             if cells > limits.max_cells:
                 raise XlsxRejected(
                     _("工作表的内容过多（超过 %(limit)s 个单元格），已拒绝。请拆分后分批导入。")
-                    % {"limit": limits.max_cells}
+                    % {"limit": f"{limits.max_cells:,}"}
                 )
             current.extend([""] * (column + 1 - width))
         current[column] = text
