@@ -158,3 +158,23 @@ def test_a_check_whose_worker_dies_is_taken_over_and_finishes(page, worker):
     assert seen[-1][0] == "valid", body
     assert "taking over a checking run" in worker.worker_log.read_text()
     assert Household.objects.count() == 0
+
+
+def test_a_file_that_kills_the_worker_on_every_run_ends_failed_with_a_discard_button(page, worker):
+    import io
+    import zipfile
+
+    buffer = io.BytesIO(xlsx_bytes(_rows(3000)))
+    with zipfile.ZipFile(buffer, "a") as archive:
+        # The worker's reader kills its process on this part (worker_settings.KILL_MARKER).
+        archive.writestr("docProps/kill-the-reader.xml", "<x/>")
+    job = _upload(page, buffer.getvalue())
+    # Killed, redelivered (acks_late), taken over once stale, killed again: then failed.
+    seen, body = _poll_until(page, job, worker, {"valid", "invalid", "failed"}, timeout=120)
+    assert seen[-1][0] == "failed", body
+    assert "检查时处理进程已 2 次意外中断" in body
+    assert 'data-testid="import-discard"' in body
+    assert worker.poll() is None  # the worker itself lives on and takes the next file
+    job = _upload(page, xlsx_bytes(_rows(3000, start=10_000)))
+    seen, body = _poll_until(page, job, worker, {"valid", "invalid", "failed"})
+    assert seen[-1][0] == "valid", body

@@ -4,7 +4,7 @@ production; the in-memory storage of the test settings is private to one process
 
 import os
 
-from celery.signals import task_prerun
+from celery.signals import task_prerun, worker_process_init
 
 from config.settings.test import *  # noqa: F403
 from config.settings.test import STORAGES
@@ -25,3 +25,26 @@ def _forget_content_types(**kwargs):
 
 # Connected when the worker loads its settings, before it forks its pool processes.
 task_prerun.connect(_forget_content_types, weak=False)
+
+
+# A file carrying a part of this name kills the pool process that reads it, as a file that made
+# the reader run out of memory did (tests/outreach/test_import_worker.py).
+KILL_MARKER = b"kill-the-reader"
+
+
+def _install_reader_that_dies_on_marked_files(**kwargs):
+    import signal
+
+    from outreach import services
+
+    read = services.read_first_sheet
+
+    def read_or_die(data):
+        if KILL_MARKER in data:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return read(data)
+
+    services.read_first_sheet = read_or_die
+
+
+worker_process_init.connect(_install_reader_that_dies_on_marked_files, weak=False)
