@@ -212,6 +212,17 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="minqing@localhost
 OUTREACH_IMPORT_MAX_BYTES = env.int("OUTREACH_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 OUTREACH_IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("OUTREACH_IMPORT_MAX_UNCOMPRESSED_BYTES", default=400 * 1024 * 1024)
 OUTREACH_IMPORT_INLINE_MAX_BYTES = env.int("OUTREACH_IMPORT_INLINE_MAX_BYTES", default=512 * 1024)
+# Runs of a check or write that may die (worker killed, out of memory) before the job is failed.
+OUTREACH_IMPORT_MAX_ATTEMPTS = env.int("OUTREACH_IMPORT_MAX_ATTEMPTS", default=2)
+# What an imported workbook may hold (core.xlsx counts the sheet's real content, never what the
+# file declares); past these the file is refused with a Chinese message. Memory stays bounded by them.
+XLSX_IMPORT_MAX_ROWS = env.int("XLSX_IMPORT_MAX_ROWS", default=200_000)
+XLSX_IMPORT_MAX_COLUMNS = env.int("XLSX_IMPORT_MAX_COLUMNS", default=100)
+XLSX_IMPORT_MAX_CELLS = env.int("XLSX_IMPORT_MAX_CELLS", default=3_000_000)
+XLSX_IMPORT_MAX_SHEETS = env.int("XLSX_IMPORT_MAX_SHEETS", default=100)
+XLSX_IMPORT_MAX_STYLES = env.int("XLSX_IMPORT_MAX_STYLES", default=70_000)
+XLSX_IMPORT_MAX_SHARED_STRINGS = env.int("XLSX_IMPORT_MAX_SHARED_STRINGS", default=3_000_000)
+XLSX_IMPORT_MAX_TEXT_CHARS = env.int("XLSX_IMPORT_MAX_TEXT_CHARS", default=64_000_000)
 
 # ---- Issue 6: public pledge board (公示栏) ----
 # The QR code on the printed A4 notice must open the board from a villager's phone: set the
