@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _lazy
 
 from campaigns.models import Cadre, Campaign, OrgUnit
@@ -387,6 +388,14 @@ def import_job_list_for_user(*, user) -> QuerySet:
 
 def import_job_get_for_user(*, user, pk: int) -> ImportJob:
     return get_for_user_or_404(ImportJob.objects.select_related("campaign"), user, pk=pk)
+
+
+def import_job_stalled(*, job: ImportJob) -> bool:
+    """Whether a running job has shown no sign of life for the stale period (its worker died):
+    the page says it will be retried, then failed, instead of a bar that does not move."""
+    from .services import import_job_stale_after
+
+    return job.is_running and job.updated_at < timezone.now() - import_job_stale_after()
 
 
 def import_job_get_own(*, user, pk: int) -> ImportJob:

@@ -554,7 +554,8 @@ def import_detail(request, pk):
     if unmasked:
         services.import_job_record_personal_view(actor=request.user, job=job)
     template = "outreach/partials/_import_status.html" if request.htmx else "outreach/import_detail.html"
-    return render(request, template, {"job": job, "changes": changes})
+    stalled = selectors.import_job_stalled(job=job)
+    return render(request, template, {"job": job, "changes": changes, "stalled": stalled})
 
 
 @require_POST

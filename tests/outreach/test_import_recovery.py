@@ -224,6 +224,9 @@ def test_a_check_whose_worker_dies_on_every_run_ends_failed_with_the_reason_and_
     assert job.status == ImportJob.Status.CHECKING
 
     _quiet_for(job, 11)
+    page = client.get(reverse("outreach:import_detail", args=[job.pk])).content.decode()
+    assert "正在检查" in page
+    assert 'data-testid="import-stalled"' in page  # not a bar that silently stops moving
     tasks.import_job_check_task.apply(args=[job.pk])  # the third run does not read the file again
 
     job.refresh_from_db()
@@ -235,6 +238,7 @@ def test_a_check_whose_worker_dies_on_every_run_ends_failed_with_the_reason_and_
     assert "检查时处理进程已 2 次意外中断" in page
     assert 'data-testid="import-discard"' in page
     assert "every 1s" not in page  # the page stops polling
+    assert 'data-testid="import-stalled"' not in page
     client.post(reverse("outreach:import_discard", args=[job.pk]))
     assert not ImportJob.objects.exists()
 
