@@ -549,11 +549,12 @@ class HouseholdImporter(Importer):
             )
             cursor.execute(
                 f"INSERT INTO {table} (village_id, number, head_name, members_count, address, phone, id_number,"  # noqa: S608
-                " notes, created_at, updated_at) SELECT village_id, number, head_name, members_count, address, phone,"
-                " id_number, notes, %s, %s FROM outreach_household_import ON CONFLICT (village_id, number) DO UPDATE"
+                " notes, created_at, updated_at, version) SELECT village_id, number, head_name, members_count,"
+                " address, phone, id_number, notes, %s, %s, 0 FROM outreach_household_import"
+                " ON CONFLICT (village_id, number) DO UPDATE"
                 " SET head_name = EXCLUDED.head_name, members_count = EXCLUDED.members_count,"
                 " address = EXCLUDED.address, phone = EXCLUDED.phone, id_number = EXCLUDED.id_number,"
-                " notes = EXCLUDED.notes, updated_at = EXCLUDED.updated_at",
+                f" notes = EXCLUDED.notes, updated_at = EXCLUDED.updated_at, version = {table}.version + 1",
                 [now, now],
             )
             joined = (
