@@ -5,4 +5,5 @@ from . import views
 app_name = "core"
 urlpatterns = [
     path("audit/", views.audit_list, name="audit_list"),
+    path("reveal/<str:label>/<int:pk>/<str:field>/", views.text_reveal, name="text_reveal"),
 ]

@@ -1,16 +1,18 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from .forms import AuditEventFilterForm
 from .health import broker_state, database_state
+from .masking import free_text_entry, free_text_reveal
 from .models import AuditEvent
 from .navigation import home_url_name_for
 from .roles import AUDITOR, user_roles
+from .scoping import get_for_user_or_404
 from .selectors import audit_event_list_for_user
 
 
@@ -50,3 +52,15 @@ def audit_list(request):
         events = AuditEvent.objects.none()
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "core/auditevent_list.html", {"page_obj": page, "form": form})
+
+
+@login_required
+@require_POST
+def text_reveal(request, label, pk, field):
+    """The full text of one free-text field of one record (personal-data permission, audited)."""
+    entry = free_text_entry(label)
+    if entry is None or field not in entry.fields:
+        raise Http404
+    obj = get_for_user_or_404(entry.model._default_manager.all(), request.user, pk=pk)
+    value = free_text_reveal(actor=request.user, obj=obj, field=field)
+    return render(request, "core/partials/_revealed_text.html", {"value": value})

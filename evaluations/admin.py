@@ -11,8 +11,8 @@ class ReportAdmin(ScopedModelAdmin):
     list_filter = ["submitted_on", "due_date", "campaign"]
     search_fields = ["title", "unit__name", "campaign__title"]
     list_select_related = ["campaign", "unit"]
-    autocomplete_fields = ["campaign", "unit"]
-    raw_id_fields = ["requirement"]
+    # Scoped search widgets only: a raw-id box prints whatever a primary key in the URL names.
+    autocomplete_fields = ["campaign", "unit", "requirement"]
     date_hierarchy = "due_date"
     readonly_fields = ["submitted_by"]
 

@@ -18,6 +18,7 @@ from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign, OrgUnit
+from core.masking import export_text
 from ledgers.models import Pledge, PledgeProgress
 from ledgers.pledge_export import add_sheet, new_workbook, workbook_bytes
 from ledgers.pledge_services import local_today
@@ -173,7 +174,7 @@ def three_checks_workbook(review: ThreeChecks) -> bytes:
 
     def base(index, row):
         p = row.pledge
-        return [index, p.org_unit.name, p.title, p.category.name, p.deadline, p.responsible_unit.name]
+        return [index, p.org_unit.name, export_text(p.title), p.category.name, p.deadline, p.responsible_unit.name]
 
     base_cols = [(_("序号"), 6), (_("承诺单位"), 14), (_("项目名称"), 28), (_("项目类别"), 12)]
     base_cols += [(_("办理时限"), 12), (_("责任单位"), 14)]
@@ -182,7 +183,12 @@ def three_checks_workbook(review: ThreeChecks) -> bytes:
         _("已完成"),
         [*base_cols, (_("完成时间"), 12), (_("是否按期"), 10), (_("完成情况"), 40)],
         (
-            [*base(i, r), r.pledge.completed_on, _("是") if r.on_time else _("否"), r.pledge.completion_note]
+            [
+                *base(i, r),
+                r.pledge.completed_on,
+                _("是") if r.on_time else _("否"),
+                export_text(r.pledge.completion_note),
+            ]
             for i, r in enumerate(review.completed, 1)
         ),
     )
@@ -195,7 +201,7 @@ def three_checks_workbook(review: ThreeChecks) -> bytes:
             [
                 *base(i, r),
                 r.pledge.percent,
-                r.pledge.measures,
+                export_text(r.pledge.measures),
                 r.pledge.last_progress_on,
                 _("是") if r.stalled else "",
                 _("是") if r.overdue else "",
@@ -208,7 +214,7 @@ def three_checks_workbook(review: ThreeChecks) -> bytes:
         _("未启动"),
         [*base_cols, (_("未启动原因"), 40), (_("逾期"), 8)],
         (
-            [*base(i, r), r.reason or _("未说明原因"), _("是") if r.overdue else ""]
+            [*base(i, r), export_text(r.reason) or _("未说明原因"), _("是") if r.overdue else ""]
             for i, r in enumerate(review.not_started, 1)
         ),
     )

@@ -9,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import OrgUnit
 from core.admin import GlobalConfigAdmin, ScopedModelAdmin
+from core.admin_masking import PersonalDataAdminMixin
 from core.concurrency_forms import VersionedAdminForm
+from core.masking import mask_phone
 from core.scoping import scope_for_user, user_scope_root
 from outreach.models import Forum, ReceptionDay
 
@@ -40,7 +42,7 @@ from .services import (
 )
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(PersonalDataAdminMixin, admin.TabularInline):
     """Help and photos change with their visit, through the staff pages (audited there)."""
 
     extra = 0
@@ -70,7 +72,7 @@ class VisitAdminForm(VersionedAdminForm):
 
 
 @admin.register(Visit)
-class VisitAdmin(ScopedModelAdmin):
+class VisitAdmin(PersonalDataAdminMixin, ScopedModelAdmin):
     """Visits are recorded on the staff pages (visit_record: permission, token, audit); here one
     may correct one through visit_update, with the same rules as the staff edit page."""
 
@@ -79,7 +81,9 @@ class VisitAdmin(ScopedModelAdmin):
     list_filter = ["method", "ledger_book", "visited_on"]
     search_fields = ["household__head_name", "household__number", "cadre__name"]
     list_select_related = ["household", "cadre", "campaign"]
-    raw_id_fields = ["member", "cadre"]
+    # Search widgets scoped by the related admins (core.admin.ScopedAdminMixin): a raw-id box would
+    # render the name behind any primary key typed into the URL, whatever unit it belongs to.
+    autocomplete_fields = ["member", "cadre"]
     date_hierarchy = "visited_on"
     inlines = [HelpGivenInline, VisitPhotoInline]
     show_full_result_count = False
@@ -113,7 +117,7 @@ class DemandCategoryAdmin(GlobalConfigAdmin):
     search_fields = ["name", "code"]
 
 
-class DemandEventInline(admin.TabularInline):
+class DemandEventInline(PersonalDataAdminMixin, admin.TabularInline):
     model = DemandEvent
     extra = 0
     can_delete = False
@@ -131,7 +135,7 @@ class DemandAdminForm(VersionedAdminForm):
 
 
 @admin.register(Demand)
-class DemandAdmin(ScopedModelAdmin):
+class DemandAdmin(PersonalDataAdminMixin, ScopedModelAdmin):
     """Read-mostly: demands are raised and moved through their lifecycle on the staff pages, by
     ledgers.demand_flow. Here one may only correct what a demand is about (demand_update_details)."""
 
@@ -140,7 +144,10 @@ class DemandAdmin(ScopedModelAdmin):
     list_filter = ["status", "source", "category", "tier"]
     search_fields = ["title", "person_name"]
     list_select_related = ["unit", "category", "responsible_unit"]
-    raw_id_fields = ["household", "member"]
+    autocomplete_fields = ["household", "member"]
+    # The person's phone like the household's: masked without the permission, opening audited.
+    masked_fields = {"person_phone": mask_phone}
+    reveal_action = "ledgers.demand_reveal_phone"
     # Where it came from and everything a transition sets: never typed in here.
     readonly_fields = [
         "unit",
@@ -200,7 +207,7 @@ class DemandAdmin(ScopedModelAdmin):
 
 
 @admin.register(Forum)
-class ForumAdmin(ScopedModelAdmin):
+class ForumAdmin(PersonalDataAdminMixin, ScopedModelAdmin):
     form = VersionedAdminForm
     list_display = ["held_at", "village", "title", "place", "notice_posted_on", "attendance"]
     list_filter = ["held_at"]
@@ -227,7 +234,7 @@ class ForumAdmin(ScopedModelAdmin):
 
 
 @admin.register(ReceptionDay)
-class ReceptionDayAdmin(ScopedModelAdmin):
+class ReceptionDayAdmin(PersonalDataAdminMixin, ScopedModelAdmin):
     form = VersionedAdminForm
     list_display = ["held_on", "leader", "channel", "place", "visitors_count"]
     list_filter = ["channel", "held_on"]
@@ -260,7 +267,7 @@ class PledgeCategoryAdmin(GlobalConfigAdmin):
     search_fields = ["name", "code"]
 
 
-class PledgeProgressInline(admin.TabularInline):
+class PledgeProgressInline(PersonalDataAdminMixin, admin.TabularInline):
     model = PledgeProgress
     extra = 0
     can_delete = False
@@ -271,7 +278,7 @@ class PledgeProgressInline(admin.TabularInline):
         return False
 
 
-class PledgeAmendmentInline(admin.TabularInline):
+class PledgeAmendmentInline(PersonalDataAdminMixin, admin.TabularInline):
     model = PledgeAmendment
     extra = 0
     can_delete = False
@@ -326,7 +333,7 @@ class UnitFilter(admin.SimpleListFilter):
 
 
 @admin.register(Pledge)
-class PledgeAdmin(ScopedModelAdmin):
+class PledgeAdmin(PersonalDataAdminMixin, ScopedModelAdmin):
     form = VersionedAdminForm
     list_display = [
         "title",
@@ -379,8 +386,8 @@ class PledgeAdmin(ScopedModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and not obj.is_editable:
-            return [*EDITABLE_FIELDS, *self.workflow_fields]
-        return self.workflow_fields
+            return self.with_masked_readonly(request, [*EDITABLE_FIELDS, *self.workflow_fields], obj)
+        return self.with_masked_readonly(request, self.workflow_fields, obj)
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -399,7 +406,7 @@ class PledgeAdmin(ScopedModelAdmin):
 
 
 @admin.register(PledgeAmendment)
-class PledgeAmendmentAdmin(ScopedModelAdmin):
+class PledgeAmendmentAdmin(PersonalDataAdminMixin, ScopedModelAdmin):
     list_display = ["pledge", "field", "amended_at", "amended_by"]
     list_filter = ["field", "amended_at"]
     search_fields = ["pledge__title", "reason"]

@@ -8,4 +8,38 @@ class LedgersConfig(AppConfig):
 
     def ready(self):
         # Celery autodiscovers only ``tasks.py``; pledge tasks live beside their services.
+        from core.masking import register_free_text
+
         from . import pledge_tasks  # noqa: F401
+        from .models import Demand, DemandEvent, HelpGiven, Pledge, PledgeAmendment, PledgeProgress, Visit, VisitPhoto
+
+        # Text people said (visits, demands) or that may name them (pledges): numbers in it are
+        # masked on every page and export (core.masking), revealed one record at a time, audited.
+        register_free_text(Visit, ["learned", "needs"], reveal_action="ledgers.visit_reveal_text")
+        register_free_text(HelpGiven, ["description"], reveal_action="ledgers.visit_reveal_text")
+        register_free_text(VisitPhoto, ["caption"], reveal_action="ledgers.visit_reveal_text")
+        register_free_text(
+            Demand,
+            ["person_name", "title", "description", "resolution", "reply_text"],
+            reveal_action="ledgers.demand_reveal_text",
+        )
+        register_free_text(DemandEvent, ["note"], reveal_action="ledgers.demand_reveal_text")
+        register_free_text(
+            Pledge,
+            [
+                "title",
+                "content",
+                "target",
+                "measures",
+                "recipients",
+                "origin_note",
+                "return_comment",
+                "withdrawal_reason",
+                "completion_note",
+            ],
+            reveal_action="ledgers.pledge_reveal_text",
+        )
+        register_free_text(
+            PledgeAmendment, ["old_value", "new_value", "reason"], reveal_action="ledgers.pledge_reveal_text"
+        )
+        register_free_text(PledgeProgress, ["note"], reveal_action="ledgers.pledge_reveal_text")

@@ -3,6 +3,7 @@
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.masking import mask_text
 from reminders.registry import DeadlineKind, person_or_unit_leaders, register
 
 from .models import Demand, DemandQuerySet, Pledge
@@ -10,7 +11,8 @@ from .models import Demand, DemandQuerySet, Pledge
 
 def _demand_subject(demand):
     return _("诉求“%(title)s”（%(unit)s）办结时限 %(deadline)s") % {
-        "title": demand.title,
+        # Reminders go out by SMS and e-mail too: a number typed into the title stays masked.
+        "title": mask_text(demand.title),
         "unit": demand.unit.name,
         "deadline": demand.deadline.isoformat(),
     }
@@ -35,7 +37,7 @@ register(
 
 def _pledge_subject(pledge):
     return _("承诺事项“%(title)s”（%(unit)s）应于 %(deadline)s 前完成") % {
-        "title": pledge.title or pledge.content[:40],
+        "title": mask_text(pledge.title or pledge.content[:40]),
         "unit": pledge.org_unit.name,
         "deadline": pledge.deadline.isoformat(),
     }

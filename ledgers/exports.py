@@ -6,7 +6,7 @@ every printed page), one row per visit, a total row for amounts, and the signatu
 
 Safety: any text cell starting with = + - @ (or a tab / carriage return) is written as text
 prefixed with an apostrophe, so a spreadsheet program never runs it as a formula; phone and ID
-numbers are masked whatever the exporting user may see.
+numbers are masked whatever the exporting user may see, in free text too (core.masking).
 
 The layout is Chinese whatever language the exporting user reads the site in: the views call
 these under ``translation.override("zh-hans")`` so choice labels never mix languages in a file.
@@ -20,7 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from .masking import mask_phone
+from core.masking import export_text, mask_phone
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 THIN = Side(style="thin", color="000000")
@@ -104,9 +104,11 @@ def ledger_book_workbook(*, unit, book_label: str, first: datetime.date, last: d
             visit.member.name if visit.member else "",
             visit.get_method_display(),
             visit.cadre.name,
-            visit.learned,
-            visit.needs,
-            "；".join(f"{h.get_kind_display()}{('：' + h.description) if h.description else ''}" for h in helps),
+            export_text(visit.learned),
+            export_text(visit.needs),
+            export_text(
+                "；".join(f"{h.get_kind_display()}{('：' + h.description) if h.description else ''}" for h in helps)
+            ),
             float(amount) if helps and amount else None,
             "有" if getattr(visit, "has_demand", False) else "",
         ]
@@ -186,10 +188,10 @@ def demand_ledger_workbook(*, unit_name: str, demands) -> bytes:
             n,
             d.received_on,
             d.unit.name,
-            d.person_display,
+            export_text(d.person_display),
             mask_phone(d.person_phone or (d.household.phone if d.household else "")),
             d.category.name,
-            d.title,
+            export_text(d.title),
             d.get_source_display(),
             d.received_by.name if d.received_by else "",
             d.get_tier_display(),

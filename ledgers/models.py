@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.masking import mask_text
 from core.models import IdempotentModel, TimeStampedModel, VersionedModel
 from core.scoping import ScopedQuerySet
 
@@ -401,7 +402,8 @@ class Demand(IdempotentModel, VersionedModel, TimeStampedModel):
         ]
 
     def __str__(self):
-        return self.title
+        # Shown in selects, admin titles, history and the audit trail: numbers typed in stay masked.
+        return mask_text(self.title)
 
     def get_absolute_url(self):
         return reverse("ledgers:demand_detail", kwargs={"pk": self.pk})
@@ -669,7 +671,8 @@ class Pledge(IdempotentModel, VersionedModel, TimeStampedModel):
         ]
 
     def __str__(self):
-        return self.title
+        # Shown in selects, admin titles, history and the audit trail: numbers typed in stay masked.
+        return mask_text(self.title)
 
     def get_absolute_url(self):
         return reverse("ledgers:pledge_detail", kwargs={"pk": self.pk})

@@ -9,7 +9,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from .pledge_services import mask_personal_numbers
+from core.masking import export_text
 
 # A cell that starts with one of these is run as a formula by Excel/WPS (CSV/formula injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -72,28 +72,29 @@ def ledger_row(index: int, pledge, labels: dict) -> list:
     origin = labels["origin_kind"][pledge.origin_kind]
     if pledge.origin_kind != "none":
         origin = " ".join(filter(None, [origin, str(pledge.origin_object_id or ""), pledge.origin_note]))
+    # Free text passes through core.masking.export_text: numbers people typed never leave masked-less.
     return [
         index,
         pledge.campaign.title,
         pledge.org_unit.name,
         pledge.category.name,
-        pledge.title,
-        pledge.content,
-        pledge.target,
+        export_text(pledge.title),
+        export_text(pledge.content),
+        export_text(pledge.target),
         pledge.deadline,
         pledge.responsible_unit.name,
         pledge.responsible_person.name if pledge.responsible_person else "",
-        pledge.measures,
+        export_text(pledge.measures),
         labels["audience"][pledge.audience],
-        mask_personal_numbers(pledge.recipients),
+        export_text(pledge.recipients),
         labels["visibility"][pledge.visibility],
         labels["approval_state"][pledge.approval_state],
         labels["status"][pledge.status],
         pledge.percent,
         pledge.last_progress_on,
         pledge.completed_on,
-        pledge.completion_note,
-        origin,
+        export_text(pledge.completion_note),
+        export_text(origin),
     ]
 
 

@@ -12,15 +12,23 @@ from campaigns.fields import CampaignChoiceField, CampaignChoiceFilter
 from campaigns.models import Cadre, Campaign, OrgUnit
 from campaigns.selectors import campaign_choices_for_user
 from core.concurrency_forms import RecordFormMixin, SubmissionTokenMixin
+from core.masking import validate_public_text
 from core.scoping import scope_for_user
 from core.widgets import DateInput
 
 from .models import Pledge, PledgeAmendment, PledgeCategory
 from .pledge_origins import origin_options
-from .pledge_services import EDITABLE_FIELDS, campaign_refusal, local_today
+from .pledge_services import EDITABLE_FIELDS, PUBLIC_TEXT_FIELDS, campaign_refusal, local_today
 from .pledge_validators import validate_evidence_photo
 
 PUBLIC_HINT = _("将在公示栏公开：请勿填写群众姓名、电话、身份证号。")
+
+
+def add_public_text_validators(form) -> None:
+    """The fields the public board shows refuse numbers (core.masking.validate_public_text)."""
+    for name in PUBLIC_TEXT_FIELDS:
+        if name in form.fields:
+            form.fields[name].validators.append(validate_public_text)
 
 
 class _CrispyMixin:
@@ -51,6 +59,7 @@ class PledgeForm(RecordFormMixin, _CrispyMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self._helper()
+        add_public_text_validators(self)
         self.fields["deadline"].widget.format = "%Y-%m-%d"
         self.fields["campaign"].queryset = campaign_choices_for_user(user=user, keep=self.instance.campaign_id)
         units = scope_for_user(OrgUnit.objects.all(), user)
@@ -166,10 +175,18 @@ class PledgeWithdrawForm(_CrispyMixin, forms.Form):
 class PledgeAmendmentForm(SubmissionTokenMixin, _CrispyMixin, forms.Form):
     field = forms.ChoiceField(label=_("变更项目"), choices=PledgeAmendment.Field.choices)
     new_text = forms.CharField(
-        label=_("新的承诺内容或完成目标"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("新的承诺内容或完成目标"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validate_public_text],
     )
     new_deadline = forms.DateField(label=_("新的办理时限"), required=False, widget=DateInput())
-    reason = forms.CharField(label=_("变更理由"), widget=forms.Textarea(attrs={"rows": 2}), help_text=PUBLIC_HINT)
+    reason = forms.CharField(
+        label=_("变更理由"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=PUBLIC_HINT,
+        validators=[validate_public_text],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,7 +8,6 @@ daily sweep ``pledge_refresh_statuses``.
 """
 
 import datetime
-import re
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -20,6 +19,7 @@ from django.utils.translation import pgettext, pgettext_lazy
 
 from core.audit import audit_record
 from core.concurrency import create_once, lock_version, stamp_version
+from core.masking import validate_public_text
 from core.scoping import user_can_see_unit
 from reminders.services import reminders_sync_for
 
@@ -54,32 +54,19 @@ class PledgeError(ValidationError):
     """A refused pledge operation; the message is Chinese and meant for the user."""
 
 
-# Text that the public board shows must not carry a phone or ID number (个人信息不上墙).
+# Text that the public board shows must not carry a phone or ID number (个人信息不上墙), in any
+# spelling: one validator (core.masking.validate_public_text) for the form, this service and the admin.
 PUBLIC_TEXT_FIELDS = ("title", "content", "target", "measures")
-_PERSONAL_NUMBER = re.compile(r"(?<!\d)(1[3-9]\d{9}|\d{17}[\dXx]|\d{15}|0\d{2,3}-?\d{7,8})(?!\d)")
-
-
-def contains_personal_number(text: str) -> bool:
-    return bool(_PERSONAL_NUMBER.search(text or ""))
-
-
-def mask_personal_numbers(text: str) -> str:
-    """Phone and ID numbers in free text, masked for screens and exports (139****0099)."""
-
-    def _mask(match):
-        number = match.group(0)
-        keep_head = 6 if len(number) >= 15 else 3
-        return number[:keep_head] + "*" * (len(number) - keep_head - 4) + number[-4:]
-
-    return _PERSONAL_NUMBER.sub(_mask, text or "")
 
 
 def _check_public_text(name: str, value) -> None:
-    if isinstance(value, str) and contains_personal_number(value):
+    try:
+        validate_public_text(value)
+    except ValidationError as exc:
         raise PledgeError(
             _("“%(field)s”将在公示栏公开，不能包含手机号、电话或身份证号。")
             % {"field": Pledge._meta.get_field(name).verbose_name if name != "reason" else _("变更理由")}
-        )
+        ) from exc
 
 
 @dataclass(frozen=True)

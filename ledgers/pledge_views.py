@@ -51,7 +51,6 @@ from .pledge_services import (
     ACTION_LABELS,
     PledgeError,
     available_actions,
-    mask_personal_numbers,
     pledge_amend,
     pledge_create,
     pledge_report_progress,
@@ -161,7 +160,6 @@ def pledge_detail(request, pk):
         and pledge.status != Pledge.Status.COMPLETED
         and request.user.has_perm("ledgers.add_pledgeprogress"),
         "can_withdraw": withdrawal_refusal(pledge=pledge, user=request.user) is None,
-        "recipients": mask_personal_numbers(pledge.recipients),
         "origin": pledge.origin_object(),
         "progress_updates": list(pledge.progress_updates.all()),
         "amendments": list(pledge.amendments.all()),

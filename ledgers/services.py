@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 
 from core.audit import apply_field_changes, audit_record
 from core.concurrency import create_once, lock_version, stamp_version
+from core.masking import can_view_personal_data
 from core.roles import DATA_ENTRY, OFFICE_ADMIN, user_has_role
 from core.scoping import require_unit_visible, sees_everything, user_can_see_unit
-from outreach.masking import can_view_personal_data
 from outreach.models import Forum, ReceptionDay
 from outreach.services import household_reveal_personal
 from reminders.services import reminders_sync_for

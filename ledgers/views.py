@@ -20,8 +20,8 @@ from core.audit import audit_export
 from core.concurrency import StaleEdit
 from core.concurrency_forms import edit_conflict_response, saved_message
 from core.csrf import csrf_recoverable
+from core.masking import can_view_personal_data
 from core.scoping import get_for_user_or_404, sees_everything, user_scope_root
-from outreach.masking import can_view_personal_data
 from outreach.models import Forum, Household, ReceptionDay
 
 from . import demand_flow, selectors

@@ -7,9 +7,9 @@ from django.utils.translation import pgettext
 from campaigns.fields import CampaignChoiceField
 from campaigns.models import Cadre, Campaign, OrgUnit
 from core.concurrency_forms import RecordFormMixin, SubmissionTokenMixin
+from core.masking import can_view_personal_data, mask_id_number, mask_phone
 
 from .importing import IMPORTERS
-from .masking import can_view_personal_data, mask_id_number, mask_phone
 from .models import Household, HouseholdCategory, HouseholdMember, Pairing
 from .selectors import cadres_for_user, campaigns_for_user, townships_for_user, villages_for_user
 from .xlsx import max_upload_bytes

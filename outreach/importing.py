@@ -22,9 +22,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from campaigns.models import Cadre, OrgUnit
+from core.masking import mask_id_number, mask_phone
 from core.roles import CADRE, GROUP_NAMES
 
-from .masking import mask_id_number, mask_phone
 from .models import Household, HouseholdCategory, HouseholdMember, Pairing
 from .validators import validate_id_number, validate_phone
 from .xlsx import Sheet

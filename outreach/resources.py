@@ -9,8 +9,8 @@ escaped when written (``outreach.xlsx.write_workbook``).
 from import_export import fields, resources, widgets
 
 from campaigns.models import Cadre, OrgUnit
+from core.masking import mask_id_number, mask_phone, mask_text
 
-from .masking import mask_id_number, mask_phone
 from .models import Household, HouseholdCategory, Pairing
 
 
@@ -67,6 +67,13 @@ class HouseholdResource(MaskingResource):
 
     def dehydrate_id_number(self, household):
         return household.id_number if self.show_personal else mask_id_number(household.id_number)
+
+    # Numbers typed into the address or notes are masked like the phone (core.masking).
+    def dehydrate_address(self, household):
+        return household.address if self.show_personal else mask_text(household.address)
+
+    def dehydrate_notes(self, household):
+        return household.notes if self.show_personal else mask_text(household.notes)
 
     def dehydrate_categories(self, household):
         return "、".join(c.name for c in household.categories.all())

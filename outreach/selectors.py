@@ -411,7 +411,7 @@ def import_job_changes(*, job: ImportJob, show_personal: bool) -> tuple[list[dic
 
     Returns (rows, whether any unmasked personal value is in them).
     """
-    from .masking import MASKERS
+    from core.masking import MASKERS
 
     rows, unmasked = [], False
     for change in (job.summary or {}).get("changes", []):

@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from campaigns.models import Cadre, Campaign, OrgUnit
 from core.audit import audit_export, audit_record
 from core.concurrency import create_once, lock_version, stamp_version
+from core.masking import MASKERS, can_view_personal_data
 from core.scoping import scope_for_user, user_can_see_unit
 
 from .importing import IMPORTERS, CheckResult
-from .masking import MASKERS, can_view_personal_data
 from .models import Household, HouseholdMember, ImportJob, LiaisonPoint, Pairing
 from .selectors import user_unit
 from .xlsx import XlsxRejected, check_upload, read_first_sheet

@@ -19,6 +19,7 @@ from core.audit import audit_export
 from core.concurrency import StaleEdit
 from core.concurrency_forms import edit_conflict_response, saved_message
 from core.csrf import csrf_recoverable
+from core.masking import MASKERS, can_view_personal_data
 from core.scoping import get_for_user_or_404, scope_for_user
 
 from . import selectors, services
@@ -36,7 +37,6 @@ from .forms import (
     SuggestForm,
 )
 from .importing import IMPORTERS
-from .masking import MASKERS, can_view_personal_data
 from .models import Household, ImportJob, LiaisonPoint, Pairing
 from .paginators import CappedPaginator
 from .resources import CadreResource, HouseholdResource, PairingResource

@@ -3,7 +3,7 @@ from crispy_forms.layout import Div, Field, Fieldset, Layout, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from outreach.masking import mask_phone
+from core.masking import mask_phone
 
 from .models import ChannelPreference
 

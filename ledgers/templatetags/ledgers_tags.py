@@ -1,7 +1,7 @@
 from django import template
 
+from core.masking import mask_id_number, mask_phone
 from core.templatetags.core_tags import person_name as core_person_name
-from ledgers.masking import mask_id_number, mask_phone
 
 register = template.Library()
 

@@ -1,6 +1,6 @@
 from django import template
 
-from outreach.masking import mask_id_number, mask_phone
+from core.masking import mask_id_number, mask_phone
 
 register = template.Library()
 

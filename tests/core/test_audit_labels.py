@@ -44,6 +44,12 @@ def _import_kinds():
     return IMPORTERS
 
 
+def _free_text_models():
+    from core.masking import free_text_models
+
+    return free_text_models()
+
+
 def _admin_log_actions():
     from core.receivers import ADMIN_ACTIONS
 
@@ -66,6 +72,11 @@ COMPUTED_ACTIONS = {
     "ADMIN_ACTIONS.get(instance.action_flag, 'admin.other')": _admin_log_actions,
     # core.audit.audit_export hands its callers' codes on; the walk reads them at those calls.
     "action": lambda: [],
+    "entry.reveal_action": lambda: [entry.reveal_action for entry in _free_text_models()],
+    "reveal_action": lambda: [
+        *(entry.reveal_action for entry in _free_text_models()),
+        *(a.reveal_action for a in admin.site._registry.values() if getattr(a, "reveal_action", "")),
+    ],
 }
 
 # Calls whose ``action=`` is an audit code: the writer and the export helper that calls it.

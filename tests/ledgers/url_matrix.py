@@ -96,6 +96,33 @@ URLS = {
             expect=signed_in(FORBIDDEN, superuser=OK, office_admin=OK, town_staff=NOT_FOUND, village_cadre=NOT_FOUND),
         ),
     ],
+    # Free text of one record, unmasked: the personal-data permission, scoped (404), audited.
+    "core:text_reveal": [
+        Case(
+            label="what a visit in village A1 learned",
+            method="post",
+            kwargs=lambda w: {"label": "ledgers.visit", "pk": L(w).visit.pk, "field": "learned"},
+            expect=signed_in(FORBIDDEN, superuser=OK, office_admin=OK, sibling_town_staff=NOT_FOUND),
+        ),
+        Case(
+            label="the description of a demand of village A2",
+            method="post",
+            kwargs=lambda w: {"label": "ledgers.demand", "pk": L(w).demand_a2.pk, "field": "description"},
+            expect=signed_in(FORBIDDEN, superuser=OK, office_admin=OK, town_staff=NOT_FOUND, village_cadre=NOT_FOUND),
+        ),
+        Case(
+            label="a field that is not free text",
+            method="post",
+            kwargs=lambda w: {"label": "ledgers.visit", "pk": L(w).visit.pk, "field": "cadre"},
+            expect=signed_in(NOT_FOUND),
+        ),
+        Case(
+            label="a model that has no free text",
+            method="post",
+            kwargs=lambda w: {"label": "auth.user", "pk": w.town_staff.pk, "field": "password"},
+            expect=signed_in(NOT_FOUND),
+        ),
+    ],
     "ledgers:demand_person_options": [
         Case(
             label="owners of a demand of village A1 in the village",

@@ -7,8 +7,8 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from core.masking import mask_id_number, mask_phone
 from core.models import AuditEvent
-from outreach.masking import mask_id_number, mask_phone
 from tests.factories import make_person
 from tests.outreach.helpers import PHONE, cadre_of, household_in, member_in, pairing_for, valid_id
 
