@@ -37,6 +37,7 @@ _FIXED_LABELS = {
     "campaigns.milestone_complete": _("登记环节完成"),
     "campaigns.milestone_reopen": _("撤销环节完成"),
     "evaluations.report_schedule": _("生成定期报告计划"),
+    "evaluations.report_reveal_text": _("查看报告内容中的完整号码"),
     # Households, members, pairings, liaison points, imports and exports (outreach/services.py).
     "outreach.household_create": _("新增农户/居民户"),
     "outreach.household_update": _("修改农户/居民户"),

@@ -1,12 +1,13 @@
 from django.contrib import admin
 
 from core.admin import ScopedModelAdmin
+from core.admin_masking import PersonalDataAdminMixin
 
 from .models import Report
 
 
 @admin.register(Report)
-class ReportAdmin(ScopedModelAdmin):
+class ReportAdmin(PersonalDataAdminMixin, ScopedModelAdmin):
     list_display = ["title", "campaign", "unit", "due_date", "submitted_on"]
     list_filter = ["submitted_on", "due_date", "campaign"]
     search_fields = ["title", "unit__name", "campaign__title"]

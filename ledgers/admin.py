@@ -28,6 +28,7 @@ from .models import (
     Visit,
     VisitPhoto,
 )
+from .pledge_forms import add_public_text_validators
 from .pledge_services import EDITABLE_FIELDS, PledgeError, pledge_create, pledge_update
 from .services import (
     FORUM_FIELDS,
@@ -332,9 +333,21 @@ class UnitFilter(admin.SimpleListFilter):
         return queryset.filter(org_unit__path__startswith=unit.path)
 
 
+class PledgeAdminForm(VersionedAdminForm):
+    """The admin's pledge form refuses numbers in public text like the staff form does."""
+
+    class Meta:
+        model = Pledge
+        fields = list(EDITABLE_FIELDS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        add_public_text_validators(self)
+
+
 @admin.register(Pledge)
 class PledgeAdmin(PersonalDataAdminMixin, ScopedModelAdmin):
-    form = VersionedAdminForm
+    form = PledgeAdminForm
     list_display = [
         "title",
         "org_unit",

@@ -182,7 +182,7 @@ class VisitPhoto(TimeStampedModel):
         ordering = ["visit", "id"]
 
     def __str__(self):
-        return self.caption or self.image.name
+        return mask_text(self.caption) or self.image.name
 
 
 class DemandCategory(models.Model):
