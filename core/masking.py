@@ -125,6 +125,21 @@ def mask_text(text) -> str:
     return _RUN.sub(_sub, text)
 
 
+def unmask_text(submitted, original) -> str:
+    """``submitted`` with each mask of a number of ``original`` left as it was put back to that number.
+
+    A user without the permission edits free text shown masked (``mask_free_text_in_form``); what
+    they did not touch must keep the stored numbers, what they typed is kept as typed.
+    """
+    if not submitted or not original:
+        return submitted
+    for match in _RUN.finditer(original):
+        number = _classify(match.group(0))
+        if number is not None:
+            submitted = submitted.replace(_mask_digits(number), match.group(0), 1)
+    return submitted
+
+
 # ---- Structured fields ------------------------------------------------------------------------
 
 
@@ -230,3 +245,25 @@ def free_text_reveal(*, actor, obj, field: str) -> str:
     with transaction.atomic():
         audit_record(action=entry.reveal_action, actor=actor, obj=obj, detail={"field": field})
     return getattr(obj, field) or ""
+
+
+def mask_free_text_in_form(form, *, user, instance) -> None:
+    """Edit forms: without the permission, free-text fields of ``instance`` are shown masked.
+
+    Call at the end of the form's ``__init__``. The stored numbers never reach the page, not even
+    as input values; masks the user leaves as they were are put back to the stored numbers when
+    the form is cleaned (``unmask_text``), so saving does not overwrite them with stars.
+    """
+    if instance is None or instance.pk is None or can_view_personal_data(user):
+        return
+    entry = free_text_entry(instance._meta.label_lower)
+    if entry is None:
+        return
+    for name in entry.fields:
+        field = form.fields.get(name)
+        original = getattr(instance, name, "") or ""
+        if field is None or not contains_personal_number(original):
+            continue
+        form.initial[name] = mask_text(original)
+        clean = field.clean
+        field.clean = lambda value, clean=clean, original=original: clean(unmask_text(value, original))

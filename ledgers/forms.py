@@ -11,6 +11,7 @@ from campaigns.fields import CampaignChoiceField
 from campaigns.models import Cadre, Campaign, OrgUnit
 from campaigns.selectors import campaign_choices_for_user
 from core.concurrency_forms import RecordFormMixin, SubmissionTokenMixin, VersionMixin
+from core.masking import mask_free_text_in_form
 from core.scoping import ancestor_paths, scope_for_user
 from outreach.models import Forum, Household, HouseholdMember, ReceptionDay
 
@@ -215,6 +216,7 @@ class VisitEditForm(VersionMixin, VisitFieldsForm):
             self.initial["member"] = visit.member_id
             self.initial["cadre"] = visit.cadre_id
             self.initial["campaign"] = visit.campaign_id
+        mask_free_text_in_form(self, user=user, instance=visit)
 
     def clean_visited_on(self):
         value = self.cleaned_data["visited_on"]
@@ -489,6 +491,7 @@ class ForumForm(RecordFormMixin, forms.ModelForm):
         self.fields["campaign"].queryset = _campaigns_for(user, keep=self.instance.campaign_id)
         # 由党政负责人带队 (plan 001): the choices are the leaders the user can see, not every cadre.
         self.fields["leading_cadres"].queryset = scope_for_user(Cadre.objects.filter(is_leader=True), user)
+        mask_free_text_in_form(self, user=user, instance=self.instance)
 
     def clean(self):
         data = super().clean()
@@ -514,3 +517,4 @@ class ReceptionDayForm(RecordFormMixin, forms.ModelForm):
         self.fields["leader"].queryset = scope_for_user(Cadre.objects.all(), user).filter(is_leader=True)
         self.fields["campaign"].queryset = _campaigns_for(user, keep=self.instance.campaign_id)
         self.fields["place"].help_text = _("现场接待填地点，热线填号码（如 12338），网上接待填平台")
+        mask_free_text_in_form(self, user=user, instance=self.instance)

@@ -12,7 +12,7 @@ from campaigns.fields import CampaignChoiceField, CampaignChoiceFilter
 from campaigns.models import Cadre, Campaign, OrgUnit
 from campaigns.selectors import campaign_choices_for_user
 from core.concurrency_forms import RecordFormMixin, SubmissionTokenMixin
-from core.masking import validate_public_text
+from core.masking import mask_free_text_in_form, validate_public_text
 from core.scoping import scope_for_user
 from core.widgets import DateInput
 
@@ -60,6 +60,7 @@ class PledgeForm(RecordFormMixin, _CrispyMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self._helper()
         add_public_text_validators(self)
+        mask_free_text_in_form(self, user=user, instance=self.instance)
         self.fields["deadline"].widget.format = "%Y-%m-%d"
         self.fields["campaign"].queryset = campaign_choices_for_user(user=user, keep=self.instance.campaign_id)
         units = scope_for_user(OrgUnit.objects.all(), user)

@@ -7,7 +7,7 @@ from django.utils.translation import pgettext
 from campaigns.fields import CampaignChoiceField
 from campaigns.models import Cadre, Campaign, OrgUnit
 from core.concurrency_forms import RecordFormMixin, SubmissionTokenMixin
-from core.masking import can_view_personal_data, mask_id_number, mask_phone
+from core.masking import can_view_personal_data, mask_free_text_in_form, mask_id_number, mask_phone
 
 from .importing import IMPORTERS
 from .models import Household, HouseholdCategory, HouseholdMember, Pairing
@@ -89,6 +89,7 @@ class HouseholdForm(RecordFormMixin, forms.ModelForm):
             for name in ("phone", "id_number"):
                 self.fields[name].help_text = _("留空则不修改")
                 self.initial[name] = ""
+        mask_free_text_in_form(self, user=user, instance=self.instance)
         self.helper = _helper(_("保存"))
 
     def clean_id_number(self):
