@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from campaigns.models import Cadre, OrgUnit
-from core.masking import mask_id_number, mask_phone
+from core.masking import mask_id_number, mask_phone, unmask_text
 from core.roles import CADRE, GROUP_NAMES
 
 from .models import Household, HouseholdCategory, HouseholdMember, Pairing
@@ -213,14 +213,16 @@ MASKERS_BY_KEY = {"phone": mask_phone, "id_number": mask_id_number}
 
 
 def _masked(item: tuple) -> bool:
-    """Whether a household plan row carries a masked phone (5) or ID number (6)."""
-    return MASK_CHAR in item[5] or MASK_CHAR in item[6]
+    """Whether a household plan row carries a masked phone (5) or ID number (6), or masked
+    numbers in its address (4) or notes (7): a masked export's free text (core.masking)."""
+    return MASK_CHAR in item[5] or MASK_CHAR in item[6] or MASK_CHAR in item[4] or MASK_CHAR in item[7]
 
 
-def _masks_match(item: tuple, stored: tuple[str, str] | None) -> bool:
+def _masks_match(item: tuple, stored: tuple[str, str, str, str] | None) -> bool:
     if stored is None:
-        return False
-    phone, id_number = stored
+        # Stars in a new household's address or notes are just text; a masked number is not.
+        return MASK_CHAR not in item[5] and MASK_CHAR not in item[6]
+    phone, id_number = stored[:2]
     if MASK_CHAR in item[5] and (not phone or mask_phone(phone) != item[5]):
         return False
     return not (MASK_CHAR in item[6] and (not id_number or mask_id_number(id_number.upper()) != item[6]))
@@ -267,7 +269,7 @@ class HouseholdImporter(Importer):
 
     def _masked_keys(self, sheet: Sheet, index: dict[str, int]) -> set[tuple[int, str]]:
         """(village id, number) of every row whose phone or ID cell is a masked value."""
-        positions = [index[key] for key in ("phone", "id_number") if key in index]
+        positions = [index[key] for key in ("phone", "id_number", "address", "notes") if key in index]
         code_pos, number_pos = index["village_code"], index["number"]
         keys = set()
         for row in sheet.rows:
@@ -279,8 +281,8 @@ class HouseholdImporter(Importer):
         return keys
 
     @staticmethod
-    def _stored_personal(keys: set[tuple[int, str]]) -> dict[tuple[int, str], tuple[str, str]]:
-        """Stored (phone, ID number) of these households; locked when inside a transaction.
+    def _stored_personal(keys: set[tuple[int, str]]) -> dict[tuple[int, str], tuple[str, str, str, str]]:
+        """Stored (phone, ID number, address, notes) of these households; locked inside a transaction.
 
         The lock holds from the decision "this masked cell means the stored value" until the
         write, so an edit of the household in between cannot be overwritten or mismatched.
@@ -294,8 +296,8 @@ class HouseholdImporter(Importer):
                 query = Household.objects.filter(village_id=village_id, number__in=numbers[start : start + 500])
                 if connection.in_atomic_block:
                     query = query.select_for_update()
-                for number, phone, id_number in query.values_list("number", "phone", "id_number"):
-                    stored[(village_id, number)] = (phone, id_number)
+                for number, *personal in query.values_list("number", "phone", "id_number", "address", "notes"):
+                    stored[(village_id, number)] = tuple(personal)
         return stored
 
     def _check_masked(self, row, key, value, stored_value, result) -> None:
@@ -372,7 +374,7 @@ class HouseholdImporter(Importer):
         address = values.get("address", "")
         if len(address) > 200:
             result.add(row, self.header_of("address"), _("住址不能超过200个字符。"))
-        stored = self.stored.get((village_id, number), ("", "")) if village_id is not None else None
+        stored = self.stored.get((village_id, number), ("", "", "", "")) if village_id is not None else None
         phone = values.get("phone", "").replace(" ", "")
         if phone and MASK_CHAR in phone:
             if stored is not None:
@@ -459,7 +461,8 @@ class HouseholdImporter(Importer):
                 continue
             phone = old[3] if MASK_CHAR in item[5] else item[5]
             id_number = old[4] if MASK_CHAR in item[6] else item[6]
-            new = [item[2], item[3], item[4], phone, id_number, item[7]]
+            address, notes = unmask_text(item[4], old[2]), unmask_text(item[7], old[5])
+            new = [item[2], item[3], address, phone, id_number, notes]
             old_categories = links.get(key, set())
             if new == list(old) and set(item[8]) == old_categories:
                 result.unchanged += 1
@@ -500,9 +503,12 @@ class HouseholdImporter(Importer):
                 if not _masks_match(item, old):
                     # check()/revalidate() ran in this transaction with the rows locked.
                     raise RuntimeError("a masked cell no longer matches the stored value")
+                old = old or ("", "", "", "")
                 phone = old[0] if MASK_CHAR in item[5] else item[5]
                 id_number = old[1] if MASK_CHAR in item[6] else item[6]
-                item = (*item[:5], phone, id_number, *item[7:])
+                # Masked numbers in free text stand for the stored ones; typed ones are kept.
+                address, notes = unmask_text(item[4], old[2]), unmask_text(item[7], old[3])
+                item = (*item[:4], address, phone, id_number, notes, *item[8:])
             plan.append(item)
         result.plan = plan
 

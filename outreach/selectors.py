@@ -411,13 +411,15 @@ def import_job_changes(*, job: ImportJob, show_personal: bool) -> tuple[list[dic
 
     Returns (rows, whether any unmasked personal value is in them).
     """
-    from core.masking import MASKERS
+    from core.masking import MASKERS, mask_text
 
+    # Address and notes are free text: numbers typed into them are masked like the phone.
+    maskers = {**MASKERS, "address": mask_text, "notes": mask_text}
     rows, unmasked = [], False
     for change in (job.summary or {}).get("changes", []):
         fields = []
         for item in change.get("fields", []):
-            masker = MASKERS.get(item.get("key"))
+            masker = maskers.get(item.get("key"))
             old, new = item.get("old", ""), item.get("new", "")
             if masker is not None:
                 if show_personal:

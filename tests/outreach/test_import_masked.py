@@ -164,3 +164,22 @@ def test_a_masked_cadre_phone_without_a_stored_phone_is_a_row_error(world, staff
     assert job.status == ImportJob.Status.INVALID
     assert [(e["row"], e["column"]) for e in job.errors] == [(2, "手机号")]
     assert "没有可对照的已存号码" in job.errors[0]["reason"]
+
+
+def test_numbers_masked_in_exported_notes_are_kept_on_reimport(world, staff_client, stored):
+    notes = "儿子电话 139 5724 6813，低保证 11010519491231002X"
+    Household.objects.filter(pk=stored[0].pk).update(notes=notes, address="甲一村 138-0013-8000 转")
+    data = _export(staff_client)
+    text = "\n".join(str(c.value) for row in load_workbook(io.BytesIO(data)).active.iter_rows() for c in row)
+    assert "139****6813" in text
+    assert "5724" not in text
+    assert "138****8000" in text
+
+    data = _edit(data, "户主姓名*", "0002", "改名的户主")
+    _upload(staff_client, data)
+    job = _last_job()
+    assert job.status == ImportJob.Status.VALID, job.errors
+    assert counts(job.summary) == {"created": 0, "updated": 1, "unchanged": 2, "error_rows": 0}
+    staff_client.post(reverse("outreach:import_confirm", args=[job.pk]))
+    fresh = Household.objects.get(pk=stored[0].pk)
+    assert (fresh.notes, fresh.address) == (notes, "甲一村 138-0013-8000 转")
