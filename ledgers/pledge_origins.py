@@ -12,6 +12,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q
 from django.utils import timezone
 
+from core.masking import mask_text
 from core.scoping import is_scoped_model, scope_for_user
 
 ORIGIN_MODELS = {
@@ -75,7 +76,7 @@ def origin_options(*, kind: str, user, campaign=None, keep=None) -> list[tuple[i
 
 def origin_label(kind: str, obj) -> str:
     if kind == "demand":
-        return f"{obj.received_on:%Y-%m-%d} {obj.unit.name} · {obj.title}"
+        return f"{obj.received_on:%Y-%m-%d} {obj.unit.name} · {mask_text(obj.title)}"
     if kind == "forum":
         return f"{timezone.localtime(obj.held_at):%Y-%m-%d} {obj.village.name} · {obj.title}"
     return str(obj)
