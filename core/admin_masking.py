@@ -38,7 +38,7 @@ class PersonalDataAdminMixin:
             if masker is not None:
                 field = self.model._meta.get_field(field_name)
 
-                @admin.display(description=field.verbose_name)
+                @admin.display(description=field.verbose_name, ordering=field_name)
                 def show(obj):
                     return masker(getattr(obj, field_name, "") or "") if obj is not None else ""
 
