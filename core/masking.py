@@ -9,7 +9,7 @@ A number is recognised in any spelling people type: spaces, dashes, dots or brac
 digits (``138 0013 8000``, ``138-0013-8000``, ``(0543)3161234``), full-width digits
 (``１３８００１３８０００``), a ``+86`` / ``0086`` prefix, an ID number ending in X or x. Any run of
 7 or more digits counts as personal (a landline without its area code has 7); a date written with
-separators (``2026-03-15``) does not.
+separators (``2026-03-15``, ``2026.3.1-6.30``) does not.
 
 Masks keep just enough to tell numbers apart: 138****8000 (mobile), 3701**********123X (ID),
 *****34 (short landline). Users with ``outreach.view_personal_data`` see the same masks and may
@@ -51,8 +51,31 @@ _RUN = re.compile(
     + _DIGIT
     + r")*(?:[Xx\uff38\uff58](?![A-Za-z]))?"
 )
-_DATE = re.compile(r"^(?:19|20)\d\d[-./\s](?:0?[1-9]|1[0-2])[-./\s](?:0?[1-9]|[12]\d|3[01])$")
 MIN_DIGITS = 7
+
+
+def _is_dates(groups: list[str]) -> bool:
+    """Whether digit groups read as dates: 2026-03-15, 2026.3.1-2026.6.30, 2026.3.1-6.30, 2026-03-15 10."""
+    i, full = 0, False
+    while i < len(groups):
+        rest = groups[i:]
+        if (
+            len(rest) >= 3
+            and len(rest[0]) == 4
+            and rest[0][:2] in ("19", "20")
+            and len(rest[1]) <= 2
+            and 1 <= int(rest[1]) <= 12
+            and len(rest[2]) <= 2
+            and 1 <= int(rest[2]) <= 31
+        ):
+            i, full = i + 3, True
+        elif full and len(rest) >= 2 and len(rest[0]) <= 2 and len(rest[1]) <= 2 and 1 <= int(rest[0]) <= 12:
+            i += 2  # the end of a range, month and day: 2026.3.1-6.30
+        elif full and len(rest) == 1 and len(rest[0]) <= 2:
+            i += 1  # an hour after the date: 2026-03-15 10:30
+        else:
+            return False
+    return full
 
 
 def _ascii(text: str) -> str:
@@ -68,7 +91,7 @@ class _Number:
 def _classify(spelled: str) -> _Number | None:
     """What a matched run is, or None when it is not a personal number (too short, a date)."""
     plain = _ascii(spelled).strip()
-    if _DATE.match(re.sub(r"\s+", " ", plain)):
+    if _is_dates(re.findall(r"[0-9]+", plain)):
         return None
     has_plus = plain.startswith("+")
     body = re.sub(r"[^0-9Xx]", "", plain).upper()

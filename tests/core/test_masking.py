@@ -48,7 +48,20 @@ def test_structured_and_free_text_masks_agree():
     assert mask_phone("3161234") == mask_text("3161234") == "*****34"
 
 
-@pytest.mark.parametrize("text", ["于2026-03-15前完成", "2026.3.5", "金额 50000元", "第3组12号", "3 x 4", ""])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "于2026-03-15前完成",
+        "2026.3.5",
+        "2026-03-15 10:30 入户",
+        "2026.3.1-2026.6.30 完成",
+        "2026.3.1—6.30 完成",
+        "金额 50000元",
+        "第3组12号",
+        "3 x 4",
+        "",
+    ],
+)
 def test_dates_amounts_and_house_numbers_are_left_alone(text):
     assert not contains_personal_number(text)
     assert mask_text(text) == text
