@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .concurrency import StaleEdit, lock_version
+from .masking import mask_text
 from .templatetags.core_tags import person_name
 
 TOKEN_FIELD = "token"  # noqa: S105 (a form field name, not a secret)
@@ -163,7 +164,8 @@ def differences(form, current, *, private=()) -> list[tuple[str, str]]:
         if name in private:
             rows.append((label, _("（已修改，号码不在此显示）")))
         else:
-            rows.append((label, _display(current, name, saved)))
+            # What a colleague saved may hold numbers people said: masked like every page (core.masking).
+            rows.append((label, mask_text(_display(current, name, saved))))
     return rows
 
 
