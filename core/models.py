@@ -37,8 +37,9 @@ class IdempotentModel(models.Model):
 class VersionedModel(models.Model):
     """A record several people edit: a form posted from an older version is refused (``lock_version``)."""
 
-    # Optimistic lock: every write bumps it (core.concurrency.stamp_version).
-    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
+    # Optimistic lock: every write bumps it (core.concurrency.stamp_version). The database default
+    # serves the bulk SQL writers (the household import's COPY upsert) that name their columns.
+    version = models.PositiveIntegerField(_("版本"), default=0, db_default=0, editable=False)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("最后修改人"),

@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
@@ -560,8 +561,11 @@ class HouseholdImporter(Importer):
                 " ON CONFLICT (village_id, number) DO UPDATE"
                 " SET head_name = EXCLUDED.head_name, members_count = EXCLUDED.members_count,"
                 " address = EXCLUDED.address, phone = EXCLUDED.phone, id_number = EXCLUDED.id_number,"
-                f" notes = EXCLUDED.notes, updated_at = EXCLUDED.updated_at, version = {table}.version + 1",
-                [now, now],
+                " notes = EXCLUDED.notes, updated_at = EXCLUDED.updated_at,"
+                # A household written by an import is a new version: an edit form loaded before
+                # it is refused as stale instead of silently undoing the import.
+                f" version = {table}.version + 1, changed_at = EXCLUDED.updated_at, changed_by_id = %s",
+                [now, now, getattr(self.user, "pk", None)],
             )
             joined = (
                 f"FROM outreach_household_import t JOIN {table} h"  # noqa: S608
@@ -604,6 +608,11 @@ class HouseholdImporter(Importer):
                     village_id__in={o.village_id for o in objs}, number__in={o.number for o in objs}
                 ).values_list("village_id", "number", "pk")
             }
+            # A household written by an import is a new version (see _apply_postgresql).
+            written = [ids[(item[0], item[1])] for item in batch]
+            Household.objects.filter(pk__in=written).update(
+                version=F("version") + 1, changed_at=now, changed_by_id=getattr(self.user, "pk", None)
+            )
             self._replace_categories([(ids[(item[0], item[1])], item[8]) for item in batch])
 
 

@@ -586,3 +586,26 @@ def test_the_same_new_pledge_sent_from_two_tabs_at_once_makes_one_draft(world, m
     outcomes = _race(2, lambda n: clients[n].post(url, forms[n]), monkeypatch, ledgers.pledge_services)
     assert all(getattr(o, "status_code", None) == 302 for o in outcomes), outcomes
     assert Pledge.objects.filter(title="甲一村妇女之家修缮").count() == 1
+
+
+def test_a_household_edit_loaded_before_an_import_does_not_undo_the_import(world, ledger, client_for):
+    from outreach.models import ImportJob
+    from outreach.services import import_job_apply, import_job_check, import_job_create
+    from tests.outreach.helpers import household_row, xlsx_bytes
+
+    household = ledger.h_a1b
+    url = reverse("outreach:household_edit", args=[household.pk])
+    mine = client_for(world.town_staff)
+    stale = form_on(mine.get(url), "head_name", notes="入户核实")
+    row = household_row(world.village_a1b.code, household.number, head=household.head_name, address="甲一二村9组")
+    job = import_job_create(actor=world.office_admin, kind="households", data=xlsx_bytes([row]), name="名册.xlsx")
+    import_job_check(job_id=job.pk)
+    import_job_apply(job_id=job.pk)
+    assert ImportJob.objects.get(pk=job.pk).status == ImportJob.Status.DONE
+
+    response = mine.post(url, stale)
+
+    assert response.status_code == 409
+    assert "office_admin 于" in response.content.decode()
+    household.refresh_from_db()
+    assert (household.address, household.notes) == ("甲一二村9组", "")
