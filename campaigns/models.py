@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
+from core.files import PrivateFileField, RandomName
 from core.models import TimeStampedModel
 from core.scoping import ScopedQuerySet
 
@@ -387,9 +388,14 @@ class MilestoneAssignment(TimeStampedModel):
     )
     completed_on = models.DateField(_("完成日期"), null=True, blank=True)
     note = models.TextField(_("完成情况说明"), blank=True)
-    evidence = models.FileField(
-        _("佐证材料"), upload_to="campaigns/evidence/%Y/%m/", blank=True, validators=[validate_evidence_file]
+    evidence = PrivateFileField(
+        _("佐证材料"),
+        upload_to=RandomName("campaigns/evidence"),
+        blank=True,
+        validators=[validate_evidence_file],
+        name_field="evidence_name",
     )
+    evidence_name = models.CharField(_("佐证材料文件名"), max_length=200, blank=True, editable=False)
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("填报人"),

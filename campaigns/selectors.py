@@ -3,8 +3,10 @@ from django.urls import reverse
 from django.utils import dateformat
 from django.utils.translation import gettext as _
 
+from core.files import file_url
 from core.scoping import ancestor_paths, get_for_user_or_404, scope_for_user, sees_everything, user_scope_root
 
+from .files import STEP_EVIDENCE
 from .models import Cadre, OrgUnit
 
 
@@ -213,7 +215,7 @@ def campaign_plan_for_user(*, user, pk: int, unit_code: str = "", today=None):
     totals = dict.fromkeys(STATE_ORDER, 0)
     # URLs and labels are made here once, not per cell in the template (a city plan has ~1,000 cells).
     complete_url = reverse("campaigns:assignment_complete", kwargs={"pk": 0}).replace("/0/", "/{pk}/")
-    evidence_url = reverse("campaigns:assignment_evidence", kwargs={"pk": 0}).replace("/0/", "/{pk}/")
+    evidence_url = file_url(STEP_EVIDENCE, 0).replace("/0/", "/{pk}/")
     labels = {state: str(label) for state, label in MilestoneAssignment.State.choices}
     labels[MilestoneAssignment.State.OPEN] = _("待完成")
     for assignment in assignments:

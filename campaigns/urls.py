@@ -10,5 +10,4 @@ urlpatterns = [
     path("plans/", views.campaign_list, name="campaign_list"),
     path("plans/<int:pk>/", views.campaign_plan, name="campaign_plan"),
     path("steps/<int:pk>/complete/", views.assignment_complete, name="assignment_complete"),
-    path("steps/<int:pk>/evidence/", views.assignment_evidence, name="assignment_evidence"),
 ]

@@ -10,7 +10,9 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
+
+from core.uploads import limit_upload_size
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -170,3 +172,9 @@ def validate_evidence_file(upload) -> None:
         raise ValidationError(
             _("文件内容与扩展名“%(ext)s”不符，请上传真实的%(ext)s文件。") % {"ext": extension}, code="evidence_content"
         )
+
+
+# Views taking step evidence: a file over the limit is cut off while it streams in.
+limit_evidence_upload = limit_upload_size(
+    limit=lambda: EVIDENCE_MAX_BYTES, message=gettext_lazy("文件过大（上限为 %(size)s），已停止上传。")
+)

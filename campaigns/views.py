@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRefresh
@@ -22,6 +21,7 @@ from .selectors import (
     orgunit_tree_for_user,
 )
 from .services import milestone_record_completion
+from .validation import limit_evidence_upload
 
 # The tree opens two levels below the user's root; a city has thousands of units below that.
 TREE_LEVELS = 2
@@ -109,6 +109,7 @@ def campaign_plan(request, pk):
 
 
 @login_required
+@limit_evidence_upload
 def assignment_complete(request, pk):
     assignment = assignment_get_for_user(user=request.user, pk=pk)
     if not request.user.has_perm("campaigns.change_milestoneassignment"):
@@ -116,6 +117,9 @@ def assignment_complete(request, pk):
     plan_url = assignment.milestone.campaign.get_absolute_url()
     if request.method == "POST":
         form = MilestoneCompletionForm(request.POST, request.FILES)
+        if request.size_limit.exceeded:
+            # Cut off while streaming: nothing is recorded, and the form says why.
+            form.add_error("evidence", request.size_limit.message())
         if form.is_valid():
             try:
                 milestone_record_completion(
@@ -146,15 +150,3 @@ def assignment_complete(request, pk):
         )
     template = "campaigns/partials/_completion_form.html" if request.htmx else "campaigns/assignment_form.html"
     return render(request, template, {"form": form, "assignment": assignment, "plan_url": plan_url})
-
-
-@login_required
-def assignment_evidence(request, pk):
-    assignment = assignment_get_for_user(user=request.user, pk=pk)
-    if not request.user.has_perm("campaigns.view_milestoneassignment"):
-        raise PermissionDenied
-    if not assignment.evidence:
-        raise Http404
-    return FileResponse(
-        assignment.evidence.open("rb"), as_attachment=True, filename=assignment.evidence.name.rsplit("/", 1)[-1]
-    )

@@ -1,10 +1,11 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from core import views as core_views
 
+# No route serves MEDIA_URL, not even with DEBUG: stored files are read through core:file only
+# (core/files.py), which checks login, scope and permission.
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
@@ -21,8 +22,3 @@ urlpatterns = [
     path("evaluations/", include("evaluations.urls")),
     path("reminders/", include("reminders.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -8,8 +8,11 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from django.db.models.signals import post_migrate
+        from django.utils.module_loading import autodiscover_modules
 
         from . import receivers  # noqa: F401  (auth and admin-log audit hooks)
         from .roles import sync_roles_after_migrate
 
+        # Each app registers its file fields (who may read them) in <app>/files.py.
+        autodiscover_modules("files")
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="minqing_sync_roles")

@@ -28,6 +28,8 @@ _FIXED_LABELS = {
     "admin.change": _("后台修改"),
     "admin.delete": _("后台删除"),
     "admin.other": _("后台其他操作"),
+    # Stored files holding personal data (core/files.py): visit photos, import workbooks.
+    "core.file_view": _("查看含个人信息的文件"),
     # Campaigns and their plans (campaigns/services.py).
     "campaigns.campaign_status": _("变更主题活动状态"),
     "campaigns.campaign_from_template": _("由模板新建主题活动"),
@@ -53,6 +55,7 @@ _FIXED_LABELS = {
     "outreach.liaison_point_delete": _("删除联系点"),
     "outreach.import_upload": _("上传导入文件"),
     "outreach.import_discard": _("放弃导入文件"),
+    "outreach.import_expire": _("删除逾期未确认的导入文件"),
     "outreach.import_preview_personal": _("查看导入预览（含完整个人信息）"),
     "outreach.import_households": _("导入农户/居民户"),
     "outreach.import_cadres": _("导入干部"),
@@ -165,6 +168,7 @@ ACTION_GROUPS = (
             ActionFamily("outreach.liaison", _("联系点")),
             ActionFamily("outreach.import", _("导入")),
             ActionFamily("outreach.export", _("导出")),
+            ActionFamily("core.file_", _("含个人信息的文件")),
         ),
     ),
     ActionGroup(

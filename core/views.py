@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from .files import serve_file
 from .forms import AuditEventFilterForm
 from .health import broker_state, database_state
 from .masking import free_text_entry, free_text_reveal
@@ -64,3 +65,9 @@ def text_reveal(request, label, pk, field):
     obj = get_for_user_or_404(entry.model._default_manager.all(), request.user, pk=pk)
     value = free_text_reveal(actor=request.user, obj=obj, field=field)
     return render(request, "core/partials/_revealed_text.html", {"value": value})
+
+
+@require_GET
+def file_download(request, kind, pk):
+    """Every stored file (photos, evidence, attachments, import workbooks) is read here only."""
+    return serve_file(request, kind=kind, pk=pk)

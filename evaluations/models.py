@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from campaigns.validation import validate_evidence_file
+from core.files import PrivateFileField, RandomName
 from core.models import TimeStampedModel
 from core.scoping import ScopedQuerySet
 
@@ -34,9 +35,14 @@ class Report(TimeStampedModel):
     due_date = models.DateField(_("应报日期"))
     submitted_on = models.DateField(_("报送日期"), null=True, blank=True)
     content = models.TextField(_("报告内容"), blank=True)
-    attachment = models.FileField(
-        _("附件"), upload_to="evaluations/reports/%Y/%m/", blank=True, validators=[validate_evidence_file]
+    attachment = PrivateFileField(
+        _("附件"),
+        upload_to=RandomName("evaluations/reports"),
+        blank=True,
+        validators=[validate_evidence_file],
+        name_field="attachment_name",
     )
+    attachment_name = models.CharField(_("附件文件名"), max_length=200, blank=True, editable=False)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("报送人"),

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.files import PrivateFileField, RandomName
 from core.masking import mask_text
 from core.models import IdempotentModel, TimeStampedModel, VersionedModel
 from core.scoping import ScopedQuerySet
@@ -163,6 +164,7 @@ class HelpGiven(TimeStampedModel):
 
 
 def visit_photo_path(instance, filename):
+    # Named by migration 0001 only; new photos get random names (core.files.RandomName).
     return f"visits/{instance.visit_id}/{filename}"
 
 
@@ -170,7 +172,7 @@ class VisitPhoto(TimeStampedModel):
     """A photo taken on a visit (the plans ask units to send pictures to the campaign office)."""
 
     visit = models.ForeignKey(Visit, verbose_name=_("走访记录"), on_delete=models.CASCADE, related_name="photos")
-    image = models.FileField(_("照片"), upload_to=visit_photo_path, validators=[validate_photo])
+    image = PrivateFileField(_("照片"), upload_to=RandomName("visits"), validators=[validate_photo])
     caption = models.CharField(_("说明"), max_length=100, blank=True)
 
     scope_unit_field = "visit__household__village"
@@ -729,6 +731,7 @@ class PledgeAmendment(IdempotentModel):
 
 
 def _evidence_path(instance, filename):
+    # Named by migration 0004 only; new photos get random names (core.files.RandomName).
     return f"pledges/{instance.pledge_id}/{filename}"
 
 
@@ -741,9 +744,9 @@ class PledgeProgress(IdempotentModel):
     reported_on = models.DateField(_("进展日期"))
     percent = models.PositiveSmallIntegerField(_("完成进度(%)"), validators=[MaxValueValidator(100)])
     note = models.TextField(_("进展情况"))
-    photo = models.FileField(
+    photo = PrivateFileField(
         _("佐证照片"),
-        upload_to=_evidence_path,
+        upload_to=RandomName("pledges"),
         blank=True,
         validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"]), validate_evidence_photo],
     )

@@ -14,7 +14,6 @@ urlpatterns = [
     path("pledges/<int:pk>/withdraw/", views.pledge_withdraw_view, name="pledge_withdraw"),
     path("pledges/<int:pk>/amend/", views.pledge_amend_view, name="pledge_amend"),
     path("pledges/<int:pk>/progress/", views.pledge_progress_view, name="pledge_progress"),
-    path("pledges/progress/<int:pk>/photo/", views.pledge_progress_photo, name="pledge_progress_photo"),
     # Public, no login: the 公示栏 of a unit, its printable A4 notice, and the QR code.
     path("board/<str:code>/", views.public_board, name="public_board"),
     path("board/<str:code>/notice/", views.public_notice, name="public_notice"),

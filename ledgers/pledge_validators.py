@@ -3,6 +3,10 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import limit_upload_size
+
+from .validators import PHOTO_TOO_LARGE
+
 MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
 
 # Magic numbers of the formats we accept; the extension alone is the uploader's claim.
@@ -29,3 +33,7 @@ def validate_evidence_photo(upload):
     upload.seek(position)
     if not _looks_like_image(head):
         raise ValidationError(_("佐证照片须为 JPG、PNG 或 WebP 图片。"), code="not_an_image")
+
+
+# The progress form: an evidence "photo" over the limit is cut off while it streams in.
+limit_evidence_photo_upload = limit_upload_size(limit=lambda: MAX_EVIDENCE_BYTES, message=PHOTO_TOO_LARGE)

@@ -2,7 +2,6 @@
 
 import hashlib
 import io
-import mimetypes
 
 import segno
 from django.conf import settings
@@ -11,7 +10,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -45,7 +44,6 @@ from .pledge_selectors import (
     board_version,
     pledge_get_for_user,
     pledge_list_for_user,
-    progress_get_for_user,
 )
 from .pledge_services import (
     ACTION_LABELS,
@@ -59,6 +57,7 @@ from .pledge_services import (
     pledge_withdraw,
     withdrawal_refusal,
 )
+from .pledge_validators import limit_evidence_photo_upload
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -258,9 +257,13 @@ def pledge_amend_view(request, pk):
 
 @csrf_recoverable()
 @login_required
+@limit_evidence_photo_upload
 def pledge_progress_view(request, pk):
     pledge = _pledge_or_404(request, pk, "ledgers.add_pledgeprogress")
     form = PledgeProgressForm(request.POST or None, request.FILES or None, pledge=pledge)
+    if request.method == "POST" and request.size_limit.exceeded:
+        # Cut off while streaming: nothing is recorded, and the photo field says why.
+        form.add_error("photo", request.size_limit.message())
     if request.method == "POST" and form.is_valid():
         try:
             pledge_report_progress(
@@ -272,18 +275,6 @@ def pledge_progress_view(request, pk):
             messages.success(request, _("进展已填报。"))
             return redirect(pledge)
     return render(request, "ledgers/pledge_progress_form.html", {"form": form, "pledge": pledge})
-
-
-@login_required
-def pledge_progress_photo(request, pk):
-    """Evidence photos are served through scoping, not from a public media URL."""
-    update = progress_get_for_user(user=request.user, pk=pk)
-    if not request.user.has_perm("ledgers.view_pledge"):
-        raise PermissionDenied
-    if not update.photo:
-        raise Http404
-    content_type = mimetypes.guess_type(update.photo.name)[0] or "application/octet-stream"
-    return FileResponse(update.photo.open("rb"), content_type=content_type)
 
 
 # ---- Public board (公示栏): no login, cacheable, no personal data ------------------------

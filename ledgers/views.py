@@ -54,6 +54,7 @@ from .services import (
     visit_record,
     visit_update,
 )
+from .validators import limit_photo_upload
 
 PAGE_SIZE = 25
 PRINT_LIMIT = 2000
@@ -103,7 +104,14 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 
 def _photos_lost(request) -> bool:
     """A posted form shown again (it had errors) cannot keep its chosen files: the page says so."""
-    return request.method == "POST" and bool(request.FILES.getlist("photos"))
+    return request.method == "POST" and (bool(request.FILES.getlist("photos")) or request.size_limit.exceeded)
+
+
+def _refuse_cut_off_photos(request, form) -> None:
+    """A photo over the limit was cut off while streaming (and the fields after it with it):
+    nothing is saved, and the photo field says why."""
+    if request.method == "POST" and request.size_limit.exceeded:
+        form.add_error("photos", request.size_limit.message())
 
 
 def _visit_form_kwargs(request, cadre) -> dict:
@@ -125,6 +133,7 @@ def _visit_entry_after_csrf_failure(request):
 @csrf_recoverable(_visit_entry_after_csrf_failure)
 @login_required
 @require_http_methods(["GET", "POST"])
+@limit_photo_upload
 def visit_entry(request):
     """The fast entry page: search a household, fill a few fields, save and add another."""
     _require(request.user, "ledgers.add_visit")
@@ -133,6 +142,7 @@ def visit_entry(request):
     helps = help_formset(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         form = VisitEntryForm(request.POST, request.FILES, **form_kwargs)
+        _refuse_cut_off_photos(request, form)
         if form.is_valid() and helps.is_valid():
             data = form.cleaned_data
             draft = None
@@ -296,10 +306,12 @@ def _changeable_visit_or_404(request, pk):
 @csrf_recoverable()
 @login_required
 @require_http_methods(["GET", "POST"])
+@limit_photo_upload
 def visit_edit(request, pk):
     """Correct a visit (its own cadre, or the office's data-entry staff)."""
     visit = _changeable_visit_or_404(request, pk)
     form = VisitEditForm(request.POST or None, request.FILES or None, user=request.user, visit=visit)
+    _refuse_cut_off_photos(request, form)
     helps = help_formset(request.POST or None, visit=visit)
     if request.method == "POST" and form.is_valid() and helps.is_valid():
         try:

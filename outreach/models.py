@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
+from core.files import PrivateFileField, RandomName
 from core.models import IdempotentModel, TimeStampedModel, VersionedModel
 from core.scoping import ScopedQuerySet
 
@@ -143,9 +144,11 @@ class ImportJob(TimeStampedModel):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("导入人"), on_delete=models.PROTECT, related_name="import_jobs"
     )
-    file = models.FileField(_("文件"), upload_to="imports/%Y/%m/")
+    # Both hold full ID and mobile numbers: deleted once the job is imported, discarded or
+    # abandoned (services.import_job_*), so empty on an imported job.
+    file = PrivateFileField(_("文件"), upload_to=RandomName("imports"), blank=True)
     # The rows as checked by the preview (gzip JSON), written at confirm after a re-validation.
-    plan = models.FileField(_("检查结果"), upload_to="imports/plans/%Y/%m/", blank=True)
+    plan = PrivateFileField(_("检查结果"), upload_to=RandomName("imports/plans"), blank=True)
     original_name = models.CharField(_("文件名"), max_length=200)
     total_rows = models.PositiveIntegerField(_("总行数"), default=0)
     processed_rows = models.PositiveIntegerField(_("已处理行数"), default=0)

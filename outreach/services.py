@@ -368,11 +368,84 @@ def import_job_discard(*, actor, job: ImportJob) -> bool:
             unit=job.unit,
             detail={"kind": job.kind, "name": job.original_name, "job": job.pk},
         )
-        files = [f.name for f in (job.file, job.plan) if f]
-        storage = job.file.storage
-        # The files go only once the row is gone for good.
-        transaction.on_commit(lambda: [storage.delete(name) for name in files])
+        _delete_files_on_commit(job)
     return True
+
+
+def _delete_files_on_commit(job: ImportJob) -> list[str]:
+    """Delete the job's workbook and plan (full ID and mobile numbers) once the transaction that
+    let go of them commits: never while a rollback could still need them. Returns their names."""
+    names = [f.name for f in (job.file, job.plan) if f]
+    storage = job.file.storage
+    transaction.on_commit(lambda: [storage.delete(name) for name in names])
+    return names
+
+
+def import_jobs_delete_abandoned() -> int:
+    """Delete uploaded workbooks nobody confirmed or discarded within ``OUTREACH_IMPORT_KEEP_DAYS``.
+
+    The daily sweep. A job left waiting (checked, refused or failed) that long goes with its
+    files, as a discard would; an imported job that still has files (one imported before files
+    were deleted at import) loses them; a stored file no job names (an upload whose transaction
+    rolled back) older than the age goes too. One ``outreach.import_expire`` event per job.
+    Idempotent: a second run finds nothing. Returns how many jobs were cleaned.
+    """
+    cutoff = timezone.now() - datetime.timedelta(days=settings.OUTREACH_IMPORT_KEEP_DAYS)
+    waiting = (ImportJob.Status.VALID, ImportJob.Status.INVALID, ImportJob.Status.FAILED)
+    done_with_files = ImportJob.objects.filter(status=ImportJob.Status.DONE).exclude(file="", plan="")
+    cleaned = 0
+    for job in ImportJob.objects.filter(status__in=waiting, updated_at__lt=cutoff).select_related("unit"):
+        with transaction.atomic():
+            # Claimed by a conditional delete: a confirm or discard at the same moment wins.
+            deleted, _rows = ImportJob.objects.filter(pk=job.pk, status__in=waiting, updated_at__lt=cutoff).delete()
+            if deleted:
+                _audit_expiry(job, _delete_files_on_commit(job), job_deleted=True)
+                cleaned += 1
+    for job in done_with_files.select_related("unit"):
+        with transaction.atomic():
+            if ImportJob.objects.filter(pk=job.pk).exclude(file="", plan="").update(file="", plan="") == 1:
+                _audit_expiry(job, _delete_files_on_commit(job), job_deleted=False)
+                cleaned += 1
+    _delete_orphan_files(cutoff)
+    return cleaned
+
+
+def _audit_expiry(job: ImportJob, names: list[str], *, job_deleted: bool) -> None:
+    audit_record(
+        action="outreach.import_expire",
+        actor_repr="system",
+        unit=job.unit,
+        detail={
+            "kind": job.kind,
+            "name": job.original_name,
+            "job": job.pk,
+            "status": job.status,
+            "uploaded_by": job.uploaded_by_id,
+            "files": len(names),
+            "job_deleted": job_deleted,
+        },
+    )
+
+
+def _delete_orphan_files(cutoff: datetime.datetime) -> None:
+    storage = ImportJob._meta.get_field("file").storage
+    named = set()
+    for file_name, plan_name in ImportJob.objects.values_list("file", "plan"):
+        named.update((file_name, plan_name))
+    for name in _stored_under(storage, "imports"):
+        if name not in named and storage.get_modified_time(name) < cutoff:
+            storage.delete(name)
+
+
+def _stored_under(storage, folder: str):
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in files:
+        yield f"{folder}/{name}"
+    for sub in folders:
+        yield from _stored_under(storage, f"{folder}/{sub}")
 
 
 def import_job_record_personal_view(*, actor, job: ImportJob) -> None:
@@ -590,6 +663,9 @@ def _finish(job: ImportJob, status: str, *, result: CheckResult | None = None, m
                 fields["summary"]["examples"] = result.examples
     if status == ImportJob.Status.DONE:
         fields["summary"] = job.summary
+        # Written: the workbook and its plan have served and hold full ID and mobile numbers.
+        _delete_files_on_commit(job)
+        fields.update(file="", plan="")
     ImportJob.objects.filter(pk=job.pk).update(**fields)
     for name, value in fields.items():
         setattr(job, name, value)

@@ -45,3 +45,12 @@ def requeue_stale_imports() -> int:
     if to_check or to_write:
         logger.warning("re-sent lost import tasks: check %s, write %s", to_check, to_write)
     return len(to_check) + len(to_write)
+
+
+@shared_task(bind=True, ignore_result=True, max_retries=3, default_retry_delay=300, soft_time_limit=540, time_limit=600)
+def delete_abandoned_imports(self) -> int:
+    """Beat, daily: delete workbooks left unconfirmed past OUTREACH_IMPORT_KEEP_DAYS. Idempotent."""
+    try:
+        return services.import_jobs_delete_abandoned()
+    except Exception as exc:  # a lost DB connection: try again later
+        raise self.retry(exc=exc) from exc

@@ -125,8 +125,15 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Stored files hold personal data: MEDIA_URL is routed nowhere (config/urls.py), and every file
+# is read through core/files.py (login, scope, permission, audit), which hands the bytes over
+# with django-sendfile2: Django itself here (the "simple" backend), the reverse proxy in
+# production (X-Accel-Redirect to an `internal` location at SENDFILE_URL; README, Production).
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media"))
+SENDFILE_BACKEND = env("SENDFILE_BACKEND", default="django_sendfile.backends.simple")
+SENDFILE_ROOT = MEDIA_ROOT
+SENDFILE_URL = env("SENDFILE_URL", default="/protected-media")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -158,6 +165,11 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # Reminders (issue 7): one entry per job, never per cadre or per item; see docs/reminders.md.
 CELERY_BEAT_SCHEDULE = {
     "reminders-dispatch": {"task": "reminders.dispatch_due", "schedule": 60.0},
+    # Import workbooks left unconfirmed past OUTREACH_IMPORT_KEEP_DAYS are deleted (issue 12).
+    "imports-delete-abandoned": {
+        "task": "outreach.tasks.delete_abandoned_imports",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "reminders-sync": {"task": "reminders.sync_all", "schedule": 15 * 60.0},
     "reminders-digest": {
         "task": "reminders.create_digests",
@@ -223,6 +235,9 @@ XLSX_IMPORT_MAX_SHEETS = env.int("XLSX_IMPORT_MAX_SHEETS", default=100)
 XLSX_IMPORT_MAX_STYLES = env.int("XLSX_IMPORT_MAX_STYLES", default=70_000)
 XLSX_IMPORT_MAX_SHARED_STRINGS = env.int("XLSX_IMPORT_MAX_SHARED_STRINGS", default=3_000_000)
 XLSX_IMPORT_MAX_TEXT_CHARS = env.int("XLSX_IMPORT_MAX_TEXT_CHARS", default=64_000_000)
+# An uploaded workbook (full ID and mobile numbers) nobody confirmed or discarded is deleted,
+# with its job, after this many days (the daily sweep below).
+OUTREACH_IMPORT_KEEP_DAYS = env.int("OUTREACH_IMPORT_KEEP_DAYS", default=7)
 
 # ---- Issue 6: public pledge board (公示栏) ----
 # The QR code on the printed A4 notice must open the board from a villager's phone: set the

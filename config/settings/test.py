@@ -1,6 +1,9 @@
 """Test run: `make test`. SQLite unless DATABASE_URL is set; an in-memory broker unless told."""
 
+import atexit
 import os
+import shutil
+import tempfile
 from urllib.parse import urlsplit, urlunsplit
 
 from .base import *  # noqa: F403
@@ -10,8 +13,14 @@ SECRET_KEY = "test-only-not-secret"  # noqa: S105
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # live_server does not serve manifest-hashed names; tests use plain storage.
+# Uploads go to a folder of this test process, removed at exit: files are served with sendfile, which
+# reads real paths, exactly as in development.
+MEDIA_ROOT = tempfile.mkdtemp(prefix="minqing-test-media-")
+atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
+SENDFILE_ROOT = MEDIA_ROOT
+SENDFILE_BACKEND = "django_sendfile.backends.simple"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="memory://")

@@ -161,8 +161,11 @@ def test_recording_a_completion_with_htmx_and_evidence(world, client_for, county
     assert response.headers["HX-Refresh"] == "true"
     row.refresh_from_db()
     assert (row.completed_on, row.note, row.state()) == (D(2026, 3, 24), "已开展思想教育", "done_late")
-    download = client.get(reverse("campaigns:assignment_evidence", kwargs={"pk": row.pk}))
-    assert b"".join(download.streaming_content) == PDF_BYTES
+    download = client.get(row.evidence.url)
+    assert download.content == PDF_BYTES
+    assert "attachment" in download["Content-Disposition"]
+    assert row.evidence_name == "记录.pdf"
+    assert "%E8%AE%B0%E5%BD%95.pdf" in download["Content-Disposition"]
 
 
 @time_machine.travel(NOW)

@@ -76,20 +76,6 @@ URLS = {
             ),
         ),
     ],
-    "campaigns:assignment_evidence": [
-        Case(
-            label="evidence of township A2",
-            kwargs=lambda w: {"pk": assignment_for(w.county_a, w.town_a2, with_evidence=True).pk},
-            expect=signed_in(
-                NOT_FOUND, superuser=OK, office_admin=OK, county_leader=OK, sibling_town_staff=OK, auditor=FORBIDDEN
-            ),
-        ),
-        Case(
-            label="a step without evidence",
-            kwargs=lambda w: {"pk": assignment_for(w.county_a, w.town_a1).pk},
-            expect=signed_in(NOT_FOUND, auditor=FORBIDDEN),
-        ),
-    ],
 }
 
 ADMIN_MODELS = {

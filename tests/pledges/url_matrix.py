@@ -156,9 +156,6 @@ URLS = {
         kwargs=_published,
         expect=signed_in(NOT_FOUND, **{**A2_VISIBLE, "auditor": FORBIDDEN}),
     ),
-    "ledgers:pledge_progress_photo": Case(
-        label="an evidence photo of village A2", kwargs=_photo, expect=signed_in(NOT_FOUND, **A2_VISIBLE)
-    ),
     # The public board needs no login; it exists for every unit, pledges or not.
     "ledgers:public_board": [
         Case(label="village A2", kwargs=lambda w: {"code": w.village_a2.code}, expect=everyone(OK)),
