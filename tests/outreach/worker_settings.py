@@ -1,6 +1,6 @@
 """Settings of the Celery worker started by test_import_worker.py: the test settings, with the
 uploaded files in a directory both processes see (as web and worker share MEDIA_ROOT in
-production; the in-memory storage of the test settings is private to one process)."""
+production; the test settings' media folder is private to one process)."""
 
 import os
 
