@@ -34,6 +34,7 @@ from django.db.models.fields.files import FieldFile
 from django.http import Http404
 from django.urls import reverse
 from django.utils.deconstruct import deconstructible
+from django.utils.http import content_disposition_header
 from django_sendfile import sendfile
 
 from .audit import audit_record
@@ -166,6 +167,9 @@ def serve_file(request, *, kind: str, pk: int):
         attachment_filename=name,
         mimetype=mimetypes.guess_type(stored.name)[0] or "application/octet-stream",
     )
+    # Django's header: a plain ``filename`` for ASCII names, only ``filename*`` for others (the
+    # backend's ASCII fallback of a Chinese name would be a bare ".pdf").
+    response["Content-Disposition"] = content_disposition_header(file_kind.attachment, name)
     # Personal data must not stay in a shared browser's or proxy's cache.
     response["Cache-Control"] = "private, no-store"
     # An uploaded file is never a page: no script runs even if a browser guessed HTML.

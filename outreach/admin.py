@@ -186,7 +186,9 @@ class ImportJobAdmin(BigTableAdmin):
     list_display = ["original_name", "kind", "status", "uploaded_by", "unit", "total_rows", "error_count", "created_at"]
     list_filter = ["kind", "status"]
     list_select_related = ["uploaded_by", "unit"]
-    readonly_fields = [f.name for f in ImportJob._meta.fields]
+    # The workbook and plan are the uploader's alone (core.files: 404 to anyone else): not shown.
+    readonly_fields = [f.name for f in ImportJob._meta.fields if f.name not in ("file", "plan")]
+    exclude = ["file", "plan"]
 
     def has_add_permission(self, request):
         return False

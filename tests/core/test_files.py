@@ -13,6 +13,7 @@ from django.urls import clear_url_caches, reverse
 
 from core.files import PrivateFileField, RandomName, file_kinds, kind_of
 from core.models import AuditEvent
+from tests.campaigns.plans import PDF_BYTES
 from tests.core.stored_files import KINDS, PLAN, PNG, XLSX, stored_files
 
 PRIVATE = "private, no-store"
@@ -181,10 +182,21 @@ def test_pages_link_photos_and_evidence_through_the_file_view(world, files, clie
 
 
 def test_the_admin_links_files_through_the_file_view(world, files, client_for):
+    evidence = files["step-evidence"]
+    client = client_for(world.office_admin)
+    page = client.get(reverse("admin:campaigns_milestoneassignment_change", args=[evidence.pk]))
+    assert page.status_code == 200
+    assert f'href="{evidence.evidence.url}"' in page.content.decode()
+    assert "/media/" not in page.content.decode()
+    assert client.get(evidence.evidence.url).content == PDF_BYTES
+
+
+def test_the_admin_shows_no_import_workbook_link_only_its_uploader_could_follow(world, files, client_for):
     job = files["import-workbook"]
     page = client_for(world.superuser).get(reverse("admin:outreach_importjob_change", args=[job.pk]))
     assert page.status_code == 200
-    assert job.file.url in page.content.decode()
+    assert "甲二村名册.xlsx" in page.content.decode()
+    assert "/core/files/" not in page.content.decode()
     assert "/media/" not in page.content.decode()
 
 

@@ -64,6 +64,11 @@ def test_a_60_mb_visit_photo_is_stopped_while_streaming(world, ledger, recording
     assert sum(recording) <= MAX_PHOTO_BYTES + CHUNK
     assert not Visit.objects.filter(needs="希望解决就业").exists()
     assert not VisitPhoto.objects.exists()
+    # The photo is the form's last field: what was typed before it comes back.
+    page = response.content.decode()
+    assert "家中老人身体尚可" in page
+    assert "特困救助金" in page
+    assert "ManagementForm" not in page
 
 
 def test_a_photo_added_on_correction_is_stopped_too(world, ledger, recording):
@@ -80,6 +85,7 @@ def test_a_photo_added_on_correction_is_stopped_too(world, ledger, recording):
     assert "照片过大" in " ".join(response.context["form"].errors["photos"])
     assert sum(recording) <= MAX_PHOTO_BYTES + CHUNK
     assert not VisitPhoto.objects.filter(visit=visit).exists()
+    assert not response.context["helps"].non_form_errors()
 
 
 def test_a_pledge_progress_photo_is_stopped_while_streaming(world, recording):
