@@ -177,3 +177,32 @@ def serve_file(request, *, kind: str, pk: int):
     if file_kind.personal:
         audit_record(action="core.file_view", actor=request.user, obj=obj, detail={"kind": file_kind.key})
     return response
+
+
+def give_random_names(model, field_name: str) -> int:
+    """Move every file of ``model.field_name`` still stored under a guessable name (the user's
+    file name, a visit id, a fixed monthly name) to a random one. For data migrations; safe to
+    run again (random names are left alone). The old files are deleted once the transaction
+    commits. Returns how many were moved."""
+    from django.core.files.storage import default_storage
+    from django.db import transaction
+
+    field = model._meta.get_field(field_name)
+    folder, kept_name = field.upload_to.folder, getattr(field, "name_field", None)
+    namer = RandomName(folder)
+    random_name = re.compile(rf"{re.escape(folder)}/[0-9a-f]{{32}}(\.[a-z0-9]{{1,8}})?")
+    moved = []
+    for pk, name in model._default_manager.exclude(**{field_name: ""}).values_list("pk", field_name).iterator():
+        if random_name.fullmatch(name) or not default_storage.exists(name):
+            continue
+        with default_storage.open(name, "rb") as old:
+            new = default_storage.save(namer(None, name), old)
+        changes = {field_name: new}
+        if kept_name:
+            # The download keeps the name the file had (its old stored name was the upload's).
+            limit = model._meta.get_field(kept_name).max_length
+            changes[kept_name] = name.rsplit("/", 1)[-1][:limit]
+        model._default_manager.filter(pk=pk).update(**changes)
+        moved.append(name)
+    transaction.on_commit(lambda: [default_storage.delete(name) for name in moved])
+    return len(moved)

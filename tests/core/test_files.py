@@ -203,3 +203,34 @@ def test_the_admin_shows_no_import_workbook_link_only_its_uploader_could_follow(
 def test_a_jpeg_keeps_its_extension_lower_cased(world):
     assert RandomName("pledges")(None, "IMG_0001.JPG").endswith(".jpg")
     assert RandomName("pledges")(None, "no extension").count(".") == 0
+
+
+def test_files_stored_under_old_guessable_names_move_to_random_ones(world, files, django_capture_on_commit_callbacks):
+    from importlib import import_module
+
+    from campaigns.models import MilestoneAssignment
+    from ledgers.models import VisitPhoto
+
+    photo, evidence = files["visit-photo"], files["step-evidence"]
+    old_photo = default_storage.save(f"visits/{photo.visit_id}/院墙.png", ContentFile(PNG))
+    VisitPhoto.objects.filter(pk=photo.pk).update(image=old_photo)
+    old_evidence = default_storage.save("campaigns/evidence/2026/03/签到表.pdf", ContentFile(PDF_BYTES))
+    MilestoneAssignment.objects.filter(pk=evidence.pk).update(evidence=old_evidence, evidence_name="")
+
+    names = []
+    for _run in range(2):  # a second run moves nothing
+        with django_capture_on_commit_callbacks(execute=True):
+            import_module("ledgers.migrations.0010_move_photos_to_random_names").forwards(apps, None)
+            import_module("campaigns.migrations.0006_move_evidence_to_random_names").forwards(apps, None)
+        photo.refresh_from_db()
+        evidence.refresh_from_db()
+        names.append((photo.image.name, evidence.evidence.name))
+    assert names[0] == names[1]
+    assert re.fullmatch(r"visits/[0-9a-f]{32}\.png", photo.image.name)
+    assert re.fullmatch(r"campaigns/evidence/[0-9a-f]{32}\.pdf", evidence.evidence.name)
+
+    with default_storage.open(photo.image.name) as moved:
+        assert moved.read() == PNG
+    assert not default_storage.exists(old_photo)
+    assert not default_storage.exists(old_evidence)
+    assert evidence.evidence_name == "签到表.pdf"

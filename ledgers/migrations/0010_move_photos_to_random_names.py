@@ -1,0 +1,17 @@
+"""Files stored before issue 12 under guessable names (the uploader's file name, a visit or
+pledge id, a fixed monthly folder) move to random names; the old files go once this commits."""
+
+from django.db import migrations
+
+from core.files import give_random_names
+
+
+def forwards(apps, schema_editor):
+    give_random_names(apps.get_model("ledgers", "VisitPhoto"), "image")
+    give_random_names(apps.get_model("ledgers", "PledgeProgress"), "photo")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("ledgers", "0009_private_random_photo_names")]
+
+    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
