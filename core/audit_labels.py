@@ -144,7 +144,7 @@ ACTION_GROUPS = (
         (
             ActionFamily("auth.", _("登录与退出")),
             ActionFamily("admin.", _("后台管理")),
-            ActionFamily("core.", _("越权访问")),
+            ActionFamily("core.scope_", _("越权访问")),
         ),
     ),
     ActionGroup(
