@@ -56,7 +56,10 @@ NOT_FREE_TEXT = {
     "ledgers.demand": {"person_phone": "structured, masked"},
     "ledgers.demandevent": {"action": "code", "from_status": "code", "to_status": "code"},
     "ledgers.pledgecategory": {"code": "category code", "name": "category name"},
-    "evaluations.report": {"title": "the office's report title"},
+    "evaluations.report": {
+        "title": "the office's report title",
+        "attachment_name": "uploaded file name, like ImportJob.original_name",
+    },
 }
 STRUCTURED = {"outreach.household": {"id_number"}}
 
