@@ -220,7 +220,7 @@ def test_files_stored_under_old_guessable_names_move_to_random_ones(world, files
     names = []
     for _run in range(2):  # a second run moves nothing
         with django_capture_on_commit_callbacks(execute=True):
-            import_module("ledgers.migrations.0010_move_photos_to_random_names").forwards(apps, None)
+            import_module("ledgers.migrations.0011_move_photos_to_random_names").forwards(apps, None)
             import_module("campaigns.migrations.0006_move_evidence_to_random_names").forwards(apps, None)
         photo.refresh_from_db()
         evidence.refresh_from_db()

@@ -12,6 +12,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("ledgers", "0009_private_random_photo_names")]
+    dependencies = [("ledgers", "0010_private_random_photo_names")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

@@ -10,7 +10,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ledgers', '0008_add_versions_and_submission_keys'),
+        ('ledgers', '0009_version_database_default'),
     ]
 
     operations = [

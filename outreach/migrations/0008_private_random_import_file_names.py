@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('outreach', '0006_importjob_attempts'),
+        ('outreach', '0007_version_database_default'),
     ]
 
     operations = [
