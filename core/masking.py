@@ -288,5 +288,10 @@ def mask_free_text_in_form(form, *, user, instance) -> None:
         if field is None or not contains_personal_number(original):
             continue
         form.initial[name] = mask_text(original)
-        clean = field.clean
-        field.clean = lambda value, clean=clean, original=original: clean(unmask_text(value, original))
+        keep_masked_numbers(field, original)
+
+
+def keep_masked_numbers(field, original: str) -> None:
+    """Make ``field`` put back the numbers of ``original`` whose masks the user left as they were."""
+    clean = field.clean
+    field.clean = lambda value: clean(unmask_text(value, original))

@@ -11,7 +11,7 @@ from campaigns.fields import CampaignChoiceField
 from campaigns.models import Cadre, Campaign, OrgUnit
 from campaigns.selectors import campaign_choices_for_user
 from core.concurrency_forms import RecordFormMixin, SubmissionTokenMixin, VersionMixin
-from core.masking import mask_free_text_in_form
+from core.masking import can_view_personal_data, keep_masked_numbers, mask_free_text_in_form, mask_text
 from core.scoping import ancestor_paths, scope_for_user
 from outreach.models import Forum, Household, HouseholdMember, ReceptionDay
 
@@ -177,11 +177,22 @@ HelpItemFormSet = forms.formset_factory(
 )
 
 
-def help_formset(data=None, *, visit=None):
+def help_formset(data=None, *, visit=None, user=None):
     initial = None
-    if visit is not None:
-        initial = [{"kind": h.kind, "amount": h.amount, "description": h.description} for h in visit.help_items.all()]
-    return HelpItemFormSet(data, initial=initial, prefix="help")
+    if visit is None:
+        return HelpItemFormSet(data, initial=initial, prefix="help")
+    items = list(visit.help_items.all())
+    masked = not can_view_personal_data(user)
+    initial = [
+        {"kind": h.kind, "amount": h.amount, "description": mask_text(h.description) if masked else h.description}
+        for h in items
+    ]
+    formset = HelpItemFormSet(data, initial=initial, prefix="help")
+    if masked:
+        # Rows are saved again in order: a mask left as it was keeps the stored number of its row.
+        for form, item in zip(formset.forms, items, strict=False):
+            keep_masked_numbers(form.fields["description"], item.description)
+    return formset
 
 
 class VisitEditForm(VersionMixin, VisitFieldsForm):

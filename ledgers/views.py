@@ -312,7 +312,7 @@ def visit_edit(request, pk):
     visit = _changeable_visit_or_404(request, pk)
     form = VisitEditForm(request.POST or None, request.FILES or None, user=request.user, visit=visit)
     _refuse_cut_off_photos(request, form)
-    helps = help_formset(request.POST or None, visit=visit)
+    helps = help_formset(request.POST or None, visit=visit, user=request.user)
     if request.method == "POST" and form.is_valid() and helps.is_valid():
         try:
             visit_update(

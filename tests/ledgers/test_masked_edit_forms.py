@@ -71,3 +71,24 @@ def test_the_household_form_masks_notes_and_keeps_them(world, ledger, client_for
     assert response.status_code == 302, response.context["form"].errors
     h.refresh_from_db()
     assert (h.notes, h.members_count) == (TEXT, 3)
+
+
+def test_help_given_is_masked_in_the_edit_form_and_kept_on_save(world, ledger, client_for):
+    from ledgers.models import HelpGiven
+
+    HelpGiven.objects.create(visit=ledger.visit, kind=HelpGiven.Kind.OTHER, description="转账到 13957246813 的账户")
+    visit = Visit.objects.get(pk=ledger.visit.pk)
+    client = client_for(world.town_staff)
+    url = reverse("ledgers:visit_edit", args=[visit.pk])
+    page = client.get(url).content.decode()
+    assert "转账到 139****6813 的账户" in page
+    assert "13957246813" not in page
+    response = client.post(
+        url,
+        edit_data(
+            visit,
+            **{"help-INITIAL_FORMS": "1", "help-0-kind": "other", "help-0-description": "转账到 139****6813 的账户"},
+        ),
+    )
+    assert response.status_code == 302
+    assert visit.help_items.get().description == "转账到 13957246813 的账户"
