@@ -418,6 +418,11 @@ class Demand(IdempotentModel, VersionedModel, TimeStampedModel):
             or (self.household.head_name if self.household else "")
         )
 
+    @property
+    def contact_phone(self):
+        """The person's own number, else the household's; hotline and walk-in demands may have neither."""
+        return self.person_phone or (self.household.phone if self.household_id else "")
+
 
 class DemandEvent(models.Model):
     """One step of a demand's history: a transition or a progress note (shown on its page)."""
