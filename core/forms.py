@@ -4,6 +4,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .audit_labels import action_group_by_key, action_labels, grouped_action_codes
+from .dates import validate_date_in_range
 from .widgets import DateInput
 
 # The action filter's values: "" (all), "group:<key>" (a heading of the list), "<prefix>*" (all
@@ -74,12 +75,14 @@ class AuditEventFilterForm(forms.Form):
         required=False,
         widget=DateInput(),
         error_messages={"invalid": _("开始日期格式不对，请按“年-月-日”填写，如 2026-03-01。")},
+        validators=[validate_date_in_range],
     )
     date_to = forms.DateField(
         label=_("结束日期"),
         required=False,
         widget=DateInput(),
         error_messages={"invalid": _("结束日期格式不对，请按“年-月-日”填写，如 2026-03-31。")},
+        validators=[validate_date_in_range],
     )
     ip = forms.GenericIPAddressField(
         label=_("IP地址"),

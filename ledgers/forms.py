@@ -12,6 +12,7 @@ from campaigns.models import Cadre, Campaign, OrgUnit
 from campaigns.selectors import campaign_choices_for_user
 from core.concurrency_forms import RecordFormMixin, SubmissionTokenMixin, VersionMixin
 from core.masking import can_view_personal_data, keep_masked_numbers, mask_free_text_in_form, mask_text
+from core.params import parse_id
 from core.scoping import ancestor_paths, scope_for_user
 from outreach.models import Forum, Household, HouseholdMember, ReceptionDay
 
@@ -390,9 +391,8 @@ class PlaceOnLedgerForm(VersionedForm):
         name = "responsible_unit"
         raw = self.data.get(self.add_prefix(name)) if self.is_bound else self.initial.get(name)
         raw = getattr(raw, "pk", raw)
-        if raw in (None, "") or not str(raw).isdigit():
-            return None
-        return units.filter(pk=raw).first()
+        unit_id = parse_id(raw)
+        return units.filter(pk=unit_id).first() if unit_id else None
 
     def clean_deadline(self):
         value = self.cleaned_data["deadline"]

@@ -13,6 +13,7 @@ from campaigns.models import Cadre, Campaign, OrgUnit
 from campaigns.selectors import campaign_choices_for_user
 from core.concurrency_forms import RecordFormMixin, SubmissionTokenMixin
 from core.masking import mask_free_text_in_form, validate_public_text
+from core.params import parse_id
 from core.scoping import scope_for_user
 from core.widgets import DateInput
 
@@ -104,11 +105,9 @@ class PledgeForm(RecordFormMixin, _CrispyMixin, forms.ModelForm):
         kind or the campaign changes; never a typed id."""
         kind = self._chosen_value("origin_kind") or Pledge.OriginKind.NONE
         campaign_id = self._chosen_value("campaign")
-        campaign = (
-            self.fields["campaign"].queryset.filter(pk=campaign_id).first() if str(campaign_id).isdigit() else None
-        )
-        keep = self._chosen_value("origin_object_id")
-        keep = int(keep) if str(keep).isdigit() else None
+        campaign_id = parse_id(campaign_id)
+        campaign = self.fields["campaign"].queryset.filter(pk=campaign_id).first() if campaign_id else None
+        keep = parse_id(self._chosen_value("origin_object_id"))
         choices = origin_options(kind=kind, user=user, campaign=campaign, keep=keep)
         self.fields["origin_object_id"] = forms.TypedChoiceField(
             label=_("来源事项"),
@@ -140,7 +139,8 @@ class PledgeForm(RecordFormMixin, _CrispyMixin, forms.ModelForm):
     def _chosen_responsible_unit(self, units):
         raw = self.data.get("responsible_unit") if self.is_bound else None
         if raw:
-            return units.filter(pk=raw).first() if str(raw).isdigit() else None
+            unit_id = parse_id(raw)
+            return units.filter(pk=unit_id).first() if unit_id else None
         initial = self.initial.get("responsible_unit") or getattr(self.instance, "responsible_unit", None)
         if isinstance(initial, OrgUnit):
             return initial

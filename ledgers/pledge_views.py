@@ -24,6 +24,7 @@ from core.audit import audit_export
 from core.concurrency import StaleEdit
 from core.concurrency_forms import edit_conflict_response, saved_message
 from core.csrf import csrf_recoverable
+from core.params import id_param
 from core.scoping import get_for_user_or_404
 
 from .models import Pledge
@@ -122,8 +123,8 @@ def pledge_create_view(request):
 @login_required
 def pledge_person_options(request):
     """The <option>s of the responsible-person select for the chosen responsible unit (htmx)."""
-    raw = request.GET.get("responsible_unit", "")
-    unit = get_for_user_or_404(OrgUnit.objects.all(), request.user, pk=raw) if raw.isdigit() else None
+    unit_id = id_param(request, "responsible_unit")
+    unit = get_for_user_or_404(OrgUnit.objects.all(), request.user, pk=unit_id) if unit_id else None
     if not request.user.has_perm("ledgers.add_pledge"):
         raise PermissionDenied
     cadres = responsible_person_choices(user=request.user, unit=unit)
@@ -136,8 +137,8 @@ def pledge_origin_options(request):
     kind = request.GET.get("origin_kind", "")
     if kind not in Pledge.OriginKind.values:
         raise Http404
-    raw = request.GET.get("campaign", "")
-    campaign = get_for_user_or_404(Campaign.objects.plans(), request.user, pk=raw) if raw.isdigit() else None
+    campaign_id = id_param(request, "campaign")
+    campaign = get_for_user_or_404(Campaign.objects.plans(), request.user, pk=campaign_id) if campaign_id else None
     if not request.user.has_perm("ledgers.add_pledge"):
         raise PermissionDenied
     options = origin_options(kind=kind, user=request.user, campaign=campaign)

@@ -1,6 +1,5 @@
 """Shaped reads for the ledger pages; every one goes through the scoping helper."""
 
-import calendar
 import datetime
 from dataclasses import dataclass
 
@@ -107,24 +106,6 @@ def visit_list_for_user(*, user, filters: dict | None = None):
     if filters.get("q"):
         visits = visits.filter(Q(household__head_name__startswith=filters["q"]) | Q(learned__contains=filters["q"]))
     return _visit_shape(visits).order_by("-visited_on", "-id")
-
-
-def month_bounds(month: str | None) -> tuple[datetime.date, datetime.date, str]:
-    """'2026-04' → (first day, last day, '2026-04'); a bad or missing value means this month."""
-    today = timezone.localdate()
-    try:
-        year, mon = (int(part) for part in (month or "").split("-", 1))
-        first = datetime.date(year, mon, 1)
-    except (TypeError, ValueError):
-        first = today.replace(day=1)
-    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
-    return first, last, f"{first:%Y-%m}"
-
-
-def neighbour_months(first: datetime.date) -> tuple[str, str]:
-    previous = (first - datetime.timedelta(days=1)).replace(day=1)
-    following = first.replace(day=28) + datetime.timedelta(days=4)
-    return f"{previous:%Y-%m}", f"{following.replace(day=1):%Y-%m}"
 
 
 def cadre_diary(*, user, cadre: Cadre, first: datetime.date, last: datetime.date):

@@ -9,7 +9,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.dateparse import parse_date
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -21,6 +20,7 @@ from core.concurrency import StaleEdit
 from core.concurrency_forms import edit_conflict_response, saved_message
 from core.csrf import csrf_recoverable
 from core.masking import can_view_personal_data
+from core.params import date_param, id_param, month_param, parse_id
 from core.scoping import get_for_user_or_404, sees_everything, user_scope_root
 from outreach.models import Forum, Household, ReceptionDay
 
@@ -83,14 +83,6 @@ def _unit_param(request, *, default_root=True):
     if root is None:
         raise Http404
     return root
-
-
-def _date_param(request, name):
-    value = request.GET.get(name, "").strip()
-    try:
-        return parse_date(value) if value else None
-    except ValueError:
-        return None
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
@@ -205,11 +197,10 @@ def visit_entry(request):
 
 def _visit_entry_page(request, form, helps, cadre):
     picked = form.cleaned_data.get("household") if form.is_bound and hasattr(form, "cleaned_data") else None
-    if not form.is_bound and request.GET.get("household", "").isdigit():
+    household_id = id_param(request, "household")
+    if not form.is_bound and household_id is not None:
         # Opened from the household's file page (录入走访): preselected, still scoped to the user.
-        picked = get_for_user_or_404(
-            Household.objects.select_related("village"), request.user, pk=int(request.GET["household"])
-        )
+        picked = get_for_user_or_404(Household.objects.select_related("village"), request.user, pk=household_id)
     context = {
         "form": form,
         "helps": helps,
@@ -261,8 +252,8 @@ def visit_list(request):
         "unit": unit,
         "book": request.GET.get("book", ""),
         "method": request.GET.get("method", ""),
-        "date_from": _date_param(request, "date_from"),
-        "date_to": _date_param(request, "date_to"),
+        "date_from": date_param(request, "date_from"),
+        "date_to": date_param(request, "date_to"),
         "q": request.GET.get("q", "").strip(),
     }
     page = _page(request, selectors.visit_list_for_user(user=request.user, filters=filters))
@@ -398,9 +389,8 @@ def cadre_diary(request, pk=None):
             return render(request, "ledgers/cadre_diary.html", {"cadre": None, "visits": []})
     else:
         cadre = get_for_user_or_404(Cadre.objects.select_related("org_unit"), request.user, pk=pk)
-    first, last, month = selectors.month_bounds(request.GET.get("month"))
-    previous, following = selectors.neighbour_months(first)
-    visits = list(selectors.cadre_diary(user=request.user, cadre=cadre, first=first, last=last))
+    month = month_param(request)
+    visits = list(selectors.cadre_diary(user=request.user, cadre=cadre, first=month.first, last=month.last))
     return render(
         request,
         "ledgers/cadre_diary.html",
@@ -408,9 +398,9 @@ def cadre_diary(request, pk=None):
             "cadre": cadre,
             "visits": visits,
             "month": month,
-            "first": first,
-            "previous": previous,
-            "following": following,
+            "first": month.first,
+            "previous": month.previous,
+            "following": month.following,
             "own": pk is None,
         },
     )
@@ -421,10 +411,12 @@ def _book_params(request):
     book = request.GET.get("book") or LedgerBook.MINQING
     if book not in LedgerBook.values:
         raise Http404
-    first, last, month = selectors.month_bounds(request.GET.get("month"))
+    month = month_param(request)
     q = request.GET.get("q", "").strip()
-    visits = selectors.ledger_book_visits(user=request.user, unit=unit, book=book, first=first, last=last, q=q)
-    return unit, book, first, last, month, q, visits
+    visits = selectors.ledger_book_visits(
+        user=request.user, unit=unit, book=book, first=month.first, last=month.last, q=q
+    )
+    return unit, book, month.first, month.last, month, q, visits
 
 
 @login_required
@@ -432,7 +424,6 @@ def ledger_books(request):
     """The four books of a unit (民情账/帮扶账/组织账/稳定账) for one month, filterable and paginated."""
     _require(request.user, "ledgers.view_visit")
     unit, book, first, last, month, q, visits = _book_params(request)
-    previous, following = selectors.neighbour_months(first)
     return render(
         request,
         "ledgers/ledger_books.html",
@@ -442,8 +433,8 @@ def ledger_books(request):
             "book_label": LedgerBook(book).label,
             "books": LedgerBook.choices,
             "month": month,
-            "previous": previous,
-            "following": following,
+            "previous": month.previous,
+            "following": month.following,
             "q": q,
             "page_obj": _page(request, visits),
             "units": selectors.units_for_filter(user=request.user),
@@ -489,9 +480,9 @@ def ledger_book_print(request):
 
 def _demand_filters(request):
     category = None
-    category_id = request.GET.get("category", "")
-    if category_id.isdigit():
-        category = DemandCategory.objects.filter(pk=int(category_id)).first()
+    category_id = id_param(request, "category")
+    if category_id is not None:
+        category = DemandCategory.objects.filter(pk=category_id).first()
     return {
         "unit": _unit_param(request, default_root=False),
         "status": request.GET.get("status", ""),
@@ -686,7 +677,8 @@ def demand_person_options(request, pk):
     get_for_user_or_404(Demand.objects.all(), request.user, pk=pk)
     _require(request.user, "ledgers.change_demand")
     raw = next((v for k, v in request.GET.items() if k.endswith("responsible_unit")), "")
-    unit = get_for_user_or_404(OrgUnit.objects.all(), request.user, pk=raw) if raw.isdigit() else None
+    unit_id = parse_id(raw)
+    unit = get_for_user_or_404(OrgUnit.objects.all(), request.user, pk=unit_id) if unit_id else None
     cadres = selectors.demand_owner_choices(user=request.user, unit=unit)
     return render(request, "ledgers/_person_options.html", {"cadres": cadres})
 
@@ -756,8 +748,8 @@ def forum_list(request):
     _require(request.user, "outreach.view_forum")
     filters = {
         "unit": _unit_param(request, default_root=False),
-        "date_from": _date_param(request, "date_from"),
-        "date_to": _date_param(request, "date_to"),
+        "date_from": date_param(request, "date_from"),
+        "date_to": date_param(request, "date_to"),
     }
     page = _page(request, selectors.forum_list_for_user(user=request.user, filters=filters))
     rules_by_campaign = {}
@@ -869,8 +861,8 @@ def reception_list(request):
     filters = {
         "unit": _unit_param(request, default_root=False),
         "channel": request.GET.get("channel", ""),
-        "date_from": _date_param(request, "date_from"),
-        "date_to": _date_param(request, "date_to"),
+        "date_from": date_param(request, "date_from"),
+        "date_to": date_param(request, "date_to"),
     }
     page = _page(request, selectors.reception_day_list_for_user(user=request.user, filters=filters))
     return render(

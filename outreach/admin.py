@@ -14,6 +14,7 @@ from core.concurrency import stamp_version
 from core.concurrency_forms import VersionedAdminForm
 from core.masking import can_view_personal_data, mask_id_number, mask_phone
 from core.models import VersionedModel
+from core.params import parse_id
 from core.scoping import scope_for_user
 
 from .models import Household, HouseholdCategory, HouseholdMember, ImportJob, LiaisonPoint, Pairing
@@ -33,8 +34,8 @@ class VillageFilter(admin.SimpleListFilter):
         return [(str(pk), name) for pk, name in villages.order_by("path").values_list("pk", "name")[:500]]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(**{self.lookup_path: int(self.value())})
+        if (village_id := parse_id(self.value())) is not None:
+            return queryset.filter(**{self.lookup_path: village_id})
         return queryset
 
 
@@ -52,10 +53,10 @@ class CategoryFilter(admin.SimpleListFilter):
         return [(str(c.pk), c.name) for c in HouseholdCategory.objects.all()]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
+        if (category_id := parse_id(self.value())) is not None:
             through = Household.categories.through
             return queryset.filter(
-                Exists(through.objects.filter(household_id=OuterRef("pk"), householdcategory_id=int(self.value())))
+                Exists(through.objects.filter(household_id=OuterRef("pk"), householdcategory_id=category_id))
             )
         return queryset
 

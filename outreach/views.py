@@ -20,6 +20,7 @@ from core.concurrency import StaleEdit
 from core.concurrency_forms import edit_conflict_response, saved_message
 from core.csrf import csrf_recoverable
 from core.masking import MASKERS, can_view_personal_data
+from core.params import id_param, parse_id
 from core.scoping import get_for_user_or_404, scope_for_user
 
 from . import selectors, services
@@ -366,8 +367,8 @@ def pairing_suggest(request):
             assignments = []
             for value in request.POST.getlist("pick"):
                 household_id, _sep, cadre_id = value.partition(":")
-                if household_id.isdigit() and cadre_id.isdigit():
-                    assignments.append((int(household_id), int(cadre_id)))
+                if parse_id(household_id) and parse_id(cadre_id):
+                    assignments.append((parse_id(household_id), parse_id(cadre_id)))
             if not assignments:
                 messages.error(request, _("请至少勾选一条建议。"))
             else:
@@ -410,8 +411,8 @@ def pairing_status(request, code):
     unit = get_for_user_or_404(OrgUnit.objects.all(), request.user, code=code)
     campaigns = selectors.campaigns_for_user(user=request.user)
     campaign = None
-    if request.GET.get("campaign", "").isdigit():
-        campaign = campaigns.filter(pk=int(request.GET["campaign"])).first()
+    if (campaign_id := id_param(request, "campaign")) is not None:
+        campaign = campaigns.filter(pk=campaign_id).first()
     campaign = campaign or selectors.default_campaign_for_user(user=request.user)
     rules = selectors.pairing_rules_for(campaign=campaign)
     context = {"unit": unit, "campaign": campaign, "campaigns": campaigns, "rules": rules}
@@ -443,8 +444,8 @@ def pairing_status_home(request):
 @perm_required("outreach.view_liaisonpoint")
 def liaison_list(request):
     campaign = None
-    if request.GET.get("campaign", "").isdigit():
-        campaign = selectors.campaigns_for_user(user=request.user).filter(pk=int(request.GET["campaign"])).first()
+    if (campaign_id := id_param(request, "campaign")) is not None:
+        campaign = selectors.campaigns_for_user(user=request.user).filter(pk=campaign_id).first()
     points = selectors.liaison_list_for_user(user=request.user, campaign=campaign)
     context = {
         "page_obj": _page(request, points),
