@@ -4,6 +4,8 @@ from django.urls import include, path
 
 from core import views as core_views
 
+handler500 = "core.views.server_error"  # a database that is down answers 503, not 500
+
 # No route serves MEDIA_URL, not even with DEBUG: stored files are read through core:file only
 # (core/files.py), which checks login, scope and permission.
 urlpatterns = [

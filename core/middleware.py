@@ -2,6 +2,7 @@ from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
+from .database import database_unavailable_response, is_database_unavailable, log_unavailable
 from .request_context import reset_current_request, set_current_request
 
 
@@ -35,3 +36,23 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class DatabaseUnavailableMiddleware:
+    """A view that loses the database connection answers 503 with Retry-After (core.database).
+
+    Failures raised by other middleware reach ``core.views.server_error`` (handler500), which
+    makes the same decision.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not is_database_unavailable(exception):
+            return None
+        log_unavailable(request, exception)
+        return database_unavailable_response()

@@ -1,11 +1,15 @@
+import sys
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from .database import database_unavailable_response, is_database_unavailable, log_unavailable
 from .files import serve_file
 from .forms import AuditEventFilterForm
 from .health import broker_state, database_state
@@ -15,6 +19,19 @@ from .navigation import home_url_name_for
 from .roles import AUDITOR, user_roles
 from .scoping import get_for_user_or_404
 from .selectors import audit_event_list_for_user
+
+
+def server_error(request):
+    """handler500: the database being down is a 503 with Retry-After, anything else the 500 page.
+
+    Django calls it while the exception is being handled, so ``sys.exc_info()`` holds it; this is
+    the path of failures raised in middleware, which ``DatabaseUnavailableMiddleware`` never sees.
+    """
+    exc = sys.exc_info()[1]
+    if is_database_unavailable(exc):
+        log_unavailable(request, exc)
+        return database_unavailable_response()
+    return defaults.server_error(request)
 
 
 @login_required

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A view that loses the database answers 503 with Retry-After, not 500 (core.database).
+    "core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -76,10 +78,35 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+# The embedded default: web server and worker share one SQLite file. WAL lets readers work
+# while one writer writes; every transaction takes the write lock when it begins (IMMEDIATE), so
+# two writers queue on the busy timeout instead of one failing with "database is locked" when
+# it upgrades a read lock mid-transaction.
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": env.int("DATABASE_SQLITE_TIMEOUT", default=20),  # seconds a writer waits for the lock
 }
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+
+
+def database_settings(config: dict, *, conn_max_age: int) -> dict:
+    """One database entry: persistent connections checked before reuse, SQLite made concurrent.
+
+    A persistent connection dropped by the server (restart, failover, pg_terminate_backend)
+    would fail the next request; the health check replaces it first.
+    """
+    config = {**config, "CONN_MAX_AGE": conn_max_age, "CONN_HEALTH_CHECKS": True}
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
+    return config
+
+
+DATABASES = {
+    "default": database_settings(
+        env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        conn_max_age=env.int("DATABASE_CONN_MAX_AGE", default=0),
+    ),
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

@@ -1,14 +1,15 @@
 """Production: PostgreSQL, Redis, gunicorn behind HTTPS. Everything secret comes from the environment."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import database_settings, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-DATABASES = {"default": env.db("DATABASE_URL")}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+DATABASES = {
+    "default": database_settings(env.db("DATABASE_URL"), conn_max_age=env.int("DATABASE_CONN_MAX_AGE", default=60))
+}
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 # The reverse proxy sends stored files (X-Accel-Redirect to its `internal` location): README.
 SENDFILE_BACKEND = env("SENDFILE_BACKEND", default="django_sendfile.backends.nginx")
