@@ -182,6 +182,7 @@ def seed(*, context, stdout):
                     **origin,
                     "audience": Pledge.Audience.BOTH,
                 },
+                filed_on=today - datetime.timedelta(days=120),  # the demo's history began months ago
             )
             created += 1
             if state == "draft":

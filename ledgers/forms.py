@@ -1,6 +1,7 @@
 """Forms for the staff pages. Choice querysets are limited to what the user may see."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +17,7 @@ from core.params import parse_id
 from core.scoping import ancestor_paths, scope_for_user
 from outreach.models import Forum, Household, HouseholdMember, ReceptionDay
 
+from .date_rules import validate_visit_date
 from .models import Demand, DemandCategory, HelpGiven, LedgerBook, Visit, VisitPhoto
 from .selectors import demand_owner_choices
 from .services import MAX_HELP_ITEMS, MAX_VISIT_PHOTOS, VISIT_EDITABLE_FIELDS
@@ -114,14 +116,9 @@ class VisitEntryForm(SubmissionTokenMixin, VisitFieldsForm):
             if first is not None:
                 self.initial.setdefault("campaign", first.pk)
 
-    def clean_visited_on(self):
-        value = self.cleaned_data["visited_on"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(_("走访日期不能晚于今天。"))
-        return value
-
     def clean(self):
         data = super().clean()
+        _check_visit_date(self, data)
         household, member = data.get("household"), data.get("member")
         if household and member and member.household_id != household.pk:
             self.add_error("member", _("走访对象不是该户的家庭成员。"))
@@ -131,6 +128,15 @@ class VisitEntryForm(SubmissionTokenMixin, VisitFieldsForm):
             if not (data.get("demand_title") or "").strip():
                 self.add_error("demand_title", _("请填写诉求摘要。"))
         return data
+
+
+def _check_visit_date(form, data) -> None:
+    day = data.get("visited_on")
+    if day is not None:
+        try:
+            validate_visit_date(day, campaign=data.get("campaign"))
+        except ValidationError as exc:
+            form.add_error("visited_on", exc)
 
 
 class HelpItemForm(forms.Form):
@@ -230,11 +236,12 @@ class VisitEditForm(VersionMixin, VisitFieldsForm):
             self.initial["campaign"] = visit.campaign_id
         mask_free_text_in_form(self, user=user, instance=visit)
 
-    def clean_visited_on(self):
-        value = self.cleaned_data["visited_on"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(_("走访日期不能晚于今天。"))
-        return value
+    def clean(self):
+        data = super().clean()
+        # As visit_update: an old visit keeps its date while its notes are corrected.
+        if data.get("visited_on") != self.visit.visited_on or data.get("campaign") != self.visit.campaign:
+            _check_visit_date(self, data)
+        return data
 
     def fields_to_save(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in VISIT_EDITABLE_FIELDS}

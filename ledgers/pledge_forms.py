@@ -3,6 +3,7 @@
 import django_filters
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,7 @@ from core.params import parse_id
 from core.scoping import scope_for_user
 from core.widgets import DateInput
 
+from .date_rules import validate_pledge_deadline
 from .models import Pledge, PledgeAmendment, PledgeCategory
 from .pledge_origins import origin_options
 from .pledge_services import EDITABLE_FIELDS, PUBLIC_TEXT_FIELDS, campaign_refusal, local_today
@@ -98,6 +100,12 @@ class PledgeForm(RecordFormMixin, _CrispyMixin, forms.ModelForm):
         refusal = campaign_refusal(campaign=data.get("campaign"), org_unit=data.get("org_unit"))
         if refusal:
             self.add_error("campaign", refusal)
+        deadline = data.get("deadline")
+        if deadline is not None:
+            try:
+                validate_pledge_deadline(deadline, new=deadline != self.instance.deadline)
+            except ValidationError as exc:
+                self.add_error("deadline", exc)
         return data
 
     def _setup_origin(self, user):
@@ -198,6 +206,11 @@ class PledgeAmendmentForm(SubmissionTokenMixin, _CrispyMixin, forms.Form):
         if data.get("field") == PledgeAmendment.Field.DEADLINE:
             if not data.get("new_deadline"):
                 self.add_error("new_deadline", _("请填写新的办理时限。"))
+            else:
+                try:
+                    validate_pledge_deadline(data["new_deadline"], new=True)
+                except ValidationError as exc:
+                    self.add_error("new_deadline", exc)
             data["new_value"] = data.get("new_deadline")
         else:
             if not (data.get("new_text") or "").strip():

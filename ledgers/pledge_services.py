@@ -23,6 +23,7 @@ from core.masking import validate_public_text
 from core.scoping import user_can_see_unit
 from reminders.services import reminders_sync_for
 
+from .date_rules import validate_pledge_deadline
 from .models import Pledge, PledgeAmendment, PledgeProgress
 from .pledge_origins import origin_queryset
 
@@ -192,6 +193,16 @@ def _check_fields(*, user, fields: dict) -> None:
             raise PledgeError(_("来源编号不存在，或不在本单位及下级单位范围内。"))
 
 
+def _check_deadline(deadline, *, new: bool, today: datetime.date | None = None) -> None:
+    """The one deadline rule (ledgers.date_rules) as a pledge refusal; a deadline set now is ``new``."""
+    if deadline is None:
+        return
+    try:
+        validate_pledge_deadline(deadline, new=new, today=today)
+    except ValidationError as exc:
+        raise PledgeError(exc.messages[0]) from exc
+
+
 def _full_clean(instance) -> None:
     try:
         instance.full_clean()
@@ -200,15 +211,20 @@ def _full_clean(instance) -> None:
 
 
 @transaction.atomic
-def pledge_create(*, user, fields: dict, idempotency_key=None) -> tuple[Pledge, bool]:
+def pledge_create(
+    *, user, fields: dict, idempotency_key=None, filed_on: datetime.date | None = None
+) -> tuple[Pledge, bool]:
     """Record a draft pledge for one of the user's units; returns (pledge, created).
 
     A form sent twice (a double tap on a slow village connection) makes one draft: the same
     ``idempotency_key`` returns the first draft (a unique constraint, also between concurrent
     requests), and so does the same content from the same user within two minutes (the twin
     check, for a form opened twice), which runs under a lock on the user's row so that two
-    concurrent twins cannot both pass it. Audit: ``ledgers.pledge_create``. Raises PledgeError
-    without ``ledgers.add_pledge`` or when a unit or person lies outside the user's subtree.
+    concurrent twins cannot both pass it. ``filed_on`` (default today) is the day the pledge was
+    filed, which its deadline may not precede; only a back-filled register (the demo's history)
+    passes an earlier day. Audit: ``ledgers.pledge_create``. Raises PledgeError without
+    ``ledgers.add_pledge``, when a unit or person lies outside the user's subtree, or for a
+    deadline outside validate_pledge_deadline.
     """
     if not user.has_perm("ledgers.add_pledge"):
         raise PledgeError(_("您没有录入承诺事项的权限。"))
@@ -218,6 +234,7 @@ def pledge_create(*, user, fields: dict, idempotency_key=None) -> tuple[Pledge, 
         replayed = Pledge.objects.filter(idempotency_key=idempotency_key).first()
         if replayed is not None:
             return replayed, False
+    _check_deadline(fields.get("deadline"), new=True, today=filed_on)
     get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
     recent = timezone.now() - datetime.timedelta(minutes=2)
     twin = Pledge.objects.filter(
@@ -267,6 +284,8 @@ def pledge_update(*, pledge: Pledge, user, fields: dict, expected_version: int |
         setattr(pledge, key, value)
     if {"campaign", "org_unit"} & set(changed):
         _check_campaign(pledge)
+    if "deadline" in changed:
+        _check_deadline(pledge.deadline, new=True)
     _full_clean(pledge)
     stamp_version(pledge, actor=user)
     pledge.save()
@@ -364,6 +383,8 @@ def pledge_amend(*, pledge: Pledge, user, field: str, new_value, reason: str, id
         raise PledgeError(_("新内容不能为空。"))
     _check_public_text(field, new_value)
     _check_public_text("reason", reason)
+    if field == "deadline":
+        _check_deadline(new_value, new=True)
     old_value = getattr(locked, field)
     if old_value == new_value:
         raise PledgeError(_("新内容与原内容相同。"))

@@ -18,6 +18,7 @@ from outreach.models import Forum, ReceptionDay
 from outreach.services import household_reveal_personal
 from reminders.services import reminders_sync_for
 
+from .date_rules import validate_visit_date
 from .demand_flow import demand_raise
 from .models import Demand, HelpGiven, Visit, VisitPhoto
 
@@ -56,7 +57,7 @@ def visit_record(
 
     A double-submitted form carries the same ``idempotency_key``: the second call returns the
     first visit and creates nothing. Writes an audit event (and the demand's own events).
-    Raises ValidationError for a future date or a member of another household.
+    Raises ValidationError for a date outside validate_visit_date or a member of another household.
     """
     if not actor.has_perm("ledgers.add_visit"):
         raise PermissionDenied(_("您没有录入走访记录的权限。"))
@@ -64,8 +65,7 @@ def visit_record(
         existing = Visit.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
             return existing, False
-    if visited_on > timezone.localdate():
-        raise ValidationError(_("走访日期不能晚于今天。"))
+    validate_visit_date(visited_on, campaign=campaign)
     if member is not None and member.household_id != household.pk:
         raise ValidationError(_("走访对象不是该户的家庭成员。"))
     _check_photo_total(len(photos))
@@ -210,8 +210,8 @@ def visit_update(
         raise TypeError(f"not an editable visit field: {sorted(unknown)}")
     visit = _lock_visit(actor=actor, visit=visit, expected_version=expected_version)
     changed = apply_field_changes(visit, fields)
-    if visit.visited_on > timezone.localdate():
-        raise ValidationError(_("走访日期不能晚于今天。"))
+    if {"visited_on", "campaign"} & set(changed):  # an old visit keeps its date while notes are corrected
+        validate_visit_date(visit.visited_on, campaign=visit.campaign)
     if visit.member is not None and visit.member.household_id != visit.household_id:
         raise ValidationError(_("走访对象不是该户的家庭成员。"))
     if "cadre" in changed and not user_can_see_unit(actor, visit.cadre.org_unit):

@@ -27,7 +27,7 @@ from core.masking import mask_id_number, mask_phone, unmask_text
 from core.roles import CADRE, GROUP_NAMES
 
 from .models import Household, HouseholdCategory, HouseholdMember, Pairing
-from .validators import validate_id_number, validate_phone
+from .validators import validate_id_number, validate_members_count, validate_phone
 from .xlsx import Sheet
 
 BATCH_SIZE = 2000
@@ -367,11 +367,13 @@ class HouseholdImporter(Importer):
         members = values.get("members_count", "") or "1"
         try:
             members_count = int(members)
-            if not 1 <= members_count <= 99:
-                raise ValueError
         except ValueError:
+            members_count = None
+        try:
+            validate_members_count(members_count)  # the household form's rule
+        except ValidationError as exc:
             members_count = 1
-            result.add(row, self.header_of("members_count"), _("家庭人口应填写1至99之间的整数。"))
+            result.add(row, self.header_of("members_count"), exc.messages[0])
         address = values.get("address", "")
         if len(address) > 200:
             result.add(row, self.header_of("address"), _("住址不能超过200个字符。"))

@@ -10,7 +10,7 @@ from core.files import PrivateFileField, RandomName
 from core.models import IdempotentModel, TimeStampedModel, VersionedModel
 from core.scoping import ScopedQuerySet
 
-from .validators import validate_id_number, validate_phone
+from .validators import validate_id_number, validate_members_count, validate_phone
 
 
 class HouseholdCategory(models.Model):
@@ -49,7 +49,7 @@ class Household(IdempotentModel, VersionedModel, TimeStampedModel):
     )
     number = models.CharField(_("户号"), max_length=32)
     head_name = models.CharField(_("户主姓名"), max_length=50)
-    members_count = models.PositiveSmallIntegerField(_("家庭人口"), default=1)
+    members_count = models.PositiveSmallIntegerField(_("家庭人口"), default=1, validators=[validate_members_count])
     address = models.CharField(_("住址"), max_length=200, blank=True)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True, validators=[validate_phone])
     id_number = models.CharField(_("户主身份证号"), max_length=18, blank=True, validators=[validate_id_number])

@@ -8,6 +8,20 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# A household has at least one person; 99 is the most the register's two-digit column holds and
+# far above any real household (a typo like 100000 must not reach the pairing quotas).
+MEMBERS_COUNT_MIN = 1
+MEMBERS_COUNT_MAX = 99
+
+
+def validate_members_count(value) -> None:
+    """家庭人口: a whole number from 1 to 99 (model field, household form, admin and import)."""
+    if value is None or isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(_("家庭人口应填写1至99之间的整数。"), code="members_count")
+    if not MEMBERS_COUNT_MIN <= value <= MEMBERS_COUNT_MAX:
+        raise ValidationError(_("家庭人口应填写1至99之间的整数。"), code="members_count")
+
+
 # GB 11643-1999: weights of the first 17 digits, and the check character for sum mod 11.
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"

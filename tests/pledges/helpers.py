@@ -2,9 +2,14 @@
 
 import datetime
 
+from django.utils import timezone
+
 from campaigns.models import Campaign
 from ledgers.models import Pledge, PledgeCategory
 from ledgers.pledge_services import pledge_create, pledge_report_progress, pledge_transition
+
+# Deadlines typed into a form now: a new deadline may not be in the past (validate_pledge_deadline).
+NEXT_YEAR = timezone.localdate().year + 1
 
 
 def make_campaign(world, **fields):
@@ -59,7 +64,9 @@ def pledge_fields(world, unit, **overrides):
 
 def make_pledge(world, unit, state="published", *, progress=(), **overrides):
     """A pledge of ``unit`` in approval ``state``; ``progress`` = [(date, percent, note), ...]."""
-    pledge, _created = pledge_create(user=world.superuser, fields=pledge_fields(world, unit, **overrides))
+    pledge, _created = pledge_create(
+        filed_on=datetime.date(2026, 1, 5), user=world.superuser, fields=pledge_fields(world, unit, **overrides)
+    )
     if state == "draft":
         return pledge
     pledge = pledge_transition(pledge=pledge, user=world.superuser, action="submit")

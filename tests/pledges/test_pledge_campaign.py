@@ -8,7 +8,7 @@ from django.urls import reverse
 from campaigns.models import Campaign, OrgUnit
 from ledgers.models import Pledge, PledgeCategory
 from ledgers.pledge_services import PledgeError, pledge_create, pledge_update
-from tests.pledges.helpers import make_campaign, make_pledge, pledge_fields
+from tests.pledges.helpers import NEXT_YEAR, make_campaign, make_pledge, pledge_fields
 
 D = datetime.date
 
@@ -27,7 +27,7 @@ def _form_data(campaign, unit):
         "title": "修缮妇女儿童之家",
         "content": "修缮活动室",
         "target": "对外开放",
-        "deadline": "2026-09-30",
+        "deadline": f"{NEXT_YEAR}-09-30",
         "responsible_unit": unit.pk,
         "measures": "争取经费",
         "audience": "both",
@@ -39,18 +39,28 @@ def _form_data(campaign, unit):
 def test_another_countys_campaign_is_refused_by_the_service(world):
     other = _cascaded(world, world.county_b)
     with pytest.raises(PledgeError, match="不参加"):
-        pledge_create(user=world.office_admin, fields=pledge_fields(world, world.village_a1, campaign=other))
+        pledge_create(
+            filed_on=datetime.date(2026, 1, 5),
+            user=world.office_admin,
+            fields=pledge_fields(world, world.village_a1, campaign=other),
+        )
     assert not Pledge.objects.exists()
 
 
 def test_own_countys_and_the_city_campaign_are_accepted(world):
     own = _cascaded(world, world.county_a)
     pledge, _created = pledge_create(
-        user=world.office_admin, fields=pledge_fields(world, world.village_a1, campaign=own)
+        filed_on=datetime.date(2026, 1, 5),
+        user=world.office_admin,
+        fields=pledge_fields(world, world.village_a1, campaign=own),
     )
     assert pledge.campaign == own
     city = make_campaign(world)
-    assert pledge_create(user=world.office_admin, fields=pledge_fields(world, world.town_a2, campaign=city))
+    assert pledge_create(
+        filed_on=datetime.date(2026, 1, 5),
+        user=world.office_admin,
+        fields=pledge_fields(world, world.town_a2, campaign=city),
+    )
 
 
 def test_a_template_is_refused(world):
@@ -58,20 +68,40 @@ def test_a_template_is_refused(world):
         title="模板方案", is_template=True, start_date=D(2026, 1, 1), end_date=D(2026, 12, 31)
     )
     with pytest.raises(PledgeError, match="模板"):
-        pledge_create(user=world.superuser, fields=pledge_fields(world, world.village_a1, campaign=template))
+        pledge_create(
+            filed_on=datetime.date(2026, 1, 5),
+            user=world.superuser,
+            fields=pledge_fields(world, world.village_a1, campaign=template),
+        )
 
 
 def test_participating_levels_and_chosen_units_decide(world):
     township_level = make_campaign(world, title="镇级活动", participating_kinds=[OrgUnit.Kind.TOWNSHIP])
     # A village works under its township's part; a county (above the level) does not take part.
-    assert pledge_create(user=world.superuser, fields=pledge_fields(world, world.village_a1, campaign=township_level))
+    assert pledge_create(
+        filed_on=datetime.date(2026, 1, 5),
+        user=world.superuser,
+        fields=pledge_fields(world, world.village_a1, campaign=township_level),
+    )
     with pytest.raises(PledgeError):
-        pledge_create(user=world.superuser, fields=pledge_fields(world, world.county_a, campaign=township_level))
+        pledge_create(
+            filed_on=datetime.date(2026, 1, 5),
+            user=world.superuser,
+            fields=pledge_fields(world, world.county_a, campaign=township_level),
+        )
     chosen = make_campaign(world, title="指定单位活动", participation=Campaign.Participation.CHOSEN)
     chosen.participating_units.set([world.town_a1])
-    assert pledge_create(user=world.superuser, fields=pledge_fields(world, world.village_a1b, campaign=chosen))
+    assert pledge_create(
+        filed_on=datetime.date(2026, 1, 5),
+        user=world.superuser,
+        fields=pledge_fields(world, world.village_a1b, campaign=chosen),
+    )
     with pytest.raises(PledgeError):
-        pledge_create(user=world.superuser, fields=pledge_fields(world, world.village_a2, campaign=chosen))
+        pledge_create(
+            filed_on=datetime.date(2026, 1, 5),
+            user=world.superuser,
+            fields=pledge_fields(world, world.village_a2, campaign=chosen),
+        )
 
 
 def test_moving_a_draft_to_another_countys_unit_is_refused(world):

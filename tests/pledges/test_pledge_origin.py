@@ -10,7 +10,7 @@ from campaigns.models import Milestone
 from ledgers.models import Demand, DemandCategory, Pledge, PledgeCategory
 from ledgers.pledge_services import PledgeError, pledge_create
 from outreach.models import Forum
-from tests.pledges.helpers import make_campaign, make_pledge, pledge_fields
+from tests.pledges.helpers import NEXT_YEAR, make_campaign, make_pledge, pledge_fields
 
 
 def _demand(unit, title, campaign=None):
@@ -94,7 +94,7 @@ def _post(client, world, **extra):
         "title": "村口路灯",
         "content": "安装路灯",
         "target": "路灯全部亮起",
-        "deadline": "2026-09-30",
+        "deadline": f"{NEXT_YEAR}-09-30",
         "responsible_unit": world.village_a1.pk,
         "measures": "争取经费",
         "audience": "both",
@@ -132,7 +132,7 @@ def test_the_service_refuses_an_origin_outside_the_subtree(world):
     foreign = _forum(world.village_a2, "邻镇座谈会")
     fields = pledge_fields(world, world.village_a1, origin_kind="forum", origin_object_id=foreign.pk)
     with pytest.raises(PledgeError, match="不在本单位及下级单位范围内"):
-        pledge_create(user=world.town_staff, fields=fields)
+        pledge_create(filed_on=datetime.date(2026, 1, 5), user=world.town_staff, fields=fields)
 
 
 def test_editing_keeps_the_chosen_origin_selected(world, client_for):

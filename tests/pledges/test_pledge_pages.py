@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from ledgers.models import Pledge, PledgeCategory, PledgeProgress
-from tests.pledges.helpers import make_campaign, make_pledge
+from tests.pledges.helpers import NEXT_YEAR, make_campaign, make_pledge
 
 D = datetime.date
 
@@ -115,7 +115,7 @@ def test_staff_create_a_pledge_through_the_form(client_for, world):
             "title": "修缮妇女儿童之家",
             "content": "修缮活动室",
             "target": "对外开放",
-            "deadline": "2026-09-30",
+            "deadline": f"{NEXT_YEAR}-09-30",
             "responsible_unit": world.village_a1.pk,
             "measures": "争取经费",
             "audience": "both",
@@ -218,11 +218,11 @@ def test_a_leader_records_an_amendment_through_the_form(client_for, world):
     pledge = make_pledge(world, world.village_a1)
     response = client_for(world.county_leader).post(
         reverse("ledgers:pledge_amend", kwargs={"pk": pledge.pk}),
-        {"field": "deadline", "new_deadline": "2026-08-31", "reason": "雨季施工困难"},
+        {"field": "deadline", "new_deadline": f"{NEXT_YEAR}-08-31", "reason": "雨季施工困难"},
     )
     assert response.status_code == 302
     pledge.refresh_from_db()
-    assert pledge.deadline == D(2026, 8, 31)
+    assert pledge.deadline == D(NEXT_YEAR, 8, 31)
     assert pledge.amendments.get().reason == "雨季施工困难"
 
 
@@ -288,7 +288,7 @@ def test_admin_creates_a_pledge_through_the_service(client_for, world):
             "title": "后台录入的承诺",
             "content": "内容",
             "target": "目标",
-            "deadline": "2026-09-30",
+            "deadline": f"{NEXT_YEAR}-09-30",
             "responsible_unit": world.village_a1.pk,
             "measures": "措施",
             "audience": "both",
@@ -335,7 +335,7 @@ def test_a_responsible_person_outside_the_responsible_unit_is_refused(world):
         world, world.town_a1, responsible_unit=world.village_a1b, responsible_person=world.village_cadre.cadre
     )
     with pytest.raises(PledgeError, match="责任人须为责任单位"):
-        pledge_create(user=world.town_staff, fields=fields)
+        pledge_create(filed_on=datetime.date(2026, 1, 5), user=world.town_staff, fields=fields)
 
 
 def test_phone_and_id_numbers_in_the_recipients_are_masked_on_screen_and_in_exports(client_for, world):

@@ -15,7 +15,7 @@ from ledgers.pledge_services import (
     pledge_transition,
     pledge_update,
 )
-from tests.pledges.helpers import make_pledge, pledge_fields
+from tests.pledges.helpers import NEXT_YEAR, make_pledge, pledge_fields
 
 S = Pledge.ApprovalState
 
@@ -25,7 +25,9 @@ def _events(pledge, action):
 
 
 def test_staff_create_a_draft_pledge_for_their_township(world):
-    pledge, _created = pledge_create(user=world.town_staff, fields=pledge_fields(world, world.village_a1))
+    pledge, _created = pledge_create(
+        filed_on=datetime.date(2026, 1, 5), user=world.town_staff, fields=pledge_fields(world, world.village_a1)
+    )
     assert pledge.approval_state == S.DRAFT
     assert pledge.status == Pledge.Status.NOT_STARTED
     assert pledge.created_by == world.town_staff
@@ -34,25 +36,31 @@ def test_staff_create_a_draft_pledge_for_their_township(world):
 
 def test_staff_cannot_create_a_pledge_for_a_sibling_township(world):
     with pytest.raises(PledgeError, match="只能选择本单位及下级单位"):
-        pledge_create(user=world.town_staff, fields=pledge_fields(world, world.village_a2))
+        pledge_create(
+            filed_on=datetime.date(2026, 1, 5), user=world.town_staff, fields=pledge_fields(world, world.village_a2)
+        )
 
 
 def test_a_village_cadre_may_not_create_pledges(world):
     with pytest.raises(PledgeError, match="没有录入承诺事项的权限"):
-        pledge_create(user=world.village_cadre, fields=pledge_fields(world, world.village_a1))
+        pledge_create(
+            filed_on=datetime.date(2026, 1, 5), user=world.village_cadre, fields=pledge_fields(world, world.village_a1)
+        )
 
 
 def test_public_text_with_a_phone_or_id_number_is_refused(world):
     fields = pledge_fields(world, world.village_a1, content="联系张大姐 13912345678 办理")
     with pytest.raises(PledgeError, match="不能包含手机号"):
-        pledge_create(user=world.town_staff, fields=fields)
+        pledge_create(filed_on=datetime.date(2026, 1, 5), user=world.town_staff, fields=fields)
     fields = pledge_fields(world, world.village_a1, target="为 37160219680512002X 代办")
     with pytest.raises(PledgeError, match="不能包含手机号"):
-        pledge_create(user=world.town_staff, fields=fields)
+        pledge_create(filed_on=datetime.date(2026, 1, 5), user=world.town_staff, fields=fields)
 
 
 def test_full_workflow_submit_approve_publish_records_every_transition(world):
-    pledge, _created = pledge_create(user=world.town_staff, fields=pledge_fields(world, world.village_a1))
+    pledge, _created = pledge_create(
+        filed_on=datetime.date(2026, 1, 5), user=world.town_staff, fields=pledge_fields(world, world.village_a1)
+    )
     pledge = pledge_transition(pledge=pledge, user=world.town_staff, action="submit")
     assert pledge.approval_state == S.SUBMITTED
     assert pledge.submitted_at is not None
@@ -174,12 +182,12 @@ def test_an_amendment_after_approval_records_old_new_reason_and_who(world):
         pledge=pledge,
         user=world.county_leader,
         field="deadline",
-        new_value=datetime.date(2026, 8, 31),
+        new_value=datetime.date(NEXT_YEAR, 8, 31),
         reason="汛期施工困难，延后两个月",
     )
     pledge.refresh_from_db()
-    assert pledge.deadline == datetime.date(2026, 8, 31)
-    assert (amendment.old_value, amendment.new_value) == ("2026-06-30", "2026-08-31")
+    assert pledge.deadline == datetime.date(NEXT_YEAR, 8, 31)
+    assert (amendment.old_value, amendment.new_value) == ("2026-06-30", f"{NEXT_YEAR}-08-31")
     assert amendment.amended_by == world.county_leader
     assert amendment.reason == "汛期施工困难，延后两个月"
     event = _events(pledge, "ledgers.pledge_amend").get()
@@ -222,7 +230,9 @@ def test_amendments_are_for_approved_pledges_and_for_leaders(world):
 
 def test_origin_kind_none_drops_a_stray_origin_id(world):
     pledge, _created = pledge_create(
-        user=world.town_staff, fields=pledge_fields(world, world.village_a1, origin_kind="none", origin_object_id=5)
+        filed_on=datetime.date(2026, 1, 5),
+        user=world.town_staff,
+        fields=pledge_fields(world, world.village_a1, origin_kind="none", origin_object_id=5),
     )
     assert pledge.origin_object_id is None
     assert pledge.origin_object() is None
@@ -233,9 +243,9 @@ def test_an_origin_is_kept_by_kind_and_id_and_checked_once_its_model_exists(worl
     if origin_model("forum") is not None:
         # outreach.Forum is merged: an id that names no forum is refused.
         with pytest.raises(PledgeError, match="来源编号不存在"):
-            pledge_create(user=world.town_staff, fields=fields)
+            pledge_create(filed_on=datetime.date(2026, 1, 5), user=world.town_staff, fields=fields)
         return
-    pledge, _created = pledge_create(user=world.town_staff, fields=fields)
+    pledge, _created = pledge_create(filed_on=datetime.date(2026, 1, 5), user=world.town_staff, fields=fields)
     assert (pledge.origin_kind, pledge.origin_object_id, pledge.origin_note) == ("forum", 7, "6月座谈会")
 
 
@@ -247,18 +257,22 @@ def test_a_plan_step_is_a_pledge_origin_when_the_user_sees_it(world):
         campaign=make_campaign(world), number=4, name="明确为妇女儿童办实事项目", due_date=datetime.date(2026, 4, 30)
     )
     fields = pledge_fields(world, world.village_a1, origin_kind="milestone", origin_object_id=step.pk)
-    pledge, _created = pledge_create(user=world.town_staff, fields=fields)
+    pledge, _created = pledge_create(filed_on=datetime.date(2026, 1, 5), user=world.town_staff, fields=fields)
     assert pledge.origin_object() == step
     other = make_campaign(world, title="乙县方案", document_number="乙", issuing_unit=world.county_b)
     hidden = Milestone.objects.create(campaign=other, number=1, name="乙县环节", due_date=datetime.date(2026, 4, 30))
     fields = pledge_fields(world, world.village_a1, origin_kind="milestone", origin_object_id=hidden.pk)
     with pytest.raises(PledgeError, match="来源编号不存在"):
-        pledge_create(user=world.town_staff, fields=fields)
+        pledge_create(filed_on=datetime.date(2026, 1, 5), user=world.town_staff, fields=fields)
 
 
 def test_a_double_submitted_new_pledge_makes_one_draft(world):
-    first, _created = pledge_create(user=world.town_staff, fields=pledge_fields(world, world.village_a1))
-    again, _created = pledge_create(user=world.town_staff, fields=pledge_fields(world, world.village_a1))
+    first, _created = pledge_create(
+        filed_on=datetime.date(2026, 1, 5), user=world.town_staff, fields=pledge_fields(world, world.village_a1)
+    )
+    again, _created = pledge_create(
+        filed_on=datetime.date(2026, 1, 5), user=world.town_staff, fields=pledge_fields(world, world.village_a1)
+    )
     assert first.pk == again.pk
     assert Pledge.objects.count() == 1
     assert _events(first, "ledgers.pledge_create").count() == 1

@@ -10,7 +10,7 @@ from campaigns.models import Cadre
 from ledgers.models import Pledge
 from ledgers.pledge_services import pledge_amend, pledge_report_progress
 from outreach.models import Household
-from tests.pledges.helpers import make_pledge
+from tests.pledges.helpers import NEXT_YEAR, make_pledge
 
 D = datetime.date
 
@@ -107,13 +107,13 @@ def test_the_board_shows_no_personal_data_from_the_records(client, world, househ
 def test_amendments_are_shown_publicly_with_old_new_and_reason(client, world):
     pledge = make_pledge(world, world.village_a1)
     pledge_amend(
-        pledge=pledge, user=world.county_leader, field="deadline", new_value=D(2026, 9, 30), reason="汛期施工困难"
+        pledge=pledge, user=world.county_leader, field="deadline", new_value=D(NEXT_YEAR, 9, 30), reason="汛期施工困难"
     )
     html = board(client, world.village_a1).content.decode()
     assert "变更办理时限" in html
-    assert "<del>2026-06-30</del> → 2026-09-30" in html
+    assert f"<del>2026-06-30</del> → {NEXT_YEAR}-09-30" in html
     assert "汛期施工困难" in html
-    assert "2026年9月30日" in html
+    assert f"{NEXT_YEAR}年9月30日" in html
 
 
 def test_completion_is_shown_with_its_date(client, world):

@@ -1,0 +1,56 @@
+"""Which dates a visit and a pledge deadline may have: one rule each, used by the forms, the
+admin and the services (so a tampered post or a script is held to what the form says).
+
+Bounds come from ``core.dates``: nothing before 2000 (a typo like 0026 for 2026), nothing more
+than ten years ahead (9999).
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from core.dates import DATE_FLOOR, horizon, local_today
+
+
+def validate_visit_date(day: datetime.date, *, campaign=None, today: datetime.date | None = None) -> None:
+    """A visit happened: not after today, not before its campaign started (nor before 2000).
+
+    Raises ValidationError with a Chinese message.
+    """
+    today = today or local_today()
+    if day > today:
+        raise ValidationError(_("走访日期不能晚于今天。"), code="visit_in_future")
+    start = getattr(campaign, "start_date", None)
+    if start is not None and day < start:
+        raise ValidationError(
+            _("走访日期不能早于主题活动“%(campaign)s”的开始日期 %(start)s。"),
+            code="visit_before_campaign",
+            params={"campaign": campaign.title, "start": start.isoformat()},
+        )
+    if day < DATE_FLOOR:
+        raise ValidationError(
+            _("走访日期不能早于 %(floor)s。"), code="visit_too_early", params={"floor": DATE_FLOOR.isoformat()}
+        )
+
+
+def validate_pledge_deadline(day: datetime.date, *, new: bool = False, today: datetime.date | None = None) -> None:
+    """A pledge's 办理时限: a new pledge's is not in the past; none is past the horizon (ten years).
+
+    A pledge that is already overdue keeps its past deadline when other fields are edited.
+    Raises ValidationError with a Chinese message.
+    """
+    today = today or local_today()
+    if new and day < today:
+        raise ValidationError(_("办理时限不能早于今天。"), code="deadline_in_past")
+    latest = horizon(today)
+    if day > latest:
+        raise ValidationError(
+            _("办理时限不能晚于 %(latest)s（十年以内）。"),
+            code="deadline_too_far",
+            params={"latest": latest.isoformat()},
+        )
+    if day < DATE_FLOOR:
+        raise ValidationError(
+            _("办理时限不能早于 %(floor)s。"), code="deadline_too_early", params={"floor": DATE_FLOOR.isoformat()}
+        )
