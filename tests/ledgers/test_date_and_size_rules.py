@@ -217,7 +217,8 @@ def test_the_household_form_and_the_import_refuse_the_same_sizes(world, client_f
     client = client_for(world.town_staff)
     response = client.post(reverse("outreach:household_create"), _household_post(world, members))
     assert response.status_code == 200
-    assert response.context["form"].errors["members_count"] == ["家庭人口应填写1至99之间的整数。"]
+    # PostgreSQL's smallint range adds its own message past 32767; ours comes first.
+    assert response.context["form"].errors["members_count"][0] == "家庭人口应填写1至99之间的整数。"
     assert not Household.objects.filter(number="0777").exists()
 
     from django.core.files.uploadedfile import SimpleUploadedFile
