@@ -31,8 +31,9 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from campaigns.models import Cadre, Campaign, OrgUnit  # noqa: E402
+from campaigns.models import Campaign  # noqa: E402
 from core.roles import DATA_ENTRY, GROUP_NAMES  # noqa: E402
+from org.models import Cadre, OrgUnit  # noqa: E402
 from outreach.models import Household, HouseholdCategory, Pairing  # noqa: E402
 
 PREFIX = "MILL"

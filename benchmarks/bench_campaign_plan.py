@@ -30,8 +30,9 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from campaigns import services  # noqa: E402
-from campaigns.models import Cadre, Campaign, MilestoneAssignment, OrgUnit  # noqa: E402
+from campaigns.models import Campaign, MilestoneAssignment  # noqa: E402
 from campaigns.requirements import evaluate_requirement  # noqa: E402
+from org.models import Cadre, OrgUnit  # noqa: E402
 from outreach.models import Household, Pairing  # noqa: E402
 
 D = datetime.date

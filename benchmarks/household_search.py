@@ -34,8 +34,8 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from campaigns.models import Cadre, OrgUnit  # noqa: E402
 from ledgers.selectors import household_search_for_user  # noqa: E402
+from org.models import Cadre, OrgUnit  # noqa: E402
 from outreach.models import Household  # noqa: E402
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"

@@ -35,7 +35,7 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from campaigns.models import Cadre, OrgUnit  # noqa: E402
+from org.models import Cadre, OrgUnit  # noqa: E402
 from outreach.importing import HouseholdImporter  # noqa: E402
 from outreach.models import Household, HouseholdCategory, ImportJob  # noqa: E402
 from outreach.validators import id_number_check_digit  # noqa: E402

@@ -31,7 +31,8 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from campaigns.models import Campaign, OrgUnit  # noqa: E402
+from campaigns.models import Campaign  # noqa: E402
+from org.models import OrgUnit  # noqa: E402
 from reminders import services  # noqa: E402
 from reminders.models import Delivery, Reminder  # noqa: E402
 

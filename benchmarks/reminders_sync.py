@@ -27,7 +27,8 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from campaigns.models import Cadre, Campaign, Milestone, MilestoneAssignment, OrgUnit  # noqa: E402
+from campaigns.models import Campaign, Milestone, MilestoneAssignment  # noqa: E402
+from org.models import Cadre, OrgUnit  # noqa: E402
 from reminders import services  # noqa: E402
 from reminders.models import Reminder  # noqa: E402
 

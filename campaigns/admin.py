@@ -10,74 +10,19 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from import_export.admin import ImportExportMixin
-from treebeard.admin import TreeAdmin
-from treebeard.forms import movenodeform_factory
 
 from core.admin import ScopedAdminMixin, ScopedModelAdmin
 from core.audit import audit_export
 from core.import_formats import ImportFormatsMixin
-from core.scoping import scope_for_user, sees_everything, user_can_see_unit
-from core.selectors import user_accounts_for_user
+from core.scoping import scope_for_user, sees_everything
+from org.models import OrgUnit
 
 from . import services
 from .forms import CascadeForm, ShiftDatesForm, TemplateStartForm
-from .models import Cadre, Campaign, Milestone, MilestoneAssignment, OrgUnit, Phase, Requirement
+from .models import Campaign, Milestone, MilestoneAssignment, Phase, Requirement
 from .permissions import campaign_can_edit, campaign_require_edit, campaigns_editable_by
 from .resources import MilestoneResource, RequirementResource
 from .validation import shanghai_today, validate_phase_ranges
-
-
-class OrgUnitMoveForm(movenodeform_factory(OrgUnit)):
-    """treebeard's move form, limited to where the editing user may put a unit."""
-
-    user = None  # set per request by OrgUnitAdmin.get_form
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields["treebeard_ref_node"]
-        field.queryset = scope_for_user(field.queryset, self.user)
-        if not sees_everything(self.user):
-            field.required = True  # only the superuser may create a new root
-
-    def clean(self):
-        cleaned = super().clean()
-        ref, position = cleaned.get("treebeard_ref_node"), cleaned.get("treebeard_position")
-        if ref is None or sees_everything(self.user):
-            return cleaned
-        parent = ref if position == "sorted-child" else OrgUnit.objects.get_parent(ref)
-        unchanged = self.instance.pk is not None and parent == OrgUnit.objects.get_parent(self.instance)
-        if not unchanged and not user_can_see_unit(self.user, parent):
-            raise ValidationError(_("只能把单位放在您所辖范围内的上级单位之下。"))
-        return cleaned
-
-
-@admin.register(OrgUnit)
-class OrgUnitAdmin(ScopedAdminMixin, TreeAdmin):
-    form = OrgUnitMoveForm
-    list_display = ["name", "code", "kind", "sort_order"]
-    list_filter = ["kind"]
-    search_fields = ["name", "code"]
-
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        return type(form.__name__, (form,), {"user": request.user})
-
-
-@admin.register(Cadre)
-class CadreAdmin(ScopedModelAdmin):
-    list_display = ["name", "org_unit", "title", "rank", "is_senior", "is_leader", "is_party_member"]
-    list_filter = ["rank", "is_leader", "is_party_member"]
-    search_fields = ["name", "user__username", "org_unit__name"]
-    list_select_related = ["org_unit", "user"]
-    autocomplete_fields = ["org_unit", "user"]
-    readonly_fields = ["is_senior"]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        # A profile may only be tied to an account the user manages: tying one to an account
-        # elsewhere would bring that account into their subtree.
-        if db_field.name == "user":
-            kwargs["queryset"] = user_accounts_for_user(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class PhaseFormSet(BaseInlineFormSet):

@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class CampaignsConfig(AppConfig):
     name = "campaigns"
-    verbose_name = _("组织与活动")
+    verbose_name = _("主题活动")

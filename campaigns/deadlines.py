@@ -66,7 +66,7 @@ def _plan_url(requirement):
 
 
 def _cadres(ids):
-    from .models import Cadre
+    from org.models import Cadre
 
     return Cadre.objects.filter(pk__in=ids, user__is_active=True).select_related("user", "org_unit").in_bulk()
 

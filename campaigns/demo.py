@@ -10,8 +10,9 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 
 from core.roles import AUDITOR, CADRE, DATA_ENTRY, GROUP_NAMES, LEADER, OFFICE_ADMIN
+from org.models import Cadre, OrgUnit
 
-from .models import Cadre, Campaign, OrgUnit
+from .models import Campaign
 
 DEMO_PASSWORD = "minqing2026"  # noqa: S105  (local demo only; printed and in the README)
 

@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from core.scoping import scope_for_user
+from org.models import OrgUnit
 
-from .models import OrgUnit
 from .validation import EVIDENCE_EXTENSIONS, EVIDENCE_MAX_BYTES, shanghai_today, validate_evidence_file
 
 

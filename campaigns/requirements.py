@@ -280,7 +280,7 @@ def _window(requirement, as_of):
 
 
 def _bound_cadres(requirement, *, unit=None, cadre=None):
-    from .models import Cadre
+    from org.models import Cadre
 
     qs = Cadre.objects.all()
     if cadre is not None:
@@ -392,7 +392,7 @@ def _scope_reason(requirement) -> str:
 
 
 def _unit_kind_label(value):
-    from .models import OrgUnit
+    from org.models import OrgUnit
 
     return str(OrgUnit.Kind(value).label)
 
@@ -420,7 +420,7 @@ def _cadre_not_bound_reason(requirement, cadre) -> str:
 
 def _unit_level_reason(requirement, unit) -> str:
     """For unit-level kinds: a reason if no unit of the bound levels is at or below ``unit``."""
-    from .models import OrgUnit
+    from org.models import OrgUnit
 
     reason = _outside_branch(requirement, unit)
     if reason or not requirement.unit_kinds or unit.kind in requirement.unit_kinds:
@@ -688,7 +688,8 @@ def _forum_rules(requirement, unit, as_of, family):
     Forum = _model("outreach.Forum")
     if Forum is None:
         return not_measurable(_(NO_FORUMS))
-    from .models import OrgUnit
+    from org.models import OrgUnit
+
     from .validation import SHANGHAI
 
     params = requirement.params

@@ -15,8 +15,9 @@ from django.utils.translation import gettext_lazy, pgettext
 from import_export import fields, resources, widgets
 
 from core.scoping import scope_for_user
+from org.models import OrgUnit
 
-from .models import Campaign, Milestone, OrgUnit, Phase, Requirement
+from .models import Campaign, Milestone, Phase, Requirement
 from .permissions import campaigns_editable_by
 
 _FORMULA_START = ("=", "+", "-", "@")

@@ -1,4 +1,4 @@
-from core.roles import AUDITOR, CADRE, DATA_ENTRY, LEADER, OFFICE_ADMIN
+from core.roles import CADRE, DATA_ENTRY, LEADER, OFFICE_ADMIN
 
 
 def _crud(model):
@@ -14,16 +14,13 @@ _PLAN_VIEW = [
 ]
 
 ROLE_PERMISSIONS = {
-    OFFICE_ADMIN: _crud("orgunit")
-    + _crud("cadre")
-    + _crud("campaign")
+    OFFICE_ADMIN: _crud("campaign")
     + _crud("phase")
     + _crud("milestone")
     + _crud("milestoneassignment")
     + _crud("requirement"),
-    LEADER: ["campaigns.view_orgunit", "campaigns.view_cadre", *_PLAN_VIEW],
+    LEADER: _PLAN_VIEW,
     # Data-entry staff record their unit's completion of a step (date, note, evidence).
-    DATA_ENTRY: ["campaigns.view_orgunit", "campaigns.view_cadre", *_PLAN_VIEW, "campaigns.change_milestoneassignment"],
-    CADRE: ["campaigns.view_orgunit", *_PLAN_VIEW],
-    AUDITOR: ["campaigns.view_orgunit", "campaigns.view_cadre"],
+    DATA_ENTRY: [*_PLAN_VIEW, "campaigns.change_milestoneassignment"],
+    CADRE: _PLAN_VIEW,
 }

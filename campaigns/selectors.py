@@ -5,9 +5,9 @@ from django.utils.translation import gettext as _
 
 from core.files import file_url
 from core.scoping import ancestor_paths, get_for_user_or_404, scope_for_user, sees_everything, user_scope_root
+from org.models import Cadre, OrgUnit
 
 from .files import STEP_EVIDENCE
-from .models import Cadre, OrgUnit
 
 
 def orgunit_tree_base_depth(*, user) -> int:

@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.scoping import user_can_see_unit
+from org.models import OrgUnit
 from reminders.services import reminders_sync_for
 
-from .models import Campaign, Milestone, MilestoneAssignment, OrgUnit, Phase, Requirement
+from .models import Campaign, Milestone, MilestoneAssignment, Phase, Requirement
 from .permissions import campaign_require_edit
 from .selectors import campaign_participants
 from .validation import shanghai_today, validate_milestone_dates, validate_phase_ranges

@@ -6,8 +6,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRefresh
 
+from org.models import OrgUnit
+
 from .forms import MilestoneCompletionForm
-from .models import Campaign, MilestoneAssignment, OrgUnit
+from .models import Campaign, MilestoneAssignment
 from .permissions import campaign_can_edit
 from .selectors import (
     assignment_get_for_user,

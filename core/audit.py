@@ -7,6 +7,7 @@ from django.core.exceptions import ObjectDoesNotExist
 
 from .models import AuditEvent
 from .request_context import client_ip, get_current_request
+from .scoping import ancestor_paths, unit_model
 
 # Query-string keys that say how a page was shown, not which rows it holds.
 _NOT_A_FILTER = {"page", "export", "format"}
@@ -143,17 +144,13 @@ def account_unit(user):
 
 
 def _root_unit():
-    from campaigns.models import OrgUnit
-
-    return OrgUnit.objects.get_root_nodes().first()
+    return unit_model().objects.get_root_nodes().first()
 
 
 def _unit_text(unit) -> tuple[list[str], str]:
     """The names from the root down to ``unit``, and their ids as ``/1/2/4/``."""
     if unit is None:
         return [], ""
-    from .scoping import ancestor_paths
-
     above = ancestor_paths(unit)
     chain = list(type(unit).objects.filter(path__in=above).values_list("pk", "name")) if above else []
     chain.append((unit.pk, unit.name))

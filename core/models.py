@@ -100,7 +100,7 @@ class AuditEvent(models.Model):
     object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
     object_repr = models.CharField(_("对象"), max_length=200, blank=True)
     unit = models.ForeignKey(
-        "campaigns.OrgUnit",
+        "org.OrgUnit",
         verbose_name=_("所属单位"),
         null=True,
         blank=True,

@@ -42,7 +42,7 @@ NAV_ITEMS = [
 # refuse them (an office may have taken a permission off a role group). Later features point
 # these at their own pages.
 HOME_BY_ROLE = [
-    (OFFICE_ADMIN, "campaigns:orgunit_tree", "campaigns.view_orgunit"),
+    (OFFICE_ADMIN, "campaigns:orgunit_tree", "org.view_orgunit"),
     # A leader acts on what is overdue and escalated (督办清单), not on the org tree.
     (LEADER, "ledgers:demand_chase", "ledgers.view_demand"),
     (DATA_ENTRY, "ledgers:visit_entry", "ledgers.add_visit"),

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from .audit import account_unit, audit_record
 from .request_context import get_current_request
+from .scoping import profile_model
 
 ADMIN_ACTIONS = {ADDITION: "admin.add", CHANGE: "admin.change", DELETION: "admin.delete"}
 
@@ -41,10 +42,8 @@ def audit_logout(sender, request, user, **kwargs):
 def audit_login_failed(sender, credentials, request=None, **kwargs):
     # Never store the password; the username tried is what an auditor needs.
     username = str(credentials.get("username", ""))[:150]
-    from campaigns.models import Cadre
-
     # An unknown name is filed under the root unit (audit_record's default).
-    cadre = Cadre.objects.select_related("org_unit").filter(user__username=username).first()
+    cadre = profile_model().objects.select_related("org_unit").filter(user__username=username).first()
     audit_record(
         action="auth.login_failed",
         actor=None,

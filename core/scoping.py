@@ -16,6 +16,26 @@ from django.shortcuts import get_object_or_404
 
 _ROOT_CACHE_ATTR = "_minqing_scope_root"
 
+# The hierarchy lives in the org app, above core; it registers its models here when it loads
+# (org.apps.OrgConfig.ready), so core scopes by it without importing upward.
+_hierarchy: dict[str, type] = {}
+
+
+def register_hierarchy(*, unit_model, profile_model) -> None:
+    """Declare the unit tree model and the per-user profile model (with ``user`` and ``org_unit``)."""
+    _hierarchy["unit"] = unit_model
+    _hierarchy["profile"] = profile_model
+
+
+def unit_model():
+    """The registered unit tree model (org.OrgUnit)."""
+    return _hierarchy["unit"]
+
+
+def profile_model():
+    """The registered per-user profile model (org.Cadre)."""
+    return _hierarchy["profile"]
+
 
 def user_scope_root(user):
     """The OrgUnit whose subtree the user may see, or None if the user sees nothing.
@@ -26,9 +46,7 @@ def user_scope_root(user):
     if user is None or not user.is_authenticated:
         return None
     if not hasattr(user, _ROOT_CACHE_ATTR):
-        from campaigns.models import Cadre
-
-        cadre = Cadre.objects.select_related("org_unit").filter(user_id=user.pk).first()
+        cadre = profile_model().objects.select_related("org_unit").filter(user_id=user.pk).first()
         setattr(user, _ROOT_CACHE_ATTR, cadre.org_unit if cadre else None)
     return getattr(user, _ROOT_CACHE_ATTR)
 
@@ -38,15 +56,11 @@ def sees_everything(user) -> bool:
 
 
 def is_scoped_model(model) -> bool:
-    from campaigns.models import OrgUnit
-
-    return model is OrgUnit or getattr(model, "scope_unit_field", None) is not None
+    return model is unit_model() or getattr(model, "scope_unit_field", None) is not None
 
 
 def _unit_prefix(model) -> str:
-    from campaigns.models import OrgUnit
-
-    if model is OrgUnit:
+    if model is unit_model():
         return ""
     field = getattr(model, "scope_unit_field", None)
     if field is None:
@@ -93,9 +107,7 @@ def get_for_user_or_404(queryset: QuerySet, user, **lookups):
 
 def unit_of(obj):
     """The OrgUnit an object belongs to, by following its ``scope_unit_field``."""
-    from campaigns.models import OrgUnit
-
-    if isinstance(obj, OrgUnit):
+    if isinstance(obj, unit_model()):
         return obj
     value = obj
     for part in obj.scope_unit_field.split("__"):

@@ -11,7 +11,7 @@ from django.db.models import Q
 
 from .models import AuditEvent
 from .roles import GROUP_NAMES
-from .scoping import scope_for_user, sees_everything, user_scope_root
+from .scoping import profile_model, scope_for_user, sees_everything, user_scope_root
 
 # The audit page's "days" are office days in China, whatever the server's zone.
 AUDIT_DAY_ZONE = ZoneInfo("Asia/Shanghai")
@@ -78,9 +78,7 @@ def user_accounts_for_user(user):
     accounts = get_user_model().objects.all()
     if sees_everything(user):
         return accounts
-    from campaigns.models import Cadre
-
-    in_subtree = scope_for_user(Cadre.objects.all(), user).values("user_id")
+    in_subtree = scope_for_user(profile_model().objects.all(), user).values("user_id")
     return accounts.filter(pk__in=in_subtree, is_superuser=False)
 
 

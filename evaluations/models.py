@@ -21,7 +21,7 @@ class Report(TimeStampedModel):
         "campaigns.Campaign", verbose_name=_("主题活动"), on_delete=models.CASCADE, related_name="reports"
     )
     unit = models.ForeignKey(
-        "campaigns.OrgUnit", verbose_name=_("报送单位"), on_delete=models.PROTECT, related_name="reports"
+        "org.OrgUnit", verbose_name=_("报送单位"), on_delete=models.PROTECT, related_name="reports"
     )
     requirement = models.ForeignKey(
         "campaigns.Requirement",

@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.utils.translation import gettext as _
 
-from campaigns.models import Campaign, OrgUnit
+from campaigns.models import Campaign
 from core.masking import export_text
 from ledgers.models import Pledge, PledgeProgress
 from ledgers.pledge_export import add_sheet, new_workbook, workbook_bytes
 from ledgers.pledge_services import local_today
+from org.models import OrgUnit
 
 DEFAULT_STALLED_DAYS = 30
 # The page lists the most urgent rows of each check; the Excel export lists all of them.

@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from campaigns.fields import CampaignChoiceField
-from campaigns.models import Campaign, OrgUnit
+from campaigns.models import Campaign
 from campaigns.selectors import campaign_choices_for_user
 from core.audit import audit_export
 from core.scoping import scope_for_user
 from ledgers.models import Pledge
+from org.models import OrgUnit
 
 from .three_checks import DEFAULT_STALLED_DAYS, PAGE_ROW_LIMIT, three_checks_review, three_checks_workbook
 

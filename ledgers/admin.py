@@ -7,12 +7,12 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import OrgUnit
 from core.admin import GlobalConfigAdmin, ScopedModelAdmin
 from core.admin_masking import PersonalDataAdminMixin
 from core.concurrency_forms import VersionedAdminForm
 from core.masking import mask_phone
 from core.scoping import scope_for_user, user_scope_root
+from org.models import OrgUnit
 from outreach.models import Forum, ReceptionDay
 
 from . import demand_flow

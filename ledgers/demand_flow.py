@@ -23,10 +23,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from campaigns.models import OrgUnit
 from core.audit import apply_field_changes, audit_record
 from core.concurrency import StaleEdit, create_once, lock_version, stamp_version
 from core.scoping import ancestor_paths
+from org.models import OrgUnit
 from reminders.services import reminders_sync_for
 
 from .models import Demand, DemandEvent
@@ -92,7 +92,7 @@ def _require(user, perm):
 
 
 def _cadre_of(user):
-    from campaigns.models import Cadre
+    from org.models import Cadre
 
     return Cadre.objects.filter(user_id=user.pk).first()
 
@@ -470,7 +470,7 @@ def escalation_target(demand: Demand):
     leader anywhere above, it goes to the campaign office (the campaign's issuing unit, else the
     top unit) with no leader named. Two queries.
     """
-    from campaigns.models import Cadre
+    from org.models import Cadre
 
     base = demand.responsible_unit or demand.unit
     paths = [*reversed(ancestor_paths(base)), base.path]  # nearest first, the unit itself last

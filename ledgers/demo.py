@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from campaigns.models import Cadre, OrgUnit
+from org.models import Cadre, OrgUnit
 from outreach.models import Forum, Household, Pairing, ReceptionDay
 
 from . import demand_flow

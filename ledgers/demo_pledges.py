@@ -9,7 +9,7 @@ import datetime
 
 from django.contrib.auth import get_user_model
 
-from campaigns.models import Cadre, OrgUnit
+from org.models import Cadre, OrgUnit
 
 from .models import Pledge, PledgeCategory
 from .pledge_services import local_today, pledge_amend, pledge_create, pledge_report_progress, pledge_transition

@@ -9,12 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from campaigns.fields import CampaignChoiceField
-from campaigns.models import Cadre, Campaign, OrgUnit
+from campaigns.models import Campaign
 from campaigns.selectors import campaign_choices_for_user
 from core.concurrency_forms import RecordFormMixin, SubmissionTokenMixin, VersionMixin
 from core.masking import can_view_personal_data, keep_masked_numbers, mask_free_text_in_form, mask_text
 from core.params import parse_id
 from core.scoping import ancestor_paths, scope_for_user
+from org.models import Cadre, OrgUnit
 from outreach.models import Forum, Household, HouseholdMember, ReceptionDay
 
 from .date_rules import validate_visit_date

@@ -42,9 +42,7 @@ class Visit(IdempotentModel, VersionedModel, TimeStampedModel):
         PHONE = "phone", _("电话")
         FORUM = "forum", _("座谈")
 
-    cadre = models.ForeignKey(
-        "campaigns.Cadre", verbose_name=_("走访干部"), on_delete=models.PROTECT, related_name="visits"
-    )
+    cadre = models.ForeignKey("org.Cadre", verbose_name=_("走访干部"), on_delete=models.PROTECT, related_name="visits")
     household = models.ForeignKey(
         "outreach.Household", verbose_name=_("走访农户"), on_delete=models.PROTECT, related_name="visits"
     )
@@ -251,7 +249,7 @@ class Demand(IdempotentModel, VersionedModel, TimeStampedModel):
         related_name="demands",
     )
     unit = models.ForeignKey(
-        "campaigns.OrgUnit", verbose_name=_("所属单位"), on_delete=models.PROTECT, related_name="demands"
+        "org.OrgUnit", verbose_name=_("所属单位"), on_delete=models.PROTECT, related_name="demands"
     )
     source = models.CharField(_("来源"), max_length=16, choices=Source.choices, default=Source.VISIT)
     visit = models.ForeignKey(
@@ -299,7 +297,7 @@ class Demand(IdempotentModel, VersionedModel, TimeStampedModel):
     received_on = models.DateField(_("受理日期"))
     # 谁受理、谁协调、谁办结
     received_by = models.ForeignKey(
-        "campaigns.Cadre",
+        "org.Cadre",
         verbose_name=_("受理人"),
         null=True,
         blank=True,
@@ -307,7 +305,7 @@ class Demand(IdempotentModel, VersionedModel, TimeStampedModel):
         related_name="demands_received",
     )
     coordinator = models.ForeignKey(
-        "campaigns.Cadre",
+        "org.Cadre",
         verbose_name=_("协调人"),
         null=True,
         blank=True,
@@ -315,7 +313,7 @@ class Demand(IdempotentModel, VersionedModel, TimeStampedModel):
         related_name="demands_coordinated",
     )
     responsible_unit = models.ForeignKey(
-        "campaigns.OrgUnit",
+        "org.OrgUnit",
         verbose_name=_("责任单位"),
         null=True,
         blank=True,
@@ -323,7 +321,7 @@ class Demand(IdempotentModel, VersionedModel, TimeStampedModel):
         related_name="demands_owned",
     )
     responsible_person = models.ForeignKey(
-        "campaigns.Cadre",
+        "org.Cadre",
         verbose_name=_("责任人（办结人）"),
         null=True,
         blank=True,
@@ -355,7 +353,7 @@ class Demand(IdempotentModel, VersionedModel, TimeStampedModel):
     reopened_count = models.PositiveSmallIntegerField(_("重新办理次数"), default=0)
     escalated_at = models.DateTimeField(_("逾期督办时间"), null=True, blank=True)
     escalated_to = models.ForeignKey(
-        "campaigns.OrgUnit",
+        "org.OrgUnit",
         verbose_name=_("督办单位"),
         null=True,
         blank=True,
@@ -529,7 +527,7 @@ class Pledge(IdempotentModel, VersionedModel, TimeStampedModel):
         "campaigns.Campaign", verbose_name=_("主题活动"), on_delete=models.PROTECT, related_name="pledges"
     )
     org_unit = models.ForeignKey(
-        "campaigns.OrgUnit", verbose_name=_("承诺单位"), on_delete=models.PROTECT, related_name="pledges"
+        "org.OrgUnit", verbose_name=_("承诺单位"), on_delete=models.PROTECT, related_name="pledges"
     )
     category = models.ForeignKey(
         PledgeCategory, verbose_name=_("类别"), on_delete=models.PROTECT, related_name="pledges"
@@ -539,10 +537,10 @@ class Pledge(IdempotentModel, VersionedModel, TimeStampedModel):
     target = models.TextField(_("完成目标"), help_text=_("办到什么程度算完成"))
     deadline = models.DateField(_("办理时限"))
     responsible_unit = models.ForeignKey(
-        "campaigns.OrgUnit", verbose_name=_("责任单位"), on_delete=models.PROTECT, related_name="responsible_pledges"
+        "org.OrgUnit", verbose_name=_("责任单位"), on_delete=models.PROTECT, related_name="responsible_pledges"
     )
     responsible_person = models.ForeignKey(
-        "campaigns.Cadre",
+        "org.Cadre",
         verbose_name=_("责任人"),
         null=True,
         blank=True,

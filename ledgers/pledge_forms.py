@@ -10,13 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from campaigns.fields import CampaignChoiceField, CampaignChoiceFilter
-from campaigns.models import Cadre, Campaign, OrgUnit
+from campaigns.models import Campaign
 from campaigns.selectors import campaign_choices_for_user
 from core.concurrency_forms import RecordFormMixin, SubmissionTokenMixin
 from core.masking import mask_free_text_in_form, validate_public_text
 from core.params import parse_id
 from core.scoping import scope_for_user
 from core.widgets import DateInput
+from org.models import Cadre, OrgUnit
 
 from .date_rules import validate_pledge_deadline
 from .models import Pledge, PledgeAmendment, PledgeCategory

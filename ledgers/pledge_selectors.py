@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Max, Prefetch, Q
 from django.utils import translation
 
-from campaigns.models import OrgUnit
 from core.scoping import get_for_user_or_404, scope_for_user
+from org.models import OrgUnit
 
 from .models import Pledge, PledgeAmendment, PledgeProgress
 from .pledge_services import derive_status, local_today

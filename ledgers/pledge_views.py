@@ -19,13 +19,14 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from campaigns.models import Campaign, OrgUnit
+from campaigns.models import Campaign
 from core.audit import audit_export
 from core.concurrency import StaleEdit
 from core.concurrency_forms import edit_conflict_response, saved_message
 from core.csrf import csrf_recoverable
 from core.params import id_param
 from core.scoping import get_for_user_or_404
+from org.models import OrgUnit
 
 from .models import Pledge
 from .pledge_export import ledger_workbook

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 from django.utils import timezone
 
-from campaigns.models import Cadre, OrgUnit
 from core.scoping import scope_for_user
+from org.models import Cadre, OrgUnit
 from outreach.models import Forum, Household, Pairing, ReceptionDay
 
 from .models import Demand, DemandEvent, HelpGiven, Visit

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from campaigns.models import Cadre, OrgUnit
 from core.audit import audit_export
 from core.concurrency import StaleEdit
 from core.concurrency_forms import edit_conflict_response, saved_message
@@ -22,6 +21,7 @@ from core.csrf import csrf_recoverable
 from core.masking import can_view_personal_data
 from core.params import date_param, id_param, month_param, parse_id
 from core.scoping import get_for_user_or_404, sees_everything, user_scope_root
+from org.models import Cadre, OrgUnit
 from outreach.models import Forum, Household, ReceptionDay
 
 from . import demand_flow, selectors

@@ -6,7 +6,6 @@ from django.contrib import admin
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import OrgUnit
 from core.admin import GlobalConfigAdmin, ScopedModelAdmin
 from core.admin_masking import PersonalDataAdminMixin
 from core.audit import audit_record
@@ -16,6 +15,7 @@ from core.masking import can_view_personal_data, mask_id_number, mask_phone
 from core.models import VersionedModel
 from core.params import parse_id
 from core.scoping import scope_for_user
+from org.models import OrgUnit
 
 from .models import Household, HouseholdCategory, HouseholdMember, ImportJob, LiaisonPoint, Pairing
 from .paginators import AdminCappedPaginator

@@ -3,7 +3,7 @@
 import datetime
 
 from campaigns.demo import chinese_name
-from campaigns.models import Cadre
+from org.models import Cadre
 
 from .models import Household, HouseholdCategory, HouseholdMember, LiaisonPoint, Pairing
 from .selectors import HARDSHIP_CATEGORY_CODES

@@ -5,9 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from campaigns.fields import CampaignChoiceField
-from campaigns.models import Cadre, Campaign, OrgUnit
+from campaigns.models import Campaign
 from core.concurrency_forms import RecordFormMixin, SubmissionTokenMixin
 from core.masking import can_view_personal_data, mask_free_text_in_form, mask_id_number, mask_phone
+from org.models import Cadre, OrgUnit
 
 from .importing import IMPORTERS
 from .models import Household, HouseholdCategory, HouseholdMember, Pairing

@@ -22,9 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from campaigns.models import Cadre, OrgUnit
 from core.masking import mask_id_number, mask_phone, unmask_text
 from core.roles import CADRE, GROUP_NAMES
+from org.models import Cadre, OrgUnit
 
 from .models import Household, HouseholdCategory, HouseholdMember, Pairing
 from .validators import validate_id_number, validate_members_count, validate_phone

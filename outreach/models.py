@@ -45,7 +45,7 @@ class Household(IdempotentModel, VersionedModel, TimeStampedModel):
     """A household (户) in a village or community register."""
 
     village = models.ForeignKey(
-        "campaigns.OrgUnit", verbose_name=_("村/社区"), on_delete=models.PROTECT, related_name="households"
+        "org.OrgUnit", verbose_name=_("村/社区"), on_delete=models.PROTECT, related_name="households"
     )
     number = models.CharField(_("户号"), max_length=32)
     head_name = models.CharField(_("户主姓名"), max_length=50)
@@ -131,7 +131,7 @@ class ImportJob(TimeStampedModel):
     kind = models.CharField(_("导入内容"), max_length=16, choices=Kind.choices)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PENDING)
     unit = models.ForeignKey(
-        "campaigns.OrgUnit", verbose_name=_("导入人单位"), on_delete=models.PROTECT, related_name="import_jobs"
+        "org.OrgUnit", verbose_name=_("导入人单位"), on_delete=models.PROTECT, related_name="import_jobs"
     )
     campaign = models.ForeignKey(
         "campaigns.Campaign",
@@ -208,9 +208,7 @@ class Pairing(IdempotentModel, TimeStampedModel):
     campaign = models.ForeignKey(
         "campaigns.Campaign", verbose_name=_("主题活动"), on_delete=models.PROTECT, related_name="pairings"
     )
-    cadre = models.ForeignKey(
-        "campaigns.Cadre", verbose_name=_("干部"), on_delete=models.PROTECT, related_name="pairings"
-    )
+    cadre = models.ForeignKey("org.Cadre", verbose_name=_("干部"), on_delete=models.PROTECT, related_name="pairings")
     household = models.ForeignKey(
         Household, verbose_name=_("帮扶户"), on_delete=models.PROTECT, related_name="pairings"
     )
@@ -287,10 +285,10 @@ class LiaisonPoint(TimeStampedModel):
         "campaigns.Campaign", verbose_name=_("主题活动"), on_delete=models.PROTECT, related_name="liaison_points"
     )
     village = models.ForeignKey(
-        "campaigns.OrgUnit", verbose_name=_("联系村/社区"), on_delete=models.PROTECT, related_name="liaison_points"
+        "org.OrgUnit", verbose_name=_("联系村/社区"), on_delete=models.PROTECT, related_name="liaison_points"
     )
     leader = models.ForeignKey(
-        "campaigns.Cadre",
+        "org.Cadre",
         verbose_name=_("联系领导"),
         null=True,
         blank=True,
@@ -298,7 +296,7 @@ class LiaisonPoint(TimeStampedModel):
         related_name="liaison_points",
     )
     unit = models.ForeignKey(
-        "campaigns.OrgUnit",
+        "org.OrgUnit",
         verbose_name=_("联系单位"),
         null=True,
         blank=True,
@@ -328,7 +326,7 @@ class Forum(IdempotentModel, VersionedModel, TimeStampedModel):
     """A 群众访谈日 / 座谈会: a public meeting in a village, announced in advance (plan 001)."""
 
     village = models.ForeignKey(
-        "campaigns.OrgUnit", verbose_name=_("村/社区"), on_delete=models.PROTECT, related_name="forums"
+        "org.OrgUnit", verbose_name=_("村/社区"), on_delete=models.PROTECT, related_name="forums"
     )
     campaign = models.ForeignKey(
         "campaigns.Campaign",
@@ -342,7 +340,7 @@ class Forum(IdempotentModel, VersionedModel, TimeStampedModel):
     held_at = models.DateTimeField(_("举行时间"))
     place = models.CharField(_("地点"), max_length=100)
     leading_cadres = models.ManyToManyField(
-        "campaigns.Cadre", verbose_name=_("带队领导"), blank=True, related_name="led_forums"
+        "org.Cadre", verbose_name=_("带队领导"), blank=True, related_name="led_forums"
     )
     notice_posted_on = models.DateField(_("预告张贴日期"), null=True, blank=True)
     attendance = models.PositiveIntegerField(_("参加人数"), default=0)
@@ -374,7 +372,7 @@ class ReceptionDay(IdempotentModel, VersionedModel, TimeStampedModel):
         ONLINE = "online", _("网上接待")
 
     leader = models.ForeignKey(
-        "campaigns.Cadre", verbose_name=_("接待领导"), on_delete=models.PROTECT, related_name="reception_days"
+        "org.Cadre", verbose_name=_("接待领导"), on_delete=models.PROTECT, related_name="reception_days"
     )
     campaign = models.ForeignKey(
         "campaigns.Campaign",

@@ -8,8 +8,8 @@ escaped when written (``outreach.xlsx.write_workbook``).
 
 from import_export import fields, resources, widgets
 
-from campaigns.models import Cadre, OrgUnit
 from core.masking import mask_id_number, mask_phone, mask_text
+from org.models import Cadre, OrgUnit
 
 from .models import Household, HouseholdCategory, Pairing
 

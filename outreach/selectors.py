@@ -9,8 +9,9 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _lazy
 
-from campaigns.models import Cadre, Campaign, OrgUnit
+from campaigns.models import Campaign
 from core.scoping import get_for_user_or_404, scope_for_user, sees_everything, user_scope_root
+from org.models import Cadre, OrgUnit
 
 from .models import Household, HouseholdCategory, HouseholdMember, ImportJob, LiaisonPoint, Pairing
 

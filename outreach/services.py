@@ -14,11 +14,12 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaigns.models import Cadre, Campaign, OrgUnit
+from campaigns.models import Campaign
 from core.audit import audit_export, audit_record
 from core.concurrency import create_once, lock_version, stamp_version
 from core.masking import MASKERS, can_view_personal_data
 from core.scoping import scope_for_user, user_can_see_unit
+from org.models import Cadre, OrgUnit
 
 from .importing import IMPORTERS, CheckResult
 from .models import Household, HouseholdMember, ImportJob, LiaisonPoint, Pairing

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
-from campaigns.models import Cadre, OrgUnit
 from core.audit import audit_export
 from core.concurrency import StaleEdit
 from core.concurrency_forms import edit_conflict_response, saved_message
@@ -22,6 +21,7 @@ from core.csrf import csrf_recoverable
 from core.masking import MASKERS, can_view_personal_data
 from core.params import id_param, parse_id
 from core.scoping import get_for_user_or_404, scope_for_user
+from org.models import Cadre, OrgUnit
 
 from . import selectors, services
 from .forms import (
@@ -396,7 +396,7 @@ def pairing_suggest(request):
     )
 
 
-@perm_required("campaigns.view_cadre")
+@perm_required("org.view_cadre")
 def cadre_export(request):
     cadres = scope_for_user(Cadre.objects.select_related("user", "org_unit"), request.user)
     data = services.export_workbook(

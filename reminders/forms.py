@@ -10,7 +10,7 @@ from .models import ChannelPreference
 
 def delivery_addresses(user) -> tuple[str, str]:
     """(e-mail address, masked phone) the e-mail and SMS channels use for ``user``; "" when unset."""
-    from campaigns.models import Cadre
+    from org.models import Cadre
 
     phone = Cadre.objects.filter(user_id=user.pk).values_list("phone", flat=True).first() or ""
     return user.email or "", mask_phone(phone) if phone else ""

@@ -62,7 +62,7 @@ class Reminder(TimeStampedModel):
     # No index of its own: reads join from the reminder to its unit, and every index here is
     # rewritten by each claim and each "sent" mark of a 100,000-row dispatch.
     unit = models.ForeignKey(
-        "campaigns.OrgUnit",
+        "org.OrgUnit",
         verbose_name=_("责任单位"),
         on_delete=models.CASCADE,
         related_name="reminders",

@@ -131,7 +131,7 @@ def kind_choices() -> list[tuple[str, str]]:
 
 
 def _cadre_model():
-    from campaigns.models import Cadre
+    from org.models import Cadre
 
     return Cadre
 
@@ -189,7 +189,7 @@ def escalation_targets(cadres: Iterable) -> dict[int, list]:
     A leader's own leader sits above their unit, so leaders escalate to the nearest ancestor.
     One query for any number of cadres: the leaders of every unit on their paths to the root.
     """
-    from campaigns.models import OrgUnit
+    from org.models import OrgUnit
 
     cadres = list(cadres)
     steplen = OrgUnit.steplen

@@ -756,7 +756,7 @@ def reminders_create_digests(*, now=None) -> int:
     "另有 N 项" line links to the full list. The unique (recipient, "digest", day) key makes a
     second run the same day a no-op. Returns how many digests this run created.
     """
-    from campaigns.models import Cadre
+    from org.models import Cadre
 
     now = now or timezone.now()
     today = _today(now)

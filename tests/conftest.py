@@ -13,8 +13,8 @@ import types
 
 import pytest
 
-from campaigns.models import OrgUnit
 from core.roles import AUDITOR, CADRE, DATA_ENTRY, LEADER, OFFICE_ADMIN, sync_roles
+from org.models import OrgUnit
 from tests.factories import UserFactory, make_person, make_unit
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

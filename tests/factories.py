@@ -4,8 +4,8 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from campaigns.models import Cadre, OrgUnit
 from core.roles import GROUP_NAMES, sync_roles
+from org.models import Cadre, OrgUnit
 
 
 def make_unit(parent, code, name, kind):

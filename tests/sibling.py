@@ -8,11 +8,12 @@ import types
 
 from django.utils import timezone
 
-from campaigns.models import Cadre, Campaign, Requirement
+from campaigns.models import Campaign, Requirement
 from core.roles import DATA_ENTRY
 from evaluations.models import Report
 from ledgers import demand_flow
 from ledgers.models import DemandCategory, Visit
+from org.models import Cadre
 from outreach.models import Forum, Household, HouseholdMember, LiaisonPoint, Pairing, ReceptionDay
 from tests.factories import make_person
 

@@ -14,9 +14,10 @@ from django.contrib import admin
 from django.db.models import ForeignKey, ManyToManyField
 from django.urls import NoReverseMatch, reverse
 
-from campaigns.models import Cadre, Campaign, OrgUnit, Requirement
+from campaigns.models import Campaign, Requirement
 from core.scoping import is_scoped_model
 from ledgers.models import Demand, Visit
+from org.models import Cadre, OrgUnit
 from outreach.models import Forum, Household, HouseholdMember, ReceptionDay
 from tests.ledgers.conftest import build_ledger
 from tests.sibling import build_sibling_county

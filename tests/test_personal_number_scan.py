@@ -19,10 +19,10 @@ from django.db import models
 from django.urls import NoReverseMatch, reverse
 from openpyxl import load_workbook
 
-from campaigns.models import Cadre
 from core.masking import can_view_personal_data, free_text_models
 from core.roles import DATA_ENTRY
 from ledgers.models import Demand
+from org.models import Cadre
 from outreach.models import Household
 from tests.factories import make_person
 from tests.ledgers.conftest import build_ledger

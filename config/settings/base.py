@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "axes",
     # Project apps, in dependency order (seed_demo runs their demo modules in this order).
     "core",
+    "org",
     "campaigns",
     "outreach",
     "ledgers",

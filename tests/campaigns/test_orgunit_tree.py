@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from campaigns import views
-from campaigns.models import OrgUnit
+from org.models import OrgUnit
 from tests.factories import make_unit
 
 TREE = reverse("campaigns:orgunit_tree")

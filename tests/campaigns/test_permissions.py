@@ -10,9 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from campaigns import services
-from campaigns.models import Campaign, Milestone, MilestoneAssignment, OrgUnit, Requirement
+from campaigns.models import Campaign, Milestone, MilestoneAssignment, Requirement
 from campaigns.permissions import campaign_can_edit
 from core.roles import OFFICE_ADMIN
+from org.models import OrgUnit
 from tests.factories import make_person
 
 from .plans import make_plan

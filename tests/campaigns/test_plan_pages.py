@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from campaigns import services
-from campaigns.models import MilestoneAssignment, OrgUnit, Requirement
+from campaigns.models import MilestoneAssignment, Requirement
+from org.models import OrgUnit
 from tests.factories import make_person, make_unit
 
 from .plans import PDF_BYTES, make_plan

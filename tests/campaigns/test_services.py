@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from campaigns import services
-from campaigns.models import Campaign, MilestoneAssignment, OrgUnit
+from campaigns.models import Campaign, MilestoneAssignment
 from core.models import AuditEvent
+from org.models import OrgUnit
 from tests.factories import make_unit
 
 from .plans import PDF_BYTES, make_plan

@@ -79,8 +79,8 @@ URLS = {
 }
 
 ADMIN_MODELS = {
-    "campaigns.orgunit": everyone(ADMIN_LOGIN, superuser=OK, office_admin=OK),
-    "campaigns.cadre": everyone(ADMIN_LOGIN, superuser=OK, office_admin=OK),
+    "org.orgunit": everyone(ADMIN_LOGIN, superuser=OK, office_admin=OK),
+    "org.cadre": everyone(ADMIN_LOGIN, superuser=OK, office_admin=OK),
     "campaigns.campaign": everyone(ADMIN_LOGIN, superuser=OK, office_admin=OK),
     "campaigns.milestone": everyone(ADMIN_LOGIN, superuser=OK, office_admin=OK),
     "campaigns.requirement": everyone(ADMIN_LOGIN, superuser=OK, office_admin=OK),

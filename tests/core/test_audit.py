@@ -2,9 +2,9 @@ import pytest
 from django.db import connection, transaction
 from django.urls import reverse
 
-from campaigns.models import OrgUnit
 from core.audit import audit_record
 from core.models import AuditEvent
+from org.models import OrgUnit
 
 
 def test_a_login_is_audited_with_the_ip_and_unit(world, client):
@@ -30,7 +30,7 @@ def test_an_admin_change_is_audited_in_the_same_transaction(world, client):
     client.force_login(world.office_admin)
     unit = world.village_a1
     response = client.post(
-        reverse("admin:campaigns_orgunit_change", args=[unit.pk]),
+        reverse("admin:org_orgunit_change", args=[unit.pk]),
         {
             "name": "甲一村（新）",
             "code": unit.code,
@@ -90,7 +90,7 @@ def test_auditors_read_events_of_their_subtree_only(world, client):
     page = client.get(reverse("core:audit_list")).content.decode()
     assert "test.in_city" in page
     assert "test.other_county" in page  # the auditor is at city level
-    from campaigns.models import Cadre
+    from org.models import Cadre
 
     Cadre.objects.filter(user=county_auditor).update(org_unit=world.county_a)
     client.force_login(county_auditor)
@@ -121,7 +121,7 @@ def _bulk_delete(client, url, pks):
 
 
 def test_a_bulk_admin_delete_writes_one_event_per_object_with_its_unit(world, client):
-    from campaigns.models import Cadre
+    from org.models import Cadre
     from tests.factories import make_person
 
     doomed = [
@@ -129,7 +129,7 @@ def test_a_bulk_admin_delete_writes_one_event_per_object_with_its_unit(world, cl
         Cadre.objects.get(user=make_person("leaving_b", world.town_a2)),
     ]
     client.force_login(world.office_admin)
-    response = _bulk_delete(client, reverse("admin:campaigns_cadre_changelist"), [c.pk for c in doomed])
+    response = _bulk_delete(client, reverse("admin:org_cadre_changelist"), [c.pk for c in doomed])
     assert response.status_code == 302
     assert not Cadre.objects.filter(pk__in=[c.pk for c in doomed]).exists()
     events = AuditEvent.objects.filter(action="admin.delete").order_by("object_id")
@@ -143,31 +143,31 @@ def test_a_bulk_admin_delete_writes_one_event_per_object_with_its_unit(world, cl
 
 
 def test_a_bulk_delete_of_one_object_is_audited_once(world, client):
-    from campaigns.models import Cadre
+    from org.models import Cadre
     from tests.factories import make_person
 
     cadre = Cadre.objects.get(user=make_person("leaving", world.village_a1))
     client.force_login(world.office_admin)
-    _bulk_delete(client, reverse("admin:campaigns_cadre_changelist"), [cadre.pk])
+    _bulk_delete(client, reverse("admin:org_cadre_changelist"), [cadre.pk])
     event = AuditEvent.objects.get(action="admin.delete")
     assert event.unit == world.village_a1
 
 
 def test_a_single_admin_delete_is_audited_with_the_objects_unit(world, client):
-    from campaigns.models import Cadre
+    from org.models import Cadre
     from tests.factories import make_person
 
     cadre = Cadre.objects.get(user=make_person("leaving", world.village_a1))
     client.force_login(world.office_admin)
-    response = client.post(reverse("admin:campaigns_cadre_delete", args=[cadre.pk]), {"post": "yes"})
+    response = client.post(reverse("admin:org_cadre_delete", args=[cadre.pk]), {"post": "yes"})
     assert response.status_code == 302
     event = AuditEvent.objects.get(action="admin.delete")
     assert (event.object_id, event.unit) == (str(cadre.pk), world.village_a1)
 
 
 def test_a_bulk_delete_that_fails_leaves_no_audit_event(world, client, monkeypatch):
-    from campaigns.admin import CadreAdmin
-    from campaigns.models import Cadre
+    from org.admin import CadreAdmin
+    from org.models import Cadre
     from tests.factories import make_person
 
     cadres = [Cadre.objects.get(user=make_person(f"staying{i}", world.village_a1)) for i in range(2)]
@@ -178,7 +178,7 @@ def test_a_bulk_delete_that_fails_leaves_no_audit_event(world, client, monkeypat
     monkeypatch.setattr(CadreAdmin, "delete_queryset", broken_delete)
     client.raise_request_exception = False
     client.force_login(world.office_admin)
-    response = _bulk_delete(client, reverse("admin:campaigns_cadre_changelist"), [c.pk for c in cadres])
+    response = _bulk_delete(client, reverse("admin:org_cadre_changelist"), [c.pk for c in cadres])
     assert response.status_code == 500
     assert Cadre.objects.filter(pk__in=[c.pk for c in cadres]).count() == 2
     assert not AuditEvent.objects.filter(action="admin.delete").exists()

@@ -11,10 +11,10 @@ from django.db import connection, transaction
 from django.db.utils import DatabaseError
 from django.urls import reverse
 
-from campaigns.models import Cadre, OrgUnit
 from core.audit import audit_record
 from core.models import AuditEvent
 from core.roles import AUDITOR
+from org.models import Cadre, OrgUnit
 from tests.factories import UserFactory, make_person
 
 on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL triggers")
@@ -38,7 +38,7 @@ def test_deleting_a_unit_with_audit_rows_works_and_the_rows_still_name_it(world,
     unit = world.village_a1b  # no people work there; the trail names it
     audit_record(action="test.in_deleted_unit", actor=world.town_staff, obj=unit)
     client.force_login(world.superuser)
-    response = client.post(reverse("admin:campaigns_orgunit_delete", args=[unit.pk]), {"post": "yes"})
+    response = client.post(reverse("admin:org_orgunit_delete", args=[unit.pk]), {"post": "yes"})
     assert response.status_code == 302
     assert not OrgUnit.objects.filter(pk=unit.pk).exists()
 

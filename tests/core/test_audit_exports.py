@@ -10,8 +10,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns.models import Cadre
 from core.models import AuditEvent
+from org.models import Cadre
 from tests.ledgers.conftest import build_ledger
 from tests.pledges.helpers import make_campaign, make_pledge
 

@@ -5,9 +5,9 @@ from datetime import UTC, datetime
 import time_machine
 from django.urls import reverse
 
-from campaigns.models import Cadre
 from core.audit import audit_record
 from core.selectors import audit_event_list_for_user
+from org.models import Cadre
 
 URL = "core:audit_list"
 

@@ -11,11 +11,11 @@ from django.contrib import admin
 from django.test import RequestFactory
 from django.urls import reverse
 
-from campaigns.models import Cadre
 from core.audit import audit_record
 from core.audit_labels import action_group, action_label, action_labels
 from core.forms import action_filter_choices
 from core.selectors import audit_event_list_for_user
+from org.models import Cadre
 
 URL = "core:audit_list"
 

@@ -13,11 +13,11 @@ from django.core.cache import cache
 from django.test import RequestFactory
 from django.urls import reverse
 
-from campaigns.models import Cadre
 from core.audit import SCOPE_DENIAL_LIMIT, audit_record
 from core.models import AuditEvent
 from core.request_context import client_ip
 from core.roles import AUDITOR
+from org.models import Cadre
 from tests.core.admin_forms import admin_form_data
 from tests.factories import make_person
 

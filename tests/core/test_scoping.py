@@ -1,8 +1,9 @@
 import pytest
 from django.http import Http404
 
-from campaigns.models import Cadre, Campaign, OrgUnit
+from campaigns.models import Campaign
 from core.scoping import get_for_user_or_404, scope_for_user, unit_of
+from org.models import Cadre, OrgUnit
 from outreach.models import Household
 
 

@@ -3,7 +3,7 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.test import RequestFactory
 
-from campaigns.models import Cadre, OrgUnit
+from org.models import Cadre, OrgUnit
 from outreach.models import Household
 
 

@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
-from campaigns.models import Cadre
 from core.roles import CADRE, DATA_ENTRY, GROUP_NAMES, OFFICE_ADMIN
+from org.models import Cadre
 from tests.core.admin_forms import admin_form_data
 from tests.factories import make_person
 
@@ -136,7 +136,7 @@ def test_a_cadre_profile_cannot_be_tied_to_an_account_outside_the_subtree(world,
     orphan = get_user_model().objects.create_user("orphan", password="x")
     client.force_login(county_admin)
     cadre = Cadre.objects.get(user=world.town_staff)
-    url = reverse("admin:campaigns_cadre_change", args=[cadre.pk])
+    url = reverse("admin:org_cadre_change", args=[cadre.pk])
     data = admin_form_data(client.get(url), "cadre_form")
     assert client.post(url, {**data, "user": [str(orphan.pk)]}).status_code == 200
     assert client.post(url, {**data, "user": [str(world.superuser.pk)]}).status_code == 200

@@ -6,9 +6,10 @@ import types
 import pytest
 from django.utils import timezone
 
-from campaigns.models import Cadre, Campaign
+from campaigns.models import Campaign
 from ledgers import demand_flow
 from ledgers.models import DemandCategory, Visit
+from org.models import Cadre
 from outreach.models import Forum, Household, HouseholdMember, ReceptionDay
 
 

@@ -8,10 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from campaigns.models import Cadre, Campaign
+from campaigns.models import Campaign
 from ledgers import demand_flow
 from ledgers.forum_rules import forum_rules_for, forum_warnings
 from ledgers.models import Demand, DemandEvent, HelpGiven, Visit
+from org.models import Cadre
 from outreach.models import Forum, Household, ReceptionDay
 from tests.factories import UserFactory
 from tests.ledgers.conftest import cadre_of

@@ -5,7 +5,8 @@ import io
 
 from openpyxl import Workbook
 
-from campaigns.models import Cadre, Campaign, OrgUnit
+from campaigns.models import Campaign
+from org.models import Cadre, OrgUnit
 from outreach.importing import HouseholdImporter
 from outreach.models import Household, HouseholdCategory, HouseholdMember, ImportJob, LiaisonPoint, Pairing
 from outreach.validators import id_number_check_digit

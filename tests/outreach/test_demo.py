@@ -20,7 +20,8 @@ def test_the_demo_has_pairings_liaison_points_and_members_and_reruns_without_dup
     assert HouseholdMember.objects.filter(is_poor_woman=True).exists()
     assert HouseholdMember.objects.filter(is_poor_child=True).exists()
 
-    from campaigns.models import Campaign, OrgUnit
+    from campaigns.models import Campaign
+    from org.models import OrgUnit
 
     city = OrgUnit.objects.get(code="371600")
     campaign = Campaign.objects.get(document_number="滨妇发[2026]15号", issuing_unit=city)

@@ -126,7 +126,7 @@ def test_a_number_changed_after_the_preview_is_not_overwritten_by_the_mask(world
 
 
 def test_a_masked_cadre_export_imports_back_without_losing_phones(world, staff_client):
-    from campaigns.models import Cadre
+    from org.models import Cadre
 
     Cadre.objects.filter(user=world.town_staff).update(phone="13912345678")
     response = staff_client.get(reverse("outreach:cadre_export"))

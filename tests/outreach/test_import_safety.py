@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from campaigns.models import Cadre, OrgUnit
 from core.models import AuditEvent
+from org.models import Cadre, OrgUnit
 from outreach.models import Household, ImportJob, Pairing
 from tests.factories import make_unit
 from tests.outreach.helpers import PHONE, counts, household_in, household_row, valid_id, xlsx_bytes

@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from campaigns.models import Cadre
 from core.models import AuditEvent
+from org.models import Cadre
 from outreach.models import Household, ImportJob, Pairing
 from outreach.services import import_job_apply, import_job_check, import_job_create
 from outreach.tasks import import_job_apply_task, import_job_check_task

@@ -100,7 +100,7 @@ def test_a_cadre_filters_the_pairing_list_to_their_own_pairings(world, client_fo
 
 
 def test_users_who_are_not_cadres_get_no_mine_filter(world, client_for):
-    from campaigns.models import Cadre
+    from org.models import Cadre
 
     Cadre.objects.filter(user=world.county_leader).delete()
 

@@ -5,9 +5,10 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from campaigns.models import Campaign, OrgUnit
+from campaigns.models import Campaign
 from ledgers.models import Pledge, PledgeCategory
 from ledgers.pledge_services import PledgeError, pledge_create, pledge_update
+from org.models import OrgUnit
 from tests.pledges.helpers import NEXT_YEAR, make_campaign, make_pledge, pledge_fields
 
 D = datetime.date

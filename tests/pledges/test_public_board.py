@@ -6,9 +6,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from campaigns.models import Cadre
 from ledgers.models import Pledge
 from ledgers.pledge_services import pledge_amend, pledge_report_progress
+from org.models import Cadre
 from outreach.models import Household
 from tests.pledges.helpers import NEXT_YEAR, make_pledge
 

@@ -146,7 +146,7 @@ def test_overdue_escalates_to_the_leader_of_the_nearest_ancestor_unit(world, cam
 
 
 def test_escalation_goes_to_a_leader_of_the_same_unit_first(world):
-    from campaigns.models import Cadre
+    from org.models import Cadre
 
     town_leader = make_person("town_leader", world.town_a1, LEADER, is_leader=True)
     staff = Cadre.objects.get(user=world.town_staff)
@@ -246,7 +246,7 @@ def _flaky(times):
 
 
 def _sms_setup(world, campaign):
-    from campaigns.models import Cadre
+    from org.models import Cadre
 
     Cadre.objects.filter(user=world.county_leader).update(phone="13900001111")
     ChannelPreference.objects.create(user=world.county_leader, sms=True, quiet_start="22:00", quiet_end="07:00")
@@ -391,7 +391,7 @@ def test_a_leader_can_opt_out_of_the_digest(world, campaign):
 def test_a_named_responsible_person_is_reminded_instead_of_the_units_leaders(world):
     import types
 
-    from campaigns.models import Cadre
+    from org.models import Cadre
     from reminders.registry import person_or_unit_leaders
 
     town_leader = Cadre.objects.get(user=make_person("town_leader", world.town_a1, LEADER, is_leader=True))

@@ -16,7 +16,8 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns.models import Cadre, Campaign
+from campaigns.models import Campaign
+from org.models import Cadre
 from reminders import services
 from reminders.models import ChannelPreference, Delivery, Reminder
 from tests.celery_worker import WORKER_MARKS, start_worker, stop_worker, wait_for

@@ -209,8 +209,8 @@ def test_a_quota_met_before_the_reminder_goes_out_cancels_it(world, short_quota,
 
 @pytest.fixture
 def demand(world):
-    from campaigns.models import Cadre
     from ledgers.models import Demand, DemandCategory
+    from org.models import Cadre
 
     category, _ = DemandCategory.objects.get_or_create(code="land", defaults={"name": "土地征用"})
     return Demand.objects.create(

@@ -41,7 +41,7 @@ def test_a_reminder_email_carries_the_items_absolute_link(world, campaign, setti
 
 
 def test_a_reminder_sms_carries_the_absolute_link(world, campaign, settings):
-    from campaigns.models import Cadre
+    from org.models import Cadre
 
     settings.REMINDERS_SITE_URL = SITE
     Cadre.objects.filter(user=world.county_leader).update(phone="13900001111")

@@ -10,9 +10,10 @@ import datetime
 import pytest
 import time_machine
 
-from campaigns.models import Cadre, Campaign, Requirement
+from campaigns.models import Campaign, Requirement
 from core.roles import LEADER
 from ledgers.models import Visit
+from org.models import Cadre
 from outreach.models import Household, ReceptionDay
 from reminders import services
 from reminders.models import Delivery, Reminder

@@ -95,7 +95,7 @@ def test_a_user_saves_channel_preferences_and_quiet_hours(world, client_for):
 
 
 def test_the_settings_page_shows_where_each_channel_delivers_with_the_phone_masked(world, client_for):
-    from campaigns.models import Cadre
+    from org.models import Cadre
 
     world.village_cadre.email = "cadre@example.org"
     world.village_cadre.save()
@@ -107,7 +107,7 @@ def test_the_settings_page_shows_where_each_channel_delivers_with_the_phone_mask
 
 
 def test_the_settings_page_says_when_a_channel_has_no_address(world, client_for):
-    from campaigns.models import Cadre
+    from org.models import Cadre
 
     world.village_cadre.email = ""
     world.village_cadre.save()
