@@ -1,5 +1,4 @@
-"""Back office for ledgers. Forum and ReceptionDay (outreach models) are registered here too,
-with the pages that use them, so the outreach app's own admin module stays its owner's."""
+"""Back office for ledgers."""
 
 import datetime
 
@@ -13,7 +12,6 @@ from core.concurrency_forms import VersionedAdminForm
 from core.masking import mask_phone
 from core.scoping import scope_for_user, user_scope_root
 from org.models import OrgUnit
-from outreach.models import Forum, ReceptionDay
 
 from . import demand_flow
 from .models import (
@@ -31,14 +29,7 @@ from .models import (
 from .pledge_forms import add_public_text_validators
 from .pledge_services import EDITABLE_FIELDS, PledgeError, pledge_create, pledge_update
 from .services import (
-    FORUM_FIELDS,
-    FORUM_TEXT_FIELDS,
-    RECEPTION_DAY_FIELDS,
     VISIT_EDITABLE_FIELDS,
-    forum_create,
-    forum_update,
-    reception_day_create,
-    reception_day_update,
     visit_update,
 )
 
@@ -205,54 +196,6 @@ class DemandAdmin(PersonalDataAdminMixin, ScopedModelAdmin):
         except demand_flow.DemandFlowError as exc:
             messages.error(request, str(exc))
             raise PermissionDenied(str(exc)) from exc
-
-
-@admin.register(Forum)
-class ForumAdmin(PersonalDataAdminMixin, ScopedModelAdmin):
-    form = VersionedAdminForm
-    list_display = ["held_at", "village", "title", "place", "notice_posted_on", "attendance"]
-    list_filter = ["held_at"]
-    search_fields = ["title", "village__name", "place"]
-    list_select_related = ["village"]
-    filter_horizontal = ["leading_cadres"]
-
-    def save_model(self, request, obj, form, change):
-        # Through the services like the staff page: audited, versioned, and its reminders follow
-        # a moved date. The version was checked under the row lock by the form.
-        fields = {
-            name: form.cleaned_data[name] for name in FORUM_FIELDS + FORUM_TEXT_FIELDS if name in form.cleaned_data
-        }
-        leading = form.cleaned_data.get("leading_cadres", ())
-        try:
-            if change:
-                saved = forum_update(actor=request.user, forum=obj, leading_cadres=leading, **fields)
-            else:
-                saved, _created = forum_create(actor=request.user, leading_cadres=leading, **fields)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            raise PermissionDenied(" ".join(exc.messages)) from exc
-        obj.pk = saved.pk
-
-
-@admin.register(ReceptionDay)
-class ReceptionDayAdmin(PersonalDataAdminMixin, ScopedModelAdmin):
-    form = VersionedAdminForm
-    list_display = ["held_on", "leader", "channel", "place", "visitors_count"]
-    list_filter = ["channel", "held_on"]
-    search_fields = ["leader__name", "place"]
-    list_select_related = ["leader"]
-
-    def save_model(self, request, obj, form, change):
-        fields = {name: form.cleaned_data[name] for name in RECEPTION_DAY_FIELDS if name in form.cleaned_data}
-        try:
-            if change:
-                saved = reception_day_update(actor=request.user, reception_day=obj, **fields)
-            else:
-                saved, _created = reception_day_create(actor=request.user, **fields)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            raise PermissionDenied(" ".join(exc.messages)) from exc
-        obj.pk = saved.pk
 
 
 # ======================================================================================

@@ -8,9 +8,10 @@ class LedgersConfig(AppConfig):
 
     def ready(self):
         # Celery autodiscovers only ``tasks.py``; pledge tasks live beside their services.
+        # forum_demands puts the demands raised at forums and reception days on outreach's pages.
         from core.masking import register_free_text
 
-        from . import pledge_tasks  # noqa: F401
+        from . import forum_demands, pledge_tasks  # noqa: F401
         from .models import Demand, DemandEvent, HelpGiven, Pledge, PledgeAmendment, PledgeProgress, Visit, VisitPhoto
 
         # Text people said (visits, demands) or that may name them (pledges): numbers in it are

@@ -1,4 +1,4 @@
-"""Demo ledgers: visits with help given, demands in every state, forums and reception days.
+"""Demo ledgers: visits with help given, demands in every state, topics raised at the demo forums.
 
 Idempotent: every demo row carries a deterministic token (uuid5), and rows whose token exists
 are skipped. Uses its own random generator so the shared one stays as later apps expect.
@@ -13,10 +13,11 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from org.models import Cadre, OrgUnit
-from outreach.models import Forum, Household, Pairing, ReceptionDay
+from outreach.models import Household, Pairing
 
 from . import demand_flow
 from .models import DemandCategory, HelpGiven, LedgerBook, Visit
+from .services import DemandDraft, demand_raise_from_forum
 
 NS = uuid.UUID("5b0e3b1c-6d2a-4f4e-9a55-000000000005")
 VISITS_PER_VILLAGE = 24
@@ -132,14 +133,8 @@ def seed(*, context, stdout):
     demands_made = _seed_demands(
         rng=rng, admin=admin, campaign=campaign, villages=villages, today=today, cadres_for=cadres_for
     )
-    forums_made = _seed_forums(
-        rng=rng, campaign=campaign, villages=villages, today=today, cadres_for=cadres_for, admin=admin
-    )
-    days_made = _seed_reception_days(rng=rng, campaign=campaign, today=today, admin=admin)
-    stdout.write(
-        f"走访记录 {Visit.objects.count()} 条（本次新增 {len(visits)} 条），诉求新增 {demands_made} 件，"
-        f"访谈日新增 {forums_made} 场，接待日新增 {days_made} 次"
-    )
+    _seed_forum_demands(admin=admin, forums=context.get("forums", []))
+    stdout.write(f"走访记录 {Visit.objects.count()} 条（本次新增 {len(visits)} 条），诉求新增 {demands_made} 件")
 
 
 def _seed_demands(*, rng, admin, campaign, villages, today, cadres_for):
@@ -218,66 +213,16 @@ def _seed_demands(*, rng, admin, campaign, villages, today, cadres_for):
     return made
 
 
-def _seed_forums(*, rng, campaign, villages, today, cadres_for, admin):
-    made = 0
-    for n, village in enumerate(villages[:8]):
-        title = "群众访谈日"
-        held = timezone.make_aware(
-            datetime.datetime.combine(today - datetime.timedelta(days=10 + n * 3), datetime.time(15, 0))
-        )
-        # Some villages posted the notice late or gathered too few people: the page warns about them.
-        lead = [7, 5, 3, 6, 2, 5, 8, 5][n]
-        attendance = [45, 32, 28, 60, 18, 35, 40, 30][n]
-        if Forum.objects.filter(village=village, held_at=held).exists():
-            continue
-        forum = Forum.objects.create(
-            village=village,
-            campaign=campaign,
-            title=title,
-            held_at=held,
-            place=f"{village.name}党群服务中心",
-            notice_posted_on=held.date() - datetime.timedelta(days=lead),
-            attendance=attendance,
-            summary="围绕道路硬化、养老服务、就业培训等群众关心的问题开展访谈。",
-        )
-        leaders = [c for c in cadres_for(village) if c.is_leader][:2]
-        forum.leading_cadres.set(leaders)
-        made += 1
-        if n % 2 == 0:
-            demand_flow_forum(admin=admin, forum=forum, n=n)
-    return made
-
-
-def demand_flow_forum(*, admin, forum, n):
-    from .services import DemandDraft, demand_raise_from_forum
-
+def _seed_forum_demands(*, admin, forums):
+    """A topic raised at every other demo forum (outreach's demo held them) becomes a demand."""
     category = DemandCategory.objects.get(code="other")
-    demand_raise_from_forum(
-        actor=admin,
-        forum=forum,
-        draft=DemandDraft(category=category, title="村内主干道需要硬化", person_name="村民代表"),
-        idempotency_key=_key("forum-demand", n),
-    )
-
-
-def _seed_reception_days(*, rng, campaign, today, admin):
-    made = 0
-    leaders = list(Cadre.objects.filter(is_leader=True).order_by("id")[:5])
-    channels = [ReceptionDay.Channel.IN_PERSON, ReceptionDay.Channel.HOTLINE, ReceptionDay.Channel.ONLINE]
-    for i, leader in enumerate(leaders):
-        for week in range(3):
-            held = today - datetime.timedelta(days=7 * week + i)
-            if ReceptionDay.objects.filter(leader=leader, held_on=held).exists():
-                continue
-            channel = channels[(i + week) % 3]
-            ReceptionDay.objects.create(
-                leader=leader,
-                campaign=campaign,
-                held_on=held,
-                channel=channel,
-                place={"in_person": "信访接待室", "hotline": "12338", "online": "网上信访平台"}[channel],
-                visitors_count=rng.randint(2, 12),
-                notes="接待来访群众，现场解答政策咨询。",
-            )
-            made += 1
-    return made
+    for n, forum in enumerate(forums):
+        key = _key("forum-demand", n)
+        if n % 2 or forum is None or demand_flow.Demand.objects.filter(idempotency_key=key).exists():
+            continue
+        demand_raise_from_forum(
+            actor=admin,
+            forum=forum,
+            draft=DemandDraft(category=category, title="村内主干道需要硬化", person_name="村民代表"),
+            idempotency_key=key,
+        )

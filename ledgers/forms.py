@@ -11,12 +11,12 @@ from django.utils.translation import pgettext
 from campaigns.fields import CampaignChoiceField
 from campaigns.models import Campaign
 from campaigns.selectors import campaign_choices_for_user
-from core.concurrency_forms import RecordFormMixin, SubmissionTokenMixin, VersionMixin
+from core.concurrency_forms import SubmissionTokenMixin, VersionMixin
 from core.masking import can_view_personal_data, keep_masked_numbers, mask_free_text_in_form, mask_text
 from core.params import parse_id
 from core.scoping import ancestor_paths, scope_for_user
 from org.models import Cadre, OrgUnit
-from outreach.models import Forum, Household, HouseholdMember, ReceptionDay
+from outreach.models import Household, HouseholdMember
 
 from .date_rules import validate_visit_date
 from .models import Demand, DemandCategory, HelpGiven, LedgerBook, Visit, VisitPhoto
@@ -25,7 +25,6 @@ from .services import MAX_HELP_ITEMS, MAX_VISIT_PHOTOS, VISIT_EDITABLE_FIELDS
 from .validators import validate_photo
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -473,67 +472,3 @@ ACTION_FORMS = {
     "reopen": ReopenForm,
 }
 USER_SCOPED_FORMS = (PlaceOnLedgerForm,)
-
-
-class ForumForm(RecordFormMixin, forms.ModelForm):
-    class Meta:
-        model = Forum
-        fields = [
-            "village",
-            "campaign",
-            "title",
-            "held_at",
-            "place",
-            "leading_cadres",
-            "notice_posted_on",
-            "attendance",
-            "attendee_list",
-            "summary",
-        ]
-        widgets = {
-            "held_at": DATETIME_INPUT,
-            "notice_posted_on": DATE_INPUT,
-            "attendee_list": forms.Textarea(attrs={"rows": 2}),
-            "summary": forms.Textarea(attrs={"rows": 3}),
-            "leading_cadres": forms.SelectMultiple(attrs={"size": 5}),
-        }
-        field_classes = {"campaign": CampaignChoiceField}
-        error_messages = {
-            "held_at": {"required": _("请填写举行时间。"), "invalid": _("请输入有效的日期时间。")},
-            "place": {"required": _("请填写地点。")},
-            "village": {"required": _("请选择村/社区。")},
-        }
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = scope_for_user(OrgUnit.objects.all(), user).filter(kind=OrgUnit.Kind.VILLAGE)
-        self.fields["campaign"].queryset = _campaigns_for(user, keep=self.instance.campaign_id)
-        # 由党政负责人带队 (plan 001): the choices are the leaders the user can see, not every cadre.
-        self.fields["leading_cadres"].queryset = scope_for_user(Cadre.objects.filter(is_leader=True), user)
-        mask_free_text_in_form(self, user=user, instance=self.instance)
-
-    def clean(self):
-        data = super().clean()
-        held_at, posted = data.get("held_at"), data.get("notice_posted_on")
-        if held_at and posted and posted > timezone.localtime(held_at).date():
-            self.add_error("notice_posted_on", _("预告张贴日期不能晚于访谈日。"))
-        return data
-
-
-class ReceptionDayForm(RecordFormMixin, forms.ModelForm):
-    class Meta:
-        model = ReceptionDay
-        fields = ["leader", "campaign", "held_on", "channel", "place", "visitors_count", "notes"]
-        widgets = {"held_on": DATE_INPUT, "notes": forms.Textarea(attrs={"rows": 3})}
-        field_classes = {"campaign": CampaignChoiceField}
-        error_messages = {
-            "leader": {"required": _("请选择接待领导。")},
-            "held_on": {"required": _("请填写接待日期。")},
-        }
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["leader"].queryset = scope_for_user(Cadre.objects.all(), user).filter(is_leader=True)
-        self.fields["campaign"].queryset = _campaigns_for(user, keep=self.instance.campaign_id)
-        self.fields["place"].help_text = _("现场接待填地点，热线填号码（如 12338），网上接待填平台")
-        mask_free_text_in_form(self, user=user, instance=self.instance)

@@ -38,24 +38,6 @@ NAV_ITEMS = [
         "perm": "ledgers.view_demand",
         "order": 15,
     },
-    {
-        "label": _("访谈日"),
-        "url": "ledgers:forum_list",
-        "group": "visits",
-        "icon": "people",
-        "roles": None,
-        "perm": "outreach.view_forum",
-        "order": 16,
-    },
-    {
-        "label": _("接待日"),
-        "url": "ledgers:reception_list",
-        "group": "visits",
-        "icon": "telephone",
-        "roles": None,
-        "perm": "outreach.view_receptionday",
-        "order": 17,
-    },
     # Issue 6: the pledge ledger (办实事台帐).
     {
         "label": _("办实事台帐"),

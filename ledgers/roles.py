@@ -10,15 +10,12 @@ ENTRY = ("add", "change", "view")
 VIEW = ("view",)
 
 _LEDGER_MODELS = ("visit", "helpgiven", "visitphoto", "demand")
-_OUTREACH_MODELS = ("forum", "receptionday")
 
 
 def _grant(verbs, *, demand_verbs=None, extra=()):
     perms = []
     for model in _LEDGER_MODELS:
         perms += _perms("ledgers", model, demand_verbs if (model == "demand" and demand_verbs) else verbs)
-    for model in _OUTREACH_MODELS:
-        perms += _perms("outreach", model, verbs)
     perms += ["ledgers.view_demandcategory", "ledgers.view_demandevent", *extra]
     return perms
 

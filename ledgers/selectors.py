@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from core.scoping import scope_for_user
 from org.models import Cadre, OrgUnit
-from outreach.models import Forum, Household, Pairing, ReceptionDay
+from outreach.models import Household, Pairing
+from outreach.selectors import units_for_filter  # noqa: F401
 
 from .models import Demand, DemandEvent, HelpGiven, Visit
 
@@ -249,46 +250,6 @@ def ledger_book_visits(*, user, unit: OrgUnit, book: str, first: datetime.date, 
         user=user, filters={"unit": unit, "book": book, "date_from": first, "date_to": last, "q": q}
     )
     return visits.annotate(has_demand=Exists(Demand.objects.filter(visit=OuterRef("pk")))).order_by("visited_on", "id")
-
-
-def forum_list_for_user(*, user, filters: dict | None = None):
-    filters = filters or {}
-    forums = scope_for_user(Forum.objects.all(), user)
-    if filters.get("unit") is not None:
-        forums = forums.filter(village__path__startswith=filters["unit"].path)
-    if filters.get("date_from"):
-        forums = forums.filter(held_at__date__gte=filters["date_from"])
-    if filters.get("date_to"):
-        forums = forums.filter(held_at__date__lte=filters["date_to"])
-    return (
-        forums.select_related("village", "campaign")
-        .prefetch_related("leading_cadres")
-        .annotate(demand_count=Count("demands"))
-        .order_by("-held_at", "-id")
-    )
-
-
-def reception_day_list_for_user(*, user, filters: dict | None = None):
-    filters = filters or {}
-    days = scope_for_user(ReceptionDay.objects.all(), user)
-    if filters.get("unit") is not None:
-        days = days.filter(leader__org_unit__path__startswith=filters["unit"].path)
-    if filters.get("channel"):
-        days = days.filter(channel=filters["channel"])
-    if filters.get("date_from"):
-        days = days.filter(held_on__gte=filters["date_from"])
-    if filters.get("date_to"):
-        days = days.filter(held_on__lte=filters["date_to"])
-    return (
-        days.select_related("leader", "leader__org_unit", "campaign")
-        .annotate(demand_count=Count("demands"))
-        .order_by("-held_on", "-id")
-    )
-
-
-def units_for_filter(*, user):
-    """Units the user may filter by (their subtree down to townships, then villages)."""
-    return scope_for_user(OrgUnit.objects.all(), user).exclude(kind=OrgUnit.Kind.OFFICE)
 
 
 def cadres_for_user(*, user):

@@ -1,4 +1,5 @@
-"""Writes for visits, forums and reception days. Demand state changes live in ``demand_flow``."""
+"""Writes for visits, and demands raised at visits, forums and reception days. Demand state changes
+live in ``demand_flow``; forums and reception days themselves are written by ``outreach.services``."""
 
 import datetime
 import uuid
@@ -16,7 +17,6 @@ from core.roles import DATA_ENTRY, OFFICE_ADMIN, user_has_role
 from core.scoping import require_unit_visible, sees_everything, user_can_see_unit
 from outreach.models import Forum, ReceptionDay
 from outreach.services import household_reveal_personal
-from reminders.services import reminders_sync_for
 
 from .date_rules import validate_visit_date
 from .demand_flow import demand_raise
@@ -289,113 +289,6 @@ def visit_delete(*, actor, visit: Visit, reason: str, expected_version: int | No
         # The rows go with the visit (cascade); the files would otherwise stay on disk.
         transaction.on_commit(lambda f=photo.image: f.storage.delete(f.name))
     visit.delete()
-
-
-FORUM_FIELDS = ("village", "campaign", "title", "held_at", "place", "notice_posted_on", "attendance")
-FORUM_TEXT_FIELDS = ("attendee_list", "summary")
-
-
-def _forum_apply(forum: Forum, fields: dict) -> dict:
-    changed = {}
-    for name, value in fields.items():
-        if name not in FORUM_FIELDS + FORUM_TEXT_FIELDS:
-            raise TypeError(f"unknown forum field {name}")
-        if getattr(forum, name, None) != value:
-            changed[name] = value
-        setattr(forum, name, value)
-    if forum.notice_posted_on and forum.held_at and forum.notice_posted_on > timezone.localtime(forum.held_at).date():
-        raise ValidationError(_("预告张贴日期不能晚于访谈日。"))
-    forum.full_clean(exclude=["idempotency_key"])
-    return changed
-
-
-@transaction.atomic
-def forum_create(*, actor, leading_cadres=(), idempotency_key=None, **fields) -> tuple[Forum, bool]:
-    """Record a forum (群众访谈日); returns (forum, created). A replayed form records nothing. Audited."""
-    if not actor.has_perm("outreach.add_forum"):
-        raise PermissionDenied(_("您没有登记群众访谈日的权限。"))
-
-    def create():
-        forum = Forum(idempotency_key=idempotency_key)
-        _forum_apply(forum, fields)
-        stamp_version(forum, actor=actor, created=True)
-        forum.save()
-        forum.leading_cadres.set(leading_cadres)
-        reminders_sync_for(forum)
-        audit_record(action="outreach.forum_create", actor=actor, obj=forum)
-        return forum
-
-    return create_once(Forum, idempotency_key, create)
-
-
-@transaction.atomic
-def forum_update(*, actor, forum: Forum, leading_cadres=None, expected_version: int | None = None, **fields) -> Forum:
-    """Change a forum record. Locks the row; an older ``expected_version`` raises StaleEdit. Audited."""
-    if not actor.has_perm("outreach.change_forum"):
-        raise PermissionDenied(_("您没有登记群众访谈日的权限。"))
-    forum = lock_version(Forum.objects.all(), pk=forum.pk, expected_version=expected_version)
-    changed = _forum_apply(forum, fields)
-    if leading_cadres is not None:
-        before = set(forum.leading_cadres.values_list("pk", flat=True))
-        if before != {c.pk for c in leading_cadres}:
-            forum.leading_cadres.set(leading_cadres)
-            changed["leading_cadres"] = True
-    if not changed:
-        return forum
-    stamp_version(forum, actor=actor)
-    forum.save()
-    reminders_sync_for(forum)
-    audit_record(action="outreach.forum_update", actor=actor, obj=forum, detail={"fields": sorted(changed)})
-    return forum
-
-
-RECEPTION_DAY_FIELDS = ("leader", "campaign", "held_on", "channel", "place", "visitors_count", "notes")
-
-
-def _reception_day_apply(reception_day: ReceptionDay, fields: dict) -> list[str]:
-    changed = []
-    for name, value in fields.items():
-        if name not in RECEPTION_DAY_FIELDS:
-            raise TypeError(f"unknown reception day field {name}")
-        if getattr(reception_day, name, None) != value:
-            changed.append(name)
-        setattr(reception_day, name, value)
-    reception_day.full_clean(exclude=["idempotency_key"])
-    return changed
-
-
-@transaction.atomic
-def reception_day_create(*, actor, idempotency_key=None, **fields) -> tuple[ReceptionDay, bool]:
-    """Record a leader's reception day (接待日); returns (day, created). A replay records nothing. Audited."""
-    if not actor.has_perm("outreach.add_receptionday"):
-        raise PermissionDenied(_("您没有登记接待日的权限。"))
-
-    def create():
-        reception_day = ReceptionDay(idempotency_key=idempotency_key)
-        _reception_day_apply(reception_day, fields)
-        stamp_version(reception_day, actor=actor, created=True)
-        reception_day.save()
-        audit_record(action="outreach.receptionday_create", actor=actor, obj=reception_day)
-        return reception_day
-
-    return create_once(ReceptionDay, idempotency_key, create)
-
-
-@transaction.atomic
-def reception_day_update(
-    *, actor, reception_day: ReceptionDay, expected_version: int | None = None, **fields
-) -> ReceptionDay:
-    """Change a reception day. Locks the row; an older ``expected_version`` raises StaleEdit. Audited."""
-    if not actor.has_perm("outreach.change_receptionday"):
-        raise PermissionDenied(_("您没有登记接待日的权限。"))
-    reception_day = lock_version(ReceptionDay.objects.all(), pk=reception_day.pk, expected_version=expected_version)
-    changed = _reception_day_apply(reception_day, fields)
-    if not changed:
-        return reception_day
-    stamp_version(reception_day, actor=actor)
-    reception_day.save()
-    audit_record(action="outreach.receptionday_update", actor=actor, obj=reception_day, detail={"fields": changed})
-    return reception_day
 
 
 def demand_raise_from_forum(*, actor, forum: Forum, draft: DemandDraft, idempotency_key=None) -> Demand:

@@ -26,13 +26,5 @@ urlpatterns = [
     path("demands/<int:pk>/phone/reveal/", views.demand_reveal_phone_view, name="demand_reveal_phone"),
     path("demands/<int:pk>/person-options/", views.demand_person_options, name="demand_person_options"),
     path("demands/<int:pk>/<slug:action>/", views.demand_action, name="demand_action"),
-    path("forums/", views.forum_list, name="forum_list"),
-    path("forums/new/", views.forum_form, name="forum_new"),
-    path("forums/<int:pk>/", views.forum_detail, name="forum_detail"),
-    path("forums/<int:pk>/edit/", views.forum_form, name="forum_edit"),
-    path("reception-days/", views.reception_list, name="reception_list"),
-    path("reception-days/new/", views.reception_form, name="reception_new"),
-    path("reception-days/<int:pk>/", views.reception_detail, name="reception_detail"),
-    path("reception-days/<int:pk>/edit/", views.reception_form, name="reception_edit"),
     *pledge_urlpatterns,  # issue 6: pledges and the public board
 ]

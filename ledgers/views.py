@@ -1,4 +1,4 @@
-"""Staff pages for visits, ledgers, demands, forums and reception days. Thin: parse, check, call, render."""
+"""Staff pages for visits, ledgers and demands. Thin: parse, check, call, render."""
 
 from django import forms
 from django.contrib import messages
@@ -16,39 +16,29 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.audit import audit_export
 from core.concurrency import StaleEdit
-from core.concurrency_forms import edit_conflict_response, saved_message
+from core.concurrency_forms import edit_conflict_response
 from core.csrf import csrf_recoverable
 from core.masking import can_view_personal_data
 from core.params import date_param, id_param, month_param, parse_id
 from core.scoping import get_for_user_or_404, sees_everything, user_scope_root
 from org.models import Cadre, OrgUnit
-from outreach.models import Forum, Household, ReceptionDay
+from outreach.models import Household
 
 from . import demand_flow, selectors
 from .exports import demand_ledger_workbook, ledger_book_workbook
 from .forms import (
     ACTION_FORMS,
-    DemandDraftForm,
-    ForumForm,
     PlaceOnLedgerForm,
-    ReceptionDayForm,
     StandaloneDemandForm,
     VisitDeleteForm,
     VisitEditForm,
     VisitEntryForm,
     help_formset,
 )
-from .forum_rules import forum_rules_for, forum_warnings
 from .models import Demand, DemandCategory, LedgerBook, Visit
 from .services import (
     DemandDraft,
-    demand_raise_from_forum,
-    demand_raise_from_reception,
     demand_reveal_phone,
-    forum_create,
-    forum_update,
-    reception_day_create,
-    reception_day_update,
     visit_can_change,
     visit_delete,
     visit_record,
@@ -736,210 +726,5 @@ def demand_chase(request):
             "chase": chase,
             "units": selectors.units_for_filter(user=request.user),
             "today": timezone.localdate(),
-        },
-    )
-
-
-# ---------------------------------------------------------------- forums
-
-
-@login_required
-def forum_list(request):
-    _require(request.user, "outreach.view_forum")
-    filters = {
-        "unit": _unit_param(request, default_root=False),
-        "date_from": date_param(request, "date_from"),
-        "date_to": date_param(request, "date_to"),
-    }
-    page = _page(request, selectors.forum_list_for_user(user=request.user, filters=filters))
-    rules_by_campaign = {}
-    rows = []
-    for forum in page:
-        key = forum.campaign_id
-        if key not in rules_by_campaign:
-            rules_by_campaign[key] = forum_rules_for(forum.campaign)
-        rows.append((forum, forum_warnings(forum, rules_by_campaign[key])))
-    return render(
-        request,
-        "ledgers/forum_list.html",
-        {"page_obj": page, "rows": rows, "filters": filters, "units": selectors.units_for_filter(user=request.user)},
-    )
-
-
-@csrf_recoverable()
-@login_required
-@require_http_methods(["GET", "POST"])
-def forum_form(request, pk=None):
-    forum = None
-    if pk is not None:
-        forum = get_for_user_or_404(Forum.objects.all(), request.user, pk=pk)
-        _require(request.user, "outreach.change_forum")
-    else:
-        _require(request.user, "outreach.add_forum")
-    form = ForumForm(request.POST or None, instance=forum, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.typed_data
-        leading = data.pop("leading_cadres")
-        created = True
-        try:
-            if forum is None:
-                saved, created = forum_create(
-                    actor=request.user, leading_cadres=leading, idempotency_key=form.submission_token, **data
-                )
-            else:
-                saved = forum_update(
-                    actor=request.user,
-                    forum=forum,
-                    leading_cadres=leading,
-                    expected_version=form.loaded_version,
-                    **data,
-                )
-        except StaleEdit as exc:
-            return edit_conflict_response(
-                request,
-                template="ledgers/forum_form.html",
-                context={"forum": forum},
-                form=form,
-                exc=exc,
-                done=reverse("ledgers:forum_detail", args=[forum.pk]),
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            saved_message(request, created, _("群众访谈日已保存。"))
-            return redirect("ledgers:forum_detail", pk=saved.pk)
-    return render(request, "ledgers/forum_form.html", {"form": form, "forum": forum})
-
-
-@csrf_recoverable()
-@login_required
-@require_http_methods(["GET", "POST"])
-def forum_detail(request, pk):
-    """A forum with its warnings against the plan's rules, and its topics raised as demands."""
-    _require(request.user, "outreach.view_forum")
-    forum = get_for_user_or_404(Forum.objects.select_related("village", "campaign"), request.user, pk=pk)
-    form = DemandDraftForm(request.POST or None, user=request.user, village=forum.village)
-    if request.method == "POST":
-        _require(request.user, "ledgers.add_demand")
-        if form.is_valid():
-            data = form.cleaned_data
-            demand_raise_from_forum(actor=request.user, forum=forum, draft=_draft(data), idempotency_key=data["token"])
-            messages.success(request, _("已将访谈中提出的问题登记为诉求。"))
-            return redirect("ledgers:forum_detail", pk=forum.pk)
-    rules = forum_rules_for(forum.campaign)
-    return render(
-        request,
-        "ledgers/forum_detail.html",
-        {
-            "forum": forum,
-            "leaders": list(forum.leading_cadres.all()),
-            "rules": rules,
-            "warnings": forum_warnings(forum, rules),
-            "demands": list(forum.demands.select_related("category", "responsible_unit")),
-            "form": form,
-        },
-    )
-
-
-def _draft(data):
-    return DemandDraft(
-        category=data["category"],
-        title=data["title"],
-        description=data.get("description", ""),
-        person_name=data.get("person_name", ""),
-        person_phone=data.get("person_phone", ""),
-        household=data.get("household"),
-    )
-
-
-# ---------------------------------------------------------------- reception days
-
-
-@login_required
-def reception_list(request):
-    _require(request.user, "outreach.view_receptionday")
-    filters = {
-        "unit": _unit_param(request, default_root=False),
-        "channel": request.GET.get("channel", ""),
-        "date_from": date_param(request, "date_from"),
-        "date_to": date_param(request, "date_to"),
-    }
-    page = _page(request, selectors.reception_day_list_for_user(user=request.user, filters=filters))
-    return render(
-        request,
-        "ledgers/reception_list.html",
-        {
-            "page_obj": page,
-            "filters": filters,
-            "channels": ReceptionDay.Channel.choices,
-            "units": selectors.units_for_filter(user=request.user),
-        },
-    )
-
-
-@csrf_recoverable()
-@login_required
-@require_http_methods(["GET", "POST"])
-def reception_form(request, pk=None):
-    reception_day = None
-    if pk is not None:
-        reception_day = get_for_user_or_404(ReceptionDay.objects.all(), request.user, pk=pk)
-        _require(request.user, "outreach.change_receptionday")
-    else:
-        _require(request.user, "outreach.add_receptionday")
-    form = ReceptionDayForm(request.POST or None, instance=reception_day, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        if reception_day is None:
-            saved, created = reception_day_create(
-                actor=request.user, idempotency_key=form.submission_token, **form.typed_data
-            )
-        else:
-            try:
-                saved = reception_day_update(
-                    actor=request.user,
-                    reception_day=reception_day,
-                    expected_version=form.loaded_version,
-                    **form.typed_data,
-                )
-            except StaleEdit as exc:
-                return edit_conflict_response(
-                    request,
-                    template="ledgers/reception_form.html",
-                    context={"reception_day": reception_day},
-                    form=form,
-                    exc=exc,
-                    done=reverse("ledgers:reception_detail", args=[reception_day.pk]),
-                )
-            created = True
-        saved_message(request, created, _("接待日已保存。"))
-        return redirect("ledgers:reception_detail", pk=saved.pk)
-    return render(request, "ledgers/reception_form.html", {"form": form, "reception_day": reception_day})
-
-
-@csrf_recoverable()
-@login_required
-@require_http_methods(["GET", "POST"])
-def reception_detail(request, pk):
-    _require(request.user, "outreach.view_receptionday")
-    reception_day = get_for_user_or_404(
-        ReceptionDay.objects.select_related("leader", "leader__org_unit", "campaign"), request.user, pk=pk
-    )
-    form = DemandDraftForm(request.POST or None, user=request.user)
-    if request.method == "POST":
-        _require(request.user, "ledgers.add_demand")
-        if form.is_valid():
-            data = form.cleaned_data
-            demand_raise_from_reception(
-                actor=request.user, reception_day=reception_day, draft=_draft(data), idempotency_key=data["token"]
-            )
-            messages.success(request, _("已将来访群众的诉求登记。"))
-            return redirect("ledgers:reception_detail", pk=reception_day.pk)
-    return render(
-        request,
-        "ledgers/reception_detail.html",
-        {
-            "reception_day": reception_day,
-            "demands": list(reception_day.demands.select_related("category", "responsible_unit")),
-            "form": form,
         },
     )

@@ -1,8 +1,10 @@
 """Back office for the register. Built for a million households: no full COUNT(*) (capped
 paginator, show_full_result_count=False), no DISTINCT filters (EXISTS instead of M2M joins),
-scoped autocomplete widgets instead of selects of every household, personal data masked."""
+scoped autocomplete widgets instead of selects of every household, personal data masked. Forums
+and reception days are saved through their services, like on the staff pages."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -17,8 +19,17 @@ from core.params import parse_id
 from core.scoping import scope_for_user
 from org.models import OrgUnit
 
-from .models import Household, HouseholdCategory, HouseholdMember, ImportJob, LiaisonPoint, Pairing
+from .models import Forum, Household, HouseholdCategory, HouseholdMember, ImportJob, LiaisonPoint, Pairing, ReceptionDay
 from .paginators import AdminCappedPaginator
+from .services import (
+    FORUM_FIELDS,
+    FORUM_TEXT_FIELDS,
+    RECEPTION_DAY_FIELDS,
+    forum_create,
+    forum_update,
+    reception_day_create,
+    reception_day_update,
+)
 
 
 class VillageFilter(admin.SimpleListFilter):
@@ -196,3 +207,51 @@ class ImportJobAdmin(BigTableAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Forum)
+class ForumAdmin(PersonalDataAdminMixin, ScopedModelAdmin):
+    form = VersionedAdminForm
+    list_display = ["held_at", "village", "title", "place", "notice_posted_on", "attendance"]
+    list_filter = ["held_at"]
+    search_fields = ["title", "village__name", "place"]
+    list_select_related = ["village"]
+    filter_horizontal = ["leading_cadres"]
+
+    def save_model(self, request, obj, form, change):
+        # Through the services like the staff page: audited, versioned, and its reminders follow
+        # a moved date. The version was checked under the row lock by the form.
+        fields = {
+            name: form.cleaned_data[name] for name in FORUM_FIELDS + FORUM_TEXT_FIELDS if name in form.cleaned_data
+        }
+        leading = form.cleaned_data.get("leading_cadres", ())
+        try:
+            if change:
+                saved = forum_update(actor=request.user, forum=obj, leading_cadres=leading, **fields)
+            else:
+                saved, _created = forum_create(actor=request.user, leading_cadres=leading, **fields)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            raise PermissionDenied(" ".join(exc.messages)) from exc
+        obj.pk = saved.pk
+
+
+@admin.register(ReceptionDay)
+class ReceptionDayAdmin(PersonalDataAdminMixin, ScopedModelAdmin):
+    form = VersionedAdminForm
+    list_display = ["held_on", "leader", "channel", "place", "visitors_count"]
+    list_filter = ["channel", "held_on"]
+    search_fields = ["leader__name", "place"]
+    list_select_related = ["leader"]
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in RECEPTION_DAY_FIELDS if name in form.cleaned_data}
+        try:
+            if change:
+                saved = reception_day_update(actor=request.user, reception_day=obj, **fields)
+            else:
+                saved, _created = reception_day_create(actor=request.user, **fields)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            raise PermissionDenied(" ".join(exc.messages)) from exc
+        obj.pk = saved.pk

@@ -1,11 +1,15 @@
-"""Demo household register: about 2,000 households across the 24 demo villages."""
+"""Demo household register (about 2,000 households across the 24 demo villages), pairings,
+liaison points, forums and reception days."""
 
 import datetime
+import random
+
+from django.utils import timezone
 
 from campaigns.demo import chinese_name
 from org.models import Cadre
 
-from .models import Household, HouseholdCategory, HouseholdMember, LiaisonPoint, Pairing
+from .models import Forum, Household, HouseholdCategory, HouseholdMember, LiaisonPoint, Pairing, ReceptionDay
 from .selectors import HARDSHIP_CATEGORY_CODES
 from .validators import id_number_check_digit
 
@@ -59,6 +63,8 @@ def seed(*, context, stdout):
     _seed_members(context=context, stdout=stdout)
     _seed_pairings(context=context, stdout=stdout)
     _seed_liaison_points(context=context, stdout=stdout)
+    _seed_forums(context=context, stdout=stdout)
+    _seed_reception_days(context=context, stdout=stdout)
 
 
 RELATIONS = ("配偶", "女儿", "儿子", "孙女", "孙子", "母亲")
@@ -175,3 +181,67 @@ def _seed_liaison_points(*, context, stdout):
             points.append(LiaisonPoint(campaign=campaign, village=village, leader=leaders.get(unit.pk), unit=unit))
     LiaisonPoint.objects.bulk_create(points)
     stdout.write(f"联系点 {len(points)} 个")
+
+
+def _seed_forums(*, context, stdout):
+    """A forum in each of the first eight villages, led by the leaders above it; some posted the
+    notice late or gathered too few people, so the page warns about them. The forums go into
+    ``context["forums"]`` (ledgers' demo raises a topic at some of them as a demand)."""
+    campaign, villages = context["campaign"], context["villages"][:8]
+    today = timezone.localdate()
+    cadres_by_unit = {}
+    for cadre in Cadre.objects.select_related("org_unit"):
+        cadres_by_unit.setdefault(cadre.org_unit.path, []).append(cadre)
+    forums, made = [], 0
+    for n, village in enumerate(villages):
+        held = timezone.make_aware(
+            datetime.datetime.combine(today - datetime.timedelta(days=10 + n * 3), datetime.time(15, 0))
+        )
+        lead = [7, 5, 3, 6, 2, 5, 8, 5][n]
+        attendance = [45, 32, 28, 60, 18, 35, 40, 30][n]
+        forum = Forum.objects.filter(village=village, held_at=held).first()
+        if forum is None:
+            forum = Forum.objects.create(
+                village=village,
+                campaign=campaign,
+                title="群众访谈日",
+                held_at=held,
+                place=f"{village.name}党群服务中心",
+                notice_posted_on=held.date() - datetime.timedelta(days=lead),
+                attendance=attendance,
+                summary="围绕道路硬化、养老服务、就业培训等群众关心的问题开展访谈。",
+            )
+            above = [c for path, cadres in cadres_by_unit.items() if village.path.startswith(path) for c in cadres]
+            forum.leading_cadres.set([c for c in above if c.is_leader][:2])
+            made += 1
+        forums.append(forum)
+    context["forums"] = forums
+    stdout.write(f"访谈日新增 {made} 场")
+
+
+def _seed_reception_days(*, context, stdout):
+    """Three weeks of reception days of five leaders, in person, on the hotline and online."""
+    # Its own generator: the shared one stays as later apps expect.
+    rng = random.Random(5005)
+    campaign = context["campaign"]
+    today = timezone.localdate()
+    leaders = list(Cadre.objects.filter(is_leader=True).order_by("id")[:5])
+    channels = [ReceptionDay.Channel.IN_PERSON, ReceptionDay.Channel.HOTLINE, ReceptionDay.Channel.ONLINE]
+    made = 0
+    for i, leader in enumerate(leaders):
+        for week in range(3):
+            held = today - datetime.timedelta(days=7 * week + i)
+            if ReceptionDay.objects.filter(leader=leader, held_on=held).exists():
+                continue
+            channel = channels[(i + week) % 3]
+            ReceptionDay.objects.create(
+                leader=leader,
+                campaign=campaign,
+                held_on=held,
+                channel=channel,
+                place={"in_person": "信访接待室", "hotline": "12338", "online": "网上信访平台"}[channel],
+                visitors_count=rng.randint(2, 12),
+                notes="接待来访群众，现场解答政策咨询。",
+            )
+            made += 1
+    stdout.write(f"接待日新增 {made} 次")

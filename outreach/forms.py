@@ -1,17 +1,20 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from campaigns.fields import CampaignChoiceField
 from campaigns.models import Campaign
+from campaigns.selectors import campaign_choices_for_user
 from core.concurrency_forms import RecordFormMixin, SubmissionTokenMixin
 from core.masking import can_view_personal_data, mask_free_text_in_form, mask_id_number, mask_phone
+from core.scoping import scope_for_user
 from org.models import Cadre, OrgUnit
 
 from .importing import IMPORTERS
-from .models import Household, HouseholdCategory, HouseholdMember, Pairing
+from .models import Forum, Household, HouseholdCategory, HouseholdMember, Pairing, ReceptionDay
 from .selectors import cadres_for_user, campaigns_for_user, townships_for_user, villages_for_user
 from .xlsx import max_upload_bytes
 
@@ -25,6 +28,10 @@ def _helper(label):
 def _date_input() -> forms.DateInput:
     # <input type="date"> only accepts ISO dates; the zh-hans format (2026/04/01) would show empty.
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _datetime_input() -> forms.DateTimeInput:
+    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 def grouped_category_choices(categories) -> list[tuple[str, list[tuple[int, str]]]]:
@@ -247,3 +254,67 @@ class ImportUploadForm(forms.Form):
         if upload is not None and upload.size > max_upload_bytes():
             self.add_error("file", _("文件过大，上限为 %(mb)d MB。") % {"mb": max_upload_bytes() // 1048576})
         return data
+
+
+class ForumForm(RecordFormMixin, forms.ModelForm):
+    class Meta:
+        model = Forum
+        fields = [
+            "village",
+            "campaign",
+            "title",
+            "held_at",
+            "place",
+            "leading_cadres",
+            "notice_posted_on",
+            "attendance",
+            "attendee_list",
+            "summary",
+        ]
+        widgets = {
+            "held_at": _datetime_input(),
+            "notice_posted_on": _date_input(),
+            "attendee_list": forms.Textarea(attrs={"rows": 2}),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "leading_cadres": forms.SelectMultiple(attrs={"size": 5}),
+        }
+        field_classes = {"campaign": CampaignChoiceField}
+        error_messages = {
+            "held_at": {"required": _("请填写举行时间。"), "invalid": _("请输入有效的日期时间。")},
+            "place": {"required": _("请填写地点。")},
+            "village": {"required": _("请选择村/社区。")},
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = scope_for_user(OrgUnit.objects.all(), user).filter(kind=OrgUnit.Kind.VILLAGE)
+        self.fields["campaign"].queryset = campaign_choices_for_user(user=user, keep=self.instance.campaign_id)
+        # 由党政负责人带队 (plan 001): the choices are the leaders the user can see, not every cadre.
+        self.fields["leading_cadres"].queryset = scope_for_user(Cadre.objects.filter(is_leader=True), user)
+        mask_free_text_in_form(self, user=user, instance=self.instance)
+
+    def clean(self):
+        data = super().clean()
+        held_at, posted = data.get("held_at"), data.get("notice_posted_on")
+        if held_at and posted and posted > timezone.localtime(held_at).date():
+            self.add_error("notice_posted_on", _("预告张贴日期不能晚于访谈日。"))
+        return data
+
+
+class ReceptionDayForm(RecordFormMixin, forms.ModelForm):
+    class Meta:
+        model = ReceptionDay
+        fields = ["leader", "campaign", "held_on", "channel", "place", "visitors_count", "notes"]
+        widgets = {"held_on": _date_input(), "notes": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"campaign": CampaignChoiceField}
+        error_messages = {
+            "leader": {"required": _("请选择接待领导。")},
+            "held_on": {"required": _("请填写接待日期。")},
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["leader"].queryset = scope_for_user(Cadre.objects.all(), user).filter(is_leader=True)
+        self.fields["campaign"].queryset = campaign_choices_for_user(user=user, keep=self.instance.campaign_id)
+        self.fields["place"].help_text = _("现场接待填地点，热线填号码（如 12338），网上接待填平台")
+        mask_free_text_in_form(self, user=user, instance=self.instance)

@@ -1,6 +1,25 @@
 from django.utils.translation import gettext_lazy as _
 
 NAV_ITEMS = [
+    # Forums and reception days are work with the public, listed with the visit ledgers.
+    {
+        "label": _("访谈日"),
+        "url": "outreach:forum_list",
+        "group": "visits",
+        "icon": "people",
+        "roles": None,
+        "perm": "outreach.view_forum",
+        "order": 16,
+    },
+    {
+        "label": _("接待日"),
+        "url": "outreach:reception_list",
+        "group": "visits",
+        "icon": "telephone",
+        "roles": None,
+        "perm": "outreach.view_receptionday",
+        "order": 17,
+    },
     {
         "label": _("农户名册"),
         "url": "outreach:household_list",

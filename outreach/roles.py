@@ -1,4 +1,4 @@
-from core.roles import CADRE, DATA_ENTRY, LEADER, OFFICE_ADMIN
+from core.roles import AUDITOR, CADRE, DATA_ENTRY, LEADER, OFFICE_ADMIN
 
 
 def _perms(model, *verbs):
@@ -41,3 +41,15 @@ ROLE_PERMISSIONS = {
         *_perms("liaisonpoint", "view"),
     ],
 }
+
+# Forums and reception days: written by the office, its staff and cadres; read by leaders and auditors.
+_RECORDS = ("forum", "receptionday")
+_RECORD_VERBS = {
+    OFFICE_ADMIN: ALL,
+    LEADER: ("view",),
+    DATA_ENTRY: ("add", "change", "view"),
+    CADRE: ("add", "change", "view"),
+    AUDITOR: ("view",),
+}
+for _role, _verbs in _RECORD_VERBS.items():
+    ROLE_PERMISSIONS.setdefault(_role, []).extend(perm for model in _RECORDS for perm in _perms(model, *_verbs))

@@ -13,7 +13,8 @@ from campaigns.models import Campaign
 from core.scoping import get_for_user_or_404, scope_for_user, sees_everything, user_scope_root
 from org.models import Cadre, OrgUnit
 
-from .models import Household, HouseholdCategory, HouseholdMember, ImportJob, LiaisonPoint, Pairing
+from .models import Forum, Household, HouseholdCategory, HouseholdMember, ImportJob, LiaisonPoint, Pairing, ReceptionDay
+from .panels import with_list_columns
 
 # Categories that make a household a "困难群众" household for 结穷亲 (plans 000 and 002: 副处级以上
 # cadres pair with at least one hardship household).
@@ -430,3 +431,40 @@ def import_job_changes(*, job: ImportJob, show_personal: bool) -> tuple[list[dic
             fields.append({"header": item.get("header", ""), "old": old, "new": new})
         rows.append({"row": change.get("row"), "label": change.get("label", ""), "fields": fields})
     return rows, unmasked
+
+
+# --- forums and reception days ----------------------------------------------------------------
+
+
+def units_for_filter(*, user) -> QuerySet:
+    """Units the user may filter by (their subtree down to townships, then villages)."""
+    return scope_for_user(OrgUnit.objects.all(), user).exclude(kind=OrgUnit.Kind.OFFICE)
+
+
+def forum_list_for_user(*, user, filters: dict | None = None) -> QuerySet:
+    filters = filters or {}
+    forums = scope_for_user(Forum.objects.all(), user)
+    if filters.get("unit") is not None:
+        forums = forums.filter(village__path__startswith=filters["unit"].path)
+    if filters.get("date_from"):
+        forums = forums.filter(held_at__date__gte=filters["date_from"])
+    if filters.get("date_to"):
+        forums = forums.filter(held_at__date__lte=filters["date_to"])
+    forums = forums.select_related("village", "campaign").prefetch_related("leading_cadres")
+    # The columns other apps add (the demands raised at each forum), in this one query.
+    return with_list_columns(forums).order_by("-held_at", "-id")
+
+
+def reception_day_list_for_user(*, user, filters: dict | None = None) -> QuerySet:
+    filters = filters or {}
+    days = scope_for_user(ReceptionDay.objects.all(), user)
+    if filters.get("unit") is not None:
+        days = days.filter(leader__org_unit__path__startswith=filters["unit"].path)
+    if filters.get("channel"):
+        days = days.filter(channel=filters["channel"])
+    if filters.get("date_from"):
+        days = days.filter(held_on__gte=filters["date_from"])
+    if filters.get("date_to"):
+        days = days.filter(held_on__lte=filters["date_to"])
+    days = days.select_related("leader", "leader__org_unit", "campaign")
+    return with_list_columns(days).order_by("-held_on", "-id")

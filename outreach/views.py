@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,21 +13,22 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.audit import audit_export
 from core.concurrency import StaleEdit
 from core.concurrency_forms import edit_conflict_response, saved_message
 from core.csrf import csrf_recoverable
 from core.masking import MASKERS, can_view_personal_data
-from core.params import id_param, parse_id
+from core.params import date_param, id_param, parse_id
 from core.scoping import get_for_user_or_404, scope_for_user
 from org.models import Cadre, OrgUnit
 
-from . import selectors, services
+from . import panels, selectors, services
 from .forms import (
     BulkAssignForm,
     BulkFilterForm,
+    ForumForm,
     HouseholdFilterForm,
     HouseholdForm,
     ImportUploadForm,
@@ -35,10 +37,12 @@ from .forms import (
     PairingEndForm,
     PairingFilterForm,
     PairingForm,
+    ReceptionDayForm,
     SuggestForm,
 )
+from .forum_rules import forum_rules_for, forum_warnings
 from .importing import IMPORTERS
-from .models import Household, ImportJob, LiaisonPoint, Pairing
+from .models import Forum, Household, ImportJob, LiaisonPoint, Pairing, ReceptionDay
 from .paginators import CappedPaginator
 from .resources import CadreResource, HouseholdResource, PairingResource
 from .services import PERSONAL_FIELDS
@@ -65,6 +69,11 @@ def perm_required(*perms):
         return wrapper
 
     return decorator
+
+
+def _require(user, perm):
+    if not user.has_perm(perm):
+        raise PermissionDenied
 
 
 def _page(request, queryset):
@@ -606,3 +615,189 @@ def import_confirm(request, pk):
             logger.warning("broker unavailable; importing %s in the request", job.pk, exc_info=True)
             services.import_job_apply(job_id=job.pk)
     return redirect(job)
+
+
+# --- forums and reception days ----------------------------------------------------------------
+# What people raise there (demands) is shown by the apps that own it, through outreach.panels.
+
+RECORD_PAGE_SIZE = 25
+
+
+def _record_page(request, queryset):
+    return Paginator(queryset, RECORD_PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _unit_filter(request):
+    """The unit named by ?unit=<code>, 404 outside the user's subtree; None without one."""
+    code = request.GET.get("unit", "").strip()
+    return get_for_user_or_404(OrgUnit.objects.all(), request.user, code=code) if code else None
+
+
+@perm_required("outreach.view_forum")
+def forum_list(request):
+    filters = {
+        "unit": _unit_filter(request),
+        "date_from": date_param(request, "date_from"),
+        "date_to": date_param(request, "date_to"),
+    }
+    page = _record_page(request, selectors.forum_list_for_user(user=request.user, filters=filters))
+    columns = panels.list_columns(Forum)
+    rules_by_campaign = {}
+    rows = []
+    for forum in page:
+        key = forum.campaign_id
+        if key not in rules_by_campaign:
+            rules_by_campaign[key] = forum_rules_for(forum.campaign)
+        rows.append((forum, panels.column_values(forum, columns), forum_warnings(forum, rules_by_campaign[key])))
+    context = {
+        "page_obj": page,
+        "rows": rows,
+        "columns": columns,
+        "colspan": 8 + len(columns),
+        "filters": filters,
+        "units": selectors.units_for_filter(user=request.user),
+    }
+    return render(request, "outreach/forum_list.html", context)
+
+
+@csrf_recoverable()
+@login_required
+@require_http_methods(["GET", "POST"])
+def forum_form(request, pk=None):
+    forum = None
+    if pk is not None:
+        forum = get_for_user_or_404(Forum.objects.all(), request.user, pk=pk)
+        _require(request.user, "outreach.change_forum")
+    else:
+        _require(request.user, "outreach.add_forum")
+    form = ForumForm(request.POST or None, instance=forum, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.typed_data
+        leading = data.pop("leading_cadres")
+        created = True
+        try:
+            if forum is None:
+                saved, created = services.forum_create(
+                    actor=request.user, leading_cadres=leading, idempotency_key=form.submission_token, **data
+                )
+            else:
+                saved = services.forum_update(
+                    actor=request.user,
+                    forum=forum,
+                    leading_cadres=leading,
+                    expected_version=form.loaded_version,
+                    **data,
+                )
+        except StaleEdit as exc:
+            return edit_conflict_response(
+                request,
+                template="outreach/forum_form.html",
+                context={"forum": forum},
+                form=form,
+                exc=exc,
+                done=reverse("outreach:forum_detail", args=[forum.pk]),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            saved_message(request, created, _("群众访谈日已保存。"))
+            return redirect("outreach:forum_detail", pk=saved.pk)
+    return render(request, "outreach/forum_form.html", {"form": form, "forum": forum})
+
+
+@csrf_recoverable()
+@login_required
+@require_http_methods(["GET", "POST"])
+def forum_detail(request, pk):
+    """A forum with its warnings against the plan's rules, and the panels of the apps above (the
+    topics raised there as demands, which such a panel may take as this page's POST)."""
+    _require(request.user, "outreach.view_forum")
+    forum = get_for_user_or_404(Forum.objects.select_related("village", "campaign"), request.user, pk=pk)
+    shown = panels.detail_panels(request, forum)
+    if isinstance(shown, HttpResponse):
+        return shown
+    rules = forum_rules_for(forum.campaign)
+    context = {
+        "forum": forum,
+        "leaders": list(forum.leading_cadres.all()),
+        "rules": rules,
+        "warnings": forum_warnings(forum, rules),
+        "panels": shown,
+    }
+    return render(request, "outreach/forum_detail.html", context)
+
+
+@perm_required("outreach.view_receptionday")
+def reception_list(request):
+    filters = {
+        "unit": _unit_filter(request),
+        "channel": request.GET.get("channel", ""),
+        "date_from": date_param(request, "date_from"),
+        "date_to": date_param(request, "date_to"),
+    }
+    page = _record_page(request, selectors.reception_day_list_for_user(user=request.user, filters=filters))
+    columns = panels.list_columns(ReceptionDay)
+    context = {
+        "page_obj": page,
+        "rows": [(day, panels.column_values(day, columns)) for day in page],
+        "columns": columns,
+        "colspan": 6 + len(columns),
+        "filters": filters,
+        "channels": ReceptionDay.Channel.choices,
+        "units": selectors.units_for_filter(user=request.user),
+    }
+    return render(request, "outreach/reception_list.html", context)
+
+
+@csrf_recoverable()
+@login_required
+@require_http_methods(["GET", "POST"])
+def reception_form(request, pk=None):
+    reception_day = None
+    if pk is not None:
+        reception_day = get_for_user_or_404(ReceptionDay.objects.all(), request.user, pk=pk)
+        _require(request.user, "outreach.change_receptionday")
+    else:
+        _require(request.user, "outreach.add_receptionday")
+    form = ReceptionDayForm(request.POST or None, instance=reception_day, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        if reception_day is None:
+            saved, created = services.reception_day_create(
+                actor=request.user, idempotency_key=form.submission_token, **form.typed_data
+            )
+        else:
+            try:
+                saved = services.reception_day_update(
+                    actor=request.user,
+                    reception_day=reception_day,
+                    expected_version=form.loaded_version,
+                    **form.typed_data,
+                )
+            except StaleEdit as exc:
+                return edit_conflict_response(
+                    request,
+                    template="outreach/reception_form.html",
+                    context={"reception_day": reception_day},
+                    form=form,
+                    exc=exc,
+                    done=reverse("outreach:reception_detail", args=[reception_day.pk]),
+                )
+            created = True
+        saved_message(request, created, _("接待日已保存。"))
+        return redirect("outreach:reception_detail", pk=saved.pk)
+    return render(request, "outreach/reception_form.html", {"form": form, "reception_day": reception_day})
+
+
+@csrf_recoverable()
+@login_required
+@require_http_methods(["GET", "POST"])
+def reception_detail(request, pk):
+    """A reception day and the panels of the apps above (its visitors' demands, raised here)."""
+    _require(request.user, "outreach.view_receptionday")
+    reception_day = get_for_user_or_404(
+        ReceptionDay.objects.select_related("leader", "leader__org_unit", "campaign"), request.user, pk=pk
+    )
+    shown = panels.detail_panels(request, reception_day)
+    if isinstance(shown, HttpResponse):
+        return shown
+    return render(request, "outreach/reception_detail.html", {"reception_day": reception_day, "panels": shown})

@@ -48,7 +48,7 @@ def test_the_label_names_the_issuing_unit_and_drafts(plans):
 
 @pytest.mark.parametrize(
     "url_name",
-    ["ledgers:pledge_create", "ledgers:visit_entry", "ledgers:forum_new", "ledgers:reception_new"],
+    ["ledgers:pledge_create", "ledgers:visit_entry", "outreach:forum_new", "outreach:reception_new"],
 )
 def test_ledger_forms_offer_running_campaigns_by_issuing_unit(client_for, world, plans, url_name):
     html = client_for(world.office_admin).get(reverse(url_name)).content.decode()

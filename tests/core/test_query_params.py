@@ -81,7 +81,7 @@ def test_the_first_month_in_range_has_no_link_before_it(staff):
     assert "month=2000-02" in html
 
 
-@pytest.mark.parametrize("page", ["ledgers:visit_list", "ledgers:forum_list", "ledgers:reception_list"])
+@pytest.mark.parametrize("page", ["ledgers:visit_list", "outreach:forum_list", "outreach:reception_list"])
 @pytest.mark.parametrize("value", ["0001-01-01", "9999-12-31", "2026-02-30", "x"])
 def test_a_bad_date_filter_is_dropped_with_a_message(staff, page, value):
     response = staff.get(reverse(page), {"date_from": value, "date_to": value})

@@ -9,8 +9,6 @@ from django.urls import reverse
 from core.models import AuditEvent
 from ledgers import demand_flow
 from ledgers.models import Demand, Visit
-from outreach.models import Forum
-from tests.ledgers.conftest import cadre_of
 
 
 def demand_change_data(demand, **overrides):
@@ -198,45 +196,3 @@ def test_a_read_only_back_office_user_sees_demands_and_visits(world, ledger, cli
         assert response.status_code == 200
         # Only the hidden optimistic-lock token; nothing editable.
         assert set(response.context["adminform"].form.fields) <= {"loaded_version"}
-
-
-def test_forums_and_reception_days_saved_in_the_admin_go_through_the_services(world, ledger, client_for):
-    client = client_for(world.office_admin)
-    response = client.post(
-        reverse("admin:outreach_forum_add"),
-        {
-            "village": world.village_a1.pk,
-            "campaign": ledger.campaign.pk,
-            "title": "群众访谈日",
-            "held_at_0": ledger.today.isoformat(),
-            "held_at_1": "09:00",
-            "place": "村委会",
-            "leading_cadres": [cadre_of(world.town_staff).pk],
-            "notice_posted_on": (ledger.today - datetime.timedelta(days=7)).isoformat(),
-            "attendance": "35",
-            "attendee_list": "",
-            "summary": "",
-        },
-    )
-    assert response.status_code == 302, response.context["adminform"].form.errors
-    forum = Forum.objects.get(place="村委会", attendance=35)
-    assert list(forum.leading_cadres.all()) == [cadre_of(world.town_staff)]
-    assert AuditEvent.objects.filter(action="outreach.forum_create", object_id=str(forum.pk)).exists()
-
-    reception = ledger.reception
-    response = client.post(
-        reverse("admin:outreach_receptionday_change", args=[reception.pk]),
-        {
-            "leader": reception.leader_id,
-            "campaign": "",
-            "held_on": reception.held_on.isoformat(),
-            "channel": "hotline",
-            "place": "12338",
-            "visitors_count": "5",
-            "notes": "",
-        },
-    )
-    assert response.status_code == 302, response.context["adminform"].form.errors
-    reception.refresh_from_db()
-    assert (reception.channel, reception.visitors_count) == ("hotline", 5)
-    assert AuditEvent.objects.filter(action="outreach.receptionday_update", object_id=str(reception.pk)).exists()

@@ -34,7 +34,7 @@ def _raise_standalone(client, world, ledger, *, source, title, phone=""):
 
 
 def _raise_from_forum(client, world, ledger, *, title):
-    url = reverse("ledgers:forum_detail", args=[ledger.forum.pk])
+    url = reverse("outreach:forum_detail", args=[ledger.forum.pk])
     token = client.get(url).context["form"].initial["token"]
     response = client.post(url, {"token": token, "category": ledger.category.pk, "title": title, "person_name": "孙六"})
     assert response.status_code == 302
@@ -43,7 +43,7 @@ def _raise_from_forum(client, world, ledger, *, title):
 
 def _raise_from_reception(client, world, ledger, *, title):
     day = ReceptionDay.objects.create(leader=cadre_of(world.town_staff), held_on=ledger.today)
-    url = reverse("ledgers:reception_detail", args=[day.pk])
+    url = reverse("outreach:reception_detail", args=[day.pk])
     token = client.get(url).context["form"].initial["token"]
     response = client.post(url, {"token": token, "category": ledger.category.pk, "title": title, "person_name": "赵四"})
     assert response.status_code == 302

@@ -151,7 +151,7 @@ def test_a_member_form_posted_to_a_household_of_another_township_is_not_found(wo
 
 def test_a_replayed_forum_post_records_one_forum(world, ledger, client_for):
     client = client_for(world.town_staff)
-    url = reverse("ledgers:forum_new")
+    url = reverse("outreach:forum_new")
     held = timezone.localtime() - datetime.timedelta(days=1)
     data = form_on(
         client.get(url),
@@ -164,13 +164,13 @@ def test_a_replayed_forum_post_records_one_forum(world, ledger, client_for):
     )
     first, again = client.post(url, data), client.post(url, data)
     forum = Forum.objects.get(place="甲一村文化广场")
-    detail = reverse("ledgers:forum_detail", args=[forum.pk])
+    detail = reverse("outreach:forum_detail", args=[forum.pk])
     assert (first.status_code, first["Location"], again.status_code, again["Location"]) == (302, detail, 302, detail)
 
 
 def test_a_replayed_reception_day_post_records_one_day(world, ledger, client_for):
     client = client_for(world.office_admin)
-    url = reverse("ledgers:reception_new")
+    url = reverse("outreach:reception_new")
     data = form_on(
         client.get(url),
         "visitors_count",
@@ -182,7 +182,7 @@ def test_a_replayed_reception_day_post_records_one_day(world, ledger, client_for
     )
     first, again = client.post(url, data), client.post(url, data)
     day = ReceptionDay.objects.get(place="镇便民服务中心")
-    detail = reverse("ledgers:reception_detail", args=[day.pk])
+    detail = reverse("outreach:reception_detail", args=[day.pk])
     assert (first.status_code, first["Location"], again.status_code, again["Location"]) == (302, detail, 302, detail)
 
 
@@ -266,7 +266,7 @@ def test_a_stale_member_edit_is_refused_and_keeps_the_colleagues_change(world, l
 
 
 def test_a_stale_forum_edit_is_refused(world, ledger, client_for):
-    url = reverse("ledgers:forum_edit", args=[ledger.forum.pk])
+    url = reverse("outreach:forum_edit", args=[ledger.forum.pk])
     mine = client_for(world.town_staff)
     stale = form_on(mine.get(url), "place", summary="群众反映修路问题")
     other = Client()
@@ -281,7 +281,7 @@ def test_a_stale_forum_edit_is_refused(world, ledger, client_for):
 
 
 def test_a_stale_reception_day_edit_is_refused(world, ledger, client_for):
-    url = reverse("ledgers:reception_edit", args=[ledger.reception.pk])
+    url = reverse("outreach:reception_edit", args=[ledger.reception.pk])
     mine = client_for(world.office_admin)
     stale = form_on(mine.get(url), "visitors_count", notes="接待群众反映低保")
     other = Client()

@@ -161,45 +161,6 @@ URLS = {
             expect=signed_in(NOT_FOUND),
         ),
     ],
-    "ledgers:forum_list": Case(expect=signed_in(OK)),
-    "ledgers:forum_new": Case(expect=WRITE_PAGE),
-    "ledgers:forum_detail": [
-        Case(label="forum of village A1", kwargs=lambda w: {"pk": L(w).forum.pk}, expect=A1_OBJECT),
-        Case(label="forum of village A2", kwargs=lambda w: {"pk": L(w).forum_a2.pk}, expect=A2_OBJECT),
-    ],
-    "ledgers:forum_edit": [
-        Case(
-            label="forum of village A1",
-            kwargs=lambda w: {"pk": L(w).forum.pk},
-            expect=signed_in(OK, county_leader=FORBIDDEN, auditor=FORBIDDEN, sibling_town_staff=NOT_FOUND),
-        ),
-        Case(
-            label="forum of village A2",
-            kwargs=lambda w: {"pk": L(w).forum_a2.pk},
-            expect=signed_in(
-                OK, county_leader=FORBIDDEN, auditor=FORBIDDEN, town_staff=NOT_FOUND, village_cadre=NOT_FOUND
-            ),
-        ),
-    ],
-    "ledgers:reception_list": Case(expect=signed_in(OK)),
-    "ledgers:reception_new": Case(expect=WRITE_PAGE),
-    "ledgers:reception_detail": [
-        Case(
-            label="the county leader's reception day",
-            kwargs=lambda w: {"pk": L(w).reception.pk},
-            expect=signed_in(OK, town_staff=NOT_FOUND, sibling_town_staff=NOT_FOUND, village_cadre=NOT_FOUND),
-        ),
-        Case(label="township A2's reception day", kwargs=lambda w: {"pk": L(w).reception_a2.pk}, expect=A2_OBJECT),
-    ],
-    "ledgers:reception_edit": [
-        Case(
-            label="township A2's reception day",
-            kwargs=lambda w: {"pk": L(w).reception_a2.pk},
-            expect=signed_in(
-                OK, county_leader=FORBIDDEN, auditor=FORBIDDEN, town_staff=NOT_FOUND, village_cadre=NOT_FOUND
-            ),
-        ),
-    ],
 }
 
 STAFF_ADMIN = everyone(ADMIN_LOGIN, superuser=OK, office_admin=OK)
@@ -207,6 +168,4 @@ ADMIN_MODELS = {
     "ledgers.visit": STAFF_ADMIN,
     "ledgers.demand": STAFF_ADMIN,
     "ledgers.demandcategory": STAFF_ADMIN,
-    "outreach.forum": STAFF_ADMIN,
-    "outreach.receptionday": STAFF_ADMIN,
 }

@@ -1,3 +1,4 @@
+from tests.ledgers.conftest import build_ledger
 from tests.matrix import ADMIN_LOGIN, FORBIDDEN, LOGIN, NOT_FOUND, OK, REDIRECT, Case, everyone, signed_in
 from tests.outreach.helpers import (
     campaign_for,
@@ -16,6 +17,10 @@ READ_A2 = signed_in(OK, town_staff=NOT_FOUND, village_cadre=NOT_FOUND, auditor=F
 WRITE_A2 = signed_in(OK, county_leader=FORBIDDEN, town_staff=NOT_FOUND, village_cadre=FORBIDDEN, auditor=FORBIDDEN)
 READERS = signed_in(OK, auditor=FORBIDDEN)
 WRITERS = signed_in(OK, county_leader=FORBIDDEN, village_cadre=FORBIDDEN, auditor=FORBIDDEN)
+# Forums and reception days: cadres record them too; leaders and auditors read them.
+RECORD_WRITERS = signed_in(OK, county_leader=FORBIDDEN, auditor=FORBIDDEN)
+A1_RECORD = signed_in(OK, sibling_town_staff=NOT_FOUND)  # of village A1: hidden from township A2
+A2_RECORD = signed_in(OK, town_staff=NOT_FOUND, village_cadre=NOT_FOUND)  # of village A2: hidden from A1
 
 
 def _hh_a2(w):
@@ -144,6 +149,50 @@ URLS = {
         kwargs=lambda w: {"pk": job_by(w.sibling_town_staff, w.town_a2).pk},
         expect={**WRITE_A2, "superuser": NOT_FOUND, "office_admin": NOT_FOUND},
     ),
+    # Forums and reception days: the objects of tests/ledgers/conftest.build_ledger.
+    "outreach:forum_list": Case(expect=signed_in(OK)),
+    "outreach:forum_new": Case(expect=RECORD_WRITERS),
+    "outreach:forum_detail": [
+        Case(label="forum of village A1", kwargs=lambda w: {"pk": build_ledger(w).forum.pk}, expect=A1_RECORD),
+        Case(label="forum of village A2", kwargs=lambda w: {"pk": build_ledger(w).forum_a2.pk}, expect=A2_RECORD),
+    ],
+    "outreach:forum_edit": [
+        Case(
+            label="forum of village A1",
+            kwargs=lambda w: {"pk": build_ledger(w).forum.pk},
+            expect=signed_in(OK, county_leader=FORBIDDEN, auditor=FORBIDDEN, sibling_town_staff=NOT_FOUND),
+        ),
+        Case(
+            label="forum of village A2",
+            kwargs=lambda w: {"pk": build_ledger(w).forum_a2.pk},
+            expect=signed_in(
+                OK, county_leader=FORBIDDEN, auditor=FORBIDDEN, town_staff=NOT_FOUND, village_cadre=NOT_FOUND
+            ),
+        ),
+    ],
+    "outreach:reception_list": Case(expect=signed_in(OK)),
+    "outreach:reception_new": Case(expect=RECORD_WRITERS),
+    "outreach:reception_detail": [
+        Case(
+            label="the county leader's reception day",
+            kwargs=lambda w: {"pk": build_ledger(w).reception.pk},
+            expect=signed_in(OK, town_staff=NOT_FOUND, sibling_town_staff=NOT_FOUND, village_cadre=NOT_FOUND),
+        ),
+        Case(
+            label="township A2's reception day",
+            kwargs=lambda w: {"pk": build_ledger(w).reception_a2.pk},
+            expect=A2_RECORD,
+        ),
+    ],
+    "outreach:reception_edit": [
+        Case(
+            label="township A2's reception day",
+            kwargs=lambda w: {"pk": build_ledger(w).reception_a2.pk},
+            expect=signed_in(
+                OK, county_leader=FORBIDDEN, auditor=FORBIDDEN, town_staff=NOT_FOUND, village_cadre=NOT_FOUND
+            ),
+        ),
+    ],
 }
 
 STAFF_ONLY = everyone(ADMIN_LOGIN, superuser=OK, office_admin=OK)
@@ -154,6 +203,8 @@ ADMIN_MODELS = {
     "outreach.pairing": STAFF_ONLY,
     "outreach.liaisonpoint": STAFF_ONLY,
     "outreach.importjob": STAFF_ONLY,
+    "outreach.forum": STAFF_ONLY,
+    "outreach.receptionday": STAFF_ONLY,
 }
 
 __all__ = ["LOGIN", "campaign_for"]

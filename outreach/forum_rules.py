@@ -10,9 +10,10 @@ chain). With no such requirement the town plan's figures apply (走进群众, 20
 
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from campaigns.models import Requirement
 
 PLAN_NOTICE_DAYS = 5
 PLAN_MIN_ATTENDANCE = 30
@@ -26,13 +27,6 @@ class ForumRules:
     min_attendance: int = PLAN_MIN_ATTENDANCE
     from_requirement: bool = False
     notes: list[str] = field(default_factory=list)
-
-
-def _requirement_model():
-    try:
-        return apps.get_model("campaigns", "Requirement")
-    except LookupError:
-        return None
 
 
 def _first(params: dict, keys):
@@ -49,7 +43,6 @@ def _first(params: dict, keys):
 def forum_rules_for(campaign) -> ForumRules:
     """The forum rules of ``campaign`` (one or two queries), or the plan's defaults with a note."""
     rules = ForumRules()
-    Requirement = _requirement_model()
     notice = attendance = None
     chain, seen = [], set()
     node = campaign
@@ -57,7 +50,7 @@ def forum_rules_for(campaign) -> ForumRules:
         chain.append(node.pk)
         seen.add(node.pk)
         node = node.parent if node.parent_id else None
-    if Requirement is not None and chain:
+    if chain:
         rows = list(
             Requirement.objects.filter(campaign_id__in=chain, kind__icontains="forum").values("campaign_id", "params")
         )
