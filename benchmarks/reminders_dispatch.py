@@ -18,6 +18,8 @@ import sys
 import time
 from pathlib import Path
 
+from core import dates
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
@@ -83,7 +85,7 @@ def main():
     unit = OrgUnit.objects.order_by("path").first() or OrgUnit.objects.add_root(
         create_kwargs={"code": PREFIX, "name": "基准测试市", "kind": "city"}
     )
-    today = timezone.localdate()
+    today = dates.today()
     campaign = Campaign.objects.create(
         title=f"{PREFIX}全市方案",
         issuing_unit=unit,

@@ -15,6 +15,8 @@ import sys
 import time
 from pathlib import Path
 
+from core import dates
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
@@ -25,7 +27,6 @@ django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
 from campaigns.models import Campaign, Milestone, MilestoneAssignment  # noqa: E402
 from org.models import Cadre, OrgUnit  # noqa: E402
@@ -99,7 +100,7 @@ def main():
     units = list(build_tree())
     people = build_people(units)
     city = next(u for u in units if u.kind == "city")
-    today = timezone.localdate()
+    today = dates.today()
     campaign = Campaign.objects.create(
         title=f"{PREFIX}全市方案",
         issuing_unit=city,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from import_export.admin import ImportExportMixin
 
+from core import dates
 from core.admin import ScopedAdminMixin, ScopedModelAdmin
 from core.audit import audit_export
 from core.import_formats import ImportFormatsMixin
@@ -22,7 +23,7 @@ from .forms import CascadeForm, ShiftDatesForm, TemplateStartForm
 from .models import Campaign, Milestone, MilestoneAssignment, Phase, Requirement
 from .permissions import campaign_can_edit, campaign_require_edit, campaigns_editable_by
 from .resources import MilestoneResource, RequirementResource
-from .validation import shanghai_today, validate_phase_ranges
+from .validation import validate_phase_ranges
 
 
 class PhaseFormSet(BaseInlineFormSet):
@@ -312,7 +313,7 @@ class CampaignAdmin(ScopedModelAdmin):
             return None
         form = TemplateStartForm(request.POST if "apply" in request.POST else None, user=request.user)
         if "apply" not in request.POST:
-            form.initial["start_date"] = template.start_date.replace(year=shanghai_today().year)
+            form.initial["start_date"] = template.start_date.replace(year=dates.today().year)
         if "apply" in request.POST and form.is_valid():
             data = form.cleaned_data
             try:
@@ -469,7 +470,7 @@ class AssignmentStateFilter(admin.SimpleListFilter):
         return MilestoneAssignment.State.choices
 
     def queryset(self, request, queryset):
-        today = shanghai_today()
+        today = dates.today()
         value = self.value()
         due = "milestone__due_date"
         if value == MilestoneAssignment.State.DONE_ON_TIME:
@@ -496,7 +497,7 @@ class MilestoneAssignmentForm(forms.ModelForm):
 
     def clean_completed_on(self):
         value = self.cleaned_data.get("completed_on")
-        if value is not None and value > shanghai_today():
+        if value is not None and value > dates.today():
             raise ValidationError(_("完成日期不能晚于今天。"))
         return value
 

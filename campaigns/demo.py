@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 
+from core import dates
 from core.roles import AUDITOR, CADRE, DATA_ENTRY, GROUP_NAMES, LEADER, OFFICE_ADMIN
 from org.models import Cadre, OrgUnit
 
@@ -197,7 +198,6 @@ def _seed_plan(*, campaign, counties, stdout):
     from . import services
     from .models import Milestone, MilestoneAssignment, Phase, Requirement
     from .plan_templates import load_plan_templates
-    from .validation import shanghai_today
 
     load_plan_templates(Campaign, Phase, Milestone, Requirement)
     template = Campaign.objects.get(template_key="binzhou-fulian-2012")
@@ -219,7 +219,7 @@ def _seed_plan(*, campaign, counties, stdout):
         services.campaign_shift_dates(campaign=huimin, start_date=huimin.start_date.replace(day=8), actor=None)
 
     # Completions: deterministic per row, so reruns give the same picture.
-    today = shanghai_today()
+    today = dates.today()
     rng = random.Random(20260415)
     updates = []
     owed = (

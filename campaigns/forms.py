@@ -3,10 +3,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
+from core import dates
 from core.scoping import scope_for_user
 from org.models import OrgUnit
 
-from .validation import EVIDENCE_EXTENSIONS, EVIDENCE_MAX_BYTES, shanghai_today, validate_evidence_file
+from .validation import EVIDENCE_EXTENSIONS, EVIDENCE_MAX_BYTES, validate_evidence_file
 
 
 class DateInput(forms.DateInput):
@@ -92,7 +93,7 @@ class MilestoneCompletionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
-            self.initial.setdefault("completed_on", shanghai_today())
+            self.initial.setdefault("completed_on", dates.today())
         # Built per request, in the reader's language (a class-level "%" would freeze it at import).
         self.fields["evidence"].help_text = _("支持 %(types)s，不超过 %(size)d MB") % {
             "types": pgettext("list separator", "、").join(EVIDENCE_EXTENSIONS),

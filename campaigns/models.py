@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core import dates
 from core.files import PrivateFileField, RandomName
 from core.models import TimeStampedModel
 from core.scoping import ScopedQuerySet
@@ -299,12 +300,10 @@ class MilestoneAssignment(TimeStampedModel):
 
     def state(self, today=None):
         """Done on time / done late / open / overdue, with dates in Asia/Shanghai."""
-        from .validation import shanghai_today
-
         due = self.milestone.due_date
         if self.completed_on is not None:
             return self.State.DONE_ON_TIME if self.completed_on <= due else self.State.DONE_LATE
-        today = today or shanghai_today()
+        today = today or dates.today()
         return self.State.OVERDUE if today > due else self.State.OPEN
 
 

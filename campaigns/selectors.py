@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils import dateformat
 from django.utils.translation import gettext as _
 
+from core import dates
 from core.files import file_url
 from core.scoping import ancestor_paths, get_for_user_or_404, scope_for_user, sees_everything, user_scope_root
 from org.models import Cadre, OrgUnit
@@ -199,9 +200,8 @@ def campaign_plan_for_user(*, user, pk: int, unit_code: str = "", today=None):
     """
     from .models import MilestoneAssignment
     from .requirements import evaluate_requirement
-    from .validation import shanghai_today
 
-    today = today or shanghai_today()
+    today = today or dates.today()
     campaign = campaign_get_for_user(user=user, pk=pk)
     phases = list(campaign.phases.order_by("order"))
     milestones = list(campaign.milestones.select_related("phase", "responsible_unit").order_by("number"))

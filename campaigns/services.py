@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core import dates
 from core.audit import audit_record
 from core.scoping import user_can_see_unit
 from org.models import OrgUnit
@@ -20,7 +21,7 @@ from reminders.services import reminders_sync_for
 from .models import Campaign, Milestone, MilestoneAssignment, Phase, Requirement
 from .permissions import campaign_require_edit
 from .selectors import campaign_participants
-from .validation import shanghai_today, validate_milestone_dates, validate_phase_ranges
+from .validation import validate_milestone_dates, validate_phase_ranges
 
 # Allowed moves of a campaign's status: draft → active → closed, nothing else.
 STATUS_TRANSITIONS = {
@@ -363,7 +364,7 @@ def milestone_record_completion(
     )
     campaign = assignment.milestone.campaign
     errors = {}
-    if completed_on > shanghai_today():
+    if completed_on > dates.today():
         errors["completed_on"] = [_("完成日期不能晚于今天。")]
     elif completed_on < campaign.start_date:
         errors["completed_on"] = [_("完成日期不能早于活动开始日期。")]

@@ -1,4 +1,5 @@
-"""The range of dates a record or a query may name: one floor and one horizon for every app.
+"""Today in Asia/Shanghai, and the range of dates a record or a query may name: one floor and one
+horizon for every app.
 
 A date before 2000 is a typo (0026 for 2026) or a probe, and one more than ten years ahead is
 too (9999): no campaign, visit, demand or pledge of these offices lies outside that range. The
@@ -6,6 +7,7 @@ form fields, the import, the services and the query-string parsers all take thei
 """
 
 import datetime
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -13,24 +15,27 @@ from django.utils.translation import gettext as _
 
 DATE_FLOOR = datetime.date(2000, 1, 1)
 HORIZON_YEARS = 10
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-def local_today() -> datetime.date:
-    """Today in the site's time zone (Asia/Shanghai)."""
-    return timezone.localdate()
+def today(now: datetime.datetime | None = None) -> datetime.date:
+    """Today's date in Asia/Shanghai (or the date there at ``now``), whatever the server's or the
+    request's time zone: deadlines, visits and reports are calendar days there. The one "today"
+    of every app; call it as ``dates.today()`` (``from core import dates``)."""
+    return timezone.localdate(now, timezone=SHANGHAI)
 
 
-def horizon(today: datetime.date | None = None) -> datetime.date:
+def horizon(as_of: datetime.date | None = None) -> datetime.date:
     """The latest date a record may name: ``HORIZON_YEARS`` after today (29 Feb → 28 Feb)."""
-    today = today or local_today()
+    as_of = as_of or today()
     try:
-        return today.replace(year=today.year + HORIZON_YEARS)
+        return as_of.replace(year=as_of.year + HORIZON_YEARS)
     except ValueError:
-        return today.replace(year=today.year + HORIZON_YEARS, day=28)
+        return as_of.replace(year=as_of.year + HORIZON_YEARS, day=28)
 
 
-def within_range(day: datetime.date, today: datetime.date | None = None) -> bool:
-    return DATE_FLOOR <= day <= horizon(today)
+def within_range(day: datetime.date, as_of: datetime.date | None = None) -> bool:
+    return DATE_FLOOR <= day <= horizon(as_of)
 
 
 def validate_date_in_range(day: datetime.date | None) -> None:

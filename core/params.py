@@ -13,7 +13,8 @@ from django.contrib import messages
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
-from .dates import DATE_FLOOR, horizon, local_today, within_range
+from . import dates
+from .dates import DATE_FLOOR, horizon, within_range
 
 # Ids are 64-bit columns (BigAutoField); a longer number cannot name a row.
 MAX_ID = 2**63 - 1
@@ -49,7 +50,7 @@ class Month:
 
 
 def this_month() -> Month:
-    return Month(local_today().replace(day=1))
+    return Month(dates.today().replace(day=1))
 
 
 def parse_month(value: str) -> Month:

@@ -10,7 +10,8 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from core.dates import DATE_FLOOR, horizon, local_today
+from core import dates
+from core.dates import DATE_FLOOR, horizon
 
 
 def validate_visit_date(day: datetime.date, *, campaign=None, today: datetime.date | None = None) -> None:
@@ -18,7 +19,7 @@ def validate_visit_date(day: datetime.date, *, campaign=None, today: datetime.da
 
     Raises ValidationError with a Chinese message.
     """
-    today = today or local_today()
+    today = today or dates.today()
     if day > today:
         raise ValidationError(_("走访日期不能晚于今天。"), code="visit_in_future")
     start = getattr(campaign, "start_date", None)
@@ -40,7 +41,7 @@ def validate_pledge_deadline(day: datetime.date, *, new: bool = False, today: da
     A pledge that is already overdue keeps its past deadline when other fields are edited.
     Raises ValidationError with a Chinese message.
     """
-    today = today or local_today()
+    today = today or dates.today()
     if new and day < today:
         raise ValidationError(_("办理时限不能早于今天。"), code="deadline_in_past")
     latest = horizon(today)

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from core import dates
 from core.audit import apply_field_changes, audit_record
 from core.concurrency import StaleEdit, create_once, lock_version, stamp_version
 from core.scoping import ancestor_paths
@@ -80,10 +81,6 @@ def allowed_actions(demand: Demand, user) -> list[str]:
     if not user.has_perm("ledgers.close_demand"):
         actions = [a for a in actions if a != "close"]
     return actions
-
-
-def _today():
-    return timezone.localdate()
 
 
 def _require(user, perm):
@@ -191,7 +188,7 @@ def _demand_raise(*, actor, source, title, received_on, received_by, **fields) -
         **fields,
         title=title,
         source=source,
-        received_on=received_on or _today(),
+        received_on=received_on or dates.today(),
         received_by=received_by or _cadre_of(actor),
     )
     stamp_version(demand, actor=actor, created=True)
@@ -214,7 +211,7 @@ def demand_resolve_on_spot(
     demand.status = S.RESOLVED
     demand.resolved_on_spot = True
     demand.resolution = resolution
-    demand.resolved_on = resolved_on or _today()
+    demand.resolved_on = resolved_on or dates.today()
     if demand.responsible_person_id is None:
         demand.responsible_person = _cadre_of(actor)
     return _finish(demand, actor=actor, action="resolve_on_spot", from_status=from_status, note=resolution)
@@ -339,7 +336,7 @@ def demand_resolve(
     if not resolution.strip():
         raise DemandFlowError(_("请填写办理结果。"))
     demand = _lock(demand, "resolve", expected_version)
-    resolved_on = resolved_on or _today()
+    resolved_on = resolved_on or dates.today()
     if resolved_on < demand.received_on:
         raise DemandFlowError(_("办结日期不能早于受理日期。"))
     from_status = demand.status
@@ -397,7 +394,7 @@ def demand_close(*, demand: Demand, actor, note: str = "", expected_version: int
     demand = _lock(demand, "close", expected_version)
     from_status = demand.status
     demand.status = S.CLOSED
-    demand.closed_on = _today()
+    demand.closed_on = dates.today()
     demand.closed_by = actor
     return _finish(demand, actor=actor, action="close", from_status=from_status, note=note)
 
@@ -497,7 +494,7 @@ def demand_escalate_overdue(*, as_of: datetime.date | None = None, actor=None) -
     Idempotent: a demand already escalated is not escalated again (a new deadline resets it).
     Returns how many demands were escalated now; each one gets an event and an audit record.
     """
-    as_of = as_of or _today()
+    as_of = as_of or dates.today()
     due = (
         Demand.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(status__in=[S.ON_LEDGER, S.IN_PROGRESS], deadline__lt=as_of, escalated_at__isnull=True)

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from core import dates
 from org.models import Cadre, OrgUnit
 from outreach.models import Household, Pairing
 
@@ -66,7 +67,7 @@ def seed(*, context, stdout):
     rng = random.Random(5005)
     campaign = context["campaign"]
     villages = context["villages"]
-    today = timezone.localdate()
+    today = dates.today()
     User = get_user_model()
     admin = User.objects.get(username="admin")
     _ensure_pairings(campaign=campaign, villages=villages, today=today)

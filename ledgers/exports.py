@@ -15,11 +15,11 @@ these under ``translation.override("zh-hans")`` so choice labels never mix langu
 import datetime
 import io
 
-from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from core import dates
 from core.masking import export_text, mask_phone
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -73,7 +73,7 @@ def ledger_book_workbook(*, unit, book_label: str, first: datetime.date, last: d
     )
     ws.row_dimensions[1].height = 28
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=ncols)
-    _set(ws, 2, 1, f"填报单位：{unit.name}　　时间：{period}　　导出：{timezone.localdate():%Y-%m-%d}")
+    _set(ws, 2, 1, f"填报单位：{unit.name}　　时间：{period}　　导出：{dates.today():%Y-%m-%d}")
     header_row = 3
     for col, (label, width) in enumerate(BOOK_COLUMNS, start=1):
         _set(
@@ -176,7 +176,7 @@ def demand_ledger_workbook(*, unit_name: str, demands) -> bytes:
         alignment=Alignment(horizontal="center"),
     )
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=ncols)
-    _set(ws, 2, 1, f"填报单位：{unit_name}　　导出：{timezone.localdate():%Y-%m-%d}")
+    _set(ws, 2, 1, f"填报单位：{unit_name}　　导出：{dates.today():%Y-%m-%d}")
     for col, (label, width) in enumerate(DEMAND_COLUMNS, start=1):
         _set(ws, 3, col, label, font=Font(bold=True), border=BORDER, alignment=Alignment(horizontal="center"))
         ws.column_dimensions[get_column_letter(col)].width = width

@@ -4,13 +4,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from campaigns.fields import CampaignChoiceField
 from campaigns.models import Campaign
 from campaigns.selectors import campaign_choices_for_user
+from core import dates
 from core.concurrency_forms import SubmissionTokenMixin, VersionMixin
 from core.masking import can_view_personal_data, keep_masked_numbers, mask_free_text_in_form, mask_text
 from core.params import parse_id
@@ -107,7 +107,7 @@ class VisitEntryForm(SubmissionTokenMixin, VisitFieldsForm):
         campaigns = _campaigns_for(user)
         self.fields["campaign"].queryset = campaigns
         if not self.is_bound:
-            self.initial.setdefault("visited_on", timezone.localdate())
+            self.initial.setdefault("visited_on", dates.today())
             self.initial.setdefault("method", last_method or Visit.Method.HOME)
             self.initial.setdefault("ledger_book", LedgerBook.MINQING)
             if cadre is not None:
@@ -322,11 +322,11 @@ class StandaloneDemandForm(DemandDraftForm):
         self.fields["unit"].queryset = scope_for_user(OrgUnit.objects.all(), user)
         self.fields["campaign"].queryset = _campaigns_for(user)
         if not self.is_bound:
-            self.initial.setdefault("received_on", timezone.localdate())
+            self.initial.setdefault("received_on", dates.today())
 
     def clean_received_on(self):
         value = self.cleaned_data["received_on"]
-        if value > timezone.localdate():
+        if value > dates.today():
             raise forms.ValidationError(_("受理日期不能晚于今天。"))
         return value
 
@@ -403,7 +403,7 @@ class PlaceOnLedgerForm(VersionedForm):
 
     def clean_deadline(self):
         value = self.cleaned_data["deadline"]
-        if value < timezone.localdate():
+        if value < dates.today():
             raise forms.ValidationError(_("办结时限不能早于今天。"))
         return value
 
@@ -417,7 +417,7 @@ class AssignForm(PlaceOnLedgerForm):
 
     def clean_deadline(self):
         value = self.cleaned_data.get("deadline")
-        if value is not None and value < timezone.localdate():
+        if value is not None and value < dates.today():
             raise forms.ValidationError(_("办结时限不能早于今天。"))
         return value
 
@@ -444,7 +444,7 @@ class ReplyForm(VersionedForm):
 
     def clean_replied_on(self):
         value = self.cleaned_data["replied_on"]
-        if value > timezone.localdate():
+        if value > dates.today():
             raise forms.ValidationError(_("回复日期不能晚于今天。"))
         return value
 

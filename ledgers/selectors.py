@@ -4,8 +4,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
-from django.utils import timezone
 
+from core import dates
 from core.scoping import scope_for_user
 from org.models import Cadre, OrgUnit
 from outreach.models import Household, Pairing
@@ -151,7 +151,7 @@ def demand_list_for_user(*, user, filters: dict | None = None):
     if filters.get("source"):
         demands = demands.filter(source=filters["source"])
     if filters.get("overdue"):
-        demands = demands.filter(status__in=OPEN, deadline__lt=timezone.localdate())
+        demands = demands.filter(status__in=OPEN, deadline__lt=dates.today())
     if filters.get("q"):
         demands = demands.filter(Q(title__contains=filters["q"]) | Q(person_name__startswith=filters["q"]))
     return demands.select_related(
@@ -218,7 +218,7 @@ def demand_chase_for_unit(*, user, unit: OrgUnit, limit: int = 50) -> ChaseLists
     No owner: open demands nobody must finish (no responsible person). Past deadline: open
     demands whose deadline has passed. Resolved but not replied: 事事有回音 is still owed.
     """
-    today = timezone.localdate()
+    today = dates.today()
     base = scope_for_user(Demand.objects.all(), user).filter(unit__path__startswith=unit.path)
     shape = ("unit", "category", "responsible_unit", "responsible_person", "household")
     no_owner_q = Q(status__in=OPEN, responsible_person__isnull=True)

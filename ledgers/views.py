@@ -8,12 +8,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import dates
 from core.audit import audit_export
 from core.concurrency import StaleEdit
 from core.concurrency_forms import edit_conflict_response
@@ -460,7 +461,7 @@ def ledger_book_print(request):
             "last": last,
             "rows": rows[:PRINT_LIMIT],
             "truncated": len(rows) > PRINT_LIMIT,
-            "today": timezone.localdate(),
+            "today": dates.today(),
         },
     )
 
@@ -498,7 +499,7 @@ def demand_list(request):
             "sources": Demand.Source.choices,
             "categories": list(DemandCategory.objects.all()),
             "units": selectors.units_for_filter(user=request.user),
-            "today": timezone.localdate(),
+            "today": dates.today(),
         },
     )
 
@@ -514,7 +515,7 @@ def demand_export(request):
     with translation.override("zh-hans"):  # the file keeps the offices' Chinese layout
         content = demand_ledger_workbook(unit_name=unit.name, demands=demands)
     audit_export(action="ledgers.demand_export", what="demand_ledger", rows=demands.count(), unit=unit)
-    return _xlsx(content, quote(f"{unit.name}整改台账{timezone.localdate():%Y%m%d}.xlsx"))
+    return _xlsx(content, quote(f"{unit.name}整改台账{dates.today():%Y%m%d}.xlsx"))
 
 
 @csrf_recoverable()
@@ -551,7 +552,7 @@ def _action_form(action, user, data=None, demand=None):
     kwargs = {"user": user, "demand": demand} if issubclass(form_class, PlaceOnLedgerForm) else {}
     initial = {"version": demand.version} if demand is not None else {}
     if action == "reply":
-        initial["replied_on"] = timezone.localdate()
+        initial["replied_on"] = dates.today()
     if action == "assign" and demand is not None:
         initial.update(
             responsible_unit=demand.responsible_unit_id,
@@ -592,7 +593,7 @@ def _demand_page(request, demand, *, kept_action=None, kept_form=None):
             "action_forms": action_forms,
             "kept_action_label": demand_flow.ACTION_LABELS[kept_action] if kept_text else "",
             "kept_text": kept_text,
-            "today": timezone.localdate(),
+            "today": dates.today(),
             "can_reveal": can_view_personal_data(request.user),
         },
     )
@@ -725,6 +726,6 @@ def demand_chase(request):
             "unit": unit,
             "chase": chase,
             "units": selectors.units_for_filter(user=request.user),
-            "today": timezone.localdate(),
+            "today": dates.today(),
         },
     )

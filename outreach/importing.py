@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
+from core import dates
 from core.masking import mask_id_number, mask_phone, unmask_text
 from core.roles import CADRE, GROUP_NAMES
 from org.models import Cadre, OrgUnit
@@ -265,7 +266,7 @@ class HouseholdImporter(Importer):
             self.categories[name] = pk
             self.categories[code] = pk
         self.seen: dict[tuple[int, str], int] = {}
-        self.today = timezone.localdate()
+        self.today = dates.today()
         self.stored = self._stored_personal(self._masked_keys(sheet, index))
 
     def _masked_keys(self, sheet: Sheet, index: dict[str, int]) -> set[tuple[int, str]]:

@@ -5,8 +5,9 @@ import re
 from operator import mul
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core import dates
 
 # A household has at least one person; 99 is the most the register's two-digit column holds and
 # far above any real household (a typo like 100000 must not reach the pairing quotas).
@@ -52,7 +53,7 @@ def validate_id_number(value: str, *, today: datetime.date | None = None) -> Non
         raise ValidationError(
             _("身份证号第7至14位的出生日期“%(birth)s”不是有效日期。"), code="id_birth_date", params={"birth": birth}
         )
-    if born > (today or timezone.localdate()):
+    if born > (today or dates.today()):
         raise ValidationError(
             _("身份证号第7至14位的出生日期“%(birth)s”晚于今天。"), code="id_birth_future", params={"birth": birth}
         )

@@ -9,12 +9,12 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import dates
 from core.audit import audit_export
 from core.concurrency import StaleEdit
 from core.concurrency_forms import edit_conflict_response, saved_message
@@ -89,7 +89,7 @@ def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
 def _export_name(stem: str) -> str:
     from urllib.parse import quote
 
-    return quote(f"{stem}-{timezone.localdate():%Y%m%d}.xlsx")
+    return quote(f"{stem}-{dates.today():%Y%m%d}.xlsx")
 
 
 # --- households -------------------------------------------------------------------------------
@@ -275,7 +275,7 @@ def pairing_list(request):
 @perm_required("outreach.add_pairing")
 def pairing_create(request, household_pk):
     household = selectors.household_get_for_user(user=request.user, pk=household_pk)
-    initial = {"campaign": selectors.default_campaign_for_user(user=request.user), "start_date": timezone.localdate()}
+    initial = {"campaign": selectors.default_campaign_for_user(user=request.user), "start_date": dates.today()}
     # Prefilled from links such as the unit pairing-status page (?campaign=…&kind=…); the form
     # still limits every choice to what the user may see.
     initial.update({k: request.GET[k] for k in ("campaign", "kind", "cadre") if request.GET.get(k)})
@@ -334,7 +334,7 @@ def pairing_bulk(request):
     assign_form = BulkAssignForm(
         request.POST or None,
         user=request.user,
-        initial={"start_date": timezone.localdate(), **chosen},
+        initial={"start_date": dates.today(), **chosen},
     )
     if request.method == "POST" and assign_form.is_valid():
         data = assign_form.cleaned_data
@@ -367,7 +367,7 @@ def pairing_bulk(request):
 @perm_required("outreach.add_pairing")
 def pairing_suggest(request):
     """Propose a balanced assignment for a township (GET); save the ticked rows (POST)."""
-    initial = {"campaign": selectors.default_campaign_for_user(user=request.user), "start_date": timezone.localdate()}
+    initial = {"campaign": selectors.default_campaign_for_user(user=request.user), "start_date": dates.today()}
     form = SuggestForm(request.POST or request.GET or None, user=request.user, initial=initial)
     proposal = []
     if form.is_valid():

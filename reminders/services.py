@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import dates
 from core.audit import audit_record
 
 from .channels import PermanentChannelError, TransientChannelError, get_sms_backend
@@ -38,10 +39,6 @@ def _setting(name, default):
 
 def _local_tz():
     return timezone.get_default_timezone()
-
-
-def _today(now=None) -> datetime.date:
-    return timezone.localtime(now or timezone.now(), _local_tz()).date()
 
 
 def send_time_for(day: datetime.date) -> datetime.datetime:
@@ -288,7 +285,7 @@ def reminders_sync_for(obj, *, today: datetime.date | None = None) -> SyncResult
     change, and no broker is involved (saving never fails because Redis is down). A completed
     or deleted item cancels its pending reminders.
     """
-    today = today or _today()
+    today = today or dates.today()
     result = SyncResult()
     for kind in kind_for_model(type(obj)):
         open_items = list(kind.open_items().filter(pk=obj.pk))
@@ -305,7 +302,7 @@ def reminders_sync_kind(*, kind_key: str, today: datetime.date | None = None, ch
     kind = get_kind(kind_key)
     if kind is None:
         raise LookupError(f"no deadline kind {kind_key!r}")
-    today = today or _today()
+    today = today or dates.today()
     rules = _rules(kind)
     result = SyncResult()
     latest = max((offset for offset, _ in rules), default=0)
@@ -509,7 +506,7 @@ def _still_due(rows, now) -> tuple[list, list]:
             cancel.extend(group)
             continue
         if kind.compute is not None:
-            _still_due_computed(kind, group, _today(now), valid, cancel)
+            _still_due_computed(kind, group, dates.today(now), valid, cancel)
             continue
         dues = dict(kind.open_items().filter(pk__in={r["object_id"] for r in group}).values_list("pk", kind.due_field))
         if kind.still_open is not None:
@@ -529,7 +526,7 @@ def _still_due(rows, now) -> tuple[list, list]:
         for pk in resync:
             # The deadline moved since the last sync: schedule the right reminders now.
             with transaction.atomic():
-                _sync_items(kind, _rules(kind), [pk], list(kind.open_items().filter(pk=pk)), _today(now))
+                _sync_items(kind, _rules(kind), [pk], list(kind.open_items().filter(pk=pk)), dates.today(now))
     return valid, cancel
 
 
@@ -759,7 +756,7 @@ def reminders_create_digests(*, now=None) -> int:
     from org.models import Cadre
 
     now = now or timezone.now()
-    today = _today(now)
+    today = dates.today(now)
     ahead = digest_ahead(today)
     entries = digest_entries(today=today)
     paths = [e.path for e in entries]

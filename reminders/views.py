@@ -3,10 +3,10 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core import dates
 from core.scoping import get_for_user_or_404
 
 from . import selectors, services
@@ -88,7 +88,7 @@ def preferences(request):
 def due_list(request):
     """Everything due soon or overdue in the user's subtree: where the digest's "另有 N 项" leads."""
     show = request.GET.get("show", "")
-    overdue, due = selectors.due_items_for_user(user=request.user, today=timezone.localdate())
+    overdue, due = selectors.due_items_for_user(user=request.user, today=dates.today())
     return render(
         request,
         "reminders/due_list.html",

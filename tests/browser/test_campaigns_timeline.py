@@ -6,7 +6,7 @@ import pytest
 
 from campaigns import services
 from campaigns.models import Campaign, Milestone, MilestoneAssignment, Phase, Requirement
-from campaigns.validation import shanghai_today
+from core import dates
 from tests.campaigns.plans import PDF_BYTES
 
 pytestmark = pytest.mark.browser
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def running_plan(world):
     """A county plan around today: early steps done on time or late, one overdue, later ones open."""
-    today = shanghai_today()
+    today = dates.today()
     start = today - datetime.timedelta(days=90)
     campaign = Campaign.objects.create(
         title="甲县“深入基层、服务群众”主题活动实施方案",
@@ -117,7 +117,7 @@ def test_a_township_records_a_step_with_evidence(world, running_plan, page, logi
     page.get_by_test_id(f"cell-{row.pk}").click()
     form = page.get_by_test_id("completion-form")
     form.wait_for(state="visible")
-    page.fill("input[name=completed_on]", shanghai_today().isoformat())
+    page.fill("input[name=completed_on]", dates.today().isoformat())
     page.fill("textarea[name=note]", "已组织集中学习")
     page.set_input_files("input[name=evidence]", str(evidence))
     shot(page, "campaign-completion-form", full_page=False)
@@ -125,7 +125,7 @@ def test_a_township_records_a_step_with_evidence(world, running_plan, page, logi
         form.locator("button[type=submit]").click()
     page.wait_for_load_state("networkidle")
     row.refresh_from_db()
-    assert row.completed_on == shanghai_today()
+    assert row.completed_on == dates.today()
     assert row.state() == "done_late"
     assert "已记录" in page.content()
     shot(page, "campaign-after-completion")
