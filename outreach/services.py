@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign
 from core.audit import audit_export, audit_record
+from core.background import enqueue_on_commit
 from core.concurrency import create_once, lock_version, stamp_version
 from core.masking import MASKERS, can_view_personal_data
 from core.scoping import scope_for_user, user_can_see_unit
@@ -344,6 +345,30 @@ def import_job_create(*, actor, kind: str, data: bytes, name: str, campaign: Cam
         job.save()
         audit_record(action="outreach.import_upload", actor=actor, obj=job, detail={"kind": kind, "bytes": len(data)})
     return job
+
+
+def _runs_in_the_request(job: ImportJob) -> bool:
+    """Small files are read in the request; larger ones by the worker, with a progress bar."""
+    return job.file.size <= getattr(settings, "OUTREACH_IMPORT_INLINE_MAX_BYTES", 512 * 1024)
+
+
+def import_job_start_check(*, job: ImportJob) -> None:
+    """Check a new upload: here for a small file, else by the worker once the job is committed.
+
+    When the broker is down the check runs here too: the web app keeps working without Redis.
+    """
+    if _runs_in_the_request(job):
+        import_job_check(job_id=job.pk)
+    else:
+        enqueue_on_commit("outreach.check_import", job.pk, fallback=lambda: import_job_check(job_id=job.pk))
+
+
+def import_job_start_apply(*, job: ImportJob) -> None:
+    """Write a confirmed job: here for a small file, else by the worker (here when the broker is down)."""
+    if _runs_in_the_request(job):
+        import_job_apply(job_id=job.pk)
+    else:
+        enqueue_on_commit("outreach.apply_import", job.pk, fallback=lambda: import_job_apply(job_id=job.pk))
 
 
 def import_job_stale_after() -> datetime.timedelta:

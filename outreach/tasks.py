@@ -1,10 +1,14 @@
 import logging
 
-from celery import shared_task
+from core.background import task
 
 from . import services
 
 logger = logging.getLogger(__name__)
+
+# A file at the import's row limit is checked or written in minutes; half an hour stops a run
+# that hangs well before Redis redelivers its unacknowledged message (after an hour).
+IMPORT_SOFT_LIMIT, IMPORT_LIMIT = 29 * 60, 30 * 60
 
 
 def _retry_while_running(task, job_id: int) -> None:
@@ -15,21 +19,21 @@ def _retry_while_running(task, job_id: int) -> None:
         raise task.retry(countdown=countdown)
 
 
-@shared_task(bind=True, ignore_result=True, max_retries=3)
+@task(name="outreach.check_import", soft_time_limit=IMPORT_SOFT_LIMIT, time_limit=IMPORT_LIMIT, bind=True)
 def import_job_check_task(self, job_id: int) -> None:
     """Check every row of an uploaded file (the preview). Idempotent: claims a PENDING job."""
     if services.import_job_check(job_id=job_id) is None:
         _retry_while_running(self, job_id)
 
 
-@shared_task(bind=True, ignore_result=True, max_retries=3)
+@task(name="outreach.apply_import", soft_time_limit=IMPORT_SOFT_LIMIT, time_limit=IMPORT_LIMIT, bind=True)
 def import_job_apply_task(self, job_id: int) -> None:
     """Write a checked file all-or-nothing. Idempotent: claims a VALID job."""
     if services.import_job_apply(job_id=job_id) is None:
         _retry_while_running(self, job_id)
 
 
-@shared_task(ignore_result=True)
+@task(name="outreach.requeue_stale_imports", soft_time_limit=50, time_limit=60)
 def requeue_stale_imports() -> int:
     """Beat, every few minutes: send again the task of every import whose task seems lost, so
     no job stays "正在检查" or "正在导入" forever, and fail the jobs whose runs died too often
@@ -47,10 +51,7 @@ def requeue_stale_imports() -> int:
     return len(to_check) + len(to_write)
 
 
-@shared_task(bind=True, ignore_result=True, max_retries=3, default_retry_delay=300, soft_time_limit=540, time_limit=600)
-def delete_abandoned_imports(self) -> int:
+@task(name="outreach.delete_abandoned_imports", soft_time_limit=540, time_limit=600)
+def delete_abandoned_imports() -> int:
     """Beat, daily: delete workbooks left unconfirmed past OUTREACH_IMPORT_KEEP_DAYS. Idempotent."""
-    try:
-        return services.import_jobs_delete_abandoned()
-    except Exception as exc:  # a lost DB connection: try again later
-        raise self.retry(exc=exc) from exc
+    return services.import_jobs_delete_abandoned()

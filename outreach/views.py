@@ -1,7 +1,5 @@
 import functools
-import logging
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -49,7 +47,6 @@ from .services import PERSONAL_FIELDS
 from .uploads import limit_upload_size
 from .xlsx import XlsxRejected, write_workbook
 
-logger = logging.getLogger(__name__)
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BULK_MAX = 500
@@ -494,22 +491,6 @@ def liaison_delete(request, pk):
 # --- imports ----------------------------------------------------------------------------------
 
 
-def _start_check(job: ImportJob) -> None:
-    """Small files are checked in the request; large ones by the Celery worker (progress bar).
-    When the broker is down the check runs here: the web app keeps working without Redis."""
-    inline_max = getattr(settings, "OUTREACH_IMPORT_INLINE_MAX_BYTES", 512 * 1024)
-    if job.file.size <= inline_max:
-        services.import_job_check(job_id=job.pk)
-        return
-    from .tasks import import_job_check_task
-
-    try:
-        import_job_check_task.delay(job.pk)
-    except Exception:
-        logger.warning("broker unavailable; checking import %s in the request", job.pk, exc_info=True)
-        services.import_job_check(job_id=job.pk)
-
-
 @limit_upload_size
 @perm_required("outreach.add_importjob")
 def import_upload(request):
@@ -539,7 +520,7 @@ def import_upload(request):
         except XlsxRejected as exc:
             form.add_error("file", str(exc))
         else:
-            _start_check(job)
+            services.import_job_start_check(job=job)
             return redirect(job)
     jobs = selectors.import_job_list_for_user(user=request.user)[:10]
     templates = [(kind, importer.title) for kind, importer in IMPORTERS.items()]
@@ -603,17 +584,7 @@ def import_confirm(request, pk):
     if job.status != ImportJob.Status.VALID:
         messages.error(request, _("只有检查通过的文件才能导入。"))
         return redirect(job)
-    inline_max = getattr(settings, "OUTREACH_IMPORT_INLINE_MAX_BYTES", 512 * 1024)
-    if job.file.size <= inline_max:
-        services.import_job_apply(job_id=job.pk)
-    else:
-        from .tasks import import_job_apply_task
-
-        try:
-            import_job_apply_task.delay(job.pk)
-        except Exception:
-            logger.warning("broker unavailable; importing %s in the request", job.pk, exc_info=True)
-            services.import_job_apply(job_id=job.pk)
+    services.import_job_start_apply(job=job)
     return redirect(job)
 
 

@@ -190,22 +190,27 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing must fail fast when the broker is down: saves never wait on it.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-# Reminders (issue 7): one entry per job, never per cadre or per item; see docs/reminders.md.
+# Every scheduled job, in one place. One entry per job, never one per cadre or per item: each job
+# finds its own work in the database, so a run missed while beat was down is caught up by the next.
 CELERY_BEAT_SCHEDULE = {
+    # Due reminders go out within a minute; see docs/reminders.md.
     "reminders-dispatch": {"task": "reminders.dispatch_due", "schedule": 60.0},
-    # Import workbooks left unconfirmed past OUTREACH_IMPORT_KEEP_DAYS are deleted (issue 12).
-    "imports-delete-abandoned": {
-        "task": "outreach.tasks.delete_abandoned_imports",
-        "schedule": crontab(hour=2, minute=30),
-    },
     "reminders-sync": {"task": "reminders.sync_all", "schedule": 15 * 60.0},
-    "reminders-digest": {
-        "task": "reminders.create_digests",
-        "schedule": crontab(hour=7, minute=30),
+    "reminders-digest": {"task": "reminders.create_digests", "schedule": crontab(hour=7, minute=30)},
+    # Pledges turn 已逾期 at midnight in Asia/Shanghai; the sweep stores the status shortly after.
+    "pledges-refresh-statuses": {
+        "task": "ledgers.pledge_tasks.refresh_pledge_statuses",
+        "schedule": crontab(hour=0, minute=5),
     },
+    # Demands past their deadline are marked and shown to the next leader up, once a day.
+    "demands-escalate-overdue": {"task": "ledgers.escalate_overdue_demands", "schedule": crontab(hour=0, minute=15)},
+    # Imports whose task was lost (broker wiped, worker died) are sent again.
+    "imports-requeue-stale": {"task": "outreach.requeue_stale_imports", "schedule": 5 * 60.0},
+    # Workbooks (full ID and mobile numbers) left unconfirmed past OUTREACH_IMPORT_KEEP_DAYS go.
+    "imports-delete-abandoned": {"task": "outreach.delete_abandoned_imports", "schedule": crontab(hour=2, minute=30)},
 }
 
-# Reminders (issue 7). The SMS backend is a dotted class path; offices plug in their provider.
+# Reminders. The SMS backend is a dotted class path; offices plug in their provider.
 REMINDERS_SMS_BACKEND = env("REMINDERS_SMS_BACKEND", default="reminders.channels.LoggingSmsBackend")
 REMINDERS_SEND_TIME = env("REMINDERS_SEND_TIME", default="08:00")  # local time reminders go out
 REMINDERS_BATCH_SIZE = env.int("REMINDERS_BATCH_SIZE", default=1000)  # reminder ids per broker message
@@ -264,28 +269,11 @@ XLSX_IMPORT_MAX_STYLES = env.int("XLSX_IMPORT_MAX_STYLES", default=70_000)
 XLSX_IMPORT_MAX_SHARED_STRINGS = env.int("XLSX_IMPORT_MAX_SHARED_STRINGS", default=3_000_000)
 XLSX_IMPORT_MAX_TEXT_CHARS = env.int("XLSX_IMPORT_MAX_TEXT_CHARS", default=64_000_000)
 # An uploaded workbook (full ID and mobile numbers) nobody confirmed or discarded is deleted,
-# with its job, after this many days (the daily sweep below).
+# with its job, after this many days (the daily sweep "imports-delete-abandoned" above).
 OUTREACH_IMPORT_KEEP_DAYS = env.int("OUTREACH_IMPORT_KEEP_DAYS", default=7)
 
-# ---- Issue 6: public pledge board (公示栏) ----
-# The QR code on the printed A4 notice must open the board from a villager's phone: set the
-# public address here when the app is reached from outside under another name than the
-# intranet one (e.g. https://minqing.example.gov.cn). Empty: the address of the request.
+# The QR code on the printed A4 notice of the public pledge board (公示栏) must open the board from
+# a villager's phone: set the public address here when the app is reached from outside under
+# another name than the intranet one (e.g. https://minqing.example.gov.cn). Empty: the address of
+# the request.
 PUBLIC_BOARD_BASE_URL = env("MINQING_PUBLIC_BASE_URL", default="")
-# Pledge statuses turn 已逾期 at midnight in Asia/Shanghai; the sweep stores them shortly after.
-from celery.schedules import crontab  # noqa: E402
-
-CELERY_BEAT_SCHEDULE["pledges-refresh-statuses"] = {
-    "task": "ledgers.pledge_tasks.refresh_pledge_statuses",
-    "schedule": crontab(hour=0, minute=5),
-}
-# Demands past their deadline are marked and shown to the next leader up (issue 5), once a day.
-# Imports whose task was lost (broker wiped, worker died) are sent again (issue 4).
-CELERY_BEAT_SCHEDULE["imports-requeue-stale"] = {
-    "task": "outreach.tasks.requeue_stale_imports",
-    "schedule": 5 * 60.0,
-}
-CELERY_BEAT_SCHEDULE["demands-escalate-overdue"] = {
-    "task": "ledgers.tasks.escalate_overdue_demands",
-    "schedule": crontab(hour=0, minute=15),
-}

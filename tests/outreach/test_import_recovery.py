@@ -154,7 +154,7 @@ def test_the_beat_sweep_resends_only_the_tasks_that_seem_lost(world, settings, m
     from outreach import tasks
 
     settings.OUTREACH_IMPORT_STALE_SECONDS = 600
-    assert "outreach.tasks.requeue_stale_imports" in {e["task"] for e in django_settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "outreach.requeue_stale_imports" in {e["task"] for e in django_settings.CELERY_BEAT_SCHEDULE.values()}
     lost_pending, lost_checking, lost_writing = _job(world), _job(world), _job(world)
     fresh_pending, live_checking, waiting = _job(world), _job(world), _job(world)
     _left(lost_pending, ImportJob.Status.PENDING, minutes_ago=30)

@@ -382,3 +382,56 @@ def test_exports_escape_cells_a_spreadsheet_would_run(world, staff_client):
     values = {c.value for c in cells}
     assert {'\'=HYPERLINK("http://evil","点我")', "'+1+1", "'@SUM(A1)", "'-2+3", "普通地址"} <= values
     assert not any(v[0] in "=+-@" for v in values)
+
+
+def _broker(monkeypatch, *, down: bool) -> list:
+    """Record what is sent to the broker, or refuse it as a stopped Redis does."""
+    from kombu.exceptions import OperationalError
+
+    from config.celery import app
+
+    sent = []
+
+    def send_task(name, args):
+        if down:
+            raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+        sent.append((name, args))
+
+    monkeypatch.setattr(app, "send_task", send_task)
+    return sent
+
+
+def test_a_large_upload_is_sent_to_the_worker_once_committed_and_confirmed_likewise(
+    world, staff_client, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.OUTREACH_IMPORT_INLINE_MAX_BYTES = 0
+    sent = _broker(monkeypatch, down=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        _upload(staff_client, xlsx_bytes([household_row("CA1V1", "0001")]))
+    job = _last_job()
+    assert job.status == ImportJob.Status.PENDING  # the request did not read it
+    assert sent == [("outreach.check_import", [job.pk])]
+
+    import_job_check_task.apply(args=[job.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(reverse("outreach:import_confirm", args=[job.pk]))
+    assert sent[1:] == [("outreach.apply_import", [job.pk])]
+    assert Household.objects.count() == 0
+
+
+def test_with_the_broker_down_a_large_import_is_checked_and_written_in_the_request(
+    world, staff_client, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.OUTREACH_IMPORT_INLINE_MAX_BYTES = 0
+    _broker(monkeypatch, down=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        _upload(staff_client, xlsx_bytes([household_row("CA1V1", "0001")]))
+    job = _last_job()
+    assert job.status == ImportJob.Status.VALID
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(reverse("outreach:import_confirm", args=[job.pk]))
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE
+    assert Household.objects.filter(village__code="CA1V1", number="0001").count() == 1
