@@ -1,4 +1,4 @@
-"""Timings of the pledge pages on a large data set (issue 6). See docs/benchmarks.md.
+"""Timings of the pledge pages on a large data set. See docs/benchmarks.md.
 
     DATABASE_URL=postgres://root@127.0.0.1:5432/minqing_i6 DJANGO_SETTINGS_MODULE=config.settings.local \
         .venv/bin/python manage.py migrate && ... seed_demo && .venv/bin/python benchmarks/bench_pledges.py

@@ -155,7 +155,7 @@ def run_read(data):
     def calamine():
         return CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python(skip_empty_area=False)
 
-    timed("python-calamine to_python (the reader before issue 12)", calamine)
+    timed("python-calamine to_python (the reader used before core.xlsx)", calamine)
 
 
 def run_default(user, data, rows):

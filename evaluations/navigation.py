@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 NAV_ITEMS = [
-    # Issue 6: the 三查三看 review of pledges.
+    # The 三查三看 review reads pledges: it sits in their menu group, behind their view permission.
     {
         "label": _("三查三看"),
         "url": "evaluations:three_checks",

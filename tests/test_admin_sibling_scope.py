@@ -1,6 +1,6 @@
 """A county's office admin in the back office sees nothing of the sibling county.
 
-Issue 12 §3: raw-id widgets rendered the name behind any primary key through the unscoped
+Raw-id widgets used to render the name behind any primary key through the unscoped
 manager (``/admin/outreach/pairing/add/?member=<pk>`` named a poor child of another county).
 Every admin add form is opened with every foreign key pointing at a sibling-county object; every
 change, history and delete page of a sibling object must answer 404 (or 403); every autocomplete

@@ -1,5 +1,5 @@
 """Every demo role follows every link it can reach from home and submits nothing: no page may
-answer 500 (issue 12 §5). On the demo data of `make run` (seed_demo), SQLite and PostgreSQL.
+answer 500. On the demo data of `make run` (seed_demo), SQLite and PostgreSQL.
 
 The crawl is bounded: same-origin GETs only (links and htmx ``hx-get``), at most
 ``PAGES_PER_ROLE`` pages per role, and at most ``PER_PATTERN`` URLs per URL pattern and set of

@@ -1,6 +1,6 @@
 """No full ID or mobile number, in any spelling, reaches a user without the personal-data permission.
 
-Issue 12 §3: numbers typed into free text (a visit's 了解情况, a demand's description, household
+Numbers typed into free text (a visit's 了解情况, a demand's description, household
 notes …) were shown in full to a county leader and written to the ledger-book exports. This test
 seeds an ID and a mobile number, spelled in several ways, into every registered free-text field
 and the structured personal fields, then renders every page of the URL matrix (lists, details,

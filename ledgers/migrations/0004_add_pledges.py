@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('campaigns', '0001_initial'),
-        # Pledges came to ledgers after visits and demands (issue 5).
+        # Pledges came to ledgers after visits and demands: this follows their last migration.
         ('ledgers', '0003_add_household_search_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

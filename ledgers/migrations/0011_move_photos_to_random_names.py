@@ -1,5 +1,6 @@
-"""Files stored before issue 12 under guessable names (the uploader's file name, a visit or
-pledge id, a fixed monthly folder) move to random names; the old files go once this commits."""
+"""Files stored under guessable names before stored files became private (the uploader's file
+name, a visit or pledge id, a fixed monthly folder) move to random names; the old files go once
+this commits."""
 
 from django.db import migrations
 

@@ -85,6 +85,6 @@ ADMIN_MODELS = {
     "campaigns.milestone": everyone(ADMIN_LOGIN, superuser=OK, office_admin=OK),
     "campaigns.requirement": everyone(ADMIN_LOGIN, superuser=OK, office_admin=OK),
     "campaigns.milestoneassignment": everyone(ADMIN_LOGIN, superuser=OK, office_admin=OK),
-    # evaluations.Report is built with the campaign plans (issue 3): the "reports owed" requirement reads it.
+    # evaluations.Report is classified with the campaign plans: the "reports owed" requirement reads it.
     "evaluations.report": everyone(ADMIN_LOGIN, superuser=OK, office_admin=OK),
 }

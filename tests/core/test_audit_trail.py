@@ -1,4 +1,4 @@
-"""An audit trail the auditor can use (issue 12 §7).
+"""An audit trail the auditor can use.
 
 Account, group and permission changes, superuser logins and failed logins for unknown names
 reach the city auditor; passwords, lockouts and unlocks are recorded; every export records who,

@@ -1,4 +1,4 @@
-"""The database going away (issue 12 §5): persistent connections are health-checked before reuse,
+"""The database going away: persistent connections are health-checked before reuse,
 and while the database is down users get a Chinese 503 page with Retry-After, not a 500."""
 
 import json

@@ -1,5 +1,5 @@
 """Stored files are private: random names, served only through core:file (login, scope,
-permission), audited when they hold personal data, never from MEDIA_URL (issue 12 §1)."""
+permission), audited when they hold personal data, never from MEDIA_URL."""
 
 import importlib
 import re

@@ -1,4 +1,4 @@
-"""Hand-edited or bookmarked query strings never answer 500 (issue 12 §5): a bad month, date or
+"""Hand-edited or bookmarked query strings never answer 500: a bad month, date or
 id falls back to the default with a message, through the one parser in ``core.params``."""
 
 import datetime

@@ -1,4 +1,4 @@
-"""Who may change what in the back office (issue 12 §4).
+"""Who may change what in the back office.
 
 Global configuration (reminder rules, demand, household and pledge categories) is the root
 unit's office's or a system administrator's: a county office admin reads it but changes nothing,

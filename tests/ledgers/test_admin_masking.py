@@ -1,4 +1,4 @@
-"""The back office masks and audits personal data like the staff pages (issue 12 §3).
+"""The back office masks and audits personal data like the staff pages.
 
 The demand admin change form showed ``person_phone`` in full to staff without the personal-data
 permission and audited nothing; free text typed by the public was shown in full everywhere.

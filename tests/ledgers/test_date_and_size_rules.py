@@ -1,4 +1,4 @@
-"""One rule per field, the same through the form, the import and the service (issue 12 §5):
+"""One rule per field, the same through the form, the import and the service:
 visit dates from year 1, pledge deadlines in 2020 and 9999, and households of 0 or 100000
 people were accepted by the forms."""
 

@@ -1,5 +1,5 @@
 """Demands without a household (hotline, walk-in, mailbox, forum, reception day): every page and
-every action of their lifecycle works (issue 12 §5: their page answered 500, so none could be
+every action of their lifecycle works (their page used to answer 500, so none could be
 processed)."""
 
 import datetime

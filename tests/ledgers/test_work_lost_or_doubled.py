@@ -1,4 +1,5 @@
-"""Issue 12 §6 (and §5's concurrent "new household"): nothing doubled, nothing silently overwritten.
+"""Work is never lost or doubled (concurrent "new household" included): nothing doubled, nothing
+silently overwritten.
 
 Every test goes through the pages as a browser would: it reads the form as rendered (with its
 hidden token or version), fills it in, and posts it — twice, late, or from several threads at once.

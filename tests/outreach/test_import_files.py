@@ -1,5 +1,5 @@
 """Import workbooks (full ID and mobile numbers) do not outlive their use: deleted once imported,
-discarded, or left unconfirmed past OUTREACH_IMPORT_KEEP_DAYS (issue 12 §1)."""
+discarded, or left unconfirmed past OUTREACH_IMPORT_KEEP_DAYS."""
 
 import datetime
 import os
