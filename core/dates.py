@@ -18,11 +18,15 @@ HORIZON_YEARS = 10
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-def today(now: datetime.datetime | None = None) -> datetime.date:
-    """Today's date in Asia/Shanghai (or the date there at ``now``), whatever the server's or the
-    request's time zone: deadlines, visits and reports are calendar days there. The one "today"
-    of every app; call it as ``dates.today()`` (``from core import dates``)."""
-    return timezone.localdate(now, timezone=SHANGHAI)
+def day_of(moment: datetime.datetime) -> datetime.date:
+    """The calendar day in Asia/Shanghai of an aware ``moment`` (a forum's start, a sweep's "now"),
+    whatever the server's or the request's time zone: deadlines, visits and reports are days there."""
+    return timezone.localtime(moment, SHANGHAI).date()
+
+
+def today() -> datetime.date:
+    """Today in Asia/Shanghai: the one "today" of every app; call it as ``dates.today()``."""
+    return day_of(timezone.now())
 
 
 def horizon(as_of: datetime.date | None = None) -> datetime.date:

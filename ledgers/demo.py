@@ -10,7 +10,6 @@ import uuid
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 
 from core import dates
 from org.models import Cadre, OrgUnit

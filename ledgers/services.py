@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import dates
 from core.audit import apply_field_changes, audit_record
 from core.concurrency import create_once, lock_version, stamp_version
 from core.masking import can_view_personal_data
@@ -306,7 +306,7 @@ def demand_raise_from_forum(*, actor, forum: Forum, draft: DemandDraft, idempote
         person_phone=draft.person_phone,
         forum=forum,
         campaign=forum.campaign,
-        received_on=timezone.localtime(forum.held_at).date(),
+        received_on=dates.day_of(forum.held_at),
         idempotency_key=idempotency_key,
     )
 

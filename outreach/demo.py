@@ -7,6 +7,7 @@ import random
 from django.utils import timezone
 
 from campaigns.demo import chinese_name
+from core import dates
 from org.models import Cadre
 
 from .models import Forum, Household, HouseholdCategory, HouseholdMember, LiaisonPoint, Pairing, ReceptionDay
@@ -188,7 +189,7 @@ def _seed_forums(*, context, stdout):
     notice late or gathered too few people, so the page warns about them. The forums go into
     ``context["forums"]`` (ledgers' demo raises a topic at some of them as a demand)."""
     campaign, villages = context["campaign"], context["villages"][:8]
-    today = timezone.localdate()
+    today = dates.today()
     cadres_by_unit = {}
     for cadre in Cadre.objects.select_related("org_unit"):
         cadres_by_unit.setdefault(cadre.org_unit.path, []).append(cadre)
@@ -224,7 +225,7 @@ def _seed_reception_days(*, context, stdout):
     # Its own generator: the shared one stays as later apps expect.
     rng = random.Random(5005)
     campaign = context["campaign"]
-    today = timezone.localdate()
+    today = dates.today()
     leaders = list(Cadre.objects.filter(is_leader=True).order_by("id")[:5])
     channels = [ReceptionDay.Channel.IN_PERSON, ReceptionDay.Channel.HOTLINE, ReceptionDay.Channel.ONLINE]
     made = 0

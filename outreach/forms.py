@@ -1,13 +1,13 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from campaigns.fields import CampaignChoiceField
 from campaigns.models import Campaign
 from campaigns.selectors import campaign_choices_for_user
+from core import dates
 from core.concurrency_forms import RecordFormMixin, SubmissionTokenMixin
 from core.masking import can_view_personal_data, mask_free_text_in_form, mask_id_number, mask_phone
 from core.scoping import scope_for_user
@@ -296,7 +296,7 @@ class ForumForm(RecordFormMixin, forms.ModelForm):
     def clean(self):
         data = super().clean()
         held_at, posted = data.get("held_at"), data.get("notice_posted_on")
-        if held_at and posted and posted > timezone.localtime(held_at).date():
+        if held_at and posted and posted > dates.day_of(held_at):
             self.add_error("notice_posted_on", _("预告张贴日期不能晚于访谈日。"))
         return data
 

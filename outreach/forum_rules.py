@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.models import Requirement
+from core import dates
 
 PLAN_NOTICE_DAYS = 5
 PLAN_MIN_ATTENDANCE = 30
@@ -76,7 +77,7 @@ def forum_rules_for(campaign) -> ForumRules:
 def forum_warnings(forum, rules: ForumRules) -> list[str]:
     """What a leader should see about a forum against the rules (no queries)."""
     warnings = []
-    held_on = timezone.localtime(forum.held_at).date()
+    held_on = dates.day_of(forum.held_at)
     if forum.notice_posted_on is None:
         warnings.append(_("未登记预告张贴日期（应提前%(days)s天张贴预告）。") % {"days": rules.notice_days})
     else:

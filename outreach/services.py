@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign
+from core import dates
 from core.audit import audit_export, audit_record
 from core.background import enqueue_on_commit
 from core.concurrency import create_once, lock_version, stamp_version
@@ -773,7 +774,7 @@ def _forum_apply(forum: Forum, fields: dict) -> dict:
         if getattr(forum, name, None) != value:
             changed[name] = value
         setattr(forum, name, value)
-    if forum.notice_posted_on and forum.held_at and forum.notice_posted_on > timezone.localtime(forum.held_at).date():
+    if forum.notice_posted_on and forum.held_at and forum.notice_posted_on > dates.day_of(forum.held_at):
         raise ValidationError(_("预告张贴日期不能晚于访谈日。"))
     forum.full_clean(exclude=["idempotency_key"])
     return changed

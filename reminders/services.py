@@ -506,7 +506,7 @@ def _still_due(rows, now) -> tuple[list, list]:
             cancel.extend(group)
             continue
         if kind.compute is not None:
-            _still_due_computed(kind, group, dates.today(now), valid, cancel)
+            _still_due_computed(kind, group, dates.day_of(now), valid, cancel)
             continue
         dues = dict(kind.open_items().filter(pk__in={r["object_id"] for r in group}).values_list("pk", kind.due_field))
         if kind.still_open is not None:
@@ -526,7 +526,7 @@ def _still_due(rows, now) -> tuple[list, list]:
         for pk in resync:
             # The deadline moved since the last sync: schedule the right reminders now.
             with transaction.atomic():
-                _sync_items(kind, _rules(kind), [pk], list(kind.open_items().filter(pk=pk)), dates.today(now))
+                _sync_items(kind, _rules(kind), [pk], list(kind.open_items().filter(pk=pk)), dates.day_of(now))
     return valid, cancel
 
 
@@ -756,7 +756,7 @@ def reminders_create_digests(*, now=None) -> int:
     from org.models import Cadre
 
     now = now or timezone.now()
-    today = dates.today(now)
+    today = dates.day_of(now)
     ahead = digest_ahead(today)
     entries = digest_entries(today=today)
     paths = [e.path for e in entries]
