@@ -31,7 +31,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from campaigns import services  # noqa: E402
 from campaigns.models import Campaign, MilestoneAssignment  # noqa: E402
-from campaigns.requirements import evaluate_requirement  # noqa: E402
+from evaluations.scoring import evaluate_requirement  # noqa: E402
 from org.models import Cadre, OrgUnit  # noqa: E402
 from outreach.models import Household, Pairing  # noqa: E402
 

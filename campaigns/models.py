@@ -310,8 +310,8 @@ class MilestoneAssignment(TimeStampedModel):
 class Requirement(PlanPart):
     """A checkable rule of a plan (量化指标), stored as data: a kind, its parameters, scope and period.
 
-    The kinds and their parameters are described in ``campaigns/requirements.py``; evaluation is
-    ``requirements.evaluate_requirement``.
+    The kinds and their parameters are described in ``campaigns/requirements.py``; scoring (how a
+    requirement is met) is ``evaluations.scoring.evaluate_requirement``.
     """
 
     class Kind(models.TextChoices):

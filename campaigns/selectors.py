@@ -68,6 +68,32 @@ def campaign_participants(campaign) -> list[OrgUnit]:
     return list(units.order_by("path"))
 
 
+def campaign_family_ids(campaign) -> list[int]:
+    """The campaign, the superior plans it implements and every plan cascaded from it.
+
+    Data recorded against a county's implementing campaign counts for the city's plan and back.
+    """
+    from .models import Campaign
+
+    cached = getattr(campaign, "_family_ids", None)
+    if cached is not None:
+        return cached
+    ids = {campaign.pk}
+    node = campaign
+    while node.parent_id is not None and node.parent_id not in ids:
+        ids.add(node.parent_id)
+        node = Campaign.objects.only("id", "parent_id").get(pk=node.parent_id)
+    frontier = [campaign.pk]
+    while frontier:
+        children = list(
+            Campaign.objects.filter(parent_id__in=frontier).exclude(pk__in=ids).values_list("pk", flat=True)
+        )
+        ids.update(children)
+        frontier = children
+    campaign._family_ids = sorted(ids)
+    return campaign._family_ids
+
+
 def unit_takes_part(*, campaign, unit: OrgUnit) -> bool:
     """Whether ``unit`` works under ``campaign``: it is the issuing unit, a participant, or lies
     below a participant (a village works under its township's part of the plan). Templates: never."""
@@ -199,7 +225,7 @@ def campaign_plan_for_user(*, user, pk: int, unit_code: str = "", today=None):
     below it, and the requirement results for one unit (the user's own by default).
     """
     from .models import MilestoneAssignment
-    from .requirements import evaluate_requirement
+    from .requirements import requirement_evaluator
 
     today = today or dates.today()
     campaign = campaign_get_for_user(user=user, pk=pk)
@@ -249,6 +275,8 @@ def campaign_plan_for_user(*, user, pk: int, unit_code: str = "", today=None):
     if unit_code:
         unit = get_for_user_or_404(OrgUnit.objects.filter(path__startswith=issuer.path), user, code=unit_code)
     requirements = list(campaign.requirements.order_by("order", "pk"))
+    # Scoring lives in evaluations, above this app: it is reached through the evaluator it registers.
+    evaluate_requirement = requirement_evaluator()
     results = []
     for requirement in requirements:
         requirement.campaign = campaign  # share one instance: the family lookup is cached on it

@@ -7,9 +7,14 @@ class EvaluationsConfig(AppConfig):
     verbose_name = _("考核与评议")
 
     def ready(self):
+        from campaigns.requirements import register_requirement_evaluator
         from core.masking import register_free_text
 
         from .models import Report
+        from .scoring import evaluate_requirement
 
         # A report upward may quote cases with the people's numbers: masked like visit text.
         register_free_text(Report, ["content"], reveal_action="evaluations.report_reveal_text")
+        # The plan page (campaigns, below) shows requirement results: scoring reads every app
+        # between, so campaigns declares the slot and the top layer fills it.
+        register_requirement_evaluator(evaluate_requirement)

@@ -4,12 +4,15 @@ import heapq
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _lazy
 
-from campaigns.models import Campaign
+from campaigns.models import Campaign, Requirement
+from campaigns.requirements import cadres_bound_q
+from campaigns.selectors import campaign_choices_for_user, campaign_family_ids
+from campaigns.validation import shanghai_today
 from core.scoping import get_for_user_or_404, scope_for_user, sees_everything, user_scope_root
 from org.models import Cadre, OrgUnit
 
@@ -24,9 +27,11 @@ MUST_VISIT_GROUPS = (HouseholdCategory.Group.FIVE_MUST, HouseholdCategory.Group.
 
 @dataclass(frozen=True)
 class PairingRule:
-    """One minimum of active pairings per cadre in a campaign (a pairings_per_cadre requirement).
+    """One minimum of pairings per cadre in a campaign (a pairings_per_cadre requirement).
 
-    A pairing counts if its kind is in ``kinds`` (any kind when empty), its member carries
+    It binds the cadres of ``scope`` (a Requirement scope: all cadres, leaders, principals,
+    senior) working at a level in ``unit_kinds`` (any level when empty). A pairing counts if it
+    is active and has started, its kind is in ``kinds`` (any kind when empty), its member carries
     ``member_flag`` (is_poor_woman / is_poor_child) and its household is in one of
     ``household_categories`` (by code), when those are set.
     """
@@ -34,11 +39,71 @@ class PairingRule:
     key: str
     label: str
     minimum: int
-    senior_only: bool = False
-    leaders_only: bool = False
+    scope: str = "all_cadres"
     kinds: tuple[str, ...] = ()
     member_flag: str = ""
     household_categories: tuple[str, ...] = ()
+    unit_kinds: tuple[str, ...] = ()
+
+    @property
+    def senior_only(self) -> bool:
+        return self.scope == "senior"
+
+    @property
+    def leaders_only(self) -> bool:
+        return self.scope in ("leaders", "principals")
+
+    @classmethod
+    def from_requirement(cls, requirement, key: str = "rule_0") -> "PairingRule":
+        params = requirement.params or {}
+        return cls(
+            key=key,
+            label=requirement.title,
+            minimum=int(params.get("min", 1)),
+            scope=requirement.scope,
+            kinds=tuple(params.get("pairing_kinds") or ()),
+            member_flag=params.get("member_flag") or "",
+            household_categories=tuple(params.get("household_categories") or ()),
+            unit_kinds=tuple(requirement.unit_kinds or ()),
+        )
+
+    def binds_q(self) -> Q:
+        """The cadres this rule binds, as a filter on Cadre (the plan's reading of the scope)."""
+        return cadres_bound_q(self.scope, self.unit_kinds)
+
+    def count(self, *, family: list[int], as_of) -> Count:
+        """How far a cadre is with this rule, as an aggregate over Cadre.
+
+        The plans count people helped, not records: "至少联系1户困难群众" (历下妇发[2011]9号,
+        济南市档案局 2011) counts households, "结对联系并帮扶一名贫困妇女、一名贫困儿童"
+        (滨妇发[2012]15号) counts persons. So distinct households, or distinct members for a
+        member rule: a household paired twice (结穷亲 and 帮扶) is one household. Pairings
+        recorded under any plan of the campaign's family count; one that starts after
+        ``as_of`` does not yet.
+        """
+        counted = Q(pairings__campaign_id__in=family, pairings__is_active=True, pairings__start_date__lte=as_of)
+        if self.kinds:
+            counted &= Q(pairings__kind__in=self.kinds)
+        if self.member_flag:
+            counted &= Q(**{f"pairings__member__{self.member_flag}": True})
+        if self.household_categories:
+            through = Household.categories.through
+            counted &= Q(
+                pairings__household_id__in=through.objects.filter(
+                    householdcategory__code__in=self.household_categories
+                ).values("household_id")
+            )
+        what = "pairings__member" if self.member_flag else "pairings__household"
+        return Count(what, filter=counted, distinct=True)
+
+
+def pairing_counts(cadres: QuerySet, *, rule: PairingRule, family: list[int], as_of) -> dict[int, int]:
+    """{cadre pk: how far they are with ``rule``} for a queryset of cadres, in one query.
+
+    The one count of pairings per cadre: requirement scoring (the plan page, the quota
+    reminders) and the pairing-status page all read it.
+    """
+    return dict(cadres.order_by().annotate(n=rule.count(family=family, as_of=as_of)).values_list("pk", "n"))
 
 
 # The plans' figures, used when the campaign has no pairings_per_cadre requirement rows:
@@ -49,7 +114,7 @@ DEFAULT_PAIRING_RULES = (
         key="rule_0",
         label=_lazy("联系困难群众户（结穷亲）"),
         minimum=1,
-        senior_only=True,
+        scope="senior",
         kinds=("poor_kin", "support"),
         household_categories=HARDSHIP_CATEGORY_CODES,
     ),
@@ -61,10 +126,6 @@ DEFAULT_PAIRING_RULES = (
 def pairing_rules_for(*, campaign: Campaign | None) -> tuple[PairingRule, ...]:
     """The pairing minimums of ``campaign``: its pairings_per_cadre requirements (or those of
     the plan it implements) when there are any, else DEFAULT_PAIRING_RULES."""
-    try:
-        Requirement = apps.get_model("campaigns", "Requirement")
-    except LookupError:
-        return DEFAULT_PAIRING_RULES
     if campaign is None:
         return DEFAULT_PAIRING_RULES
     # The campaign's own rules, else those of the plan it implements (a county's copy of the
@@ -79,19 +140,9 @@ def pairing_rules_for(*, campaign: Campaign | None) -> tuple[PairingRule, ...]:
         node = Campaign.objects.filter(pk=node.parent_id).first() if node.parent_id else None
     rules, signatures = [], set()
     for requirement in rows:
-        params = requirement.params or {}
-        rule = PairingRule(
-            key=f"rule_{len(rules)}",
-            label=requirement.title,
-            minimum=int(params.get("min", 1)),
-            senior_only=requirement.scope == "senior",
-            leaders_only=requirement.scope in ("leaders", "principals"),
-            kinds=tuple(params.get("pairing_kinds") or ()),
-            member_flag=params.get("member_flag") or "",
-            household_categories=tuple(params.get("household_categories") or ()),
-        )
-        signature = (rule.minimum, rule.senior_only, rule.leaders_only, rule.kinds, rule.member_flag)
-        signature += (rule.household_categories,)
+        rule = PairingRule.from_requirement(requirement, key=f"rule_{len(rules)}")
+        signature = (rule.minimum, rule.scope, rule.kinds, rule.member_flag, rule.household_categories)
+        signature += (rule.unit_kinds,)
         if signature not in signatures:
             signatures.add(signature)
             rules.append(rule)
@@ -125,18 +176,12 @@ def cadres_for_user(*, user) -> QuerySet:
 def campaigns_for_user(*, user, active_only: bool = False) -> QuerySet:
     """Real campaigns the user may see (the shipped plan templates are not pairable); pairing,
     bulk pairing and imports pass ``active_only``: new work goes under running campaigns only."""
-    from campaigns.selectors import campaign_choices_for_user
-
     return campaign_choices_for_user(user=user, active_only=active_only)
 
 
 def campaign_family(campaign: Campaign) -> list[int]:
     """The campaign with the plans it implements and those cascaded from it: a county cadre's
     pairing under the county's copy of the city plan counts for the city plan too."""
-    try:
-        from campaigns.requirements import campaign_family_ids
-    except ImportError:
-        return [campaign.pk]
     return campaign_family_ids(campaign)
 
 
@@ -265,35 +310,31 @@ def liaison_list_for_user(*, user, campaign=None) -> QuerySet:
 # --- the unit's pairing status page -----------------------------------------------------------
 
 
-def cadres_below_pairing_requirement(*, unit: OrgUnit, campaign: Campaign, rules) -> QuerySet:
-    """Cadres of ``unit``'s subtree short of any of ``rules`` in ``campaign``.
+def cadres_below_pairing_requirement(*, unit: OrgUnit, campaign: Campaign, rules, as_of=None) -> QuerySet:
+    """Cadres of ``unit``'s subtree short of any of ``rules`` in ``campaign`` (today by default).
 
-    Each cadre is annotated with one count per rule, named by the rule's ``key``.
+    Each cadre is annotated with one count per rule, named by the rule's ``key`` (the count
+    scoring uses, ``PairingRule.count``), and with ``<key>_binds``: whether the rule binds them.
+    Only cadres in the branch of the campaign's issuing unit are bound, as on the plan page.
     """
-    through = Household.categories.through
+    as_of = as_of or shanghai_today()
+    family = campaign_family(campaign)
     annotations = {}
     short = Q(pk__in=[])
-    family = campaign_family(campaign)
     for rule in rules:
-        counted = Q(pairings__campaign_id__in=family, pairings__is_active=True)
-        if rule.kinds:
-            counted &= Q(pairings__kind__in=rule.kinds)
-        if rule.member_flag:
-            counted &= Q(**{f"pairings__member__{rule.member_flag}": True})
-        if rule.household_categories:
-            counted &= Q(
-                pairings__household_id__in=through.objects.filter(
-                    householdcategory__code__in=rule.household_categories
-                ).values("household_id")
-            )
-        annotations[rule.key] = Count("pairings", filter=counted)
-        owes = Q(**{f"{rule.key}__lt": rule.minimum})
-        if rule.senior_only:
-            owes &= Q(is_senior=True)
-        if rule.leaders_only:
-            owes &= Q(is_leader=True)
-        short |= owes
-    cadres = Cadre.objects.filter(org_unit__path__startswith=unit.path).annotate(**annotations)
+        annotations[rule.key] = rule.count(family=family, as_of=as_of)
+        binds = rule.binds_q()
+        # Annotated, not filtered: the flag sits in GROUP BY, so HAVING may read it on PostgreSQL.
+        annotations[f"{rule.key}_binds"] = (
+            Case(When(binds, then=Value(True)), default=Value(False), output_field=BooleanField())
+            if binds
+            else Value(True, output_field=BooleanField())
+        )
+        short |= Q(**{f"{rule.key}__lt": rule.minimum, f"{rule.key}_binds": True})
+    cadres = Cadre.objects.filter(org_unit__path__startswith=unit.path)
+    if campaign.issuing_unit_id is not None:
+        cadres = cadres.filter(org_unit__path__startswith=campaign.issuing_unit.path)
+    cadres = cadres.annotate(**annotations)
     return cadres.filter(short).select_related("org_unit").order_by("org_unit__path", "name")
 
 
@@ -303,7 +344,7 @@ def pairing_status_rows(*, cadres, rules) -> list[dict]:
     for cadre in cadres:
         cells = []
         for rule in rules:
-            applies = (not rule.senior_only or cadre.is_senior) and (not rule.leaders_only or cadre.is_leader)
+            applies = getattr(cadre, f"{rule.key}_binds")
             count = getattr(cadre, rule.key)
             cells.append({"count": count, "applies": applies, "short": applies and count < rule.minimum})
         rows.append({"cadre": cadre, "cells": cells})
