@@ -27,6 +27,7 @@ from core import dates
 from core.audit import apply_field_changes, audit_record
 from core.concurrency import StaleEdit, create_once, lock_version, stamp_version
 from core.scoping import ancestor_paths
+from org.leaders import nearest_leaders
 from org.models import OrgUnit
 from reminders.services import reminders_sync_for
 
@@ -467,22 +468,11 @@ def escalation_target(demand: Demand):
     leader anywhere above, it goes to the campaign office (the campaign's issuing unit, else the
     top unit) with no leader named. Two queries.
     """
-    from org.models import Cadre
-
     base = demand.responsible_unit or demand.unit
     paths = [*reversed(ancestor_paths(base)), base.path]  # nearest first, the unit itself last
-    leaders = (
-        Cadre.objects.filter(is_leader=True, user__is_active=True, org_unit__path__in=paths)
-        .exclude(pk=demand.responsible_person_id)
-        .select_related("org_unit")
-        .order_by("id")
-    )
-    by_path = {}
-    for leader in leaders:
-        by_path.setdefault(leader.org_unit.path, leader)
-    for path in paths:
-        if path in by_path:
-            return by_path[path].org_unit, by_path[path]
+    found = nearest_leaders({demand.pk: (paths, demand.responsible_person_id)})[demand.pk]
+    if found:
+        return found[0].org_unit, found[0]
     office = demand.campaign.issuing_unit if demand.campaign_id else None
     return office or OrgUnit.objects.get(path=paths[0]), None
 

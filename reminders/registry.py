@@ -27,6 +27,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
+from org.leaders import nearest_leaders
+from org.models import Cadre, OrgUnit
+
 _REGISTRY: dict[str, "DeadlineKind"] = {}
 
 
@@ -130,18 +133,11 @@ def kind_choices() -> list[tuple[str, str]]:
 # Helpers registrations use: who answers for a unit, and who is above a person.
 
 
-def _cadre_model():
-    from org.models import Cadre
-
-    return Cadre
-
-
 def unit_leaders_by_unit(units: Iterable) -> dict[int, list]:
     """{unit.pk: [leader cadres of that unit]}; a unit without a leader answers with all its cadres."""
     unit_ids = {u.pk for u in units if u is not None}
     cadres = (
-        _cadre_model()
-        .objects.filter(org_unit_id__in=unit_ids, user__is_active=True)
+        Cadre.objects.filter(org_unit_id__in=unit_ids, user__is_active=True)
         .select_related("user", "org_unit")
         .order_by("org_unit_id", "-is_leader", "id")
     )
@@ -187,33 +183,12 @@ def escalation_targets(cadres: Iterable) -> dict[int, list]:
     """{cadre.pk: [their leaders]}: a leader of the same unit, else of the nearest ancestor unit.
 
     A leader's own leader sits above their unit, so leaders escalate to the nearest ancestor.
-    One query for any number of cadres: the leaders of every unit on their paths to the root.
+    One query for any number of cadres (``org.leaders.nearest_leaders``).
     """
-    from org.models import OrgUnit
-
-    cadres = list(cadres)
     steplen = OrgUnit.steplen
-    paths = set()
+    chains = {}
     for cadre in cadres:
         path = cadre.org_unit.path
-        paths.update(path[: steplen * d] for d in range(1, len(path) // steplen + 1))
-    leaders_by_path = defaultdict(list)
-    leaders = (
-        _cadre_model()
-        .objects.filter(is_leader=True, user__is_active=True, org_unit__path__in=paths)
-        .select_related("user", "org_unit")
-        .order_by("id")
-    )
-    for leader in leaders:
-        leaders_by_path[leader.org_unit.path].append(leader)
-    result = {}
-    for cadre in cadres:
-        path = cadre.org_unit.path
-        found = []
         top = len(path) // steplen - (1 if cadre.is_leader else 0)
-        for depth in range(top, 0, -1):
-            found = [c for c in leaders_by_path.get(path[: steplen * depth], []) if c.pk != cadre.pk]
-            if found:
-                break
-        result[cadre.pk] = found
-    return result
+        chains[cadre.pk] = ([path[: steplen * depth] for depth in range(top, 0, -1)], cadre.pk)
+    return nearest_leaders(chains)
