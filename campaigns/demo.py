@@ -193,8 +193,6 @@ def seed(*, context, stdout):
 def _seed_plan(*, campaign, counties, stdout):
     """The demo campaign as a real plan: the 滨州市妇联 2012 template moved to 2026, cascaded to both
     counties, with some steps done on time, some late and some overdue, and reports owed."""
-    from evaluations.models import Report
-
     from . import services
     from .models import Milestone, MilestoneAssignment, Phase, Requirement
     from .plan_templates import load_plan_templates
@@ -243,16 +241,6 @@ def _seed_plan(*, campaign, counties, stdout):
         updates.append(assignment)
     MilestoneAssignment.objects.bulk_update(updates, ["completed_on", "note"])
 
-    # Reports owed upward every two months by the counties (滨妇发: 活动开展情况每两个月汇总上报一次).
-    for requirement in Requirement.objects.filter(campaign=campaign, kind=Requirement.Kind.REPORTS_EVERY):
-        services.report_schedule_create(requirement=requirement)
-    submitted = []
-    for report in Report.objects.filter(campaign=campaign, submitted_on__isnull=True, due_date__lt=today):
-        if rng.random() < 0.7:
-            report.submitted_on = report.due_date - datetime.timedelta(days=rng.randint(0, 5))
-            report.content = "本期活动开展情况汇总。"
-            submitted.append(report)
-    Report.objects.bulk_update(submitted, ["submitted_on", "content"])
     stdout.write(
         f"实施方案：{campaign.phases.count()} 个阶段，{campaign.milestones.count()} 个环节，"
         f"下级方案 {campaign.children.count()} 个，模板 {Campaign.objects.templates().count()} 个"

@@ -13,6 +13,7 @@ from campaigns import services
 from campaigns.models import Campaign, Milestone, MilestoneAssignment, Requirement
 from campaigns.permissions import campaign_can_edit
 from core.roles import OFFICE_ADMIN
+from evaluations import services as evaluation_services
 from org.models import OrgUnit
 from tests.factories import make_person
 
@@ -217,5 +218,5 @@ def test_a_report_schedule_is_made_by_the_issuing_office_only(world, county_admi
         period="month",
     )
     with pytest.raises(PermissionDenied):
-        services.report_schedule_create(requirement=requirement, actor=county_admin)
-    assert services.report_schedule_create(requirement=requirement, actor=world.office_admin) > 0
+        evaluation_services.report_schedule_create(requirement=requirement, actor=county_admin)
+    assert evaluation_services.report_schedule_create(requirement=requirement, actor=world.office_admin) > 0

@@ -11,6 +11,7 @@ from django.db import models
 
 from campaigns.models import Campaign, Requirement
 from campaigns.validation import SHANGHAI
+from evaluations import services
 from evaluations.models import Report
 from evaluations.scoring import evaluate_requirement
 from ledgers.models import Visit
@@ -235,8 +236,6 @@ def test_unit_levels_limit_the_bound_cadres(world, plan):
 
 
 def test_reports_owed_are_counted_from_real_reports(world, plan):
-    from campaigns import services
-
     plan.participating_kinds = ["township"]
     plan.save()
     requirement = _requirement(plan, "reports_every", {"interval_months": 2}, scope="unit", period="month")
