@@ -12,6 +12,8 @@ import os
 import types
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from core.roles import AUDITOR, CADRE, DATA_ENTRY, LEADER, OFFICE_ADMIN, sync_roles
 from org.models import OrgUnit
@@ -29,6 +31,14 @@ ROLE_USERS = [
     "village_cadre",
     "auditor",
 ]
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language. The language middleware activates the chosen
+    language on the thread and nothing resets it, so a test that switched to English left the
+    next test on that worker reading English messages."""
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(scope="session")
