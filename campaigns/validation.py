@@ -11,8 +11,6 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from core.dates import SHANGHAI  # noqa: F401  (requirement scoring imports it from here until it moves up)
-from core.dates import today as shanghai_today  # noqa: F401  (likewise; the one "today" is core.dates.today)
 from core.uploads import limit_upload_size
 
 # Evidence of a completed step: scans, photos, office documents. Size limit in bytes.

@@ -5,7 +5,7 @@ import datetime
 import random
 
 from campaigns.models import Requirement
-from campaigns.validation import shanghai_today
+from core import dates
 from ledgers import demo_pledges
 
 from . import services
@@ -20,7 +20,7 @@ def seed(*, context, stdout):
 def _seed_reports(*, campaign):
     """Reports owed upward every two months by the counties (滨妇发: 活动开展情况每两个月汇总上报一次),
     most of those already due submitted. Deterministic, so reruns give the same picture."""
-    today = shanghai_today()
+    today = dates.today()
     rng = random.Random(20260531)
     for requirement in Requirement.objects.filter(campaign=campaign, kind=Requirement.Kind.REPORTS_EVERY):
         services.report_schedule_create(requirement=requirement)

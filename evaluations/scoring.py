@@ -26,7 +26,7 @@ from django.utils.translation import gettext_noop, pgettext
 
 from campaigns.requirements import add_months, cadres_bound_q, list_sep, month_end, report_due_dates, scope_label
 from campaigns.selectors import campaign_family_ids, campaign_participants
-from campaigns.validation import SHANGHAI, shanghai_today
+from core import dates
 from ledgers.models import Visit
 from org.models import Cadre, OrgUnit
 from outreach.models import Forum, Household, ReceptionDay
@@ -447,7 +447,7 @@ def _forum_rules(requirement, unit, as_of, family):
     for village_id, held_at, posted_on, attendance in forums.values_list(
         "village_id", "held_at", "notice_posted_on", "attendance"
     ):
-        held_on = held_at.astimezone(SHANGHAI).date()
+        held_on = dates.day_of(held_at)
         if not (start <= held_on <= end):
             continue
         lead_ok = posted_on is not None and (held_on - posted_on).days >= params["notice_days"]
@@ -538,7 +538,7 @@ def evaluate_requirement(requirement, *, unit=None, cadre=None, as_of=None) -> R
     "not_measurable" when there is nothing to count yet (the note says why). Without ``unit``
     or ``cadre`` the campaign's issuing unit is evaluated. Reads only.
     """
-    as_of = as_of or shanghai_today()
+    as_of = as_of or dates.today()
     campaign = requirement.campaign
     if campaign.issuing_unit_id is None:
         return not_measurable(_("方案模板没有发文单位，无法计算。"))

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from campaigns.models import Campaign, Requirement
 from campaigns.requirements import cadres_bound_q
 from campaigns.selectors import campaign_choices_for_user, campaign_family_ids
-from campaigns.validation import shanghai_today
+from core import dates
 from core.scoping import get_for_user_or_404, scope_for_user, sees_everything, user_scope_root
 from org.models import Cadre, OrgUnit
 
@@ -317,7 +317,7 @@ def cadres_below_pairing_requirement(*, unit: OrgUnit, campaign: Campaign, rules
     scoring uses, ``PairingRule.count``), and with ``<key>_binds``: whether the rule binds them.
     Only cadres in the branch of the campaign's issuing unit are bound, as on the plan page.
     """
-    as_of = as_of or shanghai_today()
+    as_of = as_of or dates.today()
     family = campaign_family(campaign)
     annotations = {}
     short = Q(pk__in=[])

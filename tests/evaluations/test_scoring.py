@@ -10,7 +10,7 @@ import pytest
 from django.db import models
 
 from campaigns.models import Campaign, Requirement
-from campaigns.validation import SHANGHAI
+from core.dates import SHANGHAI
 from evaluations import services
 from evaluations.models import Report
 from evaluations.scoring import evaluate_requirement
