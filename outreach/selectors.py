@@ -3,7 +3,6 @@
 import heapq
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
@@ -17,7 +16,7 @@ from core.scoping import get_for_user_or_404, scope_for_user, sees_everything, u
 from org.models import Cadre, OrgUnit
 
 from .models import Forum, Household, HouseholdCategory, HouseholdMember, ImportJob, LiaisonPoint, Pairing, ReceptionDay
-from .panels import with_list_columns
+from .panels import reach_conditions, with_list_columns
 
 # Categories that make a household a "困难群众" household for 结穷亲 (plans 000 and 002: 副处级以上
 # cadres pair with at least one hardship household).
@@ -149,14 +148,6 @@ def pairing_rules_for(*, campaign: Campaign | None) -> tuple[PairingRule, ...]:
     return tuple(rules) or DEFAULT_PAIRING_RULES
 
 
-def visit_model():
-    """ledgers.Visit if it exists in this build, else None (visits are another feature)."""
-    try:
-        return apps.get_model("ledgers", "Visit")
-    except LookupError:
-        return None
-
-
 # --- org units, cadres, campaigns the user may pick -------------------------------------------
 
 
@@ -260,22 +251,6 @@ def member_get_for_user(*, user, pk: int) -> HouseholdMember:
     return get_for_user_or_404(HouseholdMember.objects.select_related("household__village"), user, pk=pk)
 
 
-def household_ledger(*, user, household: Household, limit: int = 20) -> tuple[list, list]:
-    """(visits, demands) of one household for its file page, newest first, at most ``limit`` each.
-
-    Read through ledgers' own timeline selector (demands scoped to ``user``), a fixed number of
-    queries whatever the counts; ([], []) in a build without the ledgers app.
-    """
-    if visit_model() is None:
-        return [], []
-    from ledgers.selectors import household_timeline
-
-    entries = household_timeline(user=user, household=household)
-    visits = [e.obj for e in entries if e.kind == "visit"][:limit]
-    demands = [e.obj for e in entries if e.kind == "demand"][:limit]
-    return visits, demands
-
-
 # --- pairings and liaison points --------------------------------------------------------------
 
 
@@ -353,16 +328,15 @@ def pairing_status_rows(*, cadres, rules) -> list[dict]:
 
 def must_visit_households_unreached(*, unit: OrgUnit, campaign: Campaign) -> QuerySet:
     """Must-visit (五必访/六必访) households of ``unit``'s subtree with no active pairing in
-    ``campaign`` and no visit at all (visits counted only where ledgers.Visit exists)."""
+    ``campaign`` and not reached otherwise (no visit at all: the condition ledgers registers)."""
     through = Household.categories.through
     family = campaign_family(campaign)
     households = Household.objects.filter(village__path__startswith=unit.path).filter(
         Exists(through.objects.filter(household_id=OuterRef("pk"), householdcategory__group__in=MUST_VISIT_GROUPS)),
         ~Exists(Pairing.objects.filter(household_id=OuterRef("pk"), campaign_id__in=family, is_active=True)),
     )
-    Visit = visit_model()
-    if Visit is not None:
-        households = households.filter(~Exists(Visit.objects.filter(household_id=OuterRef("pk"))))
+    for reached in reach_conditions():
+        households = households.filter(~reached)
     return households.select_related("village").prefetch_related("categories").order_by("village__path", "number")
 
 

@@ -116,19 +116,16 @@ def household_list(request):
 def household_detail(request, pk):
     household = selectors.household_get_for_user(user=request.user, pk=pk)
     services.household_record_view(actor=request.user, household=household)
-    visits, demands = selectors.household_ledger(user=request.user, household=household)
+    shown = panels.detail_panels(request, household)
+    if isinstance(shown, HttpResponse):
+        return shown
     context = {
         "household": household,
         "can_reveal": can_view_personal_data(request.user),
         "can_change": request.user.has_perm("outreach.change_household"),
         "can_pair": request.user.has_perm("outreach.add_pairing"),
         "can_add_member": request.user.has_perm("outreach.add_householdmember"),
-        "visits": visits,
-        "demands": demands,
-        "visits_enabled": selectors.visit_model() is not None,
-        "can_visit": request.user.has_perm("ledgers.add_visit"),
-        "can_view_visits": request.user.has_perm("ledgers.view_visit"),
-        "can_view_demands": request.user.has_perm("ledgers.view_demand"),
+        "panels": shown,
     }
     return render(request, "outreach/household_detail.html", context)
 
@@ -429,7 +426,7 @@ def pairing_status(request, code):
         context["cadre_page"] = cadre_page
         context["cadre_rows"] = selectors.pairing_status_rows(cadres=cadre_page, rules=rules)
         context["household_page"] = _page(request, households)
-        context["visits_counted"] = selectors.visit_model() is not None
+        context["visits_counted"] = bool(panels.reach_conditions())
         context["can_pair"] = request.user.has_perm("outreach.add_pairing")
     return render(request, "outreach/pairing_status.html", context)
 
