@@ -8,9 +8,10 @@
 Plan 003: problems that can be solved at once are handled on the spot; the rest go on a
 rectification ledger by tier, category and deadline and are struck off (销号) when done; a
 handled 信访稳定 matter gets a written reply in four copies (campaign office, liaison unit,
-village, the person). Every transition is one transaction: the row is locked
-(``select_for_update``), the caller's ``expected_version`` (from the page it acted on) must match,
-the version is bumped, a DemandEvent and an audit event are written. Two people acting at once:
+village, the person). ``DEMAND_FLOW`` is the table (core.workflow): every transition is one
+transaction: the row is locked (``select_for_update``), the caller's ``expected_version`` (from
+the page it acted on) must match, the version is bumped, a DemandEvent and an audit event are
+written. Every refusal is a ``core.workflow.TransitionRefused``. Two people acting at once:
 the second waits for the lock, then finds the version (or the state) moved and is refused.
 """
 
@@ -21,12 +22,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core import dates
 from core.audit import apply_field_changes, audit_record
-from core.concurrency import StaleEdit, create_once, lock_version, stamp_version
+from core.concurrency import create_once, stamp_version
 from core.scoping import ancestor_paths
+from core.workflow import Transition, TransitionRefused, Workflow
 from org.leaders import nearest_leaders
 from org.models import OrgUnit
 from reminders.services import reminders_sync_for
@@ -35,58 +37,91 @@ from .models import Demand, DemandEvent
 
 S = Demand.Status
 
-# action → (allowed source states, target state or None when it depends on the demand)
-TRANSITIONS = {
-    "resolve_on_spot": ({S.RECEIVED}, S.RESOLVED),
-    "place_on_ledger": ({S.RECEIVED}, S.ON_LEDGER),
-    "assign": ({S.RECEIVED, S.ON_LEDGER, S.IN_PROGRESS}, None),
-    "progress": ({S.ON_LEDGER, S.IN_PROGRESS}, S.IN_PROGRESS),
-    "resolve": ({S.ON_LEDGER, S.IN_PROGRESS}, S.RESOLVED),
-    "reply": ({S.RESOLVED}, S.REPLIED),
-    "close": ({S.REPLIED}, S.CLOSED),
-    "reopen": ({S.RESOLVED, S.REPLIED, S.CLOSED}, None),
-}
 
+def _write_event(demand: Demand, *, actor, action: str, from_state: str, note: str) -> None:
+    DemandEvent.objects.create(
+        demand=demand, actor=actor, action=action, from_status=from_state, to_status=demand.status, note=note
+    )
+
+
+def _step(sources, target, label, *, permission="ledgers.change_demand", forbidden=None, action):
+    return Transition(
+        sources,
+        target,
+        permission=permission,
+        audit_action=f"ledgers.demand_{action}",
+        label=label,
+        forbidden=forbidden,
+    )
+
+
+# The whole lifecycle; a target of None depends on the demand (assign keeps the state, reopen
+# goes back to work or back to received).
+DEMAND_FLOW = Workflow(
+    model=Demand,
+    transitions={
+        "resolve_on_spot": _step(
+            {S.RECEIVED}, S.RESOLVED, pgettext_lazy("demand action", "即时办结"), action="resolve_on_spot"
+        ),
+        "place_on_ledger": _step(
+            {S.RECEIVED}, S.ON_LEDGER, pgettext_lazy("demand action", "列入整改台账"), action="place_on_ledger"
+        ),
+        "assign": _step(
+            {S.RECEIVED, S.ON_LEDGER, S.IN_PROGRESS}, None, pgettext_lazy("demand action", "调整责任"), action="assign"
+        ),
+        "progress": _step(
+            {S.ON_LEDGER, S.IN_PROGRESS}, S.IN_PROGRESS, pgettext_lazy("demand action", "报告进展"), action="progress"
+        ),
+        "resolve": _step(
+            {S.ON_LEDGER, S.IN_PROGRESS}, S.RESOLVED, pgettext_lazy("demand action", "办结"), action="resolve"
+        ),
+        "reply": _step({S.RESOLVED}, S.REPLIED, pgettext_lazy("demand action", "书面回复"), action="reply"),
+        # Only the campaign office strikes a demand off.
+        "close": _step(
+            {S.REPLIED},
+            S.CLOSED,
+            pgettext_lazy("demand action", "销号"),
+            permission="ledgers.close_demand",
+            forbidden=gettext_lazy("只有活动办公室可以销号。"),
+            action="close",
+        ),
+        "reopen": _step(
+            {S.RESOLVED, S.REPLIED, S.CLOSED}, None, pgettext_lazy("demand action", "重新办理"), action="reopen"
+        ),
+    },
+    wrong_state=lambda *, state, action, target: (
+        _("诉求当前状态为“%(status)s”，不能执行“%(action)s”。") % {"status": state, "action": action}
+    ),
+    stale=gettext_lazy("该诉求已被他人更新，请刷新页面后再操作。"),
+    forbidden=gettext_lazy("您没有办理诉求的权限。"),
+    history=_write_event,
+    # Reminder rows change in this transaction: a moved deadline or a resolved demand never
+    # waits for beat's sweep, and no broker is involved.
+    after_save=reminders_sync_for,
+    audit_version=True,
+)
+
+# Every step a demand's history can show: the transitions, and the two that are not one
+# (receiving it, and the overdue sweep chasing it).
 ACTION_LABELS = {
     "raise": pgettext_lazy("demand action", "受理"),
-    "resolve_on_spot": pgettext_lazy("demand action", "即时办结"),
-    "place_on_ledger": pgettext_lazy("demand action", "列入整改台账"),
-    "assign": pgettext_lazy("demand action", "调整责任"),
-    "progress": pgettext_lazy("demand action", "报告进展"),
-    "resolve": pgettext_lazy("demand action", "办结"),
-    "reply": pgettext_lazy("demand action", "书面回复"),
-    "close": pgettext_lazy("demand action", "销号"),
-    "reopen": pgettext_lazy("demand action", "重新办理"),
+    **DEMAND_FLOW.labels(),
     "escalate": pgettext_lazy("demand action", "逾期督办"),
 }
 
 
-class DemandFlowError(Exception):
-    """A refused demand action; ``str(error)`` is the Chinese message shown to the user."""
-
-
-class IllegalTransition(DemandFlowError):
-    pass
-
-
-class StaleDemand(DemandFlowError):
-    pass
-
-
 def allowed_actions(demand: Demand, user) -> list[str]:
-    """The actions the page may offer for ``demand`` to ``user`` (no queries)."""
-    forward_first = sorted(TRANSITIONS, key=lambda a: a in ("assign", "reopen"))
-    actions = [a for a in forward_first if demand.status in TRANSITIONS[a][0]]
+    """The actions the page may offer for ``demand`` to ``user`` (no queries): forward steps
+    first, then changing the owner and reopening; nothing at all without the right to handle it."""
     if not user.has_perm("ledgers.change_demand"):
         return []
-    if not user.has_perm("ledgers.close_demand"):
-        actions = [a for a in actions if a != "close"]
-    return actions
+    forward_first = sorted(DEMAND_FLOW.available(demand, user), key=lambda a: a in ("assign", "reopen"))
+    return forward_first
 
 
 def _require(user, perm):
     if not user.has_perm(perm):
-        raise PermissionDenied(_("您没有办理诉求的权限。"))
+        raise PermissionDenied(DEMAND_FLOW.forbidden)
 
 
 def _cadre_of(user):
@@ -95,41 +130,12 @@ def _cadre_of(user):
     return Cadre.objects.filter(user_id=user.pk).first()
 
 
-def _lock_version(demand: Demand, expected_version: int | None) -> Demand:
-    """The one lock-and-version step (core.concurrency.lock_version), refused as a demand refusal."""
-    try:
-        return lock_version(Demand.objects.all(), pk=demand.pk, expected_version=expected_version)
-    except StaleEdit as exc:
-        raise StaleDemand(_("该诉求已被他人更新，请刷新页面后再操作。") + exc.messages[0]) from exc
-
-
 def _lock(demand: Demand, action: str, expected_version: int | None) -> Demand:
-    locked = _lock_version(demand, expected_version)
-    sources, _target = TRANSITIONS[action]
-    if locked.status not in sources:
-        raise IllegalTransition(
-            _("诉求当前状态为“%(status)s”，不能执行“%(action)s”。")
-            % {"status": locked.get_status_display(), "action": ACTION_LABELS[action]}
-        )
-    return locked
+    return DEMAND_FLOW.lock(demand, action, expected_version=expected_version)
 
 
 def _finish(demand: Demand, *, actor, action: str, from_status: str, note: str = "", detail=None) -> Demand:
-    stamp_version(demand, actor=actor)
-    demand.save()
-    # Reminder rows change in this transaction: a moved deadline or a resolved demand never
-    # waits for beat's sweep, and no broker is involved.
-    reminders_sync_for(demand)
-    DemandEvent.objects.create(
-        demand=demand, actor=actor, action=action, from_status=from_status, to_status=demand.status, note=note
-    )
-    audit_record(
-        action=f"ledgers.demand_{action}",
-        actor=actor,
-        obj=demand,
-        detail={"from": from_status, "to": demand.status, "version": demand.version, **(detail or {})},
-    )
-    return demand
+    return DEMAND_FLOW.finish(demand, actor=actor, action=action, from_state=from_status, note=note, detail=detail)
 
 
 @transaction.atomic
@@ -199,14 +205,15 @@ def _demand_raise(*, actor, source, title, received_on, received_by, **fields) -
     return demand
 
 
+@DEMAND_FLOW.service("resolve_on_spot")
 @transaction.atomic
 def demand_resolve_on_spot(
     *, demand: Demand, actor, resolution: str, resolved_on=None, expected_version: int | None = None
 ) -> Demand:
     """Received → resolved at once (即时办理); the reply and 销号 still follow."""
-    _require(actor, "ledgers.change_demand")
+    DEMAND_FLOW.require_permission(actor, "resolve_on_spot")
     if not resolution.strip():
-        raise DemandFlowError(_("请填写办理结果。"))
+        raise TransitionRefused(_("请填写办理结果。"))
     demand = _lock(demand, "resolve_on_spot", expected_version)
     from_status = demand.status
     demand.status = S.RESOLVED
@@ -220,11 +227,11 @@ def demand_resolve_on_spot(
 
 def _check_owner(*, deadline, responsible_unit, received_on):
     if deadline is None:
-        raise DemandFlowError(_("列入整改台账必须明确办结时限。"))
+        raise TransitionRefused(_("列入整改台账必须明确办结时限。"))
     if responsible_unit is None:
-        raise DemandFlowError(_("列入整改台账必须明确责任单位。"))
+        raise TransitionRefused(_("列入整改台账必须明确责任单位。"))
     if deadline < received_on:
-        raise DemandFlowError(_("办结时限不能早于受理日期。"))
+        raise TransitionRefused(_("办结时限不能早于受理日期。"))
 
 
 def _check_person_in_unit(*, responsible_person, responsible_unit):
@@ -232,7 +239,7 @@ def _check_person_in_unit(*, responsible_person, responsible_unit):
     if responsible_person is None or responsible_unit is None:
         return
     if not responsible_person.org_unit.path.startswith(responsible_unit.path):
-        raise DemandFlowError(
+        raise TransitionRefused(
             _("责任人%(person)s（%(their_unit)s）不属于责任单位%(unit)s，请选择该单位或其下级单位的干部。")
             % {
                 "person": responsible_person.name,
@@ -242,6 +249,7 @@ def _check_person_in_unit(*, responsible_person, responsible_unit):
         )
 
 
+@DEMAND_FLOW.service("place_on_ledger")
 @transaction.atomic
 def demand_place_on_ledger(
     *,
@@ -259,9 +267,9 @@ def demand_place_on_ledger(
 
     The responsible person, if named, must work in the responsible unit or below it.
     """
-    _require(actor, "ledgers.change_demand")
+    DEMAND_FLOW.require_permission(actor, "place_on_ledger")
     if tier not in Demand.Tier.values:
-        raise DemandFlowError(_("请选择整改层级。"))
+        raise TransitionRefused(_("请选择整改层级。"))
     demand = _lock(demand, "place_on_ledger", expected_version)
     _check_owner(deadline=deadline, responsible_unit=responsible_unit, received_on=demand.received_on)
     _check_person_in_unit(responsible_person=responsible_person, responsible_unit=responsible_unit)
@@ -282,6 +290,7 @@ def demand_place_on_ledger(
     )
 
 
+@DEMAND_FLOW.service("assign")
 @transaction.atomic
 def demand_assign(
     *,
@@ -295,14 +304,14 @@ def demand_assign(
     expected_version: int | None = None,
 ) -> Demand:
     """Change who coordinates and who must finish an open demand (and its deadline)."""
-    _require(actor, "ledgers.change_demand")
+    DEMAND_FLOW.require_permission(actor, "assign")
     demand = _lock(demand, "assign", expected_version)
     if demand.status != S.RECEIVED:
         _check_owner(
             deadline=deadline or demand.deadline, responsible_unit=responsible_unit, received_on=demand.received_on
         )
     elif deadline is not None and deadline < demand.received_on:
-        raise DemandFlowError(_("办结时限不能早于受理日期。"))
+        raise TransitionRefused(_("办结时限不能早于受理日期。"))
     _check_person_in_unit(responsible_person=responsible_person, responsible_unit=responsible_unit)
     from_status = demand.status
     demand.responsible_unit = responsible_unit
@@ -316,30 +325,32 @@ def demand_assign(
     return _finish(demand, actor=actor, action="assign", from_status=from_status, note=note)
 
 
+@DEMAND_FLOW.service("progress")
 @transaction.atomic
 def demand_report_progress(*, demand: Demand, actor, note: str, expected_version: int | None = None) -> Demand:
     """Add a progress note; a demand on the ledger moves to in progress."""
-    _require(actor, "ledgers.change_demand")
+    DEMAND_FLOW.require_permission(actor, "progress")
     if not note.strip():
-        raise DemandFlowError(_("请填写进展情况。"))
+        raise TransitionRefused(_("请填写进展情况。"))
     demand = _lock(demand, "progress", expected_version)
     from_status = demand.status
     demand.status = S.IN_PROGRESS
     return _finish(demand, actor=actor, action="progress", from_status=from_status, note=note)
 
 
+@DEMAND_FLOW.service("resolve")
 @transaction.atomic
 def demand_resolve(
     *, demand: Demand, actor, resolution: str, resolved_on=None, expected_version: int | None = None
 ) -> Demand:
     """On the ledger / in progress → resolved (办结)."""
-    _require(actor, "ledgers.change_demand")
+    DEMAND_FLOW.require_permission(actor, "resolve")
     if not resolution.strip():
-        raise DemandFlowError(_("请填写办理结果。"))
+        raise TransitionRefused(_("请填写办理结果。"))
     demand = _lock(demand, "resolve", expected_version)
     resolved_on = resolved_on or dates.today()
     if resolved_on < demand.received_on:
-        raise DemandFlowError(_("办结日期不能早于受理日期。"))
+        raise TransitionRefused(_("办结日期不能早于受理日期。"))
     from_status = demand.status
     demand.status = S.RESOLVED
     demand.resolution = resolution
@@ -347,6 +358,7 @@ def demand_resolve(
     return _finish(demand, actor=actor, action="resolve", from_status=from_status, note=resolution)
 
 
+@DEMAND_FLOW.service("reply")
 @transaction.atomic
 def demand_reply(
     *,
@@ -361,14 +373,14 @@ def demand_reply(
     expected_version: int | None = None,
 ) -> Demand:
     """Resolved → replied: the written reply to the person, with its copies (一式四份)."""
-    _require(actor, "ledgers.change_demand")
+    DEMAND_FLOW.require_permission(actor, "reply")
     if channel not in Demand.ReplyChannel.values:
-        raise DemandFlowError(_("请选择回复方式。"))
+        raise TransitionRefused(_("请选择回复方式。"))
     if not reply_text.strip():
-        raise DemandFlowError(_("请填写书面回复内容。"))
+        raise TransitionRefused(_("请填写书面回复内容。"))
     demand = _lock(demand, "reply", expected_version)
     if demand.resolved_on and replied_on < demand.resolved_on:
-        raise DemandFlowError(_("回复日期不能早于办结日期。"))
+        raise TransitionRefused(_("回复日期不能早于办结日期。"))
     from_status = demand.status
     demand.status = S.REPLIED
     demand.replied_on = replied_on
@@ -387,11 +399,11 @@ def demand_reply(
     )
 
 
+@DEMAND_FLOW.service("close")
 @transaction.atomic
 def demand_close(*, demand: Demand, actor, note: str = "", expected_version: int | None = None) -> Demand:
     """Replied → closed (销号); only the campaign office (permission ledgers.close_demand)."""
-    if not actor.has_perm("ledgers.close_demand"):
-        raise PermissionDenied(_("只有活动办公室可以销号。"))
+    DEMAND_FLOW.require_permission(actor, "close")
     demand = _lock(demand, "close", expected_version)
     from_status = demand.status
     demand.status = S.CLOSED
@@ -400,12 +412,13 @@ def demand_close(*, demand: Demand, actor, note: str = "", expected_version: int
     return _finish(demand, actor=actor, action="close", from_status=from_status, note=note)
 
 
+@DEMAND_FLOW.service("reopen")
 @transaction.atomic
 def demand_reopen(*, demand: Demand, actor, reason: str, expected_version: int | None = None) -> Demand:
     """Resolved / replied / closed → back to work, with a reason (the person was not satisfied…)."""
-    _require(actor, "ledgers.change_demand")
+    DEMAND_FLOW.require_permission(actor, "reopen")
     if not reason.strip():
-        raise DemandFlowError(_("重新办理必须说明原因。"))
+        raise TransitionRefused(_("重新办理必须说明原因。"))
     demand = _lock(demand, "reopen", expected_version)
     from_status = demand.status
     has_owner = demand.responsible_unit_id is not None and demand.deadline is not None
@@ -439,17 +452,17 @@ def demand_update_details(*, demand: Demand, actor, fields: dict, expected_versi
 
     Locks the row and checks ``expected_version`` like a transition, saves only the named fields
     (a stale copy of the row cannot roll back a transition made meanwhile), bumps the version and
-    writes an audit event with the old and new values. Raises StaleDemand, DemandFlowError.
+    writes an audit event with the old and new values. Raises TransitionRefused (StaleRecord when the version moved).
     """
     _require(actor, "ledgers.change_demand")
     unknown = set(fields) - set(DETAIL_FIELDS)
     if unknown:
         raise TypeError(f"not a demand detail field: {sorted(unknown)}")
-    locked = _lock_version(demand, expected_version)
+    locked = DEMAND_FLOW.lock(demand, expected_version=expected_version)
     changed = apply_field_changes(locked, fields)
     member, household = locked.member, locked.household
     if member is not None and (household is None or member.household_id != household.pk):
-        raise DemandFlowError(_("当事人不是该户的家庭成员。"))
+        raise TransitionRefused(_("当事人不是该户的家庭成员。"))
     if not changed:
         return locked
     locked.full_clean(exclude=["idempotency_key"])

@@ -22,6 +22,7 @@ from core.csrf import csrf_recoverable
 from core.masking import can_view_personal_data
 from core.params import date_param, id_param, month_param, parse_id
 from core.scoping import get_for_user_or_404, sees_everything, user_scope_root
+from core.workflow import TransitionRefused
 from org.models import Cadre, OrgUnit
 from outreach.models import Household
 
@@ -615,52 +616,6 @@ def demand_reveal_phone_view(request, pk):
     return render(request, "outreach/partials/_revealed.html", {"value": value})
 
 
-def _call_action(action, *, demand, user, data):
-    common = {"demand": demand, "actor": user, "expected_version": data["version"]}
-    if action == "resolve_on_spot":
-        return demand_flow.demand_resolve_on_spot(
-            resolution=data["resolution"], resolved_on=data.get("resolved_on"), **common
-        )
-    if action == "resolve":
-        return demand_flow.demand_resolve(resolution=data["resolution"], resolved_on=data.get("resolved_on"), **common)
-    if action == "place_on_ledger":
-        return demand_flow.demand_place_on_ledger(
-            tier=data["tier"],
-            deadline=data["deadline"],
-            responsible_unit=data["responsible_unit"],
-            responsible_person=data.get("responsible_person"),
-            coordinator=data.get("coordinator"),
-            note=data.get("note", ""),
-            **common,
-        )
-    if action == "assign":
-        return demand_flow.demand_assign(
-            responsible_unit=data["responsible_unit"],
-            responsible_person=data.get("responsible_person"),
-            coordinator=data.get("coordinator"),
-            deadline=data.get("deadline"),
-            note=data.get("note", ""),
-            **common,
-        )
-    if action == "progress":
-        return demand_flow.demand_report_progress(note=data["note"], **common)
-    if action == "reply":
-        return demand_flow.demand_reply(
-            replied_on=data["replied_on"],
-            channel=data["channel"],
-            reply_text=data["reply_text"],
-            copy_office=data["copy_office"],
-            copy_liaison=data["copy_liaison"],
-            copy_village=data["copy_village"],
-            **common,
-        )
-    if action == "close":
-        return demand_flow.demand_close(note=data.get("note", ""), **common)
-    if action == "reopen":
-        return demand_flow.demand_reopen(reason=data["reason"], **common)
-    raise Http404
-
-
 @login_required
 @require_GET
 def demand_person_options(request, pk):
@@ -681,13 +636,16 @@ def demand_action(request, pk, action):
     if action not in ACTION_FORMS:
         raise Http404
     demand = get_for_user_or_404(Demand.objects.all(), request.user, pk=pk)
-    perm = "ledgers.close_demand" if action == "close" else "ledgers.change_demand"
-    _require(request.user, perm)
+    _require(request.user, demand_flow.DEMAND_FLOW[action].permission)
     form = _action_form(action, request.user, data=request.POST, demand=demand)
     if form.is_valid():
+        # The form's fields are the service's arguments: the table finds the service.
+        fields = dict(form.cleaned_data)
         try:
-            _call_action(action, demand=demand, user=request.user, data=form.cleaned_data)
-        except demand_flow.DemandFlowError as exc:
+            demand_flow.DEMAND_FLOW.perform(
+                action, demand=demand, actor=request.user, expected_version=fields.pop("version"), **fields
+            )
+        except TransitionRefused as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, _("已%(action)s。") % {"action": demand_flow.ACTION_LABELS[action]})

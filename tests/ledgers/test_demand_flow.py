@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 
 from core.models import AuditEvent
+from core.workflow import StaleRecord, TransitionRefused, WrongState
 from ledgers import demand_flow
-from ledgers.demand_flow import DemandFlowError, IllegalTransition, StaleDemand
 from ledgers.models import Demand, DemandEvent
 from tests.factories import make_person
 from tests.ledgers.conftest import cadre_of
@@ -80,19 +80,21 @@ CALLS = {
 }
 ILLEGAL = [
     (action, status)
-    for action, (sources, _target) in demand_flow.TRANSITIONS.items()
+    for action, transition in demand_flow.DEMAND_FLOW.transitions.items()
     for status in S.values
-    if status not in sources
+    if status not in transition.sources
 ]
 LEGAL = [
-    (action, status) for action, (sources, _target) in demand_flow.TRANSITIONS.items() for status in sorted(sources)
+    (action, status)
+    for action, transition in demand_flow.DEMAND_FLOW.transitions.items()
+    for status in sorted(transition.sources)
 ]
 
 
 @pytest.mark.parametrize(("action", "status"), ILLEGAL)
 def test_an_illegal_transition_is_refused_with_a_chinese_message(world, ledger, action, status):
     demand = make_demand(world, ledger, status)
-    with pytest.raises(IllegalTransition) as excinfo:
+    with pytest.raises(WrongState) as excinfo:
         CALLS[action](demand, world, ledger)
     assert "不能执行" in str(excinfo.value)
     assert str(S(status).label) in str(excinfo.value)
@@ -108,7 +110,7 @@ def test_a_legal_transition_moves_the_demand_and_is_audited(world, ledger, actio
     result = CALLS[action](demand, world, ledger)
     result.refresh_from_db()
     assert result.version == 1
-    target = demand_flow.TRANSITIONS[action][1]
+    target = demand_flow.DEMAND_FLOW[action].target
     if target is not None:
         assert result.status == target
     event = DemandEvent.objects.get(demand=demand)
@@ -138,7 +140,7 @@ def test_resolving_on_the_spot_still_needs_a_reply_before_closing(world, ledger)
     demand = demand_flow.demand_resolve_on_spot(demand=ledger.demand, actor=world.town_staff, resolution="当场答复")
     assert demand.resolved_on_spot
     assert demand.status == S.RESOLVED
-    with pytest.raises(IllegalTransition):
+    with pytest.raises(WrongState):
         demand_flow.demand_close(demand=demand, actor=world.office_admin)
 
 
@@ -157,13 +159,13 @@ def test_readers_cannot_move_a_demand(world, ledger):
 
 
 def test_placing_on_the_ledger_needs_a_deadline_and_an_owner(world, ledger):
-    with pytest.raises(DemandFlowError, match="办结时限"):
+    with pytest.raises(TransitionRefused, match="办结时限"):
         place(ledger.demand, world, ledger, deadline=None)
-    with pytest.raises(DemandFlowError, match="责任单位"):
+    with pytest.raises(TransitionRefused, match="责任单位"):
         place(ledger.demand, world, ledger, responsible_unit=None)
-    with pytest.raises(DemandFlowError, match="不能早于受理日期"):
+    with pytest.raises(TransitionRefused, match="不能早于受理日期"):
         place(ledger.demand, world, ledger, deadline=ledger.demand.received_on - DAY)
-    with pytest.raises(DemandFlowError, match="整改层级"):
+    with pytest.raises(TransitionRefused, match="整改层级"):
         demand_flow.demand_place_on_ledger(
             demand=ledger.demand, actor=world.town_staff, tier="", deadline=ledger.today, responsible_unit=world.town_a1
         )
@@ -172,7 +174,7 @@ def test_placing_on_the_ledger_needs_a_deadline_and_an_owner(world, ledger):
 def test_the_responsible_person_must_work_in_the_responsible_unit_or_below(world, ledger):
     # A cadre of the city (above the unit) or of a sibling township is not who finishes a village matter.
     for outsider in (cadre_of(world.office_admin), cadre_of(world.sibling_town_staff)):
-        with pytest.raises(DemandFlowError, match="不属于责任单位甲一镇"):
+        with pytest.raises(TransitionRefused, match="不属于责任单位甲一镇"):
             demand_flow.demand_place_on_ledger(
                 demand=ledger.demand,
                 actor=world.town_staff,
@@ -194,7 +196,7 @@ def test_the_responsible_person_must_work_in_the_responsible_unit_or_below(world
     )
     assert demand.responsible_person == cadre_of(world.village_cadre)
     # Reassigning checks the same rule.
-    with pytest.raises(DemandFlowError, match="不属于责任单位甲一村"):
+    with pytest.raises(TransitionRefused, match="不属于责任单位甲一村"):
         demand_flow.demand_assign(
             demand=demand,
             actor=world.town_staff,
@@ -204,17 +206,17 @@ def test_the_responsible_person_must_work_in_the_responsible_unit_or_below(world
 
 
 def test_empty_texts_are_refused(world, ledger):
-    with pytest.raises(DemandFlowError, match="办理结果"):
+    with pytest.raises(TransitionRefused, match="办理结果"):
         demand_flow.demand_resolve_on_spot(demand=ledger.demand, actor=world.town_staff, resolution="  ")
     resolved = make_demand(world, ledger, S.RESOLVED)
-    with pytest.raises(DemandFlowError, match="书面回复内容"):
+    with pytest.raises(TransitionRefused, match="书面回复内容"):
         reply(resolved, world.town_staff, ledger, reply_text="")
-    with pytest.raises(DemandFlowError, match="回复方式"):
+    with pytest.raises(TransitionRefused, match="回复方式"):
         reply(resolved, world.town_staff, ledger, channel="carrier_pigeon")
-    with pytest.raises(DemandFlowError, match="回复日期不能早于办结日期"):
+    with pytest.raises(TransitionRefused, match="回复日期不能早于办结日期"):
         reply(resolved, world.town_staff, ledger, replied_on=resolved.resolved_on - DAY)
     closed = make_demand(world, ledger, S.CLOSED)
-    with pytest.raises(DemandFlowError, match="说明原因"):
+    with pytest.raises(TransitionRefused, match="说明原因"):
         demand_flow.demand_reopen(demand=closed, actor=world.town_staff, reason="")
 
 
@@ -238,7 +240,7 @@ def test_reopening_an_on_the_spot_answer_without_owner_returns_it_to_received(wo
 def test_an_action_on_an_outdated_page_is_refused(world, ledger):
     demand = ledger.demand
     place(demand, world, ledger, expected_version=0)
-    with pytest.raises(StaleDemand, match="已被他人更新"):
+    with pytest.raises(StaleRecord, match="已被他人更新"):
         demand_flow.demand_resolve_on_spot(demand=demand, actor=world.town_staff, resolution="x", expected_version=0)
 
 
@@ -336,7 +338,7 @@ def _race(action_for, monkeypatch):
             time.sleep(0.05 * n)
             action_for(n)
             outcomes.append("won")
-        except DemandFlowError as exc:
+        except TransitionRefused as exc:
             outcomes.append(str(exc))
         finally:
             connection.close()
