@@ -11,10 +11,12 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import dates
 from core.audit import audit_record
 from core.scoping import user_can_see_unit
+from core.workflow import Transition, TransitionRefused, Workflow, WrongState
 from org.models import OrgUnit
 from reminders.services import reminders_sync_for
 
@@ -23,12 +25,31 @@ from .permissions import campaign_require_edit
 from .selectors import campaign_participants
 from .validation import validate_milestone_dates, validate_phase_ranges
 
-# Allowed moves of a campaign's status: draft → active → closed, nothing else.
-STATUS_TRANSITIONS = {
-    Campaign.Status.DRAFT: {Campaign.Status.ACTIVE},
-    Campaign.Status.ACTIVE: {Campaign.Status.CLOSED},
-    Campaign.Status.CLOSED: set(),
-}
+# A campaign's status moves draft → active → closed, nothing else. Who may move it is the plan's
+# editor (permissions.campaign_require_edit), an object rule, so the table names no permission.
+CAMPAIGN_FLOW = Workflow(
+    model=Campaign,
+    transitions={
+        "activate": Transition(
+            {Campaign.Status.DRAFT},
+            Campaign.Status.ACTIVE,
+            permission=None,
+            audit_action="campaigns.campaign_status",
+            label=gettext_lazy("启动"),
+        ),
+        "close": Transition(
+            {Campaign.Status.ACTIVE},
+            Campaign.Status.CLOSED,
+            permission=None,
+            audit_action="campaigns.campaign_status",
+            label=gettext_lazy("结束"),
+        ),
+    },
+    wrong_state=lambda *, state, action, target: (
+        _("主题活动不能从“%(old)s”改为“%(new)s”：只能 草稿→进行中→已结束。") % {"old": state, "new": target}
+    ),
+    lock_related=("issuing_unit",),
+)
 
 # Requirement parameters that hold dates and move with the plan.
 _DATE_PARAMS = ("first_due",)
@@ -38,27 +59,30 @@ _DATE_PARAMS = ("first_due",)
 def campaign_set_status(*, campaign: Campaign, status: str, actor) -> Campaign:
     """Move a campaign along draft → active → closed.
 
-    Raises ValidationError (Chinese) for any other move, for templates, and for activating a
-    plan whose phases or steps are invalid; PermissionDenied for an actor who may only read the
+    Raises TransitionRefused (Chinese) for any other move and for templates, ValidationError
+    for activating a plan whose phases or steps are invalid; PermissionDenied for an actor who may only read the
     plan (permissions.campaign_can_edit). Audited as ``campaigns.campaign_status``.
     """
-    campaign = Campaign.objects.select_for_update(of=("self",)).select_related("issuing_unit").get(pk=campaign.pk)
+    campaign = CAMPAIGN_FLOW.lock(campaign)
     if campaign.is_template:
-        raise ValidationError(_("方案模板不能启动或结束，请先由模板新建主题活动。"))
+        raise TransitionRefused(_("方案模板不能启动或结束，请先由模板新建主题活动。"))
     campaign_require_edit(actor, campaign)
-    if status not in STATUS_TRANSITIONS[campaign.status]:
-        raise ValidationError(
-            _("主题活动不能从“%(old)s”改为“%(new)s”：只能 草稿→进行中→已结束。")
-            % {"old": Campaign.Status(campaign.status).label, "new": Campaign.Status(status).label}
+    action = CAMPAIGN_FLOW.action_to(status)
+    if action is None:
+        # Nothing moves a campaign back to draft.
+        raise WrongState(
+            CAMPAIGN_FLOW.wrong_state(
+                state=CAMPAIGN_FLOW.state_label(campaign.status), action="", target=Campaign.Status(status).label
+            )
         )
+    CAMPAIGN_FLOW.check_state(campaign, action)
     if status == Campaign.Status.ACTIVE:
         _validate_plan_dates(campaign)
     old = campaign.status
     campaign.status = status
-    campaign.save(update_fields=["status", "updated_at"])
+    CAMPAIGN_FLOW.finish(campaign, actor=actor, action=action, from_state=old, update_fields=["status", "updated_at"])
     if status == Campaign.Status.ACTIVE:
         campaign_sync_assignments(campaign=campaign)
-    audit_record(action="campaigns.campaign_status", actor=actor, obj=campaign, detail={"from": old, "to": status})
     return campaign
 
 
