@@ -14,6 +14,7 @@ from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from campaigns.models import Campaign
 from core import dates
@@ -22,6 +23,7 @@ from core.background import enqueue_on_commit
 from core.concurrency import create_once, lock_version, stamp_version
 from core.masking import MASKERS, can_view_personal_data
 from core.scoping import scope_for_user, user_can_see_unit
+from core.workflow import Transition, Workflow
 from org.models import Cadre, OrgUnit
 from reminders.services import reminders_sync_for
 
@@ -333,6 +335,35 @@ def liaison_point_delete(*, actor, point: LiaisonPoint) -> None:
 
 # --- imports ----------------------------------------------------------------------------------
 
+J = ImportJob.Status
+
+# The moves someone takes a job through. A run of the checker or the writer claims its step by
+# compare-and-set (``Workflow.claim``: one run per step; a run that died is taken over, see
+# ``_claim``); the run holding the claim then writes the outcome (``_finish``): checking → valid,
+# invalid or failed; importing → done (with the rows, in their transaction), invalid or failed.
+# A job waiting for confirmation is thrown away by its uploader or by the daily sweep.
+IMPORT_FLOW = Workflow(
+    model=ImportJob,
+    transitions={
+        "check": Transition({J.PENDING}, J.CHECKING, permission=None, audit_action="", label=J.CHECKING.label),
+        "write": Transition({J.VALID}, J.IMPORTING, permission=None, audit_action="", label=J.IMPORTING.label),
+        "discard": Transition(
+            {J.VALID, J.INVALID, J.FAILED},
+            None,
+            permission="outreach.add_importjob",
+            audit_action="outreach.import_discard",
+            label=gettext_lazy("放弃"),
+        ),
+        "expire": Transition(
+            {J.VALID, J.INVALID, J.FAILED},
+            None,
+            permission=None,
+            audit_action="outreach.import_expire",
+            label=gettext_lazy("过期删除"),
+        ),
+    },
+)
+
 
 def import_job_create(*, actor, kind: str, data: bytes, name: str, campaign: Campaign | None = None) -> ImportJob:
     """Store an upload as an ImportJob after the safety checks. Raises XlsxRejected (nothing stored)."""
@@ -386,13 +417,12 @@ def import_job_discard(*, actor, job: ImportJob) -> bool:
     """
     if job.uploaded_by_id != actor.pk:
         raise PermissionDenied
-    discardable = (ImportJob.Status.VALID, ImportJob.Status.INVALID, ImportJob.Status.FAILED)
     with transaction.atomic():
-        deleted, _rows = ImportJob.objects.filter(pk=job.pk, status__in=discardable).delete()
+        deleted, _rows = ImportJob.objects.filter(pk=job.pk, status__in=IMPORT_FLOW["discard"].sources).delete()
         if not deleted:
             return False
         audit_record(
-            action="outreach.import_discard",
+            action=IMPORT_FLOW["discard"].audit_action,
             actor=actor,
             unit=job.unit,
             detail={"kind": job.kind, "name": job.original_name, "job": job.pk},
@@ -420,7 +450,7 @@ def import_jobs_delete_abandoned() -> int:
     Idempotent: a second run finds nothing. Returns how many jobs were cleaned.
     """
     cutoff = timezone.now() - datetime.timedelta(days=settings.OUTREACH_IMPORT_KEEP_DAYS)
-    waiting = (ImportJob.Status.VALID, ImportJob.Status.INVALID, ImportJob.Status.FAILED)
+    waiting = IMPORT_FLOW["expire"].sources
     done_with_files = ImportJob.objects.filter(status=ImportJob.Status.DONE).exclude(file="", plan="")
     cleaned = 0
     for job in ImportJob.objects.filter(status__in=waiting, updated_at__lt=cutoff).select_related("unit"):
@@ -441,7 +471,7 @@ def import_jobs_delete_abandoned() -> int:
 
 def _audit_expiry(job: ImportJob, names: list[str], *, job_deleted: bool) -> None:
     audit_record(
-        action="outreach.import_expire",
+        action=IMPORT_FLOW["expire"].audit_action,
         actor_repr="system",
         unit=job.unit,
         detail={
@@ -487,8 +517,9 @@ def import_job_max_attempts() -> int:
     return getattr(settings, "OUTREACH_IMPORT_MAX_ATTEMPTS", 2)
 
 
-def _claim(job_id: int, from_status: str, to_status: str) -> bool:
-    """Take the job for this run. A job left ``to_status`` by a run that died (a worker killed,
+def _claim(job_id: int, action: str) -> bool:
+    """Take the job for this run's step (``IMPORT_FLOW``'s check or write): moved from the step's
+    source state to its running state by compare-and-set. A job left running by a run that died (a worker killed,
     its message redelivered) is taken over once it has shown no sign of life for
     ``import_job_stale_after()``: the check beats at every progress step, and the write holds
     the job's row lock for its whole transaction, so a live writer is never taken over.
@@ -497,11 +528,9 @@ def _claim(job_id: int, from_status: str, to_status: str) -> bool:
     kills its reader would otherwise be retried forever), it is failed with the reason instead,
     and the user can discard it."""
     now = timezone.now()
-    claimed = ImportJob.objects.filter(pk=job_id, status=from_status).update(
-        status=to_status, attempts=1, updated_at=now
-    )
-    if claimed == 1:
+    if IMPORT_FLOW.claim(job_id, action, attempts=1, updated_at=now):
         return True
+    to_status = IMPORT_FLOW[action].target
     cutoff = now - import_job_stale_after()
     with transaction.atomic():
         stale = (
@@ -706,7 +735,7 @@ def import_job_check(*, job_id: int) -> ImportJob | None:
     Idempotent: only a PENDING job is claimed. Ends VALID (with created/updated counts),
     INVALID (with every bad row) or FAILED (unreadable file).
     """
-    if not _claim(job_id, ImportJob.Status.PENDING, ImportJob.Status.CHECKING):
+    if not _claim(job_id, "check"):
         return None
     job = ImportJob.objects.select_related("uploaded_by", "campaign", "unit").get(pk=job_id)
     try:
@@ -722,7 +751,7 @@ def import_job_check(*, job_id: int) -> ImportJob | None:
 
 def import_job_apply(*, job_id: int) -> ImportJob | None:
     """Write a checked job in one transaction: every row or none. Idempotent (claims VALID only)."""
-    if not _claim(job_id, ImportJob.Status.VALID, ImportJob.Status.IMPORTING):
+    if not _claim(job_id, "write"):
         return None
     job = ImportJob.objects.select_related("uploaded_by", "campaign", "unit").get(pk=job_id)
     try:
