@@ -101,7 +101,45 @@ class ScopedAdminMixin:
         return formfield
 
 
-class ScopedModelAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class RefusalAsFormErrorMixin:
+    """A save the rules refuse comes back as the change form with the refusal on it, not a 403.
+
+    ``save_model`` goes through the app's service, which refuses with a ``ValidationError``
+    (``core.workflow.TransitionRefused``, a stale version, a date rule). Django has validated the
+    form by then, so the refused save's transaction is rolled back and the same post is answered
+    once more with the refusal as a form error: the page shows what was typed, the inlines and
+    the reason, through the admin's own rendering. Field errors land on their fields when the
+    form has them. A missing permission (``PermissionDenied``) is still a 403.
+    """
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as refusal:
+            if request.method != "POST" or getattr(request, "_admin_save_refusal", None) is not None:
+                raise
+            # The exception left the admin's transaction: nothing of the refused save remains.
+            request._admin_save_refusal = refusal
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
+        refusal = getattr(request, "_admin_save_refusal", None)
+        if refusal is None:
+            return form_class
+
+        class RefusedForm(form_class):
+            def clean(self):
+                super().clean()
+                if hasattr(refusal, "error_dict") and set(refusal.error_dict) <= set(self.fields):
+                    raise refusal
+                raise ValidationError(refusal.messages, code="refused")
+
+        RefusedForm.__name__ = form_class.__name__
+        return RefusedForm
+
+
+class ScopedModelAdmin(RefusalAsFormErrorMixin, ScopedAdminMixin, admin.ModelAdmin):
     pass
 
 

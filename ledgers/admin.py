@@ -3,7 +3,7 @@
 import datetime
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import GlobalConfigAdmin, ScopedModelAdmin
@@ -94,12 +94,9 @@ class VisitAdmin(PersonalDataAdminMixin, ScopedModelAdmin):
 
     def save_model(self, request, obj, form, change):
         fields = {name: form.cleaned_data[name] for name in VISIT_EDITABLE_FIELDS if name in form.cleaned_data}
-        try:
-            # The version was checked under the row lock by the form (VersionedAdminForm).
-            visit_update(actor=request.user, visit=obj, fields=fields)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            raise PermissionDenied(" ".join(exc.messages)) from exc
+        # The version was checked under the row lock by the form (VersionedAdminForm); a refusal
+        # comes back on the form (RefusalAsFormErrorMixin).
+        visit_update(actor=request.user, visit=obj, fields=fields)
 
 
 @admin.register(DemandCategory)
@@ -189,13 +186,10 @@ class DemandAdmin(PersonalDataAdminMixin, ScopedModelAdmin):
 
     def save_model(self, request, obj, form, change):
         fields = {name: form.cleaned_data[name] for name in demand_flow.DETAIL_FIELDS if name in form.cleaned_data}
-        try:
-            demand_flow.demand_update_details(
-                demand=obj, actor=request.user, fields=fields, expected_version=form.cleaned_data.get("loaded_version")
-            )
-        except demand_flow.DemandFlowError as exc:
-            messages.error(request, str(exc))
-            raise PermissionDenied(str(exc)) from exc
+        # A refusal comes back on the form (RefusalAsFormErrorMixin).
+        demand_flow.demand_update_details(
+            demand=obj, actor=request.user, fields=fields, expected_version=form.cleaned_data.get("loaded_version")
+        )
 
 
 # ======================================================================================

@@ -3,8 +3,7 @@ paginator, show_full_result_count=False), no DISTINCT filters (EXISTS instead of
 scoped autocomplete widgets instead of selects of every household, personal data masked. Forums
 and reception days are saved through their services, like on the staff pages."""
 
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -225,14 +224,11 @@ class ForumAdmin(PersonalDataAdminMixin, ScopedModelAdmin):
             name: form.cleaned_data[name] for name in FORUM_FIELDS + FORUM_TEXT_FIELDS if name in form.cleaned_data
         }
         leading = form.cleaned_data.get("leading_cadres", ())
-        try:
-            if change:
-                saved = forum_update(actor=request.user, forum=obj, leading_cadres=leading, **fields)
-            else:
-                saved, _created = forum_create(actor=request.user, leading_cadres=leading, **fields)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            raise PermissionDenied(" ".join(exc.messages)) from exc
+        # A refusal comes back on the form (RefusalAsFormErrorMixin).
+        if change:
+            saved = forum_update(actor=request.user, forum=obj, leading_cadres=leading, **fields)
+        else:
+            saved, _created = forum_create(actor=request.user, leading_cadres=leading, **fields)
         obj.pk = saved.pk
 
 
@@ -246,12 +242,9 @@ class ReceptionDayAdmin(PersonalDataAdminMixin, ScopedModelAdmin):
 
     def save_model(self, request, obj, form, change):
         fields = {name: form.cleaned_data[name] for name in RECEPTION_DAY_FIELDS if name in form.cleaned_data}
-        try:
-            if change:
-                saved = reception_day_update(actor=request.user, reception_day=obj, **fields)
-            else:
-                saved, _created = reception_day_create(actor=request.user, **fields)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            raise PermissionDenied(" ".join(exc.messages)) from exc
+        # A refusal comes back on the form (RefusalAsFormErrorMixin).
+        if change:
+            saved = reception_day_update(actor=request.user, reception_day=obj, **fields)
+        else:
+            saved, _created = reception_day_create(actor=request.user, **fields)
         obj.pk = saved.pk

@@ -7,6 +7,7 @@ from django.db.models import F
 from django.urls import reverse
 
 from core.models import AuditEvent
+from core.workflow import TransitionRefused
 from ledgers import demand_flow
 from ledgers.models import Demand, Visit
 
@@ -112,9 +113,31 @@ def test_demand_details_service_refuses_a_member_of_another_household(world, led
     from outreach.models import HouseholdMember
 
     other = HouseholdMember.objects.create(household=ledger.h_a1b, name="外人")
-    with pytest.raises(demand_flow.DemandFlowError, match="当事人不是该户的家庭成员。"):
+    with pytest.raises(TransitionRefused, match="当事人不是该户的家庭成员。"):
         demand_flow.demand_update_details(demand=ledger.demand, actor=world.office_admin, fields={"member": other})
     assert Demand.objects.get(pk=ledger.demand.pk).member is None
+
+
+def test_a_refused_admin_save_comes_back_as_a_form_error_not_a_403(world, ledger, client_for):
+    """The service's refusal (a member of another household) is shown on the change page with
+    what was typed; nothing is saved and nothing is logged as changed."""
+    from outreach.models import HouseholdMember
+
+    demand = ledger.demand
+    other = HouseholdMember.objects.create(household=ledger.h_a1b, name="外人")
+    url = reverse("admin:ledgers_demand_change", args=[demand.pk])
+    client = client_for(world.office_admin)
+    data = _inline_prefix_data(client.get(url))
+    data.update(demand_change_data(demand, title="改个标题", member=other.pk))
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "当事人不是该户的家庭成员。" in response.context["adminform"].form.non_field_errors()
+    page = response.content.decode()
+    assert "当事人不是该户的家庭成员。" in page
+    assert "改个标题" in page
+    demand.refresh_from_db()
+    assert (demand.title, demand.member_id, demand.version) == ("承包地补偿", None, 0)
+    assert not AuditEvent.objects.filter(action="ledgers.demand_update", object_id=str(demand.pk)).exists()
 
 
 def test_a_demand_outside_the_admin_users_subtree_is_not_found(world, ledger, client_for):
