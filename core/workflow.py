@@ -80,6 +80,10 @@ class Transition:
         object.__setattr__(self, "sources", frozenset(self.sources))
 
 
+# Every declared workflow, for checks that walk them all (audit codes, tests).
+WORKFLOWS: list["Workflow"] = []
+
+
 def _wrong_state(*, state, action, target) -> str:
     return _("当前状态为“%(state)s”，不能执行“%(action)s”。") % {"state": state, "action": action}
 
@@ -110,6 +114,9 @@ class Workflow:
     # Whether the audit detail carries the version the record was saved at.
     audit_version: bool = False
     services: dict[str, Callable] = field(default_factory=dict)
+
+    def __post_init__(self):
+        WORKFLOWS.append(self)
 
     # --- the table -----------------------------------------------------------------------
 

@@ -422,7 +422,7 @@ def import_job_discard(*, actor, job: ImportJob) -> bool:
         if not deleted:
             return False
         audit_record(
-            action=IMPORT_FLOW["discard"].audit_action,
+            action="outreach.import_discard",
             actor=actor,
             unit=job.unit,
             detail={"kind": job.kind, "name": job.original_name, "job": job.pk},
@@ -471,7 +471,7 @@ def import_jobs_delete_abandoned() -> int:
 
 def _audit_expiry(job: ImportJob, names: list[str], *, job_deleted: bool) -> None:
     audit_record(
-        action=IMPORT_FLOW["expire"].audit_action,
+        action="outreach.import_expire",
         actor_repr="system",
         unit=job.unit,
         detail={

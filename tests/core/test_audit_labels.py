@@ -15,6 +15,7 @@ from core.audit import audit_record
 from core.audit_labels import action_group, action_label, action_labels
 from core.forms import action_filter_choices
 from core.selectors import audit_event_list_for_user
+from core.workflow import WORKFLOWS
 from org.models import Cadre
 
 URL = "core:audit_list"
@@ -62,6 +63,10 @@ COMPUTED_ACTIONS = {
     "transition.audit_action": lambda: [t.audit_action for t in _pledge_actions().values()],
     "f'ledgers.pledge_{action}'": lambda: [f"ledgers.pledge_{a}" for a in _pledge_actions()],
     "f'ledgers.demand_{action}'": lambda: [f"ledgers.demand_{a}" for a in _demand_actions()],
+    # core.workflow.Workflow.finish writes the code of the transition's row, in every table.
+    "self.transitions[action].audit_action": lambda: [
+        t.audit_action for flow in WORKFLOWS for t in flow.transitions.values() if t.audit_action
+    ],
     "f'outreach.import_{job.kind}'": lambda: [f"outreach.import_{kind}" for kind in _import_kinds()],
     "f'outreach.{obj._meta.model_name}_{verb}'": lambda: [
         f"outreach.{m}_{verb}" for m in _outreach_admin_models() for verb in ("admin_add", "admin_change")
