@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .audit import audit_scope_denial
-from .audit_labels import ACTION_GROUPS, action_group_by_key
+from .audit_codes import action_group_by_key, action_groups
 from .models import AuditEvent
 from .scoping import is_scoped_model, scope_for_user, sees_everything
 from .selectors import (
@@ -167,7 +167,7 @@ class AuditActionGroupFilter(admin.SimpleListFilter):
     parameter_name = "group"
 
     def lookups(self, request, model_admin):
-        return [(group.key, group.label) for group in ACTION_GROUPS]
+        return [(group.key, group.label) for group in action_groups()]
 
     def queryset(self, request, queryset):
         group = action_group_by_key(self.value() or "")

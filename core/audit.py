@@ -1,16 +1,52 @@
-"""Writing the audit trail. Services call `audit_record` inside their own transaction."""
+"""Writing the audit trail. Services call `audit_record` inside their own transaction.
+
+The codes an event may carry are declared by their apps (``<app>/audit.py``) and registered in
+``core.audit_codes``; core's own (accounts, the back office, refused URLs, file views) are here.
+"""
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
+from .audit_codes import AuditFamily, register_audit_codes
 from .models import AuditEvent
 from .request_context import client_ip, get_current_request
 from .scoping import ancestor_paths, unit_model
 
 # Query-string keys that say how a page was shown, not which rows it holds.
 _NOT_A_FILTER = {"page", "export", "format"}
+
+
+class CoreAudit(models.TextChoices):
+    # Accounts and the back office (core/receivers.py).
+    LOGIN = "auth.login", _("登录")
+    LOGIN_FAILED = "auth.login_failed", _("登录失败")
+    LOGOUT = "auth.logout", _("退出登录")
+    PASSWORD_CHANGE = "auth.password_change", _("修改密码")
+    LOCKOUT = "auth.lockout", _("登录失败次数过多，账号被锁定")
+    UNLOCK = "auth.unlock", _("解除登录锁定")
+    # Object URLs asked for outside the user's subtree, answered 404 (audit_scope_denial).
+    SCOPE_DENIED = "core.scope_denied", _("越权访问（已拒绝）")
+    ADMIN_ADD = "admin.add", _("后台新增")
+    ADMIN_CHANGE = "admin.change", _("后台修改")
+    ADMIN_DELETE = "admin.delete", _("后台删除")
+    ADMIN_OTHER = "admin.other", _("后台其他操作")
+    # Stored files holding personal data (core/files.py): visit photos, import workbooks.
+    FILE_VIEW = "core.file_view", _("查看含个人信息的文件")
+
+
+register_audit_codes(
+    CoreAudit,
+    families=(
+        AuditFamily("auth.", _("登录与退出"), group="account"),
+        AuditFamily("admin.", _("后台管理"), group="account"),
+        AuditFamily("core.scope_", _("越权访问"), group="account"),
+        AuditFamily("core.file_", _("含个人信息的文件"), group="people"),
+    ),
+)
 
 
 def audit_record(
@@ -31,6 +67,7 @@ def audit_record(
     being served. The unit defaults to the object's (an account's is its cadre's unit); an
     event that belongs to no unit is filed under the root unit, so the top auditor reads it.
     """
+    action = str(action)  # a TextChoices member stores and compares as its plain code
     request = request or get_current_request()
     request_user = getattr(request, "user", None)
     if actor is None and request_user is not None and request_user.is_authenticated:
@@ -118,7 +155,7 @@ def audit_scope_denial(*, user, queryset, lookups: dict) -> None:
     }
     if count == SCOPE_DENIAL_LIMIT + 1:
         detail["limit_reached"] = SCOPE_DENIAL_LIMIT
-    audit_record(action="core.scope_denied", actor=user, obj=obj, success=False, detail=detail)
+    audit_record(action=CoreAudit.SCOPE_DENIED, actor=user, obj=obj, success=False, detail=detail)
 
 
 def _unit_of(obj):

@@ -37,7 +37,7 @@ from django.utils.deconstruct import deconstructible
 from django.utils.http import content_disposition_header
 from django_sendfile import sendfile
 
-from .audit import audit_record
+from .audit import CoreAudit, audit_record
 
 _EXTENSION = re.compile(r"\.([A-Za-z0-9]{1,8})$")
 
@@ -175,7 +175,7 @@ def serve_file(request, *, kind: str, pk: int):
     # An uploaded file is never a page: no script runs even if a browser guessed HTML.
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
     if file_kind.personal:
-        audit_record(action="core.file_view", actor=request.user, obj=obj, detail={"kind": file_kind.key})
+        audit_record(action=CoreAudit.FILE_VIEW, actor=request.user, obj=obj, detail={"kind": file_kind.key})
     return response
 
 

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .audit_labels import action_group_by_key, action_labels, grouped_action_codes
+from .audit_codes import action_group_by_key, action_labels, grouped_action_codes
 from .dates import validate_date_in_range
 from .widgets import DateInput
 

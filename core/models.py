@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .audit_labels import action_label
+from .audit_codes import action_label
 from .scoping import ScopedQuerySet
 
 

@@ -20,22 +20,22 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from .audit import account_unit, audit_record
+from .audit import CoreAudit, account_unit, audit_record
 from .request_context import get_current_request
 from .scoping import profile_model
 
-ADMIN_ACTIONS = {ADDITION: "admin.add", CHANGE: "admin.change", DELETION: "admin.delete"}
+ADMIN_ACTIONS = {ADDITION: CoreAudit.ADMIN_ADD, CHANGE: CoreAudit.ADMIN_CHANGE, DELETION: CoreAudit.ADMIN_DELETE}
 
 
 @receiver(user_logged_in, dispatch_uid="minqing_audit_login")
 def audit_login(sender, request, user, **kwargs):
-    audit_record(action="auth.login", actor=user, request=request, unit=_unit_of_user(user))
+    audit_record(action=CoreAudit.LOGIN, actor=user, request=request, unit=_unit_of_user(user))
 
 
 @receiver(user_logged_out, dispatch_uid="minqing_audit_logout")
 def audit_logout(sender, request, user, **kwargs):
     if user is not None:
-        audit_record(action="auth.logout", actor=user, request=request, unit=_unit_of_user(user))
+        audit_record(action=CoreAudit.LOGOUT, actor=user, request=request, unit=_unit_of_user(user))
 
 
 @receiver(user_login_failed, dispatch_uid="minqing_audit_login_failed")
@@ -45,7 +45,7 @@ def audit_login_failed(sender, credentials, request=None, **kwargs):
     # An unknown name is filed under the root unit (audit_record's default).
     cadre = profile_model().objects.select_related("org_unit").filter(user__username=username).first()
     audit_record(
-        action="auth.login_failed",
+        action=CoreAudit.LOGIN_FAILED,
         actor=None,
         actor_repr=username,
         request=request,
@@ -67,7 +67,7 @@ def audit_admin_change(sender, instance, created, **kwargs):
     except Exception:  # noqa: BLE001  (a model without a default manager row; keep the text)
         obj = None
     audit_record(
-        action=ADMIN_ACTIONS.get(instance.action_flag, "admin.other"),
+        action=ADMIN_ACTIONS.get(instance.action_flag, CoreAudit.ADMIN_OTHER),
         actor=instance.user,
         obj=obj,
         detail={
@@ -95,7 +95,7 @@ def audit_password_change(sender, instance, created, **kwargs):
     by = getattr(request, "user", None)
     by_self = by is not None and by.is_authenticated and by.pk == instance.pk
     audit_record(
-        action="auth.password_change",
+        action=CoreAudit.PASSWORD_CHANGE,
         obj=instance,
         detail={"account": instance.get_username(), "by_self": by_self},
     )
@@ -110,7 +110,7 @@ def audit_lockout(sender, request, username, ip_address, **kwargs):
         return
     account = get_user_model().objects.filter(username=username).first() if username else None
     audit_record(
-        action="auth.lockout",
+        action=CoreAudit.LOCKOUT,
         actor=None,
         actor_repr=str(username or "")[:150],
         obj=account,
@@ -131,7 +131,7 @@ def audit_unlock(sender, instance, **kwargs):
     expired = bool(cool_off) and instance.attempt_time + cool_off <= timezone.now()
     account = get_user_model().objects.filter(username=instance.username).first() if instance.username else None
     audit_record(
-        action="auth.unlock",
+        action=CoreAudit.UNLOCK,
         obj=account,
         detail={"username": instance.username or "", "ip_address": instance.ip_address or "", "cool_off_over": expired},
     )

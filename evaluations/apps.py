@@ -10,6 +10,7 @@ class EvaluationsConfig(AppConfig):
         from campaigns.requirements import register_requirement_evaluator
         from core.masking import register_free_text
 
+        from . import audit  # noqa: F401  (registers the app's audit codes with core)
         from .models import Report
         from .scoring import evaluate_requirement
 

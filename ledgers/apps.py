@@ -11,7 +11,8 @@ class LedgersConfig(AppConfig):
         # forum_demands puts the demands raised at forums and reception days on outreach's pages.
         from core.masking import register_free_text
 
-        from . import forum_demands, household_panel, pledge_tasks  # noqa: F401
+        # audit registers the app's audit codes with core.
+        from . import audit, forum_demands, household_panel, pledge_tasks  # noqa: F401
         from .models import Demand, DemandEvent, HelpGiven, Pledge, PledgeAmendment, PledgeProgress, Visit, VisitPhoto
 
         # Text people said (visits, demands) or that may name them (pledges): numbers in it are

@@ -9,6 +9,7 @@ class OutreachConfig(AppConfig):
     def ready(self):
         from core.masking import register_free_text
 
+        from . import audit  # noqa: F401  (registers the app's audit codes with core)
         from .models import Forum, Household, ReceptionDay
 
         # Text people said or wrote down about them: numbers in it are masked (core.masking).

@@ -10,4 +10,5 @@ class RemindersConfig(AppConfig):
     def ready(self):
         # Each app registers its deadline kinds in <app>/deadlines.py.
         autodiscover_modules("deadlines")
-        from . import links  # noqa: F401  (registers the deploy check of REMINDERS_SITE_URL)
+        # audit registers the app's audit codes with core; links the deploy check of REMINDERS_SITE_URL.
+        from . import audit, links  # noqa: F401

@@ -7,6 +7,17 @@ from core.models import AuditEvent
 from org.models import OrgUnit
 
 
+@pytest.fixture(autouse=True)
+def _codes_these_tests_write(extra_audit_codes):
+    extra_audit_codes(
+        "test.thing",
+        "test.in_city",
+        "test.other_county",
+        *(f"test.{i}" for i in range(3)),
+        *(f"test.more{i}" for i in range(30)),
+    )
+
+
 def test_a_login_is_audited_with_the_ip_and_unit(world, client):
     client.post(reverse("login"), {"username": "town_staff", "password": "pw-for-tests"}, REMOTE_ADDR="10.1.2.3")
     event = AuditEvent.objects.get(action="auth.login")

@@ -17,6 +17,12 @@ from core.roles import AUDITOR
 from org.models import Cadre, OrgUnit
 from tests.factories import UserFactory, make_person
 
+
+@pytest.fixture(autouse=True)
+def _codes_these_tests_write(extra_audit_codes):
+    extra_audit_codes("test.thing", "test.in_deleted_unit", "test.by_leaver", "test.by_town_staff")
+
+
 on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL triggers")
 
 

@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 
+import pytest
 import time_machine
 from django.urls import reverse
 
@@ -10,6 +11,11 @@ from core.selectors import audit_event_list_for_user
 from org.models import Cadre
 
 URL = "core:audit_list"
+
+
+@pytest.fixture(autouse=True)
+def _codes_these_tests_write(extra_audit_codes):
+    extra_audit_codes("test.late_on_the_first", "test.early_on_the_second")
 
 
 def _event(world, action, *, at, unit=None, success=True, actor=None, ip=None):
