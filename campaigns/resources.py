@@ -15,12 +15,11 @@ from django.utils.translation import gettext_lazy, pgettext
 from import_export import fields, resources, widgets
 
 from core.scoping import scope_for_user
+from core.xlsx_write import escape_formula
 from org.models import OrgUnit
 
 from .models import Campaign, Milestone, Phase, Requirement
 from .permissions import campaigns_editable_by
-
-_FORMULA_START = ("=", "+", "-", "@")
 
 
 class SafeCharWidget(widgets.CharWidget):
@@ -30,10 +29,7 @@ class SafeCharWidget(widgets.CharWidget):
         super().__init__(allow_blank=True, **kwargs)
 
     def render(self, value, obj=None, **kwargs):
-        text = super().render(value, obj, **kwargs)
-        if isinstance(text, str) and text.startswith(_FORMULA_START):
-            return "'" + text
-        return text
+        return escape_formula(super().render(value, obj, **kwargs))
 
 
 class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):

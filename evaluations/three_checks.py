@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign
 from core.masking import export_text
+from core.xlsx_write import add_table, new_workbook, workbook_bytes
 from ledgers.models import Pledge, PledgeProgress
-from ledgers.pledge_export import add_sheet, new_workbook, workbook_bytes
 from ledgers.pledge_services import local_today
 from org.models import OrgUnit
 
@@ -171,7 +171,7 @@ def three_checks_workbook(review: ThreeChecks) -> bytes:
         (_("其中已逾期"), review.not_started_overdue),
         (_("其中未说明原因"), review.not_started_without_reason),
     ]
-    add_sheet(workbook, _("汇总"), [(_("项目"), 36), (_("数量"), 12)], summary, heading=heading)
+    add_table(workbook, title=_("汇总"), columns=[(_("项目"), 36), (_("数量"), 12)], rows=summary, heading=heading)
 
     def base(index, row):
         p = row.pledge
@@ -179,11 +179,11 @@ def three_checks_workbook(review: ThreeChecks) -> bytes:
 
     base_cols = [(_("序号"), 6), (_("承诺单位"), 14), (_("项目名称"), 28), (_("项目类别"), 12)]
     base_cols += [(_("办理时限"), 12), (_("责任单位"), 14)]
-    add_sheet(
+    add_table(
         workbook,
-        _("已完成"),
-        [*base_cols, (_("完成时间"), 12), (_("是否按期"), 10), (_("完成情况"), 40)],
-        (
+        title=_("已完成"),
+        columns=[*base_cols, (_("完成时间"), 12), (_("是否按期"), 10), (_("完成情况"), 40)],
+        rows=(
             [
                 *base(i, r),
                 r.pledge.completed_on,
@@ -193,12 +193,12 @@ def three_checks_workbook(review: ThreeChecks) -> bytes:
             for i, r in enumerate(review.completed, 1)
         ),
     )
-    add_sheet(
+    add_table(
         workbook,
-        _("正在办理"),
-        [*base_cols, (_("完成进度(%)"), 10), (_("具体落实措施"), 40), (_("最近进展日期"), 12)]
+        title=_("正在办理"),
+        columns=[*base_cols, (_("完成进度(%)"), 10), (_("具体落实措施"), 40), (_("最近进展日期"), 12)]
         + [(_("停滞"), 8), (_("逾期"), 8)],
-        (
+        rows=(
             [
                 *base(i, r),
                 r.pledge.percent,
@@ -210,11 +210,11 @@ def three_checks_workbook(review: ThreeChecks) -> bytes:
             for i, r in enumerate(review.in_progress, 1)
         ),
     )
-    add_sheet(
+    add_table(
         workbook,
-        _("未启动"),
-        [*base_cols, (_("未启动原因"), 40), (_("逾期"), 8)],
-        (
+        title=_("未启动"),
+        columns=[*base_cols, (_("未启动原因"), 40), (_("逾期"), 8)],
+        rows=(
             [*base(i, r), export_text(r.reason) or _("未说明原因"), _("是") if r.overdue else ""]
             for i, r in enumerate(review.not_started, 1)
         ),

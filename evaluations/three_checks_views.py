@@ -1,10 +1,8 @@
 """The 三查三看 review page and its Excel export, scoped to the user's subtree."""
 
-from urllib.parse import quote
-
 from django import forms
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,12 +12,11 @@ from campaigns.models import Campaign
 from campaigns.selectors import campaign_choices_for_user
 from core.audit import audit_export
 from core.scoping import scope_for_user
+from core.xlsx_write import xlsx_response
 from ledgers.models import Pledge
 from org.models import OrgUnit
 
 from .three_checks import DEFAULT_STALLED_DAYS, PAGE_ROW_LIMIT, three_checks_review, three_checks_workbook
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ThreeChecksForm(forms.Form):
@@ -86,8 +83,6 @@ def three_checks_export(request):
     _form, review = _review(request)
     if review is None:
         raise Http404
-    response = HttpResponse(three_checks_workbook(review), content_type=XLSX)
+    data = three_checks_workbook(review)
     audit_export(action="evaluations.three_checks_export", what="three_checks", rows=review.total, unit=review.unit)
-    name = _("三查三看")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}.xlsx"
-    return response
+    return xlsx_response(data, _("三查三看") + ".xlsx")

@@ -4,16 +4,15 @@ Layout: a merged title row, a line naming the unit and the period, the header ro
 every printed page), one row per visit, a total row for amounts, and the signature line
 (填表人 / 审核人 / 填报日期). A4 landscape, fitted to the page width.
 
-Safety: any text cell starting with = + - @ (or a tab / carriage return) is written as text
-prefixed with an apostrophe, so a spreadsheet program never runs it as a formula; phone and ID
-numbers are masked whatever the exporting user may see, in free text too (core.masking).
+Safety: every cell goes through core.xlsx_write.set_cell, so text a spreadsheet would run as a
+formula is written as text behind an apostrophe; phone and ID numbers are masked whatever the
+exporting user may see, in free text too (core.masking).
 
 The layout is Chinese whatever language the exporting user reads the site in: the views call
 these under ``translation.override("zh-hans")`` so choice labels never mix languages in a file.
 """
 
 import datetime
-import io
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -21,8 +20,8 @@ from openpyxl.utils import get_column_letter
 
 from core import dates
 from core.masking import export_text, mask_phone
+from core.xlsx_write import set_cell, workbook_bytes
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
@@ -44,22 +43,6 @@ BOOK_COLUMNS = [
 ]
 
 
-def safe_text(value):
-    """A cell value that no spreadsheet will evaluate."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
-
-
-def _set(ws, row, col, value, **style):
-    cell = ws.cell(row=row, column=col, value=safe_text(value))
-    if isinstance(value, str):
-        cell.data_type = "s"  # never a formula, even if a caller bypassed safe_text
-    for key, val in style.items():
-        setattr(cell, key, val)
-    return cell
-
-
 def ledger_book_workbook(*, unit, book_label: str, first: datetime.date, last: datetime.date, visits) -> bytes:
     """The .xlsx bytes of one book of ``unit`` for the period; ``visits`` shaped by the selector."""
     wb = Workbook()
@@ -68,15 +51,15 @@ def ledger_book_workbook(*, unit, book_label: str, first: datetime.date, last: d
     ncols = len(BOOK_COLUMNS)
     period = f"{first:%Y年%m月%d日}—{last:%Y年%m月%d日}"
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
-    _set(
+    set_cell(
         ws, 1, 1, f"{unit.name}“{book_label}”", font=Font(size=16, bold=True), alignment=Alignment(horizontal="center")
     )
     ws.row_dimensions[1].height = 28
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=ncols)
-    _set(ws, 2, 1, f"填报单位：{unit.name}　　时间：{period}　　导出：{dates.today():%Y-%m-%d}")
+    set_cell(ws, 2, 1, f"填报单位：{unit.name}　　时间：{period}　　导出：{dates.today():%Y-%m-%d}")
     header_row = 3
     for col, (label, width) in enumerate(BOOK_COLUMNS, start=1):
-        _set(
+        set_cell(
             ws,
             header_row,
             col,
@@ -113,21 +96,21 @@ def ledger_book_workbook(*, unit, book_label: str, first: datetime.date, last: d
             "有" if getattr(visit, "has_demand", False) else "",
         ]
         for col, value in enumerate(values, start=1):
-            cell = _set(ws, row, col, value, border=BORDER, alignment=wrap)
+            cell = set_cell(ws, row, col, value, border=BORDER, alignment=wrap)
             if isinstance(value, datetime.date):
                 cell.number_format = "yyyy-mm-dd"
             elif col == 13 and value is not None:
                 cell.number_format = "#,##0.00"
     row += 1
-    _set(ws, row, 1, "合计", font=Font(bold=True), border=BORDER)
+    set_cell(ws, row, 1, "合计", font=Font(bold=True), border=BORDER)
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=12)
-    cell = _set(ws, row, 13, float(total), font=Font(bold=True), border=BORDER)
+    cell = set_cell(ws, row, 13, float(total), font=Font(bold=True), border=BORDER)
     cell.number_format = "#,##0.00"
-    _set(ws, row, 14, f"{row - header_row - 1}条", border=BORDER)
+    set_cell(ws, row, 14, f"{row - header_row - 1}条", border=BORDER)
     row += 2
-    _set(ws, row, 1, "填表人：")
-    _set(ws, row, 6, "审核人：")
-    _set(ws, row, 10, "填报日期：　　年　　月　　日")
+    set_cell(ws, row, 1, "填表人：")
+    set_cell(ws, row, 6, "审核人：")
+    set_cell(ws, row, 10, "填报日期：　　年　　月　　日")
     ws.print_title_rows = f"{header_row}:{header_row}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -135,9 +118,7 @@ def ledger_book_workbook(*, unit, book_label: str, first: datetime.date, last: d
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(wb)
 
 
 DEMAND_COLUMNS = [
@@ -167,7 +148,7 @@ def demand_ledger_workbook(*, unit_name: str, demands) -> bytes:
     ws.title = "整改台账"
     ncols = len(DEMAND_COLUMNS)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
-    _set(
+    set_cell(
         ws,
         1,
         1,
@@ -176,9 +157,9 @@ def demand_ledger_workbook(*, unit_name: str, demands) -> bytes:
         alignment=Alignment(horizontal="center"),
     )
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=ncols)
-    _set(ws, 2, 1, f"填报单位：{unit_name}　　导出：{dates.today():%Y-%m-%d}")
+    set_cell(ws, 2, 1, f"填报单位：{unit_name}　　导出：{dates.today():%Y-%m-%d}")
     for col, (label, width) in enumerate(DEMAND_COLUMNS, start=1):
-        _set(ws, 3, col, label, font=Font(bold=True), border=BORDER, alignment=Alignment(horizontal="center"))
+        set_cell(ws, 3, col, label, font=Font(bold=True), border=BORDER, alignment=Alignment(horizontal="center"))
         ws.column_dimensions[get_column_letter(col)].width = width
     wrap = Alignment(vertical="top", wrap_text=True)
     row = 3
@@ -203,7 +184,7 @@ def demand_ledger_workbook(*, unit_name: str, demands) -> bytes:
             d.replied_on,
         ]
         for col, value in enumerate(values, start=1):
-            cell = _set(ws, row, col, value, border=BORDER, alignment=wrap)
+            cell = set_cell(ws, row, col, value, border=BORDER, alignment=wrap)
             if isinstance(value, datetime.date):
                 cell.number_format = "yyyy-mm-dd"
     ws.print_title_rows = "3:3"
@@ -211,6 +192,4 @@ def demand_ledger_workbook(*, unit_name: str, demands) -> bytes:
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(wb)

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -23,6 +23,7 @@ from core.masking import can_view_personal_data
 from core.params import date_param, id_param, month_param, parse_id
 from core.scoping import get_for_user_or_404, sees_everything, user_scope_root
 from core.workflow import TransitionRefused
+from core.xlsx_write import xlsx_response
 from org.models import Cadre, OrgUnit
 from outreach.models import Household
 
@@ -50,7 +51,6 @@ from .validators import limit_photo_upload
 
 PAGE_SIZE = 25
 PRINT_LIMIT = 2000
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _require(user, perm):
@@ -75,12 +75,6 @@ def _unit_param(request, *, default_root=True):
     if root is None:
         raise Http404
     return root
-
-
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
 
 
 # ---------------------------------------------------------------- visits
@@ -442,9 +436,7 @@ def ledger_book_export(request):
         label = str(LedgerBook(book).label)
         content = ledger_book_workbook(unit=unit, book_label=label, first=first, last=last, visits=visits)
     audit_export(action="ledgers.visit_export", what="ledger_book", rows=visits.count(), unit=unit)
-    from urllib.parse import quote
-
-    return _xlsx(content, quote(f"{unit.name}{label}{month}.xlsx"))
+    return xlsx_response(content, f"{unit.name}{label}{month}.xlsx")
 
 
 @login_required
@@ -511,12 +503,10 @@ def demand_export(request):
     filters = _demand_filters(request)
     demands = selectors.demand_list_for_user(user=request.user, filters=filters)[:5000]
     unit = filters["unit"] or _unit_param(request)
-    from urllib.parse import quote
-
     with translation.override("zh-hans"):  # the file keeps the offices' Chinese layout
         content = demand_ledger_workbook(unit_name=unit.name, demands=demands)
     audit_export(action="ledgers.demand_export", what="demand_ledger", rows=demands.count(), unit=unit)
-    return _xlsx(content, quote(f"{unit.name}整改台账{dates.today():%Y%m%d}.xlsx"))
+    return xlsx_response(content, f"{unit.name}整改台账{dates.today():%Y%m%d}.xlsx")
 
 
 @csrf_recoverable()

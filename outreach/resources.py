@@ -3,7 +3,7 @@ import templates, so a permitted user's export imports back) and the library's o
 import, which the benchmark times against the bulk importer in ``outreach.importing``.
 
 Exports mask ID and phone numbers unless built with ``show_personal=True``, and every cell is
-escaped when written (``outreach.xlsx.write_workbook``).
+escaped when written (``core.xlsx_write``).
 """
 
 from import_export import fields, resources, widgets

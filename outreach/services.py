@@ -24,6 +24,7 @@ from core.concurrency import create_once, lock_version, stamp_version
 from core.masking import MASKERS, can_view_personal_data
 from core.scoping import scope_for_user, user_can_see_unit
 from core.workflow import Transition, Workflow
+from core.xlsx_write import table_workbook
 from org.models import Cadre, OrgUnit
 from reminders.services import reminders_sync_for
 
@@ -774,8 +775,6 @@ def export_workbook(*, actor, resource_class, queryset, title: str) -> bytes:
     Personal data is masked unless the actor may see it; an unmasked export is an audit event.
     Every cell starting with = + - @ is escaped so a spreadsheet never runs it.
     """
-    from .xlsx import write_workbook
-
     show = can_view_personal_data(actor)
     resource = resource_class(show_personal=show)
     dataset = resource.export(queryset=queryset)
@@ -786,7 +785,7 @@ def export_workbook(*, actor, resource_class, queryset, title: str) -> bytes:
         unit=user_unit(actor),
         personal=show,
     )
-    return write_workbook(title=title, header=list(dataset.headers), rows=dataset)
+    return table_workbook(title=title, columns=list(dataset.headers), rows=dataset)
 
 
 # --- forums and reception days ----------------------------------------------------------------

@@ -20,6 +20,7 @@ from core.csrf import csrf_recoverable
 from core.masking import MASKERS, can_view_personal_data
 from core.params import date_param, id_param, parse_id
 from core.scoping import get_for_user_or_404, scope_for_user
+from core.xlsx_write import table_workbook, xlsx_response
 from org.models import Cadre, OrgUnit
 
 from . import panels, selectors, services
@@ -45,10 +46,9 @@ from .paginators import CappedPaginator
 from .resources import CadreResource, HouseholdResource, PairingResource
 from .services import PERSONAL_FIELDS
 from .uploads import limit_upload_size
-from .xlsx import XlsxRejected, write_workbook
+from .xlsx import XlsxRejected
 
 PAGE_SIZE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BULK_MAX = 500
 
 
@@ -77,16 +77,8 @@ def _page(request, queryset):
     return CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
-
-
 def _export_name(stem: str) -> str:
-    from urllib.parse import quote
-
-    return quote(f"{stem}-{dates.today():%Y%m%d}.xlsx")
+    return f"{stem}-{dates.today():%Y%m%d}.xlsx"
 
 
 # --- households -------------------------------------------------------------------------------
@@ -103,7 +95,7 @@ def household_list(request):
         data = services.export_workbook(
             actor=request.user, resource_class=HouseholdResource, queryset=households, title=_("农户名册")
         )
-        return _xlsx_response(data, _export_name("households"))
+        return xlsx_response(data, _export_name("households"))
     context = {
         "form": form,
         "page_obj": _page(request, households),
@@ -256,7 +248,7 @@ def pairing_list(request):
         data = services.export_workbook(
             actor=request.user, resource_class=PairingResource, queryset=pairings, title=_("结对帮扶")
         )
-        return _xlsx_response(data, _export_name("pairings"))
+        return xlsx_response(data, _export_name("pairings"))
     context = {
         "form": form,
         "page_obj": _page(request, pairings),
@@ -405,7 +397,7 @@ def cadre_export(request):
     data = services.export_workbook(
         actor=request.user, resource_class=CadreResource, queryset=cadres, title=_("干部名册")
     )
-    return _xlsx_response(data, _export_name("cadres"))
+    return xlsx_response(data, _export_name("cadres"))
 
 
 @perm_required("outreach.view_pairing")
@@ -531,8 +523,8 @@ def import_template(request, kind):
     if importer is None:
         raise Http404
     header, rows = importer.template_rows()
-    data = write_workbook(title=str(importer.title), header=header, rows=rows)
-    return _xlsx_response(data, _export_name(f"template-{kind}"))
+    data = table_workbook(title=str(importer.title), columns=header, rows=rows)
+    return xlsx_response(data, _export_name(f"template-{kind}"))
 
 
 @perm_required("outreach.add_importjob")
@@ -565,9 +557,9 @@ def import_errors(request, pk):
     """The bad rows of the user's own import as .xlsx (row number, column, reason)."""
     job = selectors.import_job_get_own(user=request.user, pk=pk)
     rows = [(e["row"], e["column"], e["reason"]) for e in job.errors]
-    data = write_workbook(title=str(_("错误行")), header=[_("行号"), _("列"), _("原因")], rows=rows)
+    data = table_workbook(title=str(_("错误行")), columns=[_("行号"), _("列"), _("原因")], rows=rows)
     audit_export(action="outreach.import_errors_export", what="import_errors", rows=len(rows))
-    return _xlsx_response(data, _export_name(f"import-{job.pk}-errors"))
+    return xlsx_response(data, _export_name(f"import-{job.pk}-errors"))
 
 
 @require_POST
