@@ -9,25 +9,23 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy
 
-from core.uploads import limit_upload_size
+from core.uploads import UploadRule
 
 # Evidence of a completed step: scans, photos, office documents. Size limit in bytes.
 EVIDENCE_EXTENSIONS = ("pdf", "jpg", "jpeg", "png", "doc", "docx", "xls", "xlsx")
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
-# What the first bytes of each allowed type look like, so a renamed .exe is refused.
-_MAGIC = {
-    "pdf": (b"%PDF",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "doc": (b"\xd0\xcf\x11\xe0",),
-    "xls": (b"\xd0\xcf\x11\xe0",),
-    "docx": (b"PK\x03\x04",),
-    "xlsx": (b"PK\x03\x04",),
-}
+EVIDENCE_UPLOAD = UploadRule(
+    extensions=EVIDENCE_EXTENSIONS,
+    max_bytes=EVIDENCE_MAX_BYTES,
+    code="evidence",
+    wrong_type=gettext_lazy("不支持的文件类型“%(ext)s”，只能上传：%(allowed)s。"),
+    too_large=gettext_lazy("文件过大（%(size).1f MB），不能超过 %(limit)d MB。"),
+    empty=gettext_lazy("文件是空的。"),
+    wrong_content=gettext_lazy("文件内容与扩展名“%(ext)s”不符，请上传真实的%(ext)s文件。"),
+)
 
 
 def _fmt(day: datetime.date) -> str:
@@ -134,39 +132,8 @@ def validate_milestone(milestone) -> None:
 
 def validate_evidence_file(upload) -> None:
     """Evidence must be one of the allowed types (by name and by content) and at most 10 MB."""
-    if not upload:
-        return
-    name = getattr(upload, "name", "") or ""
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    allowed = pgettext("list separator", "、").join(EVIDENCE_EXTENSIONS)
-    if extension not in EVIDENCE_EXTENSIONS:
-        raise ValidationError(
-            _("不支持的文件类型“%(ext)s”，只能上传：%(allowed)s。")
-            % {"ext": extension or _("无扩展名"), "allowed": allowed},
-            code="evidence_type",
-        )
-    size = getattr(upload, "size", None)
-    if size is not None and size > EVIDENCE_MAX_BYTES:
-        raise ValidationError(
-            _("文件过大（%(size).1f MB），不能超过 %(limit)d MB。")
-            % {"size": size / 1024 / 1024, "limit": EVIDENCE_MAX_BYTES // 1024 // 1024},
-            code="evidence_size",
-        )
-    if size == 0:
-        raise ValidationError(_("文件是空的。"), code="evidence_empty")
-    head = b""
-    if hasattr(upload, "seek") and hasattr(upload, "read"):
-        position = upload.tell() if hasattr(upload, "tell") else 0
-        upload.seek(0)
-        head = upload.read(8)
-        upload.seek(position)
-    if head and not any(head.startswith(magic) for magic in _MAGIC[extension]):
-        raise ValidationError(
-            _("文件内容与扩展名“%(ext)s”不符，请上传真实的%(ext)s文件。") % {"ext": extension}, code="evidence_content"
-        )
+    EVIDENCE_UPLOAD.validate(upload)
 
 
 # Views taking step evidence: a file over the limit is cut off while it streams in.
-limit_evidence_upload = limit_upload_size(
-    limit=lambda: EVIDENCE_MAX_BYTES, message=gettext_lazy("文件过大（上限为 %(size)s），已停止上传。")
-)
+limit_evidence_upload = EVIDENCE_UPLOAD.limit_while_streaming(gettext_lazy("文件过大（上限为 %(size)s），已停止上传。"))

@@ -1,4 +1,7 @@
-"""Refusing oversized uploads while they stream in, before Django keeps them in memory or on disk.
+"""Checking uploads: oversized ones refused while they stream in, stored files by type, content and size.
+
+Every file field declares an ``UploadRule`` (its allowed types, its size, its messages) and
+validates with it; the first bytes are checked against ``SIGNATURES``, one table for every field.
 
 Django's default handlers write any size of file to a temporary file before the view can look at
 it; the forms' size checks only run afterwards. ``SizeLimitUploadHandler`` is put first in
@@ -16,8 +19,12 @@ view must not save anything when ``request.size_limit.exceeded``.
 
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 # Past this many bytes a request body is not even read to the end to answer politely: the
@@ -83,3 +90,94 @@ def limit_upload_size(*, limit: Callable[[], int], message: str):
         return wrapper
 
     return decorator
+
+
+# --- what a stored file may be ----------------------------------------------------------------
+
+# The first bytes of each type a field may accept, so that a renamed .exe is refused: the name
+# is only the uploader's claim. WebP is RIFF with "WEBP" at byte 8.
+SIGNATURES = {
+    "pdf": ((b"%PDF", None),),
+    "jpg": ((b"\xff\xd8\xff", None),),
+    "jpeg": ((b"\xff\xd8\xff", None),),
+    "png": ((b"\x89PNG\r\n\x1a\n", None),),
+    "webp": ((b"RIFF", (8, b"WEBP")),),
+    "doc": ((b"\xd0\xcf\x11\xe0", None),),
+    "xls": ((b"\xd0\xcf\x11\xe0", None),),
+    "docx": ((b"PK\x03\x04", None),),
+    "xlsx": ((b"PK\x03\x04", None),),
+}
+_HEAD_BYTES = 16
+
+
+def _looks_like(head: bytes, extension: str) -> bool:
+    for start, marker in SIGNATURES[extension]:
+        if head.startswith(start) and (marker is None or head[marker[0] : marker[0] + len(marker[1])] == marker[1]):
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class UploadRule:
+    """What one file field accepts (types by name and first bytes, a size) and what its users read when refused.
+
+    The messages are (lazy) texts formatted with ``ext`` (the name's extension), ``allowed`` (the
+    extensions, listed), ``size`` (MB, float) and ``limit`` (MB, int), each using what it needs.
+    ``wrong_type=None`` leaves the name to the field's own ``FileExtensionValidator``; ``empty=None``
+    lets an empty file fail the content check. ``content_by_extension=False`` accepts the content of
+    any allowed type whatever the name says (a .jpg that is really a PNG).
+    """
+
+    extensions: tuple[str, ...]
+    max_bytes: int
+    code: str  # ValidationError codes are ``<code>_type``, ``_size``, ``_empty``, ``_content``
+    too_large: str
+    wrong_content: str
+    wrong_type: str | None = None
+    empty: str | None = None
+    content_by_extension: bool = True
+
+    def __post_init__(self):
+        unknown = set(self.extensions) - set(SIGNATURES)
+        if unknown:
+            raise ValueError(f"no signature for {sorted(unknown)}: add it to core.uploads.SIGNATURES")
+
+    def validate(self, upload) -> None:
+        """Raise ValidationError (in the field's words) unless ``upload`` is an allowed, small enough file."""
+        if not upload:
+            return
+        name = (getattr(upload, "name", "") or "").lower()
+        extension = name.rsplit(".", 1)[-1] if "." in name else ""
+        params = {
+            "ext": extension or _("无扩展名"),
+            "allowed": pgettext("list separator", "、").join(self.extensions),
+            "limit": self.max_bytes // 1024 // 1024,
+        }
+        if self.wrong_type is not None and extension not in self.extensions:
+            raise ValidationError(self.wrong_type % params, code=f"{self.code}_type")
+        size = getattr(upload, "size", None)
+        if size is not None and size > self.max_bytes:
+            raise ValidationError(self.too_large % {**params, "size": size / 1024 / 1024}, code=f"{self.code}_size")
+        if self.empty is not None and size == 0:
+            raise ValidationError(self.empty % params, code=f"{self.code}_empty")
+        head = _head(upload)
+        if head is None or (not head and self.empty is not None):
+            return
+        candidates = (extension,) if self.content_by_extension and extension in self.extensions else self.extensions
+        if not any(_looks_like(head, candidate) for candidate in candidates):
+            raise ValidationError(self.wrong_content % params, code=f"{self.code}_content")
+
+    def limit_while_streaming(self, message: str):
+        """The view decorator that cuts a file over ``max_bytes`` off as it streams in (``limit_upload_size``)."""
+        return limit_upload_size(limit=lambda: self.max_bytes, message=message)
+
+
+def _head(upload) -> bytes | None:
+    """The first bytes of ``upload``, its position kept; None if it cannot be read."""
+    if not (hasattr(upload, "seek") and hasattr(upload, "read")):
+        return None
+    position = upload.tell() if hasattr(upload, "tell") else 0
+    upload.seek(0)
+    head = upload.read(_HEAD_BYTES)
+    upload.seek(position)
+    return head.encode() if isinstance(head, str) else head
