@@ -29,8 +29,8 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from campaigns.models import Campaign  # noqa: E402
-from ledgers.models import Pledge, PledgeAmendment, PledgeCategory, PledgeProgress  # noqa: E402
 from org.models import OrgUnit  # noqa: E402
+from pledges.models import Pledge, PledgeAmendment, PledgeCategory, PledgeProgress  # noqa: E402
 
 TOTAL = 50_000
 BOARD_PLEDGES = 200

@@ -21,6 +21,9 @@ urlpatterns = [
     path("campaigns/", include("campaigns.urls")),
     path("outreach/", include("outreach.urls")),
     path("ledgers/", include("ledgers.urls")),
+    # Pledges kept the addresses they had inside ledgers: the board's is printed on paper
+    # notices (QR code) and staff have the ledger bookmarked.
+    path("ledgers/", include("pledges.urls")),
     path("evaluations/", include("evaluations.urls")),
     path("reminders/", include("reminders.urls")),
 ]

@@ -1,12 +1,10 @@
-"""Demo data for evaluations. Runs last among the apps that have people and plans, so it also
-seeds the demo pledges (issue 6) that the 三查三看 review reads."""
+"""Demo data for evaluations: the reports the demo campaign's counties owe."""
 
 import datetime
 import random
 
 from campaigns.models import Requirement
 from core import dates
-from ledgers import demo_pledges
 
 from . import services
 from .models import Report
@@ -14,7 +12,6 @@ from .models import Report
 
 def seed(*, context, stdout):
     _seed_reports(campaign=context["campaign"])
-    demo_pledges.seed(context=context, stdout=stdout)
 
 
 def _seed_reports(*, campaign):

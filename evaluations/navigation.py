@@ -7,7 +7,7 @@ NAV_ITEMS = [
         "url": "evaluations:three_checks",
         "group": "pledges",
         "icon": "clipboard-data",
-        "perm": "ledgers.view_pledge",
+        "perm": "pledges.view_pledge",
         "roles": None,
         "order": 60,
     },

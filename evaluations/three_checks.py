@@ -18,11 +18,11 @@ from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign
+from core import dates
 from core.masking import export_text
 from core.xlsx_write import add_table, new_workbook, workbook_bytes
-from ledgers.models import Pledge, PledgeProgress
-from ledgers.pledge_services import local_today
 from org.models import OrgUnit
+from pledges.models import Pledge, PledgeProgress
 
 DEFAULT_STALLED_DAYS = 30
 # The page lists the most urgent rows of each check; the Excel export lists all of them.
@@ -94,7 +94,7 @@ def three_checks_review(
     The figures are counted in the database (one query); the rows of each check follow, most
     urgent first, at most ``row_limit`` each (None: all, for the export).
     """
-    as_of = as_of or local_today()
+    as_of = as_of or dates.today()
     stalled_before = as_of - datetime.timedelta(days=stalled_days)
     base = Pledge.objects.committed().filter(
         campaign_id__in=campaign_family_ids(campaign), org_unit__path__startswith=unit.path

@@ -13,8 +13,8 @@ from campaigns.selectors import campaign_choices_for_user
 from core.audit import audit_export
 from core.scoping import scope_for_user
 from core.xlsx_write import xlsx_response
-from ledgers.models import Pledge
 from org.models import OrgUnit
+from pledges.models import Pledge
 
 from .three_checks import DEFAULT_STALLED_DAYS, PAGE_ROW_LIMIT, three_checks_review, three_checks_workbook
 
@@ -67,7 +67,7 @@ def _review(request, *, row_limit=None):
 
 
 @login_required
-@permission_required("ledgers.view_pledge", raise_exception=True)
+@permission_required("pledges.view_pledge", raise_exception=True)
 def three_checks(request):
     form, review = _review(request, row_limit=PAGE_ROW_LIMIT)
     return render(
@@ -78,7 +78,7 @@ def three_checks(request):
 
 
 @login_required
-@permission_required("ledgers.view_pledge", raise_exception=True)
+@permission_required("pledges.view_pledge", raise_exception=True)
 def three_checks_export(request):
     _form, review = _review(request)
     if review is None:

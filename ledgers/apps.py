@@ -7,16 +7,15 @@ class LedgersConfig(AppConfig):
     verbose_name = _("台账")
 
     def ready(self):
-        # Celery autodiscovers only ``tasks.py``; pledge tasks live beside their services.
         # forum_demands puts the demands raised at forums and reception days on outreach's pages.
         from core.masking import register_free_text
 
         # audit registers the app's audit codes with core.
-        from . import audit, forum_demands, household_panel, pledge_tasks  # noqa: F401
-        from .models import Demand, DemandEvent, HelpGiven, Pledge, PledgeAmendment, PledgeProgress, Visit, VisitPhoto
+        from . import audit, forum_demands, household_panel  # noqa: F401
+        from .models import Demand, DemandEvent, HelpGiven, Visit, VisitPhoto
 
-        # Text people said (visits, demands) or that may name them (pledges): numbers in it are
-        # masked on every page and export (core.masking), revealed one record at a time, audited.
+        # Text people said (visits, demands): numbers in it are masked on every page and export
+        # (core.masking), revealed one record at a time, audited.
         register_free_text(Visit, ["learned", "needs"], reveal_action="ledgers.visit_reveal_text")
         register_free_text(HelpGiven, ["description"], reveal_action="ledgers.visit_reveal_text")
         register_free_text(VisitPhoto, ["caption"], reveal_action="ledgers.visit_reveal_text")
@@ -26,22 +25,3 @@ class LedgersConfig(AppConfig):
             reveal_action="ledgers.demand_reveal_text",
         )
         register_free_text(DemandEvent, ["note"], reveal_action="ledgers.demand_reveal_text")
-        register_free_text(
-            Pledge,
-            [
-                "title",
-                "content",
-                "target",
-                "measures",
-                "recipients",
-                "origin_note",
-                "return_comment",
-                "withdrawal_reason",
-                "completion_note",
-            ],
-            reveal_action="ledgers.pledge_reveal_text",
-        )
-        register_free_text(
-            PledgeAmendment, ["old_value", "new_value", "reason"], reveal_action="ledgers.pledge_reveal_text"
-        )
-        register_free_text(PledgeProgress, ["note"], reveal_action="ledgers.pledge_reveal_text")

@@ -14,7 +14,7 @@ def _demand_step(action):
 
 
 def _pledge_step(action):
-    # The pledge approval steps write ``ledgers.pledge_<action>`` (pledge_services.TRANSITIONS).
+    # The pledge approval steps write ``ledgers.pledge_<action>`` (pledges.services.TRANSITIONS).
     return format_lazy(_("承诺事项：{action}"), action=action)
 
 
@@ -42,7 +42,9 @@ class LedgersAudit(models.TextChoices):
     DEMAND_CLOSE = "ledgers.demand_close", _demand_step(pgettext_lazy("demand action", "销号"))
     DEMAND_REOPEN = "ledgers.demand_reopen", _demand_step(pgettext_lazy("demand action", "重新办理"))
     DEMAND_ESCALATE = "ledgers.demand_escalate", _demand_step(pgettext_lazy("demand action", "逾期督办"))
-    # Pledges (ledgers/pledge_services.py) and their download.
+    # Pledges and their download. The pledges app writes them (pledges/services.py, pledges/views.py);
+    # they keep the names they had while pledges lived here, the names stored audit rows carry, and
+    # the registry files codes under the app whose name they start with.
     PLEDGE_EXPORT = "ledgers.pledge_export", _("导出办实事台帐")
     PLEDGE_CREATE = "ledgers.pledge_create", _("新建承诺事项")
     PLEDGE_UPDATE = "ledgers.pledge_update", _("修改承诺事项")

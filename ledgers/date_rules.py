@@ -1,5 +1,6 @@
-"""Which dates a visit and a pledge deadline may have: one rule each, used by the forms, the
-admin and the services (so a tampered post or a script is held to what the form says).
+"""Which dates a visit may have: one rule, used by the forms, the admin and the services (so a
+tampered post or a script is held to what the form says). A pledge's deadline rule is in
+``pledges/validators.py``.
 
 Bounds come from ``core.dates``: nothing before 2000 (a typo like 0026 for 2026), nothing more
 than ten years ahead (9999).
@@ -11,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from core import dates
-from core.dates import DATE_FLOOR, horizon
+from core.dates import DATE_FLOOR
 
 
 def validate_visit_date(day: datetime.date, *, campaign=None, today: datetime.date | None = None) -> None:
@@ -32,26 +33,4 @@ def validate_visit_date(day: datetime.date, *, campaign=None, today: datetime.da
     if day < DATE_FLOOR:
         raise ValidationError(
             _("走访日期不能早于 %(floor)s。"), code="visit_too_early", params={"floor": DATE_FLOOR.isoformat()}
-        )
-
-
-def validate_pledge_deadline(day: datetime.date, *, new: bool = False, today: datetime.date | None = None) -> None:
-    """A pledge's 办理时限: a new pledge's is not in the past; none is past the horizon (ten years).
-
-    A pledge that is already overdue keeps its past deadline when other fields are edited.
-    Raises ValidationError with a Chinese message.
-    """
-    today = today or dates.today()
-    if new and day < today:
-        raise ValidationError(_("办理时限不能早于今天。"), code="deadline_in_past")
-    latest = horizon(today)
-    if day > latest:
-        raise ValidationError(
-            _("办理时限不能晚于 %(latest)s（十年以内）。"),
-            code="deadline_too_far",
-            params={"latest": latest.isoformat()},
-        )
-    if day < DATE_FLOOR:
-        raise ValidationError(
-            _("办理时限不能早于 %(floor)s。"), code="deadline_too_early", params={"floor": DATE_FLOOR.isoformat()}
         )

@@ -10,12 +10,6 @@ def _visit_photo_for_user(*, user, pk):
     return get_for_user_or_404(VisitPhoto.objects.select_related("visit__household__village"), user, pk=pk)
 
 
-def _progress_for_user(*, user, pk):
-    from .pledge_selectors import progress_get_for_user
-
-    return progress_get_for_user(user=user, pk=pk)
-
-
 # Photos of a household's home and people: personal data, every view audited.
 VISIT_PHOTO = register(
     FileKind(
@@ -25,14 +19,5 @@ VISIT_PHOTO = register(
         get_for_user=_visit_photo_for_user,
         permission="ledgers.view_visit",
         personal=True,
-    )
-)
-PLEDGE_PROGRESS_PHOTO = register(
-    FileKind(
-        key="pledge-photo",
-        model="ledgers.pledgeprogress",
-        field="photo",
-        get_for_user=_progress_for_user,
-        permission="ledgers.view_pledge",
     )
 )

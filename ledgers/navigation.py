@@ -38,14 +38,4 @@ NAV_ITEMS = [
         "perm": "ledgers.view_demand",
         "order": 15,
     },
-    # Issue 6: the pledge ledger (办实事台帐).
-    {
-        "label": _("办实事台帐"),
-        "url": "ledgers:pledge_list",
-        "group": "pledges",
-        "icon": "journal-check",
-        "perm": "ledgers.view_pledge",
-        "roles": None,
-        "order": 40,
-    },
 ]

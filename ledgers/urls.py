@@ -1,7 +1,6 @@
 from django.urls import path
 
 from . import views
-from .pledge_urls import urlpatterns as pledge_urlpatterns
 
 app_name = "ledgers"
 urlpatterns = [
@@ -26,5 +25,4 @@ urlpatterns = [
     path("demands/<int:pk>/phone/reveal/", views.demand_reveal_phone_view, name="demand_reveal_phone"),
     path("demands/<int:pk>/person-options/", views.demand_person_options, name="demand_person_options"),
     path("demands/<int:pk>/<slug:action>/", views.demand_action, name="demand_action"),
-    *pledge_urlpatterns,  # issue 6: pledges and the public board
 ]

@@ -142,7 +142,7 @@ def seeded(world):
     # Every kind of record the pages show: a visit with help and a photo, a pledge with progress
     # and an amendment, a returned and a withdrawn one; the URL matrix builds the rest.
     from ledgers.models import HelpGiven, VisitPhoto
-    from ledgers.pledge_services import pledge_amend
+    from pledges.services import pledge_amend
 
     HelpGiven.objects.create(visit=ledger.visit, kind=HelpGiven.Kind.OTHER, description="x")
     VisitPhoto.objects.create(visit=ledger.visit, image="visits/x.jpg", caption="x")
@@ -202,7 +202,7 @@ def test_the_back_office_shows_no_full_number_to_staff_without_the_permission(wo
             leaks = _leaks(_text_of(response))
             if leaks:
                 found.append(f"{url}: {leaks}")
-    for inline_parent in ("ledgers_visit", "ledgers_demand", "ledgers_pledge"):
+    for inline_parent in ("ledgers_visit", "ledgers_demand", "pledges_pledge"):
         try:
             reverse(f"admin:{inline_parent}_changelist")
         except NoReverseMatch:

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "campaigns",
     "outreach",
     "ledgers",
+    "pledges",
     "evaluations",
     "reminders",
 ]
@@ -199,7 +200,7 @@ CELERY_BEAT_SCHEDULE = {
     "reminders-digest": {"task": "reminders.create_digests", "schedule": crontab(hour=7, minute=30)},
     # Pledges turn 已逾期 at midnight in Asia/Shanghai; the sweep stores the status shortly after.
     "pledges-refresh-statuses": {
-        "task": "ledgers.pledge_tasks.refresh_pledge_statuses",
+        "task": "pledges.refresh_statuses",
         "schedule": crontab(hour=0, minute=5),
     },
     # Demands past their deadline are marked and shown to the next leader up, once a day.

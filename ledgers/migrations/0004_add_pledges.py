@@ -2,8 +2,8 @@
 
 import django.core.validators
 import django.db.models.deletion
-import ledgers.models
-import ledgers.pledge_validators
+import pledges.models
+import pledges.validators
 from django.conf import settings
 from django.db import migrations, models
 
@@ -82,7 +82,7 @@ class Migration(migrations.Migration):
                 ('reported_on', models.DateField(verbose_name='进展日期')),
                 ('percent', models.PositiveSmallIntegerField(validators=[django.core.validators.MaxValueValidator(100)], verbose_name='完成进度(%)')),
                 ('note', models.TextField(verbose_name='进展情况')),
-                ('photo', models.FileField(blank=True, upload_to=ledgers.models._evidence_path, validators=[django.core.validators.FileExtensionValidator(['jpg', 'jpeg', 'png', 'webp']), ledgers.pledge_validators.validate_evidence_photo], verbose_name='佐证照片')),
+                ('photo', models.FileField(blank=True, upload_to=pledges.models._evidence_path, validators=[django.core.validators.FileExtensionValidator(['jpg', 'jpeg', 'png', 'webp']), pledges.validators.validate_evidence_photo], verbose_name='佐证照片')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='填报时间')),
                 ('pledge', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='progress_updates', to='ledgers.pledge', verbose_name='承诺事项')),
                 ('reported_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='pledge_progress', to=settings.AUTH_USER_MODEL, verbose_name='填报人')),

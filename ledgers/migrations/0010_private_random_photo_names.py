@@ -2,8 +2,8 @@
 
 import core.files
 import django.core.validators
-import ledgers.pledge_validators
 import ledgers.validators
+import pledges.validators
 from django.db import migrations
 
 
@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='pledgeprogress',
             name='photo',
-            field=core.files.PrivateFileField(blank=True, upload_to=core.files.RandomName('pledges'), validators=[django.core.validators.FileExtensionValidator(['jpg', 'jpeg', 'png', 'webp']), ledgers.pledge_validators.validate_evidence_photo], verbose_name='佐证照片'),
+            field=core.files.PrivateFileField(blank=True, upload_to=core.files.RandomName('pledges'), validators=[django.core.validators.FileExtensionValidator(['jpg', 'jpeg', 'png', 'webp']), pledges.validators.validate_evidence_photo], verbose_name='佐证照片'),
         ),
         migrations.AlterField(
             model_name='visitphoto',

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from ledgers.models import Pledge
+from pledges.models import Pledge
 from tests.pledges.helpers import category, make_campaign
 
 pytestmark = pytest.mark.browser

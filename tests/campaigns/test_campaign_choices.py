@@ -48,7 +48,7 @@ def test_the_label_names_the_issuing_unit_and_drafts(plans):
 
 @pytest.mark.parametrize(
     "url_name",
-    ["ledgers:pledge_create", "ledgers:visit_entry", "outreach:forum_new", "outreach:reception_new"],
+    ["pledges:pledge_create", "ledgers:visit_entry", "outreach:forum_new", "outreach:reception_new"],
 )
 def test_ledger_forms_offer_running_campaigns_by_issuing_unit(client_for, world, plans, url_name):
     html = client_for(world.office_admin).get(reverse(url_name)).content.decode()
@@ -71,21 +71,21 @@ def test_outreach_forms_offer_running_campaigns_by_issuing_unit(client_for, worl
 
 
 def test_a_sibling_countys_plan_is_not_offered(client_for, world, plans):
-    options = _options(client_for(world.town_staff).get(reverse("ledgers:pledge_create")).content.decode())
+    options = _options(client_for(world.town_staff).get(reverse("pledges:pledge_create")).content.decode())
     assert f"乙县 · {TITLE}" not in options
     assert f"甲县 · {TITLE}" in options
 
 
 def test_editing_keeps_a_closed_campaign_as_a_choice(client_for, world, plans):
     pledge = make_pledge(world, world.village_a1, state="draft", campaign=plans["closed"])
-    html = client_for(world.office_admin).get(reverse("ledgers:pledge_edit", args=[pledge.pk])).content.decode()
+    html = client_for(world.office_admin).get(reverse("pledges:pledge_edit", args=[pledge.pk])).content.decode()
     assert "甲县 · 去年的活动（已结束）" in _options(html)
     assert "甲县 · 筹备中的活动（草稿）" not in _options(html)
 
 
 def test_the_ledger_filter_and_three_checks_list_every_plan_labelled(client_for, world, plans):
     client = client_for(world.office_admin)
-    options = _options(client.get(reverse("ledgers:pledge_list")).content.decode())
+    options = _options(client.get(reverse("pledges:pledge_list")).content.decode())
     assert "甲县 · 筹备中的活动（草稿）" in options
     assert f"乙县 · {TITLE}" in options
     options = _options(client.get(reverse("evaluations:three_checks")).content.decode())
@@ -95,7 +95,7 @@ def test_the_ledger_filter_and_three_checks_list_every_plan_labelled(client_for,
 
 def test_labels_cost_no_query_per_campaign(client_for, world, plans):
     client = client_for(world.office_admin)
-    url = reverse("ledgers:pledge_create")
+    url = reverse("pledges:pledge_create")
 
     def count():
         with CaptureQueriesContext(connection) as ctx:

@@ -10,8 +10,9 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from evaluations.models import Report
-from ledgers.models import PledgeProgress, VisitPhoto
+from ledgers.models import VisitPhoto
 from outreach.models import ImportJob
+from pledges.models import PledgeProgress
 from tests.campaigns.plans import PDF_BYTES, assignment_for
 from tests.ledgers.conftest import build_ledger
 from tests.pledges.helpers import cached_pledge

@@ -81,7 +81,7 @@ def test_a_demand_ledger_export_is_recorded(world, ledger, client_for):
 def test_a_pledge_ledger_export_is_recorded(world, client_for):
     make_pledge(world, world.village_a1, title="已公开")
     make_pledge(world, world.village_a1, title="草稿", state="draft")
-    response = client_for(world.town_staff).get(reverse("ledgers:pledge_export"), {"approval_state": "draft"})
+    response = client_for(world.town_staff).get(reverse("pledges:pledge_export"), {"approval_state": "draft"})
     assert response.status_code == 200
     event = _only_export("ledgers.pledge_export")
     assert event.detail["filters"] == {"approval_state": "draft"}

@@ -107,9 +107,9 @@ def _outreach_admin_models():
 
 def test_codes_built_at_run_time_are_all_declared():
     from ledgers.demand_flow import ACTION_LABELS as DEMAND_ACTIONS
-    from ledgers.pledge_services import ACTION_LABELS as PLEDGE_ACTIONS
-    from ledgers.pledge_services import TRANSITIONS as PLEDGE_TRANSITIONS
     from outreach.importing import IMPORTERS
+    from pledges.services import ACTION_LABELS as PLEDGE_ACTIONS
+    from pledges.services import TRANSITIONS as PLEDGE_TRANSITIONS
 
     built = {
         # Every step of a demand's history is written as ``ledgers.demand_<action>``.

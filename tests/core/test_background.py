@@ -14,13 +14,9 @@ from core.background import TRANSIENT_ERRORS, Task, enqueue_on_commit, task
 OUR_APPS = {"core", "org", "reminders", "campaigns", "outreach", "ledgers", "pledges", "evaluations"}
 
 
-# Declared with the old decorator in a module that is moving to the pledges app; converted there.
-NOT_YET = {"ledgers.pledge_tasks.refresh_pledge_statuses"}
-
-
 def _our_tasks():
     app.loader.import_default_modules()  # what the worker does at start: autodiscover every tasks.py
-    return {name: t for name, t in app.tasks.items() if not name.startswith("celery.") and name not in NOT_YET}
+    return {name: t for name, t in app.tasks.items() if not name.startswith("celery.")}
 
 
 def test_every_task_is_named_app_dot_verb_noun_after_its_own_app():
@@ -43,7 +39,7 @@ def test_every_task_has_a_soft_and_a_hard_time_limit_and_the_one_retry_policy():
 
 
 def test_every_beat_entry_names_a_task_that_exists():
-    names = set(_our_tasks()) | NOT_YET
+    names = set(_our_tasks())
     for key, entry in settings.CELERY_BEAT_SCHEDULE.items():
         assert entry["task"] in names, key
 

@@ -177,7 +177,7 @@ def test_after_postgresql_drops_the_connection_the_next_request_succeeds(world):
         pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://...)")
     import psycopg2
 
-    url = reverse("ledgers:public_board", args=[world.village_a1.code])
+    url = reverse("pledges:public_board", args=[world.village_a1.code])
     conn = connections[DEFAULT_DB_ALIAS]
     conn.settings_dict["CONN_MAX_AGE"] = 60  # persistent, as in production
     try:

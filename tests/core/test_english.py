@@ -130,7 +130,7 @@ def test_office_admin_pages_have_no_chinese_outside_data(client, pages_world, na
 
 
 def test_public_pledge_board_is_english_for_anonymous_visitors(client, pages_world):
-    url = reverse("ledgers:public_board", args=[pages_world.town_a1.code])
+    url = reverse("pledges:public_board", args=[pages_world.town_a1.code])
     html = _page(_english(client), url)
     assert '<html lang="en"' in html
     assert leftover_chinese(html) == []

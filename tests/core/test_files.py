@@ -8,6 +8,8 @@ import pytest
 from django.apps import apps
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from django.db.models import FileField
 from django.urls import clear_url_caches, reverse
 
@@ -217,10 +219,12 @@ def test_files_stored_under_old_guessable_names_move_to_random_ones(world, files
     old_evidence = default_storage.save("campaigns/evidence/2026/03/签到表.pdf", ContentFile(PDF_BYTES))
     MilestoneAssignment.objects.filter(pk=evidence.pk).update(evidence=old_evidence, evidence_name="")
 
+    # Pledge progress was a ledgers model when that migration ran: give it the models of its day.
+    ledgers_0011 = MigrationLoader(connection).project_state(("ledgers", "0011_move_photos_to_random_names")).apps
     names = []
     for _run in range(2):  # a second run moves nothing
         with django_capture_on_commit_callbacks(execute=True):
-            import_module("ledgers.migrations.0011_move_photos_to_random_names").forwards(apps, None)
+            import_module("ledgers.migrations.0011_move_photos_to_random_names").forwards(ledgers_0011, None)
             import_module("campaigns.migrations.0006_move_evidence_to_random_names").forwards(apps, None)
         photo.refresh_from_db()
         evidence.refresh_from_db()

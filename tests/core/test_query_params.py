@@ -104,8 +104,8 @@ def test_the_audit_page_refuses_dates_out_of_range_as_a_form_error(world, client
     [
         ("ledgers:visit_entry", {"household": "²"}),
         ("ledgers:demand_list", {"category": "²"}),
-        ("ledgers:pledge_person_options", {"responsible_unit": "²"}),
-        ("ledgers:pledge_origin_options", {"origin_kind": "demand", "campaign": "²"}),
+        ("pledges:pledge_person_options", {"responsible_unit": "²"}),
+        ("pledges:pledge_origin_options", {"origin_kind": "demand", "campaign": "²"}),
         ("outreach:liaison_list", {"campaign": "²"}),
         ("ledgers:demand_list", {"category": "99999999999999999999999"}),
         ("ledgers:visit_entry", {"household": "99999999999999999999999"}),

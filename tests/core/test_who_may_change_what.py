@@ -9,8 +9,9 @@ import pytest
 from django.urls import reverse
 
 from core.roles import DATA_ENTRY, OFFICE_ADMIN
-from ledgers.models import DemandCategory, PledgeCategory
+from ledgers.models import DemandCategory
 from outreach.models import HouseholdCategory
+from pledges.models import PledgeCategory
 from reminders.models import ReminderRule
 from tests.core.admin_forms import admin_form_data
 from tests.factories import make_person

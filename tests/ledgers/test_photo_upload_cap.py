@@ -10,11 +10,10 @@ from django.core.files.uploadhandler import FileUploadHandler
 from django.test import Client
 from django.urls import reverse
 
-from ledgers.models import PledgeProgress, Visit, VisitPhoto
+from ledgers.models import Visit, VisitPhoto
 from ledgers.validators import MAX_PHOTO_BYTES
 from tests.campaigns.plans import assignment_for
 from tests.ledgers.test_visits import entry_data
-from tests.pledges.helpers import make_pledge
 
 pytestmark = pytest.mark.django_db
 
@@ -86,22 +85,6 @@ def test_a_photo_added_on_correction_is_stopped_too(world, ledger, recording):
     assert sum(recording) <= MAX_PHOTO_BYTES + CHUNK
     assert not VisitPhoto.objects.filter(visit=visit).exists()
     assert not response.context["helps"].non_form_errors()
-
-
-def test_a_pledge_progress_photo_is_stopped_while_streaming(world, recording):
-    pledge = make_pledge(world, world.village_a1)
-    url = reverse("ledgers:pledge_progress", kwargs={"pk": pledge.pk})
-    client, token = _csrf_client(world.village_cadre, url)
-    huge = SimpleUploadedFile("site.jpg", JPEG_HEAD + bytes(MAX_PHOTO_BYTES + 3 * CHUNK))
-
-    response = client.post(
-        url, {"csrfmiddlewaretoken": token, "reported_on": "2026-06-01", "percent": "60", "note": "x", "photo": huge}
-    )
-
-    assert response.status_code == 200
-    assert "照片过大（上限为 5 MB）" in response.content.decode()
-    assert sum(recording) <= MAX_PHOTO_BYTES + CHUNK
-    assert not PledgeProgress.objects.filter(pledge=pledge).exists()
 
 
 def test_step_evidence_is_stopped_while_streaming(world, recording):

@@ -5,8 +5,8 @@ import datetime
 from django.utils import timezone
 
 from campaigns.models import Campaign
-from ledgers.models import Pledge, PledgeCategory
-from ledgers.pledge_services import pledge_create, pledge_report_progress, pledge_transition
+from pledges.models import Pledge, PledgeCategory
+from pledges.services import pledge_create, pledge_report_progress, pledge_transition
 
 # Deadlines typed into a form now: a new deadline may not be in the past (validate_pledge_deadline).
 NEXT_YEAR = timezone.localdate().year + 1

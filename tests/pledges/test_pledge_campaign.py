@@ -1,4 +1,4 @@
-"""A pledge is filed under a campaign its unit takes part in (one rule: pledge_services.campaign_refusal)."""
+"""A pledge is filed under a campaign its unit takes part in (one rule: pledges.services.campaign_refusal)."""
 
 import datetime
 
@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 
 from campaigns.models import Campaign
-from ledgers.models import Pledge, PledgeCategory
-from ledgers.pledge_services import PledgeError, pledge_create, pledge_update
 from org.models import OrgUnit
+from pledges.models import Pledge, PledgeCategory
+from pledges.services import PledgeError, pledge_create, pledge_update
 from tests.pledges.helpers import NEXT_YEAR, make_campaign, make_pledge, pledge_fields
 
 D = datetime.date
@@ -117,12 +117,12 @@ def test_moving_a_draft_to_another_countys_unit_is_refused(world):
 def test_the_form_refuses_another_countys_campaign_with_a_chinese_message(client_for, world):
     other = _cascaded(world, world.county_b)
     response = client_for(world.office_admin).post(
-        reverse("ledgers:pledge_create"), _form_data(other, world.village_a1)
+        reverse("pledges:pledge_create"), _form_data(other, world.village_a1)
     )
     assert response.status_code == 200
     assert "甲一村”不参加" in response.content.decode()
     assert not Pledge.objects.exists()
     own = _cascaded(world, world.county_a)
-    response = client_for(world.office_admin).post(reverse("ledgers:pledge_create"), _form_data(own, world.village_a1))
+    response = client_for(world.office_admin).post(reverse("pledges:pledge_create"), _form_data(own, world.village_a1))
     assert response.status_code == 302
     assert Pledge.objects.get().campaign == own

@@ -7,9 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import Milestone
-from ledgers.models import Demand, DemandCategory, Pledge, PledgeCategory
-from ledgers.pledge_services import PledgeError, pledge_create
+from ledgers.models import Demand, DemandCategory
 from outreach.models import Forum
+from pledges.models import Pledge, PledgeCategory
+from pledges.services import PledgeError, pledge_create
 from tests.pledges.helpers import NEXT_YEAR, make_campaign, make_pledge, pledge_fields
 
 
@@ -28,7 +29,7 @@ def _options(client, kind, campaign=None):
     params = {"origin_kind": kind}
     if campaign is not None:
         params["campaign"] = campaign.pk
-    return client.get(reverse("ledgers:pledge_origin_options"), params)
+    return client.get(reverse("pledges:pledge_origin_options"), params)
 
 
 def test_the_options_offer_the_users_subtree_only_for_each_kind(world, client_for):
@@ -78,10 +79,10 @@ def test_the_options_endpoint_refuses_an_unknown_kind_and_roles_without_the_perm
 
 
 def test_the_form_offers_a_select_wired_to_the_options_endpoint_not_a_number_box(world, client_for):
-    page = client_for(world.town_staff).get(reverse("ledgers:pledge_create")).content.decode()
+    page = client_for(world.town_staff).get(reverse("pledges:pledge_create")).content.decode()
     assert '<select name="origin_object_id"' in page
     assert 'type="number" name="origin_object_id"' not in page
-    assert f'hx-get="{reverse("ledgers:pledge_origin_options")}"' in page
+    assert f'hx-get="{reverse("pledges:pledge_origin_options")}"' in page
     assert 'hx-target="#id_origin_object_id"' in page
 
 
@@ -101,7 +102,7 @@ def _post(client, world, **extra):
         "visibility": "public",
         **extra,
     }
-    return client.post(reverse("ledgers:pledge_create"), data)
+    return client.post(reverse("pledges:pledge_create"), data)
 
 
 def test_the_form_saves_an_origin_picked_from_the_subtree(world, client_for):
@@ -138,5 +139,5 @@ def test_the_service_refuses_an_origin_outside_the_subtree(world):
 def test_editing_keeps_the_chosen_origin_selected(world, client_for):
     demand = _demand(world.village_a1, "本村路灯不亮")
     pledge = make_pledge(world, world.village_a1, "draft", origin_kind="demand", origin_object_id=demand.pk)
-    page = client_for(world.town_staff).get(reverse("ledgers:pledge_edit", args=[pledge.pk])).content.decode()
+    page = client_for(world.town_staff).get(reverse("pledges:pledge_edit", args=[pledge.pk])).content.decode()
     assert f'<option value="{demand.pk}" selected>' in page

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from ledgers.models import Pledge, PledgeCategory, PledgeProgress
+from pledges.models import Pledge, PledgeCategory, PledgeProgress
 from tests.pledges.helpers import NEXT_YEAR, make_campaign, make_pledge
 
 D = datetime.date
@@ -25,7 +25,7 @@ def _queries(client, url, data=None):
 def test_the_ledger_lists_the_users_subtree_only(client_for, world):
     make_pledge(world, world.village_a1, title="甲一村的承诺")
     make_pledge(world, world.village_a2, title="甲二村的承诺")
-    html = client_for(world.town_staff).get(reverse("ledgers:pledge_list")).content.decode()
+    html = client_for(world.town_staff).get(reverse("pledges:pledge_list")).content.decode()
     assert "甲一村的承诺" in html
     assert "甲二村的承诺" not in html
 
@@ -41,7 +41,7 @@ def test_the_ledger_filters_by_unit_subtree_status_state_category_and_deadline(c
         category=PledgeCategory.objects.get(code="archive_use"),
     )
     client = client_for(world.county_leader)
-    url = reverse("ledgers:pledge_list")
+    url = reverse("pledges:pledge_list")
 
     def titles(**params):
         html = client.get(url, params).content.decode()
@@ -58,13 +58,13 @@ def test_the_ledger_filters_by_unit_subtree_status_state_category_and_deadline(c
 
 def test_an_out_of_scope_unit_filter_is_not_a_choice(client_for, world):
     make_pledge(world, world.village_a2, title="甲二村的承诺")
-    html = client_for(world.town_staff).get(reverse("ledgers:pledge_list"), {"unit": world.town_a2.pk}).content
+    html = client_for(world.town_staff).get(reverse("pledges:pledge_list"), {"unit": world.town_a2.pk}).content
     assert "甲二村的承诺" not in html.decode()
 
 
 def test_the_ledger_query_count_does_not_grow_with_rows(client_for, world, django_assert_max_num_queries):
     client = client_for(world.county_leader)
-    url = reverse("ledgers:pledge_list")
+    url = reverse("pledges:pledge_list")
     make_pledge(world, world.village_a1)
     few = _queries(client, url)
     for i in range(10):
@@ -77,7 +77,7 @@ def test_the_ledger_query_count_does_not_grow_with_rows(client_for, world, djang
 def test_the_export_uses_the_offices_column_names_and_neutralises_formulas(client_for, world):
     make_pledge(world, world.village_a1, title='=HYPERLINK("http://evil")', measures="+1 措施", recipients="@张三")
     make_pledge(world, world.village_a2, title="甲二村的承诺")
-    response = client_for(world.town_staff).get(reverse("ledgers:pledge_export"))
+    response = client_for(world.town_staff).get(reverse("pledges:pledge_export"))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet.title == "办实事台帐"
@@ -97,7 +97,7 @@ def test_the_export_uses_the_offices_column_names_and_neutralises_formulas(clien
 def test_the_export_follows_the_filters(client_for, world):
     make_pledge(world, world.village_a1, title="已公开")
     make_pledge(world, world.village_a1, title="草稿", state="draft")
-    response = client_for(world.town_staff).get(reverse("ledgers:pledge_export"), {"approval_state": "draft"})
+    response = client_for(world.town_staff).get(reverse("pledges:pledge_export"), {"approval_state": "draft"})
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert [row[4].value for row in sheet.iter_rows(min_row=3)] == ["草稿"]
 
@@ -105,9 +105,9 @@ def test_the_export_follows_the_filters(client_for, world):
 def test_staff_create_a_pledge_through_the_form(client_for, world):
     campaign = make_campaign(world)
     client = client_for(world.town_staff)
-    assert client.get(reverse("ledgers:pledge_create")).status_code == 200
+    assert client.get(reverse("pledges:pledge_create")).status_code == 200
     response = client.post(
-        reverse("ledgers:pledge_create"),
+        reverse("pledges:pledge_create"),
         {
             "campaign": campaign.pk,
             "org_unit": world.village_a1.pk,
@@ -133,7 +133,7 @@ def test_staff_create_a_pledge_through_the_form(client_for, world):
 def test_the_form_refuses_a_unit_outside_the_subtree(client_for, world):
     campaign = make_campaign(world)
     response = client_for(world.town_staff).post(
-        reverse("ledgers:pledge_create"),
+        reverse("pledges:pledge_create"),
         {"campaign": campaign.pk, "org_unit": world.village_a2.pk, "title": "x"},
     )
     assert response.status_code == 200
@@ -146,7 +146,7 @@ def test_a_leader_approves_and_publishes_from_the_detail_page(client_for, world)
     detail = client.get(pledge.get_absolute_url()).content.decode()
     assert 'value="approve"' in detail
     assert 'value="return"' in detail
-    url = reverse("ledgers:pledge_transition", kwargs={"pk": pledge.pk})
+    url = reverse("pledges:pledge_transition", kwargs={"pk": pledge.pk})
     assert client.post(url, {"action": "approve"}).status_code == 302
     assert client.post(url, {"action": "publish"}).status_code == 302
     pledge.refresh_from_db()
@@ -157,7 +157,7 @@ def test_an_illegal_transition_over_http_shows_the_chinese_reason(client_for, wo
     pledge = make_pledge(world, world.village_a1, "draft")
     client = client_for(world.county_leader)
     response = client.post(
-        reverse("ledgers:pledge_transition", kwargs={"pk": pledge.pk}), {"action": "approve"}, follow=True
+        reverse("pledges:pledge_transition", kwargs={"pk": pledge.pk}), {"action": "approve"}, follow=True
     )
     assert "不能执行“审批通过”" in response.content.decode()
     pledge.refresh_from_db()
@@ -169,7 +169,7 @@ def test_staff_cannot_approve_over_http(client_for, world):
     client = client_for(world.town_staff)
     assert 'value="approve"' not in client.get(pledge.get_absolute_url()).content.decode()
     response = client.post(
-        reverse("ledgers:pledge_transition", kwargs={"pk": pledge.pk}), {"action": "approve"}, follow=True
+        reverse("pledges:pledge_transition", kwargs={"pk": pledge.pk}), {"action": "approve"}, follow=True
     )
     assert "只有本单位领导" in response.content.decode()
     pledge.refresh_from_db()
@@ -180,7 +180,7 @@ def test_a_village_cadre_reports_progress_with_a_photo(client_for, world):
     pledge = make_pledge(world, world.village_a1)
     client = client_for(world.village_cadre)
     response = client.post(
-        reverse("ledgers:pledge_progress", kwargs={"pk": pledge.pk}),
+        reverse("pledges:pledge_progress", kwargs={"pk": pledge.pk}),
         {
             "reported_on": "2026-06-01",
             "percent": "60",
@@ -201,7 +201,7 @@ def test_a_village_cadre_reports_progress_with_a_photo(client_for, world):
 def test_a_non_image_upload_is_refused_by_the_form(client_for, world):
     pledge = make_pledge(world, world.village_a1)
     response = client_for(world.village_cadre).post(
-        reverse("ledgers:pledge_progress", kwargs={"pk": pledge.pk}),
+        reverse("pledges:pledge_progress", kwargs={"pk": pledge.pk}),
         {
             "reported_on": "2026-06-01",
             "percent": "60",
@@ -217,7 +217,7 @@ def test_a_non_image_upload_is_refused_by_the_form(client_for, world):
 def test_a_leader_records_an_amendment_through_the_form(client_for, world):
     pledge = make_pledge(world, world.village_a1)
     response = client_for(world.county_leader).post(
-        reverse("ledgers:pledge_amend", kwargs={"pk": pledge.pk}),
+        reverse("pledges:pledge_amend", kwargs={"pk": pledge.pk}),
         {"field": "deadline", "new_deadline": f"{NEXT_YEAR}-08-31", "reason": "雨季施工困难"},
     )
     assert response.status_code == 302
@@ -228,7 +228,7 @@ def test_a_leader_records_an_amendment_through_the_form(client_for, world):
 
 def test_editing_an_approved_pledge_redirects_to_its_page(client_for, world):
     pledge = make_pledge(world, world.village_a1)
-    response = client_for(world.town_staff).get(reverse("ledgers:pledge_edit", kwargs={"pk": pledge.pk}))
+    response = client_for(world.town_staff).get(reverse("pledges:pledge_edit", kwargs={"pk": pledge.pk}))
     assert response.status_code == 302
     assert response["Location"] == pledge.get_absolute_url()
 
@@ -247,7 +247,7 @@ def test_admin_lists_pledges_of_the_subtree_with_filters(client_for, world):
     make_pledge(world, world.village_a1, title="甲一村的承诺")
     make_pledge(world, world.village_b1, title="乙一村的承诺", state="draft")
     client = client_for(world.office_admin)
-    url = reverse("admin:ledgers_pledge_changelist")
+    url = reverse("admin:pledges_pledge_changelist")
     html = client.get(url).content.decode()
     assert "甲一村的承诺" in html
     assert "乙一村的承诺" in html
@@ -266,13 +266,13 @@ def test_admin_change_of_an_out_of_scope_pledge_is_404(client_for, world):
     from django.contrib.auth import get_user_model
 
     client = client_for(get_user_model().objects.get(username="county_b_admin"))
-    assert client.get(reverse("admin:ledgers_pledge_change", args=[pledge.pk])).status_code == 404
-    assert "甲一村" not in client.get(reverse("admin:ledgers_pledge_changelist")).content.decode()
+    assert client.get(reverse("admin:pledges_pledge_change", args=[pledge.pk])).status_code == 404
+    assert "甲一村" not in client.get(reverse("admin:pledges_pledge_changelist")).content.decode()
 
 
 def test_admin_cannot_change_the_content_of_an_approved_pledge(client_for, world):
     pledge = make_pledge(world, world.village_a1)
-    html = client_for(world.superuser).get(reverse("admin:ledgers_pledge_change", args=[pledge.pk])).content.decode()
+    html = client_for(world.superuser).get(reverse("admin:pledges_pledge_change", args=[pledge.pk])).content.decode()
     assert 'name="content"' not in html
 
 
@@ -280,7 +280,7 @@ def test_admin_creates_a_pledge_through_the_service(client_for, world):
     campaign = make_campaign(world)
     client = client_for(world.superuser)
     response = client.post(
-        reverse("admin:ledgers_pledge_add"),
+        reverse("admin:pledges_pledge_add"),
         {
             "campaign": campaign.pk,
             "org_unit": world.village_a1.pk,
@@ -311,7 +311,7 @@ def test_admin_creates_a_pledge_through_the_service(client_for, world):
 @pytest.mark.parametrize("model", ["pledge", "pledgecategory", "pledgeamendment"])
 def test_admin_changelists_open_for_the_office(client_for, world, model):
     make_pledge(world, world.village_a1)
-    assert client_for(world.office_admin).get(reverse(f"admin:ledgers_{model}_changelist")).status_code == 200
+    assert client_for(world.office_admin).get(reverse(f"admin:pledges_{model}_changelist")).status_code == 200
 
 
 def test_the_person_list_follows_the_responsible_unit(client_for, world):
@@ -319,16 +319,16 @@ def test_the_person_list_follows_the_responsible_unit(client_for, world):
 
     make_person("a2_cadre", world.village_a2, name="甲二村干部")
     client = client_for(world.county_leader)
-    url = reverse("ledgers:pledge_person_options")
+    url = reverse("pledges:pledge_person_options")
     html = client.get(url, {"responsible_unit": world.village_a1.pk}).content.decode()
     assert "village_cadre" in html
     assert "甲二村干部" not in html
-    form = client.get(reverse("ledgers:pledge_create")).content.decode()
+    form = client.get(reverse("pledges:pledge_create")).content.decode()
     assert 'hx-get="/ledgers/pledges/person-options/"' in form
 
 
 def test_a_responsible_person_outside_the_responsible_unit_is_refused(world):
-    from ledgers.pledge_services import PledgeError, pledge_create
+    from pledges.services import PledgeError, pledge_create
     from tests.pledges.helpers import pledge_fields
 
     fields = pledge_fields(
@@ -345,7 +345,7 @@ def test_phone_and_id_numbers_in_the_recipients_are_masked_on_screen_and_in_expo
     assert "王秀兰（3716**********0023，电话 138****0099）" in html
     assert "13805310099" not in html
     assert "371602196805120023" not in html
-    sheet = load_workbook(io.BytesIO(client.get(reverse("ledgers:pledge_export")).content)).active
+    sheet = load_workbook(io.BytesIO(client.get(reverse("pledges:pledge_export")).content)).active
     values = [str(cell.value) for row in sheet.iter_rows() for cell in row]
     assert "王秀兰（3716**********0023，电话 138****0099）" in values
     assert not any("13805310099" in v or "371602196805120023" in v for v in values)

@@ -9,15 +9,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 
 from core.models import AuditEvent
-from ledgers.models import Pledge, PledgeProgress
-from ledgers.pledge_services import (
+from pledges.models import Pledge, PledgeProgress
+from pledges.services import (
     PledgeError,
     derive_status,
     pledge_amend,
     pledge_refresh_statuses,
     pledge_report_progress,
 )
-from ledgers.pledge_validators import MAX_EVIDENCE_BYTES
+from pledges.validators import MAX_EVIDENCE_BYTES
 from tests.pledges.helpers import make_pledge
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -210,7 +210,7 @@ def test_the_database_refuses_progress_on_a_draft(world):
 
 
 def test_the_celery_task_runs_the_sweep(world):
-    from ledgers.pledge_tasks import refresh_pledge_statuses
+    from pledges.tasks import refresh_pledge_statuses
 
     with at(2026, 6, 1, 9, 0):
         pledge = make_pledge(world, world.village_a1)

@@ -13,11 +13,11 @@ def test_a_sibling_townships_pledge_is_not_found_not_forbidden(client_for, world
     published = make_pledge(world, world.village_a1, title="甲一村的承诺")
     draft = make_pledge(world, world.village_a1, state="draft", title="甲一村的草稿")
     pledge = draft if name == "pledge_edit" else published
-    response = client_for(world.sibling_town_staff).get(reverse(f"ledgers:{name}", args=[pledge.pk]))
+    response = client_for(world.sibling_town_staff).get(reverse(f"pledges:{name}", args=[pledge.pk]))
     assert response.status_code == 404
 
 
 def test_in_scope_without_the_permission_is_forbidden(client_for, world):
     pledge = make_pledge(world, world.village_a2)
-    response = client_for(world.sibling_town_staff).get(reverse("ledgers:pledge_amend", args=[pledge.pk]))
+    response = client_for(world.sibling_town_staff).get(reverse("pledges:pledge_amend", args=[pledge.pk]))
     assert response.status_code == 403

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from core.models import AuditEvent
 from core.roles import LEADER
-from ledgers.models import Pledge
-from ledgers.pledge_services import PledgeError, pledge_withdraw
+from pledges.models import Pledge
+from pledges.services import PledgeError, pledge_withdraw
 from reminders.models import Reminder
 from tests.factories import make_person
 from tests.pledges.helpers import make_pledge
@@ -84,7 +84,7 @@ def test_a_leader_of_another_county_cannot_withdraw_and_the_page_is_404(world, c
     with pytest.raises(PledgeError, match="无权处理本单位以外"):
         pledge_withdraw(pledge=pledge, user=other_leader, reason="撤回")
     client = client_for(other_leader)
-    url = reverse("ledgers:pledge_withdraw", args=[pledge.pk])
+    url = reverse("pledges:pledge_withdraw", args=[pledge.pk])
     assert client.get(url).status_code == 404
     assert client.post(url, {"reason": "撤回"}).status_code == 404
     pledge.refresh_from_db()
@@ -103,8 +103,8 @@ def test_withdrawal_cancels_pending_reminders(world):
 
 def test_the_board_and_notice_no_longer_show_a_withdrawn_pledge(world, client):
     pledge = make_pledge(world, world.village_a1, title="村道路灯安装")
-    board = reverse("ledgers:public_board", args=[world.village_a1.code])
-    notice = reverse("ledgers:public_notice", args=[world.village_a1.code])
+    board = reverse("pledges:public_board", args=[world.village_a1.code])
+    notice = reverse("pledges:public_notice", args=[world.village_a1.code])
     assert "村道路灯安装" in client.get(board).content.decode()
     etag = client.get(board)["ETag"]
     pledge_withdraw(pledge=pledge, user=world.county_leader, reason="误公开")
@@ -120,7 +120,7 @@ def test_the_confirmation_page_withdraws_on_post_and_the_detail_page_shows_it(wo
     client = client_for(world.county_leader)
     detail = client.get(pledge.get_absolute_url()).content.decode()
     assert 'data-testid="withdraw"' in detail
-    url = reverse("ledgers:pledge_withdraw", args=[pledge.pk])
+    url = reverse("pledges:pledge_withdraw", args=[pledge.pk])
     page = client.get(url).content.decode()
     assert 'data-testid="confirm-withdraw"' in page
     response = client.post(url, {"reason": ""})
@@ -143,7 +143,7 @@ def test_staff_see_no_withdraw_button(world, client_for):
     pledge = make_pledge(world, world.village_a1)
     detail = client_for(world.town_staff).get(pledge.get_absolute_url()).content.decode()
     assert 'data-testid="withdraw"' not in detail
-    assert client_for(world.town_staff).get(reverse("ledgers:pledge_withdraw", args=[pledge.pk])).status_code == 403
+    assert client_for(world.town_staff).get(reverse("pledges:pledge_withdraw", args=[pledge.pk])).status_code == 403
 
 
 def test_the_database_refuses_a_withdrawn_pledge_without_its_record(world):

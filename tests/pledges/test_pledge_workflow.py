@@ -5,9 +5,8 @@ import datetime
 import pytest
 
 from core.models import AuditEvent
-from ledgers.models import Pledge, PledgeAmendment
-from ledgers.pledge_origins import origin_model
-from ledgers.pledge_services import (
+from pledges.models import Pledge, PledgeAmendment
+from pledges.services import (
     PledgeError,
     available_actions,
     pledge_amend,
@@ -238,15 +237,10 @@ def test_origin_kind_none_drops_a_stray_origin_id(world):
     assert pledge.origin_object() is None
 
 
-def test_an_origin_is_kept_by_kind_and_id_and_checked_once_its_model_exists(world):
+def test_an_origin_id_that_names_no_forum_is_refused(world):
     fields = pledge_fields(world, world.village_a1, origin_kind="forum", origin_object_id=7, origin_note="6月座谈会")
-    if origin_model("forum") is not None:
-        # outreach.Forum is merged: an id that names no forum is refused.
-        with pytest.raises(PledgeError, match="来源编号不存在"):
-            pledge_create(filed_on=datetime.date(2026, 1, 5), user=world.town_staff, fields=fields)
-        return
-    pledge, _created = pledge_create(filed_on=datetime.date(2026, 1, 5), user=world.town_staff, fields=fields)
-    assert (pledge.origin_kind, pledge.origin_object_id, pledge.origin_note) == ("forum", 7, "6月座谈会")
+    with pytest.raises(PledgeError, match="来源编号不存在"):
+        pledge_create(filed_on=datetime.date(2026, 1, 5), user=world.town_staff, fields=fields)
 
 
 def test_a_plan_step_is_a_pledge_origin_when_the_user_sees_it(world):

@@ -6,17 +6,17 @@ import re
 import pytest
 from django.urls import reverse
 
-from ledgers.models import Pledge
-from ledgers.pledge_services import pledge_amend, pledge_report_progress
 from org.models import Cadre
 from outreach.models import Household
+from pledges.models import Pledge
+from pledges.services import pledge_amend, pledge_report_progress
 from tests.pledges.helpers import NEXT_YEAR, make_pledge
 
 D = datetime.date
 
 
 def board(client, unit, **headers):
-    return client.get(reverse("ledgers:public_board", kwargs={"code": unit.code}), **headers)
+    return client.get(reverse("pledges:public_board", kwargs={"code": unit.code}), **headers)
 
 
 @pytest.fixture
@@ -57,7 +57,7 @@ def test_drafts_submitted_approved_and_internal_pledges_never_appear(client, wor
     assert "公开的事项" in html
     assert "不应公开" not in html
     assert "内部事项不公开" not in html
-    notice = client.get(reverse("ledgers:public_notice", kwargs={"code": world.village_a1.code})).content.decode()
+    notice = client.get(reverse("pledges:public_notice", kwargs={"code": world.village_a1.code})).content.decode()
     assert "公开的事项" in notice
     assert "不应公开" not in notice
 
@@ -83,8 +83,8 @@ def test_the_board_shows_no_personal_data_from_the_records(client, world, househ
         note=f"为{household.head_name}办结，身份证{household.id_number}",
     )
     for url in (
-        reverse("ledgers:public_board", kwargs={"code": world.village_a1.code}),
-        reverse("ledgers:public_notice", kwargs={"code": world.village_a1.code}),
+        reverse("pledges:public_board", kwargs={"code": world.village_a1.code}),
+        reverse("pledges:public_notice", kwargs={"code": world.village_a1.code}),
     ):
         html = client.get(url).content.decode()
         assert pledge.title in html
@@ -130,7 +130,7 @@ def test_a_unit_board_lists_only_its_own_pledges_and_links_children(client, worl
     html = board(client, world.town_a1).content.decode()
     assert "镇级承诺" in html
     assert "村级承诺" not in html
-    assert reverse("ledgers:public_board", kwargs={"code": world.village_a1.code}) in html
+    assert reverse("pledges:public_board", kwargs={"code": world.village_a1.code}) in html
     assert "别的镇的村" not in html
 
 
@@ -174,24 +174,24 @@ def test_the_board_costs_the_same_few_queries_for_many_pledges(client, world, dj
 
 def test_the_a4_notice_carries_a_qr_code_of_the_board_address(client, world):
     make_pledge(world, world.village_a1)
-    response = client.get(reverse("ledgers:public_notice", kwargs={"code": world.village_a1.code}))
+    response = client.get(reverse("pledges:public_notice", kwargs={"code": world.village_a1.code}))
     html = response.content.decode()
     assert response.status_code == 200
     assert "size: A4" in html
     assert re.search(r'<svg viewBox="0 0 \d+ \d+" class="segno"', html)  # scales to the printed size
-    board_url = "http://testserver" + reverse("ledgers:public_board", kwargs={"code": world.village_a1.code})
+    board_url = "http://testserver" + reverse("pledges:public_board", kwargs={"code": world.village_a1.code})
     assert board_url in html
     assert "public" in response["Cache-Control"]
 
 
 def test_the_qr_code_points_at_the_configured_public_address(client, world, settings):
     settings.PUBLIC_BOARD_BASE_URL = "https://minqing.example.gov.cn/"
-    html = client.get(reverse("ledgers:public_notice", kwargs={"code": world.village_a1.code})).content.decode()
+    html = client.get(reverse("pledges:public_notice", kwargs={"code": world.village_a1.code})).content.decode()
     assert "https://minqing.example.gov.cn/ledgers/board/CA1V1/" in html
 
 
 def test_the_qr_svg_is_served_by_the_project(client, world):
-    response = client.get(reverse("ledgers:public_qr", kwargs={"code": world.village_a1.code}))
+    response = client.get(reverse("pledges:public_qr", kwargs={"code": world.village_a1.code}))
     assert response.status_code == 200
     assert response["Content-Type"] == "image/svg+xml"
     assert response.content.lstrip().startswith(b"<?xml")
@@ -205,14 +205,14 @@ def test_the_board_is_in_chinese_and_fits_a_phone(client, world):
     assert 'name="viewport" content="width=device-width, initial-scale=1"' in html
 
 
-def _etag_after(client, unit, etag, url_name="ledgers:public_board"):
+def _etag_after(client, unit, etag, url_name="pledges:public_board"):
     url = reverse(url_name, kwargs={"code": unit.code})
     return client.get(url, HTTP_IF_NONE_MATCH=etag)
 
 
-@pytest.mark.parametrize("url_name", ["ledgers:public_board", "ledgers:public_notice"])
+@pytest.mark.parametrize("url_name", ["pledges:public_board", "pledges:public_notice"])
 def test_every_change_on_the_board_changes_its_etag_and_others_do_not(client, world, url_name):
-    from ledgers.pledge_services import pledge_withdraw
+    from pledges.services import pledge_withdraw
 
     pledge = make_pledge(world, world.village_a1)
     url = reverse(url_name, kwargs={"code": world.village_a1.code})
@@ -253,7 +253,7 @@ def test_every_change_on_the_board_changes_its_etag_and_others_do_not(client, wo
 
 def test_the_notice_etag_follows_the_printed_board_address(client, world, settings):
     make_pledge(world, world.village_a1)
-    url = reverse("ledgers:public_notice", kwargs={"code": world.village_a1.code})
+    url = reverse("pledges:public_notice", kwargs={"code": world.village_a1.code})
     etag = client.get(url)["ETag"]
     settings.PUBLIC_BOARD_BASE_URL = "https://minqing.example.gov.cn/"
     response = client.get(url, HTTP_IF_NONE_MATCH=etag)

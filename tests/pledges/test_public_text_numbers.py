@@ -7,8 +7,8 @@ old filter only knew unbroken digits).
 import pytest
 from django.urls import reverse
 
-from ledgers.models import Pledge, PledgeCategory
-from ledgers.pledge_services import PledgeError, pledge_amend, pledge_create
+from pledges.models import Pledge, PledgeCategory
+from pledges.services import PledgeError, pledge_amend, pledge_create
 from tests.pledges.helpers import make_campaign, make_pledge, pledge_fields
 
 SPELLINGS = [
@@ -55,7 +55,7 @@ def _form(world, **overrides):
 
 def test_the_staff_form_refuses_a_number_with_spaces_in_chinese(world, client_for):
     response = client_for(world.town_staff).post(
-        reverse("ledgers:pledge_create"), _form(world, content="联系电话：138 0013 8000")
+        reverse("pledges:pledge_create"), _form(world, content="联系电话：138 0013 8000")
     )
     assert response.status_code == 200
     assert "不能包含手机号" in response.content.decode()
@@ -64,7 +64,7 @@ def test_the_staff_form_refuses_a_number_with_spaces_in_chinese(world, client_fo
 
 def test_the_admin_refuses_a_number_with_dashes(world, client_for):
     response = client_for(world.office_admin).post(
-        reverse("admin:ledgers_pledge_add"), _form(world, measures="请拨 138-0013-8000")
+        reverse("admin:pledges_pledge_add"), _form(world, measures="请拨 138-0013-8000")
     )
     assert response.status_code == 200
     assert "不能包含手机号" in response.content.decode()

@@ -33,7 +33,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from evaluations.three_checks import three_checks_review
-from ledgers.models import Pledge
+from pledges.models import Pledge
 from tests.pledges.helpers import make_campaign, make_pledge
 
 D = datetime.date

@@ -8,7 +8,7 @@ import datetime
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from ledgers.models import PledgeProgress
+from pledges.models import PledgeProgress
 from tests.matrix import (
     ADMIN_LOGIN,
     FORBIDDEN,
@@ -57,13 +57,13 @@ def _review_params(unit_attr):
 
 
 URLS = {
-    "ledgers:pledge_list": Case(expect=signed_in(OK)),
-    "ledgers:pledge_export": Case(expect=signed_in(OK)),
-    "ledgers:pledge_create": Case(
+    "pledges:pledge_list": Case(expect=signed_in(OK)),
+    "pledges:pledge_export": Case(expect=signed_in(OK)),
+    "pledges:pledge_create": Case(
         expect=signed_in(OK, village_cadre=FORBIDDEN, auditor=FORBIDDEN),
         label="staff, leaders and the office draft pledges",
     ),
-    "ledgers:pledge_person_options": [
+    "pledges:pledge_person_options": [
         Case(label="no unit chosen", expect=signed_in(OK, village_cadre=FORBIDDEN, auditor=FORBIDDEN)),
         Case(
             label="cadres of village A2",
@@ -80,7 +80,7 @@ URLS = {
             ),
         ),
     ],
-    "ledgers:pledge_origin_options": [
+    "pledges:pledge_origin_options": [
         Case(
             label="demands to pick from",
             data=lambda w: {"origin_kind": "demand"},
@@ -95,16 +95,16 @@ URLS = {
             expect=signed_in(NOT_FOUND, superuser=OK, office_admin=OK, auditor=FORBIDDEN),
         ),
     ],
-    "ledgers:pledge_detail": [
+    "pledges:pledge_detail": [
         Case(label="a pledge of village A2", kwargs=_published, expect=signed_in(NOT_FOUND, **A2_VISIBLE)),
         Case(label="no such pledge", kwargs=lambda w: {"pk": 999999}, expect=signed_in(NOT_FOUND)),
     ],
-    "ledgers:pledge_edit": Case(
+    "pledges:pledge_edit": Case(
         label="a draft of village A2",
         kwargs=_draft,
         expect=signed_in(NOT_FOUND, **{**A2_VISIBLE, "auditor": FORBIDDEN}),
     ),
-    "ledgers:pledge_transition": [
+    "pledges:pledge_transition": [
         Case(label="GET is refused", kwargs=_draft, expect=everyone(NOT_ALLOWED)),
         Case(
             label="POST submit on a draft of village A2 (refusals also redirect back with a message)",
@@ -116,14 +116,14 @@ URLS = {
     ],
     # Out of scope (town_staff of A1, village_cadre of A1) is 404 before any permission check;
     # roles that see village A2 without the permission get 403.
-    "ledgers:pledge_amend": Case(
+    "pledges:pledge_amend": Case(
         label="amend a published pledge of village A2",
         kwargs=_published,
         expect=signed_in(
             NOT_FOUND, superuser=OK, office_admin=OK, county_leader=OK, sibling_town_staff=FORBIDDEN, auditor=FORBIDDEN
         ),
     ),
-    "ledgers:pledge_withdraw": [
+    "pledges:pledge_withdraw": [
         Case(
             label="confirmation page for a published pledge of village A2",
             kwargs=_published,
@@ -151,18 +151,18 @@ URLS = {
             ),
         ),
     ],
-    "ledgers:pledge_progress": Case(
+    "pledges:pledge_progress": Case(
         label="report progress on a pledge of village A2",
         kwargs=_published,
         expect=signed_in(NOT_FOUND, **{**A2_VISIBLE, "auditor": FORBIDDEN}),
     ),
     # The public board needs no login; it exists for every unit, pledges or not.
-    "ledgers:public_board": [
+    "pledges:public_board": [
         Case(label="village A2", kwargs=lambda w: {"code": w.village_a2.code}, expect=everyone(OK)),
         Case(label="unknown unit", kwargs=lambda w: {"code": "NOPE"}, expect=everyone(NOT_FOUND)),
     ],
-    "ledgers:public_notice": Case(kwargs=lambda w: {"code": w.village_a2.code}, expect=everyone(OK)),
-    "ledgers:public_qr": Case(kwargs=lambda w: {"code": w.village_a2.code}, expect=everyone(OK)),
+    "pledges:public_notice": Case(kwargs=lambda w: {"code": w.village_a2.code}, expect=everyone(OK)),
+    "pledges:public_qr": Case(kwargs=lambda w: {"code": w.village_a2.code}, expect=everyone(OK)),
     "evaluations:three_checks": [
         Case(label="default unit and campaign", expect=signed_in(OK)),
         Case(
@@ -182,7 +182,7 @@ URLS = {
 }
 
 ADMIN_MODELS = {
-    "ledgers.pledge": everyone(ADMIN_LOGIN, superuser=OK, office_admin=OK),
-    "ledgers.pledgecategory": everyone(ADMIN_LOGIN, superuser=OK, office_admin=OK),
-    "ledgers.pledgeamendment": everyone(ADMIN_LOGIN, superuser=OK, office_admin=OK),
+    "pledges.pledge": everyone(ADMIN_LOGIN, superuser=OK, office_admin=OK),
+    "pledges.pledgecategory": everyone(ADMIN_LOGIN, superuser=OK, office_admin=OK),
+    "pledges.pledgeamendment": everyone(ADMIN_LOGIN, superuser=OK, office_admin=OK),
 }

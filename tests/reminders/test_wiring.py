@@ -8,8 +8,8 @@ import time_machine
 from campaigns import services as campaign_services
 from campaigns.models import Campaign, Milestone, MilestoneAssignment
 from core.roles import LEADER
-from ledgers.pledge_services import pledge_amend, pledge_report_progress
 from org.models import Cadre
+from pledges.services import pledge_amend, pledge_report_progress
 from reminders.models import Delivery, Reminder
 from tests.factories import make_person
 from tests.pledges.helpers import make_pledge

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from core.roles import sync_roles
 
-PROJECT_APPS = ["core", "campaigns", "outreach", "ledgers", "evaluations", "reminders"]
+PROJECT_APPS = ["core", "campaigns", "outreach", "ledgers", "pledges", "evaluations", "reminders"]
 
 
 class Command(BaseCommand):

@@ -12,6 +12,7 @@ from django.utils.translation import pgettext
 from campaigns.fields import CampaignChoiceField, CampaignChoiceFilter
 from campaigns.models import Campaign
 from campaigns.selectors import campaign_choices_for_user
+from core import dates
 from core.concurrency_forms import RecordFormMixin, SubmissionTokenMixin
 from core.masking import mask_free_text_in_form, validate_public_text
 from core.params import parse_id
@@ -19,11 +20,10 @@ from core.scoping import scope_for_user
 from core.widgets import DateInput
 from org.models import Cadre, OrgUnit
 
-from .date_rules import validate_pledge_deadline
 from .models import Pledge, PledgeAmendment, PledgeCategory
-from .pledge_origins import origin_options
-from .pledge_services import EDITABLE_FIELDS, PUBLIC_TEXT_FIELDS, campaign_refusal, local_today
-from .pledge_validators import validate_evidence_photo
+from .origins import origin_options
+from .services import EDITABLE_FIELDS, PUBLIC_TEXT_FIELDS, campaign_refusal
+from .validators import validate_evidence_photo, validate_pledge_deadline
 
 PUBLIC_HINT = _("将在公示栏公开：请勿填写群众姓名、电话、身份证号。")
 
@@ -90,7 +90,7 @@ class PledgeForm(RecordFormMixin, _CrispyMixin, forms.ModelForm):
         self._setup_origin(user)
         self.fields["responsible_unit"].widget.attrs.update(
             {
-                "hx-get": reverse("ledgers:pledge_person_options"),
+                "hx-get": reverse("pledges:pledge_person_options"),
                 "hx-target": "#id_responsible_person",
                 "hx-trigger": "change",
             }
@@ -126,7 +126,7 @@ class PledgeForm(RecordFormMixin, _CrispyMixin, forms.ModelForm):
             empty_value=None,
             help_text=_("先选择来源类型，再从本单位及下级单位的诉求、座谈会或方案环节中选择。"),
         )
-        options_url = reverse("ledgers:pledge_origin_options")
+        options_url = reverse("pledges:pledge_origin_options")
         for name, other in (("origin_kind", "origin_kind,campaign"), ("campaign", "origin_kind,campaign")):
             self.fields[name].widget.attrs.update(
                 {
@@ -239,7 +239,7 @@ class PledgeProgressForm(SubmissionTokenMixin, _CrispyMixin, forms.Form):
     def __init__(self, *args, pledge=None, **kwargs):
         super().__init__(*args, **kwargs)
         self._helper()
-        self.initial.setdefault("reported_on", local_today())
+        self.initial.setdefault("reported_on", dates.today())
         if pledge is not None:
             self.initial.setdefault("percent", pledge.percent)
         self.fields["reported_on"].widget.format = "%Y-%m-%d"

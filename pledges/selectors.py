@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Max, Prefetch, Q
 from django.utils import translation
 
+from core import dates
 from core.scoping import get_for_user_or_404, scope_for_user
 from org.models import OrgUnit
 
 from .models import Pledge, PledgeAmendment, PledgeProgress
-from .pledge_services import derive_status, local_today
+from .services import derive_status
 
 # Long texts the list page does not show; the export and the detail page read them.
 LIST_DEFERRED = ("content", "target", "measures", "recipients", "completion_note", "return_comment")
@@ -127,7 +128,7 @@ def board_version(*, unit: OrgUnit) -> str:
             stats["amended"],
             children["n"],
             children["changed"],
-            local_today(),  # status turns 逾期 at midnight even when no row changes
+            dates.today(),  # status turns 逾期 at midnight even when no row changes
             translation.get_language(),
         )
     )
@@ -136,7 +137,7 @@ def board_version(*, unit: OrgUnit) -> str:
 
 def board_for_unit(*, unit: OrgUnit) -> Board:
     """The public pledges of ``unit`` (published and public only), shaped for the board."""
-    today = local_today()
+    today = dates.today()
     # Labels looked up once per page, not once per row (get_FOO_display translates each call).
     status_labels = {value: str(label) for value, label in Pledge.Status.choices}
     field_labels = {value: str(label) for value, label in PledgeAmendment.Field.choices}

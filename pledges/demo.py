@@ -1,18 +1,20 @@
 """Demo pledges (办实事项目) for the demo campaign, written through the pledge services.
 
-Called from ``evaluations/demo.py`` (after every app's demo has built units and people), so the
-board, the 办实事台帐 and the 三查三看 review show something with ``make run``. Idempotent: the
-demo campaign's pledges are created once.
+Run by seed_demo after the demos of the apps below (units, people, demands), so the board, the
+办实事台帐 and the 三查三看 review show something with ``make run``. Idempotent: the demo
+campaign's pledges are created once.
 """
 
 import datetime
 
 from django.contrib.auth import get_user_model
 
+from core import dates
+from ledgers.models import Demand
 from org.models import Cadre, OrgUnit
 
 from .models import Pledge, PledgeCategory
-from .pledge_services import local_today, pledge_amend, pledge_create, pledge_report_progress, pledge_transition
+from .services import pledge_amend, pledge_create, pledge_report_progress, pledge_transition
 
 # (title, category code, content, target, measures, recipients (internal), days from today to the
 # deadline, progress steps [(days ago, percent, note)], final approval state, visibility)
@@ -129,13 +131,8 @@ PLEDGES = [
 
 
 def _demand_in(unit):
-    """A demand raised in the unit's subtree, when the demands app (issue 5) is there."""
-    from .pledge_origins import origin_model
-
-    model = origin_model("demand")
-    if model is None:
-        return None
-    return model._default_manager.filter(unit__path__startswith=unit.path).order_by("pk").first()
+    """A demand raised in the unit's subtree (the ledgers demo raised some), or None."""
+    return Demand.objects.filter(unit__path__startswith=unit.path).order_by("pk").first()
 
 
 def seed(*, context, stdout):
@@ -148,7 +145,7 @@ def seed(*, context, stdout):
     categories = {c.code: c for c in PledgeCategory.objects.all()}
     leaders = {cadre.org_unit_id: cadre.user for cadre in Cadre.objects.filter(is_leader=True).select_related("user")}
     admin = User.objects.get(username="admin")
-    today = local_today()
+    today = dates.today()
     created = 0
     # The first three townships (滨城区) each make the whole set of pledges, villages some of them.
     units = [*townships[:3], *context.get("villages", [])[:2]]

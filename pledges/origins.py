@@ -1,24 +1,26 @@
-"""Where a pledge came from: a demand, a forum, a plan step. Resolved lazily by model label.
+"""Where a pledge came from: a demand, a forum, a plan step, stored as a kind and an id.
 
-The origin models live in other apps (ledgers.Demand, outreach.Forum, campaigns.Milestone); if
-one is absent the kind and id are kept and shown as text, and nothing here fails.
+The origin models live in the apps below pledges (ledgers.Demand, outreach.Forum,
+campaigns.Milestone); an origin whose row is gone is shown as its kind and id.
 ``origin_queryset`` is the one answer to "which origins may this user pick": the staff form's
 select (loaded by htmx when the kind changes) offers from it and the service refuses anything
 outside it.
 """
 
-from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q
 from django.utils import timezone
 
+from campaigns.models import Milestone
 from core.masking import mask_text
 from core.scoping import is_scoped_model, scope_for_user
+from ledgers.models import Demand
+from outreach.models import Forum
 
 ORIGIN_MODELS = {
-    "demand": "ledgers.Demand",
-    "forum": "outreach.Forum",
-    "milestone": "campaigns.Milestone",
+    "demand": Demand,
+    "forum": Forum,
+    "milestone": Milestone,
 }
 
 # Newest first for demands and forums, plan order for steps.
@@ -34,20 +36,15 @@ OPTIONS_LIMIT = 200
 
 
 def origin_model(kind: str):
-    label = ORIGIN_MODELS.get(kind)
-    if label is None:
-        return None
-    try:
-        return apps.get_model(label)
-    except LookupError:
-        return None
+    """The model of an origin kind; None for "none"."""
+    return ORIGIN_MODELS.get(kind)
 
 
 def origin_queryset(*, kind: str, user, campaign=None):
     """The origins of ``kind`` the user may name: their subtree only (plan steps: visible plans).
 
     With ``campaign``, plan steps are that campaign's; demands and forums are that campaign's or
-    recorded without one. None when the kind has no model (none, or its app is absent).
+    recorded without one. None when the kind has no model (none).
     """
     model = origin_model(kind)
     if model is None:
@@ -83,7 +80,7 @@ def origin_label(kind: str, obj) -> str:
 
 
 def resolve_origin(kind: str, object_id: int | None):
-    """The origin object, or None when there is none, its app is absent or the row is gone."""
+    """The origin object, or None when there is none or the row is gone."""
     model = origin_model(kind)
     if model is None or object_id is None:
         return None

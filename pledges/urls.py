@@ -1,7 +1,8 @@
 from django.urls import path
 
-from . import pledge_views as views
+from . import views as views
 
+app_name = "pledges"
 urlpatterns = [
     path("pledges/", views.pledge_list, name="pledge_list"),
     path("pledges/export.xlsx", views.pledge_export, name="pledge_export"),

@@ -28,9 +28,8 @@ from core.params import id_param
 from core.scoping import get_for_user_or_404
 from org.models import OrgUnit
 
-from .models import Pledge
-from .pledge_export import ledger_workbook
-from .pledge_forms import (
+from .exports import ledger_workbook
+from .forms import (
     PledgeAmendmentForm,
     PledgeFilter,
     PledgeForm,
@@ -39,15 +38,16 @@ from .pledge_forms import (
     PledgeWithdrawForm,
     responsible_person_choices,
 )
-from .pledge_origins import origin_options
-from .pledge_selectors import (
+from .models import Pledge
+from .origins import origin_options
+from .selectors import (
     board_for_unit,
     board_unit_or_404,
     board_version,
     pledge_get_for_user,
     pledge_list_for_user,
 )
-from .pledge_services import (
+from .services import (
     ACTION_LABELS,
     PledgeError,
     available_actions,
@@ -59,7 +59,7 @@ from .pledge_services import (
     pledge_withdraw,
     withdrawal_refusal,
 )
-from .pledge_validators import limit_evidence_photo_upload
+from .validators import limit_evidence_photo_upload
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -79,7 +79,7 @@ def _filtered(request, *, for_export=False):
 
 
 @login_required
-@permission_required("ledgers.view_pledge", raise_exception=True)
+@permission_required("pledges.view_pledge", raise_exception=True)
 def pledge_list(request):
     filterset = _filtered(request)
     page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
@@ -87,13 +87,13 @@ def pledge_list(request):
     query.pop("page", None)
     return render(
         request,
-        "ledgers/pledge_list.html",
+        "pledges/pledge_list.html",
         {"filter": filterset, "page_obj": page, "query": query.urlencode()},
     )
 
 
 @login_required
-@permission_required("ledgers.view_pledge", raise_exception=True)
+@permission_required("pledges.view_pledge", raise_exception=True)
 def pledge_export(request):
     filterset = _filtered(request, for_export=True)
     content = ledger_workbook(filterset.qs, heading=_("办实事台帐"))
@@ -105,7 +105,7 @@ def pledge_export(request):
 
 @csrf_recoverable()
 @login_required
-@permission_required("ledgers.add_pledge", raise_exception=True)
+@permission_required("pledges.add_pledge", raise_exception=True)
 def pledge_create_view(request):
     form = PledgeForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -118,7 +118,7 @@ def pledge_create_view(request):
         else:
             saved_message(request, created, _("承诺事项已保存为草稿。"))
             return redirect(pledge)
-    return render(request, "ledgers/pledge_form.html", {"form": form, "pledge": None})
+    return render(request, "pledges/pledge_form.html", {"form": form, "pledge": None})
 
 
 @login_required
@@ -126,7 +126,7 @@ def pledge_person_options(request):
     """The <option>s of the responsible-person select for the chosen responsible unit (htmx)."""
     unit_id = id_param(request, "responsible_unit")
     unit = get_for_user_or_404(OrgUnit.objects.all(), request.user, pk=unit_id) if unit_id else None
-    if not request.user.has_perm("ledgers.add_pledge"):
+    if not request.user.has_perm("pledges.add_pledge"):
         raise PermissionDenied
     cadres = responsible_person_choices(user=request.user, unit=unit)
     return render(request, "ledgers/_person_options.html", {"cadres": cadres})
@@ -140,38 +140,38 @@ def pledge_origin_options(request):
         raise Http404
     campaign_id = id_param(request, "campaign")
     campaign = get_for_user_or_404(Campaign.objects.plans(), request.user, pk=campaign_id) if campaign_id else None
-    if not request.user.has_perm("ledgers.add_pledge"):
+    if not request.user.has_perm("pledges.add_pledge"):
         raise PermissionDenied
     options = origin_options(kind=kind, user=request.user, campaign=campaign)
-    return render(request, "ledgers/_origin_options.html", {"options": options, "kind": kind})
+    return render(request, "pledges/_origin_options.html", {"options": options, "kind": kind})
 
 
 @login_required
 def pledge_detail(request, pk):
-    pledge = _pledge_or_404(request, pk, "ledgers.view_pledge")
+    pledge = _pledge_or_404(request, pk, "pledges.view_pledge")
     actions = [(name, ACTION_LABELS[name]) for name in available_actions(pledge=pledge, user=request.user)]
     context = {
         "pledge": pledge,
         "actions": actions,
-        "can_edit": pledge.is_editable and request.user.has_perm("ledgers.change_pledge"),
+        "can_edit": pledge.is_editable and request.user.has_perm("pledges.change_pledge"),
         "can_amend": pledge.is_committed
         and pledge.status != Pledge.Status.COMPLETED
-        and request.user.has_perm("ledgers.add_pledgeamendment"),
+        and request.user.has_perm("pledges.add_pledgeamendment"),
         "can_report": pledge.is_committed
         and pledge.status != Pledge.Status.COMPLETED
-        and request.user.has_perm("ledgers.add_pledgeprogress"),
+        and request.user.has_perm("pledges.add_pledgeprogress"),
         "can_withdraw": withdrawal_refusal(pledge=pledge, user=request.user) is None,
         "origin": pledge.origin_object(),
         "progress_updates": list(pledge.progress_updates.all()),
         "amendments": list(pledge.amendments.all()),
     }
-    return render(request, "ledgers/pledge_detail.html", context)
+    return render(request, "pledges/pledge_detail.html", context)
 
 
 @csrf_recoverable()
 @login_required
 def pledge_edit(request, pk):
-    pledge = _pledge_or_404(request, pk, "ledgers.change_pledge")
+    pledge = _pledge_or_404(request, pk, "pledges.change_pledge")
     if not pledge.is_editable:
         messages.error(request, _("承诺事项已提交或已审批，不能直接修改；审批后的变更请走变更程序。"))
         return redirect(pledge)
@@ -184,7 +184,7 @@ def pledge_edit(request, pk):
         except StaleEdit as exc:
             return edit_conflict_response(
                 request,
-                template="ledgers/pledge_form.html",
+                template="pledges/pledge_form.html",
                 context={"pledge": pledge},
                 form=form,
                 exc=exc,
@@ -195,7 +195,7 @@ def pledge_edit(request, pk):
         else:
             messages.success(request, _("已保存。"))
             return redirect(pledge)
-    return render(request, "ledgers/pledge_form.html", {"form": form, "pledge": pledge})
+    return render(request, "pledges/pledge_form.html", {"form": form, "pledge": pledge})
 
 
 @require_POST
@@ -220,7 +220,7 @@ def pledge_transition_view(request, pk):
 @login_required
 def pledge_withdraw_view(request, pk):
     """Confirm, then take the pledge off the public board (a leader's or the office's act)."""
-    pledge = _pledge_or_404(request, pk, "ledgers.withdraw_pledge")
+    pledge = _pledge_or_404(request, pk, "pledges.withdraw_pledge")
     form = PledgeWithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -231,13 +231,13 @@ def pledge_withdraw_view(request, pk):
             messages.success(request, _("承诺事项已撤回，不再在公示栏显示。"))
             return redirect(pledge)
     context = {"form": form, "pledge": pledge, "refusal": withdrawal_refusal(pledge=pledge, user=request.user)}
-    return render(request, "ledgers/pledge_withdraw.html", context)
+    return render(request, "pledges/pledge_withdraw.html", context)
 
 
 @csrf_recoverable()
 @login_required
 def pledge_amend_view(request, pk):
-    pledge = _pledge_or_404(request, pk, "ledgers.add_pledgeamendment")
+    pledge = _pledge_or_404(request, pk, "pledges.add_pledgeamendment")
     form = PledgeAmendmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -254,14 +254,14 @@ def pledge_amend_view(request, pk):
         else:
             messages.success(request, _("变更已记录，并将在公示栏显示。"))
             return redirect(pledge)
-    return render(request, "ledgers/pledge_amend.html", {"form": form, "pledge": pledge})
+    return render(request, "pledges/pledge_amend.html", {"form": form, "pledge": pledge})
 
 
 @csrf_recoverable()
 @login_required
 @limit_evidence_photo_upload
 def pledge_progress_view(request, pk):
-    pledge = _pledge_or_404(request, pk, "ledgers.add_pledgeprogress")
+    pledge = _pledge_or_404(request, pk, "pledges.add_pledgeprogress")
     form = PledgeProgressForm(request.POST or None, request.FILES or None, pledge=pledge)
     if request.method == "POST" and request.size_limit.exceeded:
         # Cut off while streaming: nothing is recorded, and the photo field says why.
@@ -276,7 +276,7 @@ def pledge_progress_view(request, pk):
         else:
             messages.success(request, _("进展已填报。"))
             return redirect(pledge)
-    return render(request, "ledgers/pledge_progress_form.html", {"form": form, "pledge": pledge})
+    return render(request, "pledges/pledge_progress_form.html", {"form": form, "pledge": pledge})
 
 
 # ---- Public board (公示栏): no login, cacheable, no personal data ------------------------
@@ -307,7 +307,7 @@ def _render_public(template, context, *, content_type="text/html; charset=utf-8"
 
 
 def board_url(request, unit) -> str:
-    path = reverse("ledgers:public_board", kwargs={"code": unit.code})
+    path = reverse("pledges:public_board", kwargs={"code": unit.code})
     base = getattr(settings, "PUBLIC_BOARD_BASE_URL", "")
     return f"{base.rstrip('/')}{path}" if base else request.build_absolute_uri(path)
 
@@ -319,10 +319,10 @@ def board_url(request, unit) -> str:
 def public_board(request, code):
     # The rendered page is kept under its version: any change to the unit's pledges (or the
     # date, or the language) makes a new version, so a stale board is never served.
-    key = f"ledgers:public_board:{request.board_version}"
+    key = f"pledges:public_board:{request.board_version}"
     html = cache.get(key)
     if html is None:
-        html = render_to_string("ledgers/public_board.html", {"board": board_for_unit(unit=request.board_unit)})
+        html = render_to_string("pledges/public_board.html", {"board": board_for_unit(unit=request.board_unit)})
         cache.set(key, html, BOARD_CACHE_SECONDS)
     return HttpResponse(html, content_type="text/html; charset=utf-8")
 
@@ -335,7 +335,7 @@ def public_notice(request, code):
     board = board_for_unit(unit=request.board_unit)
     url = request.board_url
     qr_svg = segno.make(url, error="m").svg_inline(omitsize=True, title=_("扫码查看承诺事项最新进展"))
-    return _render_public("ledgers/public_notice.html", {"board": board, "qr_svg": qr_svg, "board_url": url})
+    return _render_public("pledges/public_notice.html", {"board": board, "qr_svg": qr_svg, "board_url": url})
 
 
 @require_safe

@@ -17,15 +17,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
 
+from campaigns.selectors import unit_takes_part
+from core import dates
 from core.audit import audit_record
 from core.concurrency import create_once, lock_version, stamp_version
 from core.masking import validate_public_text
 from core.scoping import user_can_see_unit
 from reminders.services import reminders_sync_for
 
-from .date_rules import validate_pledge_deadline
 from .models import Pledge, PledgeAmendment, PledgeProgress
-from .pledge_origins import origin_queryset
+from .origins import origin_queryset
+from .validators import validate_pledge_deadline
 
 State = Pledge.ApprovalState
 Status = Pledge.Status
@@ -80,11 +82,11 @@ class Transition:
 
 TRANSITIONS = {
     "submit": Transition(
-        (State.DRAFT, State.RETURNED), State.SUBMITTED, "ledgers.change_pledge", "ledgers.pledge_submit"
+        (State.DRAFT, State.RETURNED), State.SUBMITTED, "pledges.change_pledge", "ledgers.pledge_submit"
     ),
-    "approve": Transition((State.SUBMITTED,), State.APPROVED, "ledgers.approve_pledge", "ledgers.pledge_approve"),
-    "return": Transition((State.SUBMITTED,), State.RETURNED, "ledgers.approve_pledge", "ledgers.pledge_return"),
-    "publish": Transition((State.APPROVED,), State.PUBLISHED, "ledgers.approve_pledge", "ledgers.pledge_publish"),
+    "approve": Transition((State.SUBMITTED,), State.APPROVED, "pledges.approve_pledge", "ledgers.pledge_approve"),
+    "return": Transition((State.SUBMITTED,), State.RETURNED, "pledges.approve_pledge", "ledgers.pledge_return"),
+    "publish": Transition((State.APPROVED,), State.PUBLISHED, "pledges.approve_pledge", "ledgers.pledge_publish"),
 }
 
 ACTION_LABELS = {
@@ -93,11 +95,6 @@ ACTION_LABELS = {
     "return": pgettext_lazy("pledge action", "退回修改"),
     "publish": pgettext_lazy("pledge action", "公开"),
 }
-
-
-def local_today() -> datetime.date:
-    """Today in Asia/Shanghai: deadlines are dates there, whatever the server's clock zone."""
-    return timezone.localdate()
 
 
 def derive_status(*, percent: int, completed_on, deadline: datetime.date, today: datetime.date) -> str:
@@ -123,7 +120,7 @@ def _refusal(*, pledge: Pledge, user, action: str, comment: str) -> str | None:
     if not user_can_see_unit(user, pledge.org_unit):
         return _("无权处理本单位以外的承诺事项。")
     if not user.has_perm(transition.permission):
-        if transition.permission == "ledgers.approve_pledge":
+        if transition.permission == "pledges.approve_pledge":
             return _("只有本单位领导可以审批、退回或公开承诺事项。")
         return _("您没有提交承诺事项的权限。")
     if pledge.approval_state not in transition.sources:
@@ -144,8 +141,6 @@ def campaign_refusal(*, campaign, org_unit) -> str | None:
     The one rule for form and services: the campaign is a real plan (not a template) that the
     unit takes part in; a county's cascaded plan is not another county's, even with the same title.
     """
-    from campaigns.selectors import unit_takes_part
-
     if campaign is None or org_unit is None:
         return None
     if campaign.is_template:
@@ -187,7 +182,6 @@ def _check_fields(*, user, fields: dict) -> None:
         fields["origin_object_id"] = None
     elif object_id is not None:
         # The same set the form's select offers: the user's subtree (plan steps: visible plans).
-        # An app not installed: the id is kept as given.
         candidates = origin_queryset(kind=kind, user=user)
         if candidates is not None and not candidates.filter(pk=object_id).exists():
             raise PledgeError(_("来源编号不存在，或不在本单位及下级单位范围内。"))
@@ -223,10 +217,10 @@ def pledge_create(
     concurrent twins cannot both pass it. ``filed_on`` (default today) is the day the pledge was
     filed, which its deadline may not precede; only a back-filled register (the demo's history)
     passes an earlier day. Audit: ``ledgers.pledge_create``. Raises PledgeError without
-    ``ledgers.add_pledge``, when a unit or person lies outside the user's subtree, or for a
+    ``pledges.add_pledge``, when a unit or person lies outside the user's subtree, or for a
     deadline outside validate_pledge_deadline.
     """
-    if not user.has_perm("ledgers.add_pledge"):
+    if not user.has_perm("pledges.add_pledge"):
         raise PledgeError(_("您没有录入承诺事项的权限。"))
     fields = dict(fields)
     _check_fields(user=user, fields=fields)
@@ -272,7 +266,7 @@ def pledge_update(*, pledge: Pledge, user, fields: dict, expected_version: int |
     colleague saved, submitted or returned it meanwhile). Audit: ``ledgers.pledge_update`` with
     the changed field names.
     """
-    if not user.has_perm("ledgers.change_pledge") or not user_can_see_unit(user, pledge.org_unit):
+    if not user.has_perm("pledges.change_pledge") or not user_can_see_unit(user, pledge.org_unit):
         raise PledgeError(_("您没有修改该承诺事项的权限。"))
     pledge = lock_version(Pledge.objects.all(), pk=pledge.pk, expected_version=expected_version)
     if not pledge.is_editable:
@@ -330,7 +324,7 @@ def _pledge_transition(*, pledge: Pledge, user, action: str, comment: str) -> Pl
         locked.approved_at = now
         locked.approved_by = user
         locked.return_comment = ""
-        locked.status = derive_status(percent=0, completed_on=None, deadline=locked.deadline, today=local_today())
+        locked.status = derive_status(percent=0, completed_on=None, deadline=locked.deadline, today=dates.today())
     elif action == "return":
         locked.return_comment = comment.strip()
     elif action == "publish":
@@ -363,7 +357,7 @@ def pledge_amend(*, pledge: Pledge, user, field: str, new_value, reason: str, id
     A replayed form (same ``idempotency_key``) returns the amendment it made. Audit:
     ``ledgers.pledge_amend``. The status is re-derived (a later deadline can lift 逾期).
     """
-    if not user.has_perm("ledgers.add_pledgeamendment") or not user_can_see_unit(user, pledge.org_unit):
+    if not user.has_perm("pledges.add_pledgeamendment") or not user_can_see_unit(user, pledge.org_unit):
         raise PledgeError(_("只有本单位领导或活动办公室可以变更已审批的承诺。"))
     locked = Pledge.objects.select_for_update().get(pk=pledge.pk)
     replayed = _replayed(PledgeAmendment, idempotency_key)
@@ -390,7 +384,7 @@ def pledge_amend(*, pledge: Pledge, user, field: str, new_value, reason: str, id
         raise PledgeError(_("新内容与原内容相同。"))
     setattr(locked, field, new_value)
     locked.status = derive_status(
-        percent=locked.percent, completed_on=locked.completed_on, deadline=locked.deadline, today=local_today()
+        percent=locked.percent, completed_on=locked.completed_on, deadline=locked.deadline, today=dates.today()
     )
     stamp_version(locked, actor=user)
     locked.save()
@@ -420,7 +414,7 @@ def withdrawal_refusal(*, pledge: Pledge, user) -> str | None:
     """Why ``user`` may not withdraw ``pledge`` now (Chinese, for the user), or None if they may."""
     if not user_can_see_unit(user, pledge.org_unit):
         return _("无权处理本单位以外的承诺事项。")
-    if not user.has_perm("ledgers.withdraw_pledge"):
+    if not user.has_perm("pledges.withdraw_pledge"):
         return _("只有本单位领导或活动办公室可以撤回承诺事项。")
     if pledge.approval_state not in WITHDRAWABLE_STATES:
         return _("当前状态为“%(state)s”，不能撤回；只有已审批或已公开的承诺事项可以撤回。") % {
@@ -501,7 +495,7 @@ def pledge_report_progress(
     Audit: ``ledgers.pledge_progress`` (and ``ledgers.pledge_complete`` when it completes).
     Raises PledgeError on a refused update.
     """
-    if not user.has_perm("ledgers.add_pledgeprogress") or not user_can_see_unit(user, pledge.org_unit):
+    if not user.has_perm("pledges.add_pledgeprogress") or not user_can_see_unit(user, pledge.org_unit):
         raise PledgeError(_("您没有填报该承诺事项进展的权限。"))
     locked = Pledge.objects.select_for_update().get(pk=pledge.pk)
     replayed = _replayed(PledgeProgress, idempotency_key)
@@ -511,7 +505,7 @@ def pledge_report_progress(
         raise PledgeError(_("承诺事项经领导审批后才能填报进展。"))
     if locked.status == Status.COMPLETED:
         raise PledgeError(_("该承诺事项已完成，不能再填报进展。"))
-    today = local_today()
+    today = dates.today()
     if reported_on > today:
         raise PledgeError(_("进展日期不能晚于今天。"))
     if locked.last_progress_on is not None and reported_on < locked.last_progress_on:
@@ -568,7 +562,7 @@ def pledge_refresh_statuses(*, today: datetime.date | None = None) -> int:
     returns how many rows changed. Audit: one ``ledgers.pledge_status_refresh`` event per
     changed pledge.
     """
-    today = today or local_today()
+    today = today or dates.today()
     open_pledges = Pledge.objects.committed().exclude(status=Status.COMPLETED)
     changed = 0
     for target, condition in (
