@@ -30,7 +30,7 @@ from core.concurrency import create_once, stamp_version
 from core.scoping import ancestor_paths
 from core.workflow import Transition, TransitionRefused, Workflow
 from org.leaders import nearest_leaders
-from org.models import OrgUnit
+from org.models import Cadre, OrgUnit
 from reminders.services import reminders_sync_for
 
 from .models import Demand, DemandEvent
@@ -125,8 +125,6 @@ def _require(user, perm):
 
 
 def _cadre_of(user):
-    from org.models import Cadre
-
     return Cadre.objects.filter(user_id=user.pk).first()
 
 

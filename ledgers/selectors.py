@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 
 from core import dates
-from core.scoping import scope_for_user
+from core.scoping import get_for_user_or_404, scope_for_user
 from org.models import Cadre, OrgUnit
 from outreach.models import Household, Pairing
 from outreach.selectors import units_for_filter  # noqa: F401
@@ -160,8 +160,6 @@ def demand_list_for_user(*, user, filters: dict | None = None):
 
 
 def demand_detail(*, user, pk: int):
-    from core.scoping import get_for_user_or_404
-
     queryset = Demand.objects.select_related(
         "unit",
         "category",

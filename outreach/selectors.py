@@ -12,6 +12,7 @@ from campaigns.models import Campaign, Requirement
 from campaigns.requirements import cadres_bound_q
 from campaigns.selectors import campaign_choices_for_user, campaign_family_ids
 from core import dates
+from core.masking import MASKERS, mask_text
 from core.scoping import get_for_user_or_404, scope_for_user, sees_everything, user_scope_root
 from org.models import Cadre, OrgUnit
 
@@ -428,8 +429,6 @@ def import_job_changes(*, job: ImportJob, show_personal: bool) -> tuple[list[dic
 
     Returns (rows, whether any unmasked personal value is in them).
     """
-    from core.masking import MASKERS, mask_text
-
     # Address and notes are free text: numbers typed into them are masked like the phone.
     maskers = {**MASKERS, "address": mask_text, "notes": mask_text}
     rows, unmasked = [], False

@@ -4,14 +4,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.masking import mask_phone
+from org.models import Cadre
 
 from .models import ChannelPreference
 
 
 def delivery_addresses(user) -> tuple[str, str]:
     """(e-mail address, masked phone) the e-mail and SMS channels use for ``user``; "" when unset."""
-    from org.models import Cadre
-
     phone = Cadre.objects.filter(user_id=user.pk).values_list("phone", flat=True).first() or ""
     return user.email or "", mask_phone(phone) if phone else ""
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from core import dates
 from core.audit import audit_record
+from org.models import Cadre
 
 from .channels import PermanentChannelError, TransientChannelError, get_sms_backend
 from .links import absolute_url
@@ -753,8 +754,6 @@ def reminders_create_digests(*, now=None) -> int:
     "另有 N 项" line links to the full list. The unique (recipient, "digest", day) key makes a
     second run the same day a no-op. Returns how many digests this run created.
     """
-    from org.models import Cadre
-
     now = now or timezone.now()
     today = dates.day_of(now)
     ahead = digest_ahead(today)
