@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from core import views as core_views
 
@@ -21,6 +22,13 @@ urlpatterns = [
     path("campaigns/", include("campaigns.urls")),
     path("outreach/", include("outreach.urls")),
     path("ledgers/", include("ledgers.urls")),
+    # Forums and reception days moved to outreach with their models; bookmarks of the old pages
+    # (and links in messages already sent) still arrive.
+    re_path(
+        r"^ledgers/(?P<page>(?:forums|reception-days)/.*)$",
+        RedirectView.as_view(url="/outreach/%(page)s", query_string=True),
+        name="moved_outreach_page",
+    ),
     # Pledges kept the addresses they had inside ledgers: the board's is printed on paper
     # notices (QR code) and staff have the ledger bookmarked.
     path("ledgers/", include("pledges.urls")),

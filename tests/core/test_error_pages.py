@@ -47,3 +47,10 @@ def test_the_admin_header_says_the_product_name_and_offers_the_languages(world, 
     client.logout()
     login = client.get(reverse("admin:login")).content.decode()
     assert "民情 · 后台管理" in login
+
+
+def test_old_forum_and_reception_day_addresses_lead_to_their_new_pages(client):
+    response = client.get("/ledgers/forums/12/edit/?next=x")
+    assert (response.status_code, response["Location"]) == (302, "/outreach/forums/12/edit/?next=x")
+    response = client.get("/ledgers/reception-days/")
+    assert (response.status_code, response["Location"]) == (302, "/outreach/reception-days/")

@@ -20,6 +20,7 @@ STAFF_ONLY = everyone(ADMIN_LOGIN, superuser=OK, office_admin=OK)
 URLS = {
     "home": Case(expect=signed_in(REDIRECT)),
     "healthz": Case(expect=everyone(OK)),
+    "moved_outreach_page": Case(kwargs=lambda w: {"page": "forums/"}, expect=everyone(REDIRECT)),
     "login": Case(expect=everyone(REDIRECT, anonymous=OK)),
     "logout": Case(expect=everyone(NOT_ALLOWED), label="GET is refused; logout is a POST"),
     "set_language": Case(expect=everyone(REDIRECT), method="post", data=lambda w: {"language": "en", "next": "/"}),
