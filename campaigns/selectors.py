@@ -29,12 +29,6 @@ def orgunit_tree_for_user(*, user, levels: int | None = None):
     return units.annotate(cadre_count=Count("cadres")).order_by("path")
 
 
-def orgunit_children_for_user(*, user, code: str):
-    """The direct children of one unit, with cadre counts; 404 if the unit is outside the user's subtree."""
-    unit = orgunit_get_for_user(user=user, code=code)
-    return unit, list(orgunit_children(unit=unit))
-
-
 def orgunit_get_for_user(*, user, code: str) -> OrgUnit:
     """One unit by code; 404 if it is outside the user's subtree."""
     return get_for_user_or_404(OrgUnit.objects.all(), user, code=code)
@@ -217,18 +211,17 @@ def campaign_timeline(*, campaign, phases, milestones, states_by_milestone, toda
     return {"bars": bars, "points": points, "months": months, "today_x": today_x, "width": width, "height": height}
 
 
-def campaign_plan_for_user(*, user, pk: int, unit_code: str = "", today=None):
+def campaign_plan_for_user(*, user, campaign, unit: OrgUnit | None = None, today=None):
     """Everything the plan page shows, in a fixed number of queries whatever the number of units.
 
-    The campaign (404 outside the user's branch), its phases and steps, the timeline geometry,
+    The campaign (from campaign_get_for_user), its phases and steps, the timeline geometry,
     the per-unit completion matrix limited to units the user may see, the implementing plans
-    below it, and the requirement results for one unit (the user's own by default).
+    below it, and the requirement results for one unit (``unit``, else the user's own).
     """
     from .models import MilestoneAssignment
     from .requirements import requirement_evaluator
 
     today = today or dates.today()
-    campaign = campaign_get_for_user(user=user, pk=pk)
     phases = list(campaign.phases.order_by("order"))
     milestones = list(campaign.milestones.select_related("phase", "responsible_unit").order_by("number"))
     assignments = list(
@@ -268,12 +261,11 @@ def campaign_plan_for_user(*, user, pk: int, unit_code: str = "", today=None):
     )
 
     # Requirements are evaluated for one unit: the user's own if it is in the campaign's
-    # branch, else the issuing unit; ?unit=CODE picks another unit the user may see.
-    issuer = campaign.issuing_unit
-    root = None if user.is_superuser else user_scope_root(user)
-    unit = root if root is not None and root.path.startswith(issuer.path) else issuer
-    if unit_code:
-        unit = get_for_user_or_404(OrgUnit.objects.filter(path__startswith=issuer.path), user, code=unit_code)
+    # branch, else the issuing unit; ?unit=CODE (the caller's ``unit``) picks another below it.
+    if unit is None:
+        issuer = campaign.issuing_unit
+        root = None if user.is_superuser else user_scope_root(user)
+        unit = root if root is not None and root.path.startswith(issuer.path) else issuer
     requirements = list(campaign.requirements.order_by("order", "pk"))
     # Scoring lives in evaluations, above this app: it is reached through the evaluator it registers.
     evaluate_requirement = requirement_evaluator()

@@ -1,11 +1,12 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRefresh
 
+from core.access import view_access
+from core.params import unit_param
 from org.models import OrgUnit
 
 from .forms import MilestoneCompletionForm
@@ -14,10 +15,10 @@ from .permissions import campaign_can_edit
 from .selectors import (
     assignment_get_for_user,
     cadre_list_for_unit,
+    campaign_get_for_user,
     campaign_list_for_user,
     campaign_plan_for_user,
     orgunit_children,
-    orgunit_children_for_user,
     orgunit_get_for_user,
     orgunit_tree_base_depth,
     orgunit_tree_for_user,
@@ -42,7 +43,7 @@ def _tree_rows(units, *, base_depth: int, expandable_depth: int | None):
     ]
 
 
-@login_required
+@view_access()
 def orgunit_tree(request):
     base_depth = orgunit_tree_base_depth(user=request.user)
     show_all = request.GET.get("all") == "1"
@@ -57,18 +58,17 @@ def orgunit_tree(request):
     return render(request, "campaigns/orgunit_tree.html", context)
 
 
-@login_required
-def orgunit_tree_children(request, code):
+@view_access(lookup=orgunit_get_for_user, kwarg="code")
+def orgunit_tree_children(request, unit):
     """The next level below one node, as rows for htmx to insert under it; 404 outside the subtree."""
-    unit, children = orgunit_children_for_user(user=request.user, code=code)
+    children = list(orgunit_children(unit=unit))
     base_depth = orgunit_tree_base_depth(user=request.user)
     rows = _tree_rows(children, base_depth=base_depth, expandable_depth=unit.depth + 1)
     return render(request, "campaigns/partials/_orgunit_children.html", {"unit": unit, "rows": rows})
 
 
-@login_required
-def orgunit_detail(request, code):
-    unit = orgunit_get_for_user(user=request.user, code=code)
+@view_access(lookup=orgunit_get_for_user, kwarg="code")
+def orgunit_detail(request, unit):
     context = {
         "unit": unit,
         "ancestors": OrgUnit.objects.get_ancestors(unit),
@@ -78,10 +78,8 @@ def orgunit_detail(request, code):
     return render(request, "campaigns/orgunit_detail.html", context)
 
 
-@login_required
+@view_access("campaigns.view_campaign")
 def campaign_list(request):
-    if not request.user.has_perm("campaigns.view_campaign"):
-        raise PermissionDenied
     status = request.GET.get("status", "")
     if status not in Campaign.Status.values:
         status = ""
@@ -96,11 +94,10 @@ def campaign_list(request):
     )
 
 
-@login_required
-def campaign_plan(request, pk):
-    if not request.user.has_perm("campaigns.view_campaign"):
-        raise PermissionDenied
-    context = campaign_plan_for_user(user=request.user, pk=pk, unit_code=request.GET.get("unit", ""))
+@view_access(gate="campaigns.view_campaign", lookup=campaign_get_for_user)
+def campaign_plan(request, campaign):
+    unit = unit_param(request, within=campaign.issuing_unit)
+    context = campaign_plan_for_user(user=request.user, campaign=campaign, unit=unit)
     context["can_record"] = request.user.has_perm("campaigns.change_milestoneassignment")
     context["can_record_here"] = context["can_record"] and context["campaign"].status != Campaign.Status.CLOSED
     # The back-office link only for those who may change this plan (its issuing office and above).
@@ -110,45 +107,41 @@ def campaign_plan(request, pk):
     return render(request, "campaigns/campaign_plan.html", context)
 
 
-@login_required
+def _completion_recorded(request, form, assignment) -> bool:
+    """Record the completion from a valid form; a refusal goes onto the form (False)."""
+    try:
+        milestone_record_completion(
+            assignment=assignment,
+            completed_on=form.cleaned_data["completed_on"],
+            note=form.cleaned_data["note"],
+            evidence=form.cleaned_data["evidence"],
+            actor=request.user,
+        )
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+        return False
+    return True
+
+
+@view_access("campaigns.change_milestoneassignment", lookup=assignment_get_for_user)
 @limit_evidence_upload
-def assignment_complete(request, pk):
-    assignment = assignment_get_for_user(user=request.user, pk=pk)
-    if not request.user.has_perm("campaigns.change_milestoneassignment"):
-        raise PermissionDenied
+def assignment_complete(request, assignment):
     plan_url = assignment.milestone.campaign.get_absolute_url()
     if request.method == "POST":
         form = MilestoneCompletionForm(request.POST, request.FILES)
         if request.size_limit.exceeded:
             # Cut off while streaming: nothing is recorded, and the form says why.
             form.add_error("evidence", request.size_limit.message())
-        if form.is_valid():
-            try:
-                milestone_record_completion(
-                    assignment=assignment,
-                    completed_on=form.cleaned_data["completed_on"],
-                    note=form.cleaned_data["note"],
-                    evidence=form.cleaned_data["evidence"],
-                    actor=request.user,
-                )
-            except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
-            else:
-                messages.success(
-                    request,
-                    _("已记录“%(unit)s”完成“%(step)s”。")
-                    % {"unit": assignment.unit, "step": assignment.milestone.name},
-                )
-                if request.htmx:
-                    return HttpResponseClientRefresh()
-                return redirect(plan_url)
+        if form.is_valid() and _completion_recorded(request, form, assignment):
+            messages.success(
+                request,
+                _("已记录“%(unit)s”完成“%(step)s”。") % {"unit": assignment.unit, "step": assignment.milestone.name},
+            )
+            return HttpResponseClientRefresh() if request.htmx else redirect(plan_url)
     else:
-        form = MilestoneCompletionForm(
-            initial={"completed_on": assignment.completed_on, "note": assignment.note}
-            if assignment.completed_on
-            else None,
-        )
+        done = {"completed_on": assignment.completed_on, "note": assignment.note}
+        form = MilestoneCompletionForm(initial=done if assignment.completed_on else None)
     template = "campaigns/partials/_completion_form.html" if request.htmx else "campaigns/assignment_form.html"
     return render(request, template, {"form": form, "assignment": assignment, "plan_url": plan_url})

@@ -1,4 +1,4 @@
-"""Query-string parameters (``?month=``, ``?date_from=``, ``?campaign=``), parsed in one place.
+"""Query-string parameters (``?month=``, ``?date_from=``, ``?campaign=``, ``?unit=``), parsed in one place.
 
 A bookmarked or hand-edited URL must never answer 500: a month, date or id that is malformed or
 outside the dates a record may have (``core.dates``) falls back to the default, and pages that
@@ -10,11 +10,13 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.http import Http404
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from . import dates
 from .dates import DATE_FLOOR, horizon, within_range
+from .scoping import get_for_user_or_404, sees_everything, unit_model, user_scope_root
 
 # Ids are 64-bit columns (BigAutoField); a longer number cannot name a row.
 MAX_ID = 2**63 - 1
@@ -116,3 +118,33 @@ def parse_id(value) -> int | None:
 
 def id_param(request, name: str) -> int | None:
     return parse_id(request.GET.get(name))
+
+
+def unit_for_user(*, user, code: str, within=None):
+    """The unit with ``code`` if the user may see it (and it is in ``within``'s subtree); None
+    for a blank code. A code outside either answers 404, like any object out of scope."""
+    code = (code or "").strip()
+    if not code:
+        return None
+    units = unit_model().objects.all()
+    if within is not None:
+        units = units.filter(within.subtree_q())
+    return get_for_user_or_404(units, user, code=code)
+
+
+def unit_param(request, *, within=None, default_root: bool = False):
+    """The unit named by ``?unit=<code>`` (404 outside the user's subtree or ``within``'s).
+
+    Without one: None, or with ``default_root`` the user's own root unit (the first root for a
+    superuser), 404 for a user who has none.
+    """
+    unit = unit_for_user(user=request.user, code=request.GET.get("unit", ""), within=within)
+    if unit is not None or not default_root:
+        return unit
+    if sees_everything(request.user):
+        unit = unit_model().objects.get_first_root_node()
+    else:
+        unit = user_scope_root(request.user)
+    if unit is None:
+        raise Http404
+    return unit

@@ -1,7 +1,5 @@
 import sys
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -9,6 +7,7 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from .access import view_access
 from .database import database_unavailable_response, is_database_unavailable, log_unavailable
 from .files import serve_file
 from .forms import AuditEventFilterForm
@@ -34,7 +33,7 @@ def server_error(request):
     return defaults.server_error(request)
 
 
-@login_required
+@view_access()
 def home(request):
     # ?stay=1 (the navbar's 工作台 link) shows the dashboard instead of the role's own page.
     if request.GET.get("stay") is None:
@@ -58,10 +57,12 @@ def healthz(request):
     )
 
 
-@login_required
+def _reads_the_audit_trail(user, _obj) -> bool:
+    return user.is_superuser or AUDITOR in user_roles(user)
+
+
+@view_access(check=_reads_the_audit_trail)
 def audit_list(request):
-    if not (AUDITOR in user_roles(request.user) or request.user.is_superuser):
-        raise PermissionDenied
     form = AuditEventFilterForm(request.GET)
     if form.is_valid():
         events = audit_event_list_for_user(user=request.user, filters=form.filters())
@@ -72,7 +73,7 @@ def audit_list(request):
     return render(request, "core/auditevent_list.html", {"page_obj": page, "form": form})
 
 
-@login_required
+@view_access()
 @require_POST
 def text_reveal(request, label, pk, field):
     """The full text of one free-text field of one record (personal-data permission, audited)."""

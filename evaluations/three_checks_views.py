@@ -1,7 +1,6 @@
 """The 三查三看 review page and its Excel export, scoped to the user's subtree."""
 
 from django import forms
-from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -10,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from campaigns.fields import CampaignChoiceField
 from campaigns.models import Campaign
 from campaigns.selectors import campaign_choices_for_user
+from core.access import view_access
 from core.audit import audit_export
 from core.scoping import scope_for_user
 from core.xlsx_write import xlsx_response
@@ -39,7 +39,7 @@ def _default_campaign(campaigns, unit):
     if unit is not None:
         latest = (
             Pledge.objects.committed()
-            .filter(org_unit__path__startswith=unit.path, campaign__in=campaigns)
+            .filter(unit.subtree_q("org_unit__"), campaign__in=campaigns)
             .order_by("-approved_at")
             .values_list("campaign_id", flat=True)
             .first()
@@ -66,8 +66,7 @@ def _review(request, *, row_limit=None):
     return form, review
 
 
-@login_required
-@permission_required("pledges.view_pledge", raise_exception=True)
+@view_access("pledges.view_pledge")
 def three_checks(request):
     form, review = _review(request, row_limit=PAGE_ROW_LIMIT)
     return render(
@@ -77,8 +76,7 @@ def three_checks(request):
     )
 
 
-@login_required
-@permission_required("pledges.view_pledge", raise_exception=True)
+@view_access("pledges.view_pledge")
 def three_checks_export(request):
     _form, review = _review(request)
     if review is None:

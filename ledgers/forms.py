@@ -21,7 +21,7 @@ from outreach.models import Household, HouseholdMember
 from .date_rules import validate_visit_date
 from .models import Demand, DemandCategory, HelpGiven, LedgerBook, Visit, VisitPhoto
 from .selectors import demand_owner_choices
-from .services import MAX_HELP_ITEMS, MAX_VISIT_PHOTOS, VISIT_EDITABLE_FIELDS
+from .services import MAX_HELP_ITEMS, MAX_VISIT_PHOTOS, VISIT_EDITABLE_FIELDS, DemandDraft
 from .validators import validate_photo
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -128,6 +128,31 @@ class VisitEntryForm(SubmissionTokenMixin, VisitFieldsForm):
             if not (data.get("demand_title") or "").strip():
                 self.add_error("demand_title", _("请填写诉求摘要。"))
         return data
+
+    def visit_record_kwargs(self) -> dict:
+        """The arguments of services.visit_record from the valid form (help items come from their formset)."""
+        data = self.cleaned_data
+        draft = None
+        if data.get("raise_demand"):
+            draft = DemandDraft(
+                category=data["demand_category"],
+                title=data["demand_title"],
+                description=data.get("demand_description", ""),
+            )
+        return {
+            "cadre": data["cadre"],
+            "household": data["household"],
+            "member": data.get("member"),
+            "visited_on": data["visited_on"],
+            "method": data["method"],
+            "ledger_book": data["ledger_book"],
+            "campaign": data.get("campaign"),
+            "learned": data["learned"],
+            "needs": data.get("needs", ""),
+            "photos": data.get("photos") or [],
+            "demand": draft,
+            "idempotency_key": data["token"],
+        }
 
 
 def _check_visit_date(form, data) -> None:
@@ -246,6 +271,15 @@ class VisitEditForm(VersionMixin, VisitFieldsForm):
     def fields_to_save(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in VISIT_EDITABLE_FIELDS}
 
+    def visit_update_kwargs(self) -> dict:
+        """The arguments of services.visit_update from the valid form (help items come from their formset)."""
+        return {
+            "fields": self.fields_to_save(),
+            "expected_version": self.loaded_version,
+            "add_photos": self.cleaned_data["photos"],
+            "remove_photo_ids": [photo.pk for photo in self.cleaned_data["remove_photos"]],
+        }
+
 
 class VisitDeleteForm(VersionMixin, forms.Form):
     reason = forms.CharField(
@@ -333,6 +367,16 @@ class StandaloneDemandForm(DemandDraftForm):
 
 def _name_and_unit(cadre):
     return pgettext("name (detail)", "%(name)s（%(detail)s）") % {"name": cadre.name, "detail": cadre.org_unit.name}
+
+
+def kept_text(form) -> list[tuple]:
+    """(label, text) of what was typed into ``form``'s text areas: shown when its action is no
+    longer possible, so nothing typed is lost."""
+    return [
+        (field.label, field.value())
+        for field in form
+        if isinstance(field.field.widget, forms.Textarea) and (field.value() or "").strip()
+    ]
 
 
 class VersionedForm(forms.Form):

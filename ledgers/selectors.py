@@ -70,6 +70,24 @@ def recent_visits_for_cadre(*, cadre: Cadre | None, limit: int = 5) -> list[Visi
     )
 
 
+def visit_entry_page(*, user, cadre: Cadre | None, picked: Household | None = None, household_id=None) -> dict:
+    """What the visit-entry page shows around its form: the chosen household and its members,
+    the cadre's own pairings and recent visits.
+
+    ``household_id`` (the 录入走访 link of a household's page) preselects a household when none is
+    chosen yet; 404 when it is outside the user's subtree.
+    """
+    if picked is None and household_id is not None:
+        picked = get_for_user_or_404(Household.objects.select_related("village"), user, pk=household_id)
+    return {
+        "picked": picked,
+        "picked_members": list(picked.members.all()) if picked else [],
+        "pairings": pairings_for_cadre(cadre=cadre, user=user),
+        "recent": recent_visits_for_cadre(cadre=cadre),
+        "cadre": cadre,
+    }
+
+
 def _visit_shape(visits):
     return visits.select_related("cadre", "household", "household__village", "member", "campaign").prefetch_related(
         Prefetch("help_items", queryset=HelpGiven.objects.order_by("id")), "photos"
@@ -86,6 +104,12 @@ def visit_defaults_after(*, user, pk) -> dict:
     fields = ("method", "ledger_book", "campaign", "visited_on", "cadre")
     values = scope_for_user(Visit.objects.filter(pk=pk), user).values(*fields).first()
     return values or {}
+
+
+def visit_get_for_user(*, user, pk: int) -> Visit:
+    """One visit the user may see, shaped for its page (its demands too); 404 otherwise."""
+    visits = visit_list_for_user(user=user).prefetch_related("demands__category")
+    return get_for_user_or_404(visits, user, pk=pk)
 
 
 def visit_list_for_user(*, user, filters: dict | None = None):
@@ -160,6 +184,7 @@ def demand_list_for_user(*, user, filters: dict | None = None):
 
 
 def demand_detail(*, user, pk: int):
+    """One demand the user may see, shaped for its page; 404 otherwise."""
     queryset = Demand.objects.select_related(
         "unit",
         "category",

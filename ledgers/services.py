@@ -4,6 +4,7 @@ live in ``demand_flow``; forums and reception days themselves are written by ``o
 import datetime
 import uuid
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -35,6 +36,12 @@ class DemandDraft:
     household: object = None
 
 
+class VisitRecorded(NamedTuple):
+    visit: Visit
+    created: bool
+    demand: Demand | None  # the demand this call raised (None when it raised none or created nothing)
+
+
 @transaction.atomic
 def visit_record(
     *,
@@ -52,8 +59,8 @@ def visit_record(
     photos: list | tuple = (),
     demand: DemandDraft | None = None,
     idempotency_key: uuid.UUID | None = None,
-) -> tuple[Visit, bool]:
-    """Record one visit with its help, photos and an optional demand; returns (visit, created).
+) -> VisitRecorded:
+    """Record one visit with its help, photos and an optional demand; returns (visit, created, demand).
 
     A double-submitted form carries the same ``idempotency_key``: the second call returns the
     first visit and creates nothing. Writes an audit event (and the demand's own events).
@@ -64,13 +71,15 @@ def visit_record(
     if idempotency_key is not None:
         existing = Visit.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
-            return existing, False
+            return VisitRecorded(existing, False, None)
     validate_visit_date(visited_on, campaign=campaign)
     if member is not None and member.household_id != household.pk:
         raise ValidationError(_("走访对象不是该户的家庭成员。"))
     _check_photo_total(len(photos))
+    raised = None
 
     def create():
+        nonlocal raised
         visit = Visit(
             cadre=cadre,
             household=household,
@@ -93,7 +102,6 @@ def visit_record(
         HelpGiven.objects.bulk_create(helps)
         for record in _photo_objects(visit, photos):
             record.save()
-        raised = None
         if demand is not None:
             raised = demand_raise(
                 actor=actor,
@@ -122,7 +130,9 @@ def visit_record(
         )
         return visit
 
-    return create_once(Visit, idempotency_key, create)
+    visit, created = create_once(Visit, idempotency_key, create)
+    # A lost race rolled back what this call wrote, its demand included.
+    return VisitRecorded(visit, created, raised if created else None)
 
 
 # What a correction may change. The household stays: a visit to the wrong household is deleted

@@ -1,9 +1,7 @@
 """Staff pages for visits, ledgers and demands. Thin: parse, check, call, render."""
 
-from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -15,13 +13,13 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import dates
+from core.access import find_for_user, view_access
 from core.audit import audit_export
 from core.concurrency import StaleEdit
 from core.concurrency_forms import edit_conflict_response
 from core.csrf import csrf_recoverable
 from core.masking import can_view_personal_data
-from core.params import date_param, id_param, month_param, parse_id
-from core.scoping import get_for_user_or_404, sees_everything, user_scope_root
+from core.params import date_param, id_param, month_param, parse_id, unit_param
 from core.workflow import TransitionRefused
 from core.xlsx_write import xlsx_response
 from org.models import Cadre, OrgUnit
@@ -37,44 +35,18 @@ from .forms import (
     VisitEditForm,
     VisitEntryForm,
     help_formset,
+    kept_text,
 )
 from .models import Demand, DemandCategory, LedgerBook, Visit
-from .services import (
-    DemandDraft,
-    demand_reveal_phone,
-    visit_can_change,
-    visit_delete,
-    visit_record,
-    visit_update,
-)
+from .services import VisitRecorded, demand_reveal_phone, visit_can_change, visit_delete, visit_record, visit_update
 from .validators import limit_photo_upload
 
 PAGE_SIZE = 25
 PRINT_LIMIT = 2000
 
 
-def _require(user, perm):
-    if not user.has_perm(perm):
-        raise PermissionDenied
-
-
 def _page(request, queryset, size=PAGE_SIZE):
     return Paginator(queryset, size).get_page(request.GET.get("page"))
-
-
-def _unit_param(request, *, default_root=True):
-    """The unit named by ?unit=<code> (404 outside the subtree), else the user's own root."""
-    code = request.GET.get("unit", "").strip()
-    if code:
-        return get_for_user_or_404(OrgUnit.objects.all(), request.user, code=code)
-    if not default_root:
-        return None
-    root = None if sees_everything(request.user) else user_scope_root(request.user)
-    if root is None and sees_everything(request.user):
-        root = OrgUnit.objects.get_first_root_node()
-    if root is None:
-        raise Http404
-    return root
 
 
 # ---------------------------------------------------------------- visits
@@ -96,10 +68,10 @@ def _visit_form_kwargs(request, cadre) -> dict:
     return {"user": request.user, "cadre": cadre, "last_method": selectors.last_method_for_cadre(cadre)}
 
 
+@view_access("ledgers.add_visit")
 def _visit_entry_after_csrf_failure(request):
     """A visit posted from a tab whose CSRF token went stale (the user signed in again meanwhile):
     the entry page again with everything typed, checked but never saved (core.csrf)."""
-    _require(request.user, "ledgers.add_visit")
     cadre = selectors.cadre_for_user(request.user)
     form = VisitEntryForm(request.POST, request.FILES, **_visit_form_kwargs(request, cadre))
     helps = help_formset(request.POST)
@@ -109,117 +81,92 @@ def _visit_entry_after_csrf_failure(request):
 
 
 @csrf_recoverable(_visit_entry_after_csrf_failure)
-@login_required
+@view_access("ledgers.add_visit")
 @require_http_methods(["GET", "POST"])
 @limit_photo_upload
 def visit_entry(request):
     """The fast entry page: search a household, fill a few fields, save and add another."""
-    _require(request.user, "ledgers.add_visit")
     cadre = selectors.cadre_for_user(request.user)
     form_kwargs = _visit_form_kwargs(request, cadre)
     helps = help_formset(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        form = VisitEntryForm(request.POST, request.FILES, **form_kwargs)
-        _refuse_cut_off_photos(request, form)
-        if form.is_valid() and helps.is_valid():
-            data = form.cleaned_data
-            draft = None
-            if data.get("raise_demand"):
-                draft = DemandDraft(
-                    category=data["demand_category"],
-                    title=data["demand_title"],
-                    description=data.get("demand_description", ""),
-                )
-            try:
-                visit, created = visit_record(
-                    actor=request.user,
-                    cadre=data["cadre"],
-                    household=data["household"],
-                    member=data.get("member"),
-                    visited_on=data["visited_on"],
-                    method=data["method"],
-                    ledger_book=data["ledger_book"],
-                    campaign=data.get("campaign"),
-                    learned=data["learned"],
-                    needs=data.get("needs", ""),
-                    help_items=helps.help_items(),
-                    photos=data.get("photos") or [],
-                    demand=draft,
-                    idempotency_key=data["token"],
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                raised = visit.demands.order_by("-id").first() if created and draft is not None else None
-                if raised is not None:
-                    # The demand now needs an owner: say so, and link to it.
-                    messages.success(
-                        request,
-                        format_html(
-                            _('已保存：{household} {date} 的走访记录，并受理诉求<a href="{url}">“{title}”</a>。'),
-                            household=visit.household.head_name,
-                            date=visit.visited_on,
-                            url=raised.get_absolute_url(),
-                            title=raised.title,
-                        ),
-                    )
-                elif created:
-                    messages.success(
-                        request,
-                        _("已保存：%(household)s %(date)s 的走访记录。")
-                        % {"household": visit.household.head_name, "date": visit.visited_on},
-                    )
-                else:
-                    messages.info(request, _("该走访记录已保存过，未重复保存。"))
-                if "save_and_add" in request.POST:
-                    # The next visit starts from this one's method, book, campaign, date and cadre.
-                    return redirect(f"{reverse('ledgers:visit_entry')}?after={visit.pk}")
-                return redirect("ledgers:visit_detail", pk=visit.pk)
-    else:
+    if request.method != "POST":
         previous = selectors.visit_defaults_after(user=request.user, pk=request.GET.get("after"))
-        form = VisitEntryForm(initial=previous, **form_kwargs)
+        return _visit_entry_page(request, VisitEntryForm(initial=previous, **form_kwargs), helps, cadre)
+    form = VisitEntryForm(request.POST, request.FILES, **form_kwargs)
+    _refuse_cut_off_photos(request, form)
+    if form.is_valid() and helps.is_valid():
+        try:
+            recorded = visit_record(actor=request.user, help_items=helps.help_items(), **form.visit_record_kwargs())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            _say_visit_saved(request, recorded)
+            if "save_and_add" in request.POST:
+                # The next visit starts from this one's method, book, campaign, date and cadre.
+                return redirect(f"{reverse('ledgers:visit_entry')}?after={recorded.visit.pk}")
+            return redirect("ledgers:visit_detail", pk=recorded.visit.pk)
     return _visit_entry_page(request, form, helps, cadre)
 
 
+def _say_visit_saved(request, recorded: VisitRecorded) -> None:
+    visit, demand = recorded.visit, recorded.demand
+    if demand is not None:
+        # The demand now needs an owner: say so, and link to it.
+        messages.success(
+            request,
+            format_html(
+                _('已保存：{household} {date} 的走访记录，并受理诉求<a href="{url}">“{title}”</a>。'),
+                household=visit.household.head_name,
+                date=visit.visited_on,
+                url=demand.get_absolute_url(),
+                title=demand.title,
+            ),
+        )
+    elif recorded.created:
+        messages.success(
+            request,
+            _("已保存：%(household)s %(date)s 的走访记录。")
+            % {"household": visit.household.head_name, "date": visit.visited_on},
+        )
+    else:
+        messages.info(request, _("该走访记录已保存过，未重复保存。"))
+
+
 def _visit_entry_page(request, form, helps, cadre):
-    picked = form.cleaned_data.get("household") if form.is_bound and hasattr(form, "cleaned_data") else None
-    household_id = id_param(request, "household")
-    if not form.is_bound and household_id is not None:
+    bound = form.is_bound
+    page = selectors.visit_entry_page(
+        user=request.user,
+        cadre=cadre,
+        picked=form.cleaned_data.get("household") if bound and hasattr(form, "cleaned_data") else None,
         # Opened from the household's file page (录入走访): preselected, still scoped to the user.
-        picked = get_for_user_or_404(Household.objects.select_related("village"), request.user, pk=household_id)
+        household_id=None if bound else id_param(request, "household"),
+    )
     context = {
         "form": form,
         "helps": helps,
-        "picked": picked,
-        "picked_members": list(picked.members.all()) if picked else [],
         "selected_member": form["member"].value(),
         "photos_lost": _photos_lost(request),
-        "pairings": selectors.pairings_for_cadre(cadre=cadre, user=request.user),
-        "recent": selectors.recent_visits_for_cadre(cadre=cadre),
-        "cadre": cadre,
+        **page,
     }
     return render(request, "ledgers/visit_entry.html", context)
 
 
-@login_required
+@view_access("ledgers.add_visit")
 @require_GET
 def household_search(request):
     """htmx: households matching what was typed, scoped to the user's subtree."""
-    _require(request.user, "ledgers.add_visit")
     q = request.GET.get("q", "")
     households = selectors.household_search_for_user(user=request.user, q=q)
     return render(request, "ledgers/partials/_household_results.html", {"households": households, "q": q.strip()})
 
 
-@login_required
+@view_access(gate="ledgers.add_visit", lookup=Household.objects.select_related("village"))
 @require_GET
-def household_pick(request, pk):
+def household_pick(request, household):
     """htmx: the chosen household as a chip, with its members to choose from.
 
     ``?member=<id>`` preselects that member (a pairing with a household member picks both).
     """
-    _require(request.user, "ledgers.add_visit")
-    household = get_for_user_or_404(Household.objects.select_related("village"), request.user, pk=pk)
     members = list(household.members.all())
     wanted = request.GET.get("member", "")
     selected = next((m.pk for m in members if str(m.pk) == wanted), None)
@@ -230,12 +177,10 @@ def household_pick(request, pk):
     )
 
 
-@login_required
+@view_access("ledgers.view_visit")
 def visit_list(request):
-    _require(request.user, "ledgers.view_visit")
-    unit = _unit_param(request, default_root=False)
     filters = {
-        "unit": unit,
+        "unit": unit_param(request),
         "book": request.GET.get("book", ""),
         "method": request.GET.get("method", ""),
         "date_from": date_param(request, "date_from"),
@@ -256,11 +201,8 @@ def visit_list(request):
     )
 
 
-@login_required
-def visit_detail(request, pk):
-    _require(request.user, "ledgers.view_visit")
-    visits = selectors.visit_list_for_user(user=request.user).prefetch_related("demands__category")
-    visit = get_for_user_or_404(visits, request.user, pk=pk)
+@view_access(gate="ledgers.view_visit", lookup=selectors.visit_get_for_user)
+def visit_detail(request, visit):
     context = {
         "visit": visit,
         "can_change": visit_can_change(user=request.user, visit=visit),
@@ -269,43 +211,36 @@ def visit_detail(request, pk):
     return render(request, "ledgers/visit_detail.html", context)
 
 
-def _changeable_visit_or_404(request, pk):
-    """The visit (404 outside the subtree) if the user may correct it (403 otherwise)."""
-    _require(request.user, "ledgers.view_visit")
-    visit = get_for_user_or_404(
-        Visit.objects.select_related("household__village", "cadre", "member", "campaign"), request.user, pk=pk
-    )
-    if not visit_can_change(user=request.user, visit=visit):
-        raise PermissionDenied
-    return visit
+def _may_change_visit(user, visit) -> bool:
+    return visit_can_change(user=user, visit=visit)
+
+
+# A visit is corrected or deleted by its own cadre or the office's staff (403 for others who see it).
+CHANGEABLE_VISIT = {
+    "gate": "ledgers.view_visit",
+    "lookup": Visit.objects.select_related("household__village", "cadre", "member", "campaign"),
+    "check": _may_change_visit,
+}
 
 
 @csrf_recoverable()
-@login_required
+@view_access(**CHANGEABLE_VISIT)
 @require_http_methods(["GET", "POST"])
 @limit_photo_upload
-def visit_edit(request, pk):
+def visit_edit(request, visit):
     """Correct a visit (its own cadre, or the office's data-entry staff)."""
-    visit = _changeable_visit_or_404(request, pk)
     form = VisitEditForm(request.POST or None, request.FILES or None, user=request.user, visit=visit)
     _refuse_cut_off_photos(request, form)
     helps = help_formset(request.POST or None, visit=visit, user=request.user)
+    page = {"helps": helps, "visit": visit, "photos_lost": _photos_lost(request)}
     if request.method == "POST" and form.is_valid() and helps.is_valid():
         try:
-            visit_update(
-                actor=request.user,
-                visit=visit,
-                fields=form.fields_to_save(),
-                help_items=helps.help_items(),
-                expected_version=form.loaded_version,
-                add_photos=form.cleaned_data["photos"],
-                remove_photo_ids=[photo.pk for photo in form.cleaned_data["remove_photos"]],
-            )
+            visit_update(actor=request.user, visit=visit, help_items=helps.help_items(), **form.visit_update_kwargs())
         except StaleEdit as exc:
             return edit_conflict_response(
                 request,
                 template="ledgers/visit_form.html",
-                context={"helps": helps, "visit": visit, "photos_lost": _photos_lost(request)},
+                context=page,
                 form=form,
                 exc=exc,
                 done=reverse("ledgers:visit_detail", args=[visit.pk]),
@@ -315,19 +250,14 @@ def visit_edit(request, pk):
         else:
             messages.success(request, _("走访记录已修改。"))
             return redirect("ledgers:visit_detail", pk=visit.pk)
-    return render(
-        request,
-        "ledgers/visit_form.html",
-        {"form": form, "helps": helps, "visit": visit, "photos_lost": _photos_lost(request)},
-    )
+    return render(request, "ledgers/visit_form.html", {"form": form, **page})
 
 
 @csrf_recoverable()
-@login_required
+@view_access(**CHANGEABLE_VISIT)
 @require_http_methods(["GET", "POST"])
-def visit_delete_view(request, pk):
+def visit_delete_view(request, visit):
     """Delete a visit entered by mistake, with a reason (refused when it raised a demand)."""
-    visit = _changeable_visit_or_404(request, pk)
     form = VisitDeleteForm(request.POST or None, visit=visit)
     if request.method == "POST" and form.is_valid():
         try:
@@ -348,11 +278,9 @@ def visit_delete_view(request, pk):
     )
 
 
-@login_required
-def household_timeline(request, pk):
+@view_access(gate="ledgers.view_visit", lookup=Household.objects.select_related("village"))
+def household_timeline(request, household):
     """Per household: its visits, help given and demands on one timeline."""
-    _require(request.user, "ledgers.view_visit")
-    household = get_for_user_or_404(Household.objects.select_related("village"), request.user, pk=pk)
     return render(
         request,
         "ledgers/household_timeline.html",
@@ -365,16 +293,22 @@ def household_timeline(request, pk):
     )
 
 
-@login_required
-def cadre_diary(request, pk=None):
-    """A cadre's 民情日记 for one month (one's own without a pk)."""
-    _require(request.user, "ledgers.view_visit")
-    if pk is None:
-        cadre = selectors.cadre_for_user(request.user)
-        if cadre is None:
-            return render(request, "ledgers/cadre_diary.html", {"cadre": None, "visits": []})
-    else:
-        cadre = get_for_user_or_404(Cadre.objects.select_related("org_unit"), request.user, pk=pk)
+@view_access("ledgers.view_visit")
+def my_diary(request):
+    """The signed-in cadre's own 民情日记 for one month."""
+    cadre = selectors.cadre_for_user(request.user)
+    if cadre is None:
+        return render(request, "ledgers/cadre_diary.html", {"cadre": None, "visits": []})
+    return _diary_page(request, cadre, own=True)
+
+
+@view_access(gate="ledgers.view_visit", lookup=Cadre.objects.select_related("org_unit"))
+def cadre_diary(request, cadre):
+    """A cadre's 民情日记 for one month."""
+    return _diary_page(request, cadre, own=False)
+
+
+def _diary_page(request, cadre, *, own: bool):
     month = month_param(request)
     visits = list(selectors.cadre_diary(user=request.user, cadre=cadre, first=month.first, last=month.last))
     return render(
@@ -387,13 +321,13 @@ def cadre_diary(request, pk=None):
             "first": month.first,
             "previous": month.previous,
             "following": month.following,
-            "own": pk is None,
+            "own": own,
         },
     )
 
 
 def _book_params(request):
-    unit = _unit_param(request)
+    unit = unit_param(request, default_root=True)
     book = request.GET.get("book") or LedgerBook.MINQING
     if book not in LedgerBook.values:
         raise Http404
@@ -405,10 +339,9 @@ def _book_params(request):
     return unit, book, month.first, month.last, month, q, visits
 
 
-@login_required
+@view_access("ledgers.view_visit")
 def ledger_books(request):
     """The four books of a unit (民情账/帮扶账/组织账/稳定账) for one month, filterable and paginated."""
-    _require(request.user, "ledgers.view_visit")
     unit, book, first, last, month, q, visits = _book_params(request)
     return render(
         request,
@@ -428,9 +361,8 @@ def ledger_books(request):
     )
 
 
-@login_required
+@view_access("ledgers.view_visit")
 def ledger_book_export(request):
-    _require(request.user, "ledgers.view_visit")
     unit, book, first, last, month, q, visits = _book_params(request)
     with translation.override("zh-hans"):  # the file keeps the offices' Chinese layout
         label = str(LedgerBook(book).label)
@@ -439,9 +371,8 @@ def ledger_book_export(request):
     return xlsx_response(content, f"{unit.name}{label}{month}.xlsx")
 
 
-@login_required
+@view_access("ledgers.view_visit")
 def ledger_book_print(request):
-    _require(request.user, "ledgers.view_visit")
     unit, book, first, last, month, q, visits = _book_params(request)
     rows = list(visits[: PRINT_LIMIT + 1])
     return render(
@@ -468,7 +399,7 @@ def _demand_filters(request):
     if category_id is not None:
         category = DemandCategory.objects.filter(pk=category_id).first()
     return {
-        "unit": _unit_param(request, default_root=False),
+        "unit": unit_param(request),
         "status": request.GET.get("status", ""),
         "category": category,
         "source": request.GET.get("source", ""),
@@ -477,9 +408,8 @@ def _demand_filters(request):
     }
 
 
-@login_required
+@view_access("ledgers.view_demand")
 def demand_list(request):
-    _require(request.user, "ledgers.view_demand")
     filters = _demand_filters(request)
     page = _page(request, selectors.demand_list_for_user(user=request.user, filters=filters))
     return render(
@@ -497,12 +427,11 @@ def demand_list(request):
     )
 
 
-@login_required
+@view_access("ledgers.view_demand")
 def demand_export(request):
-    _require(request.user, "ledgers.view_demand")
     filters = _demand_filters(request)
     demands = selectors.demand_list_for_user(user=request.user, filters=filters)[:5000]
-    unit = filters["unit"] or _unit_param(request)
+    unit = filters["unit"] or unit_param(request, default_root=True)
     with translation.override("zh-hans"):  # the file keeps the offices' Chinese layout
         content = demand_ledger_workbook(unit_name=unit.name, demands=demands)
     audit_export(action="ledgers.demand_export", what="demand_ledger", rows=demands.count(), unit=unit)
@@ -510,11 +439,10 @@ def demand_export(request):
 
 
 @csrf_recoverable()
-@login_required
+@view_access("ledgers.add_demand")
 @require_http_methods(["GET", "POST"])
 def demand_new(request):
     """A demand received by hotline, mailbox or at the office door."""
-    _require(request.user, "ledgers.add_demand")
     form = StandaloneDemandForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -568,13 +496,7 @@ def _demand_page(request, demand, *, kept_action=None, kept_form=None):
         for a in actions
     ]
     # The action is no longer possible (the demand moved on): still show what was typed.
-    kept_text = []
-    if kept_form is not None and kept_action not in actions:
-        kept_text = [
-            (field.label, field.value())
-            for field in kept_form
-            if isinstance(field.field.widget, forms.Textarea) and (field.value() or "").strip()
-        ]
+    kept = kept_text(kept_form) if kept_form is not None and kept_action not in actions else []
     return render(
         request,
         "ledgers/demand_detail.html",
@@ -582,51 +504,49 @@ def _demand_page(request, demand, *, kept_action=None, kept_form=None):
             "demand": demand,
             "events": selectors.demand_events(demand),
             "action_forms": action_forms,
-            "kept_action_label": demand_flow.ACTION_LABELS[kept_action] if kept_text else "",
-            "kept_text": kept_text,
+            "kept_action_label": demand_flow.ACTION_LABELS[kept_action] if kept else "",
+            "kept_text": kept,
             "today": dates.today(),
             "can_reveal": can_view_personal_data(request.user),
         },
     )
 
 
-@login_required
-def demand_detail(request, pk):
-    _require(request.user, "ledgers.view_demand")
-    return _demand_page(request, selectors.demand_detail(user=request.user, pk=pk))
+@view_access(gate="ledgers.view_demand", lookup=selectors.demand_detail)
+def demand_detail(request, demand):
+    return _demand_page(request, demand)
 
 
-@login_required
+@view_access(gate="ledgers.view_demand", lookup=selectors.demand_detail)
 @require_POST
-def demand_reveal_phone_view(request, pk):
+def demand_reveal_phone_view(request, demand):
     """htmx: the demand person's full phone number (audited); 403 without the permission."""
-    _require(request.user, "ledgers.view_demand")
-    demand = selectors.demand_detail(user=request.user, pk=pk)
     value = demand_reveal_phone(actor=request.user, demand=demand)
     return render(request, "outreach/partials/_revealed.html", {"value": value})
 
 
-@login_required
+@view_access("ledgers.change_demand", lookup=Demand)
 @require_GET
-def demand_person_options(request, pk):
+def demand_person_options(request, demand):
     """htmx: the <option>s of a demand's responsible-person select for the chosen responsible unit."""
-    get_for_user_or_404(Demand.objects.all(), request.user, pk=pk)
-    _require(request.user, "ledgers.change_demand")
     raw = next((v for k, v in request.GET.items() if k.endswith("responsible_unit")), "")
     unit_id = parse_id(raw)
-    unit = get_for_user_or_404(OrgUnit.objects.all(), request.user, pk=unit_id) if unit_id else None
+    unit = find_for_user(OrgUnit, request.user, pk=unit_id) if unit_id else None
     cadres = selectors.demand_owner_choices(user=request.user, unit=unit)
     return render(request, "ledgers/_person_options.html", {"cadres": cadres})
 
 
-@login_required
-@require_POST
-def demand_action(request, pk, action):
-    """One transition of a demand; a refusal re-renders the demand page with the input kept."""
+def _action_permission(*, action) -> str:
+    """The permission one demand action needs; an unknown action names no page (404)."""
     if action not in ACTION_FORMS:
         raise Http404
-    demand = get_for_user_or_404(Demand.objects.all(), request.user, pk=pk)
-    _require(request.user, demand_flow.DEMAND_FLOW[action].permission)
+    return demand_flow.DEMAND_FLOW[action].permission
+
+
+@view_access(_action_permission, lookup=Demand)
+@require_POST
+def demand_action(request, demand, action):
+    """One transition of a demand; a refusal re-renders the demand page with the input kept."""
     form = _action_form(action, request.user, data=request.POST, demand=demand)
     if form.is_valid():
         # The form's fields are the service's arguments: the table finds the service.
@@ -640,9 +560,13 @@ def demand_action(request, pk, action):
         else:
             messages.success(request, _("已%(action)s。") % {"action": demand_flow.ACTION_LABELS[action]})
             return redirect(demand)
-    # Refused (bad input, someone else acted first, or the state moved on): the page is shown
-    # again with the demand as it is now and the user's input kept, on the current version, so
-    # nothing typed is lost and a second submit acts on what the user has now seen.
+    return _refused_action_page(request, demand.pk, action, form)
+
+
+def _refused_action_page(request, pk, action, form):
+    """Refused (bad input, someone else acted first, or the state moved on): the page is shown
+    again with the demand as it is now and the user's input kept, on the current version, so
+    nothing typed is lost and a second submit acts on what the user has now seen."""
     current = selectors.demand_detail(user=request.user, pk=pk)
     data = request.POST.copy()
     data[f"{action}-version"] = str(current.version)
@@ -661,11 +585,10 @@ def demand_action(request, pk, action):
     return _demand_page(request, current, kept_action=action, kept_form=kept)
 
 
-@login_required
+@view_access("ledgers.view_demand")
 def demand_chase(request):
     """件件有着落、事事有回音: no owner, past deadline, resolved but not replied — and escalated here."""
-    _require(request.user, "ledgers.view_demand")
-    unit = _unit_param(request)
+    unit = unit_param(request, default_root=True)
     chase = selectors.demand_chase_for_unit(user=request.user, unit=unit)
     return render(
         request,

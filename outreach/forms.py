@@ -10,12 +10,19 @@ from campaigns.selectors import campaign_choices_for_user
 from core import dates
 from core.concurrency_forms import RecordFormMixin, SubmissionTokenMixin
 from core.masking import can_view_personal_data, mask_free_text_in_form, mask_id_number, mask_phone
+from core.params import parse_id
 from core.scoping import scope_for_user
 from org.models import Cadre, OrgUnit
 
 from .importing import IMPORTERS
 from .models import Forum, Household, HouseholdCategory, HouseholdMember, Pairing, ReceptionDay
-from .selectors import cadres_for_user, campaigns_for_user, townships_for_user, villages_for_user
+from .selectors import (
+    cadres_for_user,
+    campaigns_for_user,
+    households_for_assignment,
+    townships_for_user,
+    villages_for_user,
+)
 from .xlsx import max_upload_bytes
 
 
@@ -103,6 +110,10 @@ class HouseholdForm(RecordFormMixin, forms.ModelForm):
     def clean_id_number(self):
         return (self.cleaned_data.get("id_number") or "").strip().upper()
 
+    def household_data(self) -> dict:
+        """The household's own fields as typed (categories are saved apart, by the service)."""
+        return {k: v for k, v in self.typed_data.items() if k != "categories"}
+
     def _post_clean(self):
         # Blank personal fields on edit mean "keep": validate the value that will be stored.
         for name in ("phone", "id_number"):
@@ -181,6 +192,18 @@ class BulkFilterForm(forms.Form):
         self.fields["campaign"].queryset = campaigns_for_user(user=user, active_only=True)
         self.fields["village"].queryset = villages_for_user(user=user)
 
+    def households(self, *, user, limit: int) -> list:
+        """The first ``limit`` households the filter finds (call after is_valid)."""
+        data = self.cleaned_data
+        households = households_for_assignment(
+            user=user,
+            village=data.get("village"),
+            category=data.get("category"),
+            campaign=data["campaign"],
+            unpaired_only=data.get("unpaired"),
+        )
+        return list(households[:limit])
+
 
 class BulkAssignForm(forms.Form):
     campaign = CampaignChoiceField(queryset=Campaign.objects.none(), label=_("主题活动"))
@@ -229,6 +252,16 @@ class LiaisonPointForm(forms.Form):
         return data
 
 
+def picked_assignments(values) -> list[tuple[int, int]]:
+    """The ticked suggestion rows (``"<household id>:<cadre id>"``) as id pairs; malformed ones are dropped."""
+    assignments = []
+    for value in values:
+        household_id, _sep, cadre_id = value.partition(":")
+        if parse_id(household_id) and parse_id(cadre_id):
+            assignments.append((parse_id(household_id), parse_id(cadre_id)))
+    return assignments
+
+
 class ImportUploadForm(forms.Form):
     kind = forms.ChoiceField(
         choices=[(k, cls.title) for k, cls in IMPORTERS.items()], label=_("导入内容"), widget=forms.RadioSelect
@@ -245,6 +278,12 @@ class ImportUploadForm(forms.Form):
             "mb": max_upload_bytes() // 1048576
         }
         self.helper = _helper(_("上传并检查"))
+
+    def refuse_cut_off_file(self, message: str) -> None:
+        """The file was cut off while streaming: say why instead of "this field is required"."""
+        self.is_valid()
+        self.errors.pop("file", None)
+        self.add_error("file", message)
 
     def clean(self):
         data = super().clean()

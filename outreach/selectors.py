@@ -16,8 +16,9 @@ from core.masking import MASKERS, mask_text
 from core.scoping import get_for_user_or_404, scope_for_user, sees_everything, user_scope_root
 from org.models import Cadre, OrgUnit
 
+from .forum_rules import forum_rules_for, forum_warnings
 from .models import Forum, Household, HouseholdCategory, HouseholdMember, ImportJob, LiaisonPoint, Pairing, ReceptionDay
-from .panels import reach_conditions, with_list_columns
+from .panels import column_values, reach_conditions, with_list_columns
 
 # Categories that make a household a "困难群众" household for 结穷亲 (plans 000 and 002: 副处级以上
 # cadres pair with at least one hardship household).
@@ -482,3 +483,21 @@ def reception_day_list_for_user(*, user, filters: dict | None = None) -> QuerySe
         days = days.filter(held_on__lte=filters["date_to"])
     days = days.select_related("leader", "leader__org_unit", "campaign")
     return with_list_columns(days).order_by("-held_on", "-id")
+
+
+def forum_rows(forums, *, columns) -> list[tuple]:
+    """(forum, its list-column values, its warnings against its plan's rules) for the list page;
+    each plan's rules are read once per page."""
+    rules_by_campaign = {}
+    rows = []
+    for forum in forums:
+        if forum.campaign_id not in rules_by_campaign:
+            rules_by_campaign[forum.campaign_id] = forum_rules_for(forum.campaign)
+        rules = rules_by_campaign[forum.campaign_id]
+        rows.append((forum, column_values(forum, columns), forum_warnings(forum, rules)))
+    return rows
+
+
+def cadre_ids_in(*, user, unit: OrgUnit) -> set[int]:
+    """Ids of the cadres of ``unit``'s subtree that the user may see."""
+    return set(scope_for_user(Cadre.objects.filter(unit.subtree_q("org_unit__")), user).values_list("pk", flat=True))

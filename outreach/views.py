@@ -1,7 +1,4 @@
-import functools
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -13,13 +10,14 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import dates
+from core.access import view_access
 from core.audit import audit_export
 from core.concurrency import StaleEdit
 from core.concurrency_forms import edit_conflict_response, saved_message
 from core.csrf import csrf_recoverable
 from core.masking import MASKERS, can_view_personal_data
-from core.params import date_param, id_param, parse_id
-from core.scoping import get_for_user_or_404, scope_for_user
+from core.params import date_param, id_param, unit_param
+from core.scoping import scope_for_user
 from core.xlsx_write import table_workbook, xlsx_response
 from org.models import Cadre, OrgUnit
 
@@ -38,6 +36,7 @@ from .forms import (
     PairingForm,
     ReceptionDayForm,
     SuggestForm,
+    picked_assignments,
 )
 from .forum_rules import forum_rules_for, forum_warnings
 from .importing import IMPORTERS
@@ -52,27 +51,6 @@ PAGE_SIZE = 50
 BULK_MAX = 500
 
 
-def perm_required(*perms):
-    """Signed-in users lacking ``perms`` get 403; anonymous users go to the login page."""
-
-    def decorator(view):
-        @functools.wraps(view)
-        @login_required
-        def wrapper(request, *args, **kwargs):
-            if not request.user.has_perms(perms):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-def _require(user, perm):
-    if not user.has_perm(perm):
-        raise PermissionDenied
-
-
 def _page(request, queryset):
     return CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
@@ -84,7 +62,7 @@ def _export_name(stem: str) -> str:
 # --- households -------------------------------------------------------------------------------
 
 
-@perm_required("outreach.view_household")
+@view_access("outreach.view_household")
 def household_list(request):
     form = HouseholdFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -104,9 +82,13 @@ def household_list(request):
     return render(request, "outreach/household_list.html", context)
 
 
-@perm_required("outreach.view_household")
-def household_detail(request, pk):
-    household = selectors.household_get_for_user(user=request.user, pk=pk)
+# The household, pairing and import pages refuse a role without their permission before looking
+# the object up (gate): 403 whatever the id, as their URL matrix says.
+HOUSEHOLD = selectors.household_get_for_user
+
+
+@view_access(gate="outreach.view_household", lookup=HOUSEHOLD)
+def household_detail(request, household):
     services.household_record_view(actor=request.user, household=household)
     shown = panels.detail_panels(request, household)
     if isinstance(shown, HttpResponse):
@@ -123,17 +105,16 @@ def household_detail(request, pk):
 
 
 @require_POST
-@perm_required("outreach.view_household")
-def household_reveal(request, pk, field):
+@view_access(gate="outreach.view_household", lookup=HOUSEHOLD)
+def household_reveal(request, household, field):
     if field not in MASKERS:
         raise Http404
-    household = selectors.household_get_for_user(user=request.user, pk=pk)
     value = services.household_reveal_personal(actor=request.user, household=household, field=field)
     return render(request, "outreach/partials/_revealed.html", {"value": value})
 
 
 @csrf_recoverable()
-@perm_required("outreach.add_household")
+@view_access("outreach.add_household")
 def household_create(request):
     form = HouseholdForm(request.POST or None, user=request.user)
     replayed = form.replayed(Household)
@@ -142,11 +123,10 @@ def household_create(request):
         saved_message(request, False, "")
         return redirect("outreach:household_detail", pk=replayed.pk)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.typed_data.items() if k != "categories"}
         try:
             household, created = services.household_create(
                 actor=request.user,
-                data=data,
+                data=form.household_data(),
                 categories=form.cleaned_data["categories"],
                 idempotency_key=form.submission_token,
             )
@@ -159,18 +139,17 @@ def household_create(request):
 
 
 @csrf_recoverable()
-@perm_required("outreach.change_household")
-def household_edit(request, pk):
-    household = selectors.household_get_for_user(user=request.user, pk=pk)
+@view_access(gate="outreach.change_household", lookup=HOUSEHOLD)
+def household_edit(request, household):
+    pk = household.pk
     form = HouseholdForm(request.POST or None, instance=household, user=request.user)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.typed_data.items() if k != "categories"}
-        household = selectors.household_get_for_user(user=request.user, pk=pk)  # unmodified by the form
+        household = HOUSEHOLD(user=request.user, pk=pk)  # unmodified by the form
         try:
             services.household_update(
                 actor=request.user,
                 household=household,
-                data=data,
+                data=form.household_data(),
                 categories=form.cleaned_data["categories"],
                 expected_version=form.loaded_version,
             )
@@ -193,23 +172,21 @@ def household_edit(request, pk):
 
 
 @csrf_recoverable()
-@perm_required("outreach.add_householdmember")
-def member_create(request, pk):
-    household = selectors.household_get_for_user(user=request.user, pk=pk)
+@view_access(gate="outreach.add_householdmember", lookup=HOUSEHOLD)
+def member_create(request, household):
     form = MemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         _member, created = services.household_member_create(
             actor=request.user, household=household, data=form.typed_data, idempotency_key=form.submission_token
         )
         saved_message(request, created, _("已添加家庭成员。"))
-        return redirect("outreach:household_detail", pk=pk)
+        return redirect("outreach:household_detail", pk=household.pk)
     return render(request, "outreach/member_form.html", {"form": form, "household": household})
 
 
 @csrf_recoverable()
-@perm_required("outreach.change_householdmember")
-def member_edit(request, pk):
-    member = selectors.member_get_for_user(user=request.user, pk=pk)
+@view_access(gate="outreach.change_householdmember", lookup=selectors.member_get_for_user)
+def member_edit(request, member):
     form = MemberForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
         try:
@@ -233,7 +210,7 @@ def member_edit(request, pk):
 # --- pairings ---------------------------------------------------------------------------------
 
 
-@perm_required("outreach.view_pairing")
+@view_access("outreach.view_pairing")
 def pairing_list(request):
     form = PairingFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -258,9 +235,8 @@ def pairing_list(request):
 
 
 @csrf_recoverable()
-@perm_required("outreach.add_pairing")
-def pairing_create(request, household_pk):
-    household = selectors.household_get_for_user(user=request.user, pk=household_pk)
+@view_access(gate="outreach.add_pairing", lookup=HOUSEHOLD, kwarg="household_pk", field="pk")
+def pairing_create(request, household):
     initial = {"campaign": selectors.default_campaign_for_user(user=request.user), "start_date": dates.today()}
     # Prefilled from links such as the unit pairing-status page (?campaign=…&kind=…); the form
     # still limits every choice to what the user may see.
@@ -283,9 +259,8 @@ def pairing_create(request, household_pk):
 
 
 @require_POST
-@perm_required("outreach.change_pairing")
-def pairing_end(request, pk):
-    pairing = selectors.pairing_get_for_user(user=request.user, pk=pk)
+@view_access(gate="outreach.change_pairing", lookup=selectors.pairing_get_for_user)
+def pairing_end(request, pairing):
     form = PairingEndForm(request.POST)
     if form.is_valid():
         try:
@@ -298,59 +273,52 @@ def pairing_end(request, pk):
     return redirect("outreach:household_detail", pk=pairing.household_id)
 
 
-@perm_required("outreach.add_pairing")
+@view_access("outreach.add_pairing")
 def pairing_bulk(request):
     """Filter households (GET), tick them and pick a cadre (POST preview), confirm (POST confirm)."""
     initial = {"campaign": selectors.default_campaign_for_user(user=request.user), "unpaired": True}
     filter_form = BulkFilterForm(request.GET or None, user=request.user, initial=initial)
-    households = []
-    chosen = {}
+    households, chosen = [], {}
     if filter_form.is_valid():
-        f = filter_form.cleaned_data
-        households = list(
-            selectors.households_for_assignment(
-                user=request.user,
-                village=f.get("village"),
-                category=f.get("category"),
-                campaign=f["campaign"],
-                unpaired_only=f.get("unpaired"),
-            )[:BULK_MAX]
-        )
-        chosen["campaign"] = f["campaign"]
+        households = filter_form.households(user=request.user, limit=BULK_MAX)
+        chosen["campaign"] = filter_form.cleaned_data["campaign"]
     assign_form = BulkAssignForm(
-        request.POST or None,
-        user=request.user,
-        initial={"start_date": dates.today(), **chosen},
+        request.POST or None, user=request.user, initial={"start_date": dates.today(), **chosen}
     )
     if request.method == "POST" and assign_form.is_valid():
         data = assign_form.cleaned_data
         picked = list(data["households"])
         if request.POST.get("step") == "confirm":
-            result = services.pairing_bulk_assign(
-                actor=request.user,
-                campaign=data["campaign"],
-                assignments=[(h.pk, data["cadre"].pk) for h in picked],
-                kind=data["kind"],
-                start_date=data["start_date"],
-            )
-            messages.success(
+            return _pairings_saved(
                 request,
-                _("已为 %(cadre)s 新建 %(n)d 个结对（%(s)d 个已存在，未重复创建）。")
-                % {"cadre": data["cadre"].name, "n": result["created"], "s": result["skipped"]},
+                data,
+                [(h.pk, data["cadre"].pk) for h in picked],
+                lambda result: (
+                    _("已为 %(cadre)s 新建 %(n)d 个结对（%(s)d 个已存在，未重复创建）。")
+                    % {"cadre": data["cadre"].name, "n": result["created"], "s": result["skipped"]}
+                ),
             )
-            return redirect(reverse("outreach:pairing_list") + f"?campaign={data['campaign'].pk}")
         context = {"form": assign_form, "picked": picked, "data": data, "kind_label": Pairing.Kind(data["kind"]).label}
         return render(request, "outreach/pairing_bulk_confirm.html", context)
-    context = {
-        "filter_form": filter_form,
-        "assign_form": assign_form,
-        "households": households,
-        "limit": BULK_MAX,
-    }
+    context = {"filter_form": filter_form, "assign_form": assign_form, "households": households, "limit": BULK_MAX}
     return render(request, "outreach/pairing_bulk.html", context)
 
 
-@perm_required("outreach.add_pairing")
+def _pairings_saved(request, data, assignments, message):
+    """Save the confirmed (household id, cadre id) pairs, say what was done (``message(result)``),
+    and go to the campaign's pairings."""
+    result = services.pairing_bulk_assign(
+        actor=request.user,
+        campaign=data["campaign"],
+        assignments=assignments,
+        kind=data["kind"],
+        start_date=data["start_date"],
+    )
+    messages.success(request, message(result))
+    return redirect(reverse("outreach:pairing_list") + f"?campaign={data['campaign'].pk}")
+
+
+@view_access("outreach.add_pairing")
 def pairing_suggest(request):
     """Propose a balanced assignment for a township (GET); save the ticked rows (POST)."""
     initial = {"campaign": selectors.default_campaign_for_user(user=request.user), "start_date": dates.today()}
@@ -359,39 +327,24 @@ def pairing_suggest(request):
     if form.is_valid():
         data = form.cleaned_data
         if request.method == "POST":
-            assignments = []
-            for value in request.POST.getlist("pick"):
-                household_id, _sep, cadre_id = value.partition(":")
-                if parse_id(household_id) and parse_id(cadre_id):
-                    assignments.append((parse_id(household_id), parse_id(cadre_id)))
+            assignments = picked_assignments(request.POST.getlist("pick"))
             if not assignments:
                 messages.error(request, _("请至少勾选一条建议。"))
             else:
                 # The township's cadres only: a tampered form cannot pair outside it.
-                township = data["township"]
-                allowed = set(
-                    scope_for_user(
-                        Cadre.objects.filter(org_unit__path__startswith=township.path), request.user
-                    ).values_list("pk", flat=True)
-                )
+                allowed = selectors.cadre_ids_in(user=request.user, unit=data["township"])
                 if any(c not in allowed for _h, c in assignments):
                     raise Http404
-                result = services.pairing_bulk_assign(
-                    actor=request.user,
-                    campaign=data["campaign"],
-                    assignments=assignments,
-                    kind=data["kind"],
-                    start_date=data["start_date"],
+                return _pairings_saved(
+                    request, data, assignments, lambda result: _("已保存 %(n)d 个结对。") % {"n": result["created"]}
                 )
-                messages.success(request, _("已保存 %(n)d 个结对。") % {"n": result["created"]})
-                return redirect(reverse("outreach:pairing_list") + f"?campaign={data['campaign'].pk}")
         proposal = selectors.pairing_suggestions(township=data["township"], campaign=data["campaign"])
     return render(
         request, "outreach/pairing_suggest.html", {"form": form, "proposal": proposal, "searched": form.is_bound}
     )
 
 
-@perm_required("org.view_cadre")
+@view_access("org.view_cadre")
 def cadre_export(request):
     cadres = scope_for_user(Cadre.objects.select_related("user", "org_unit"), request.user)
     data = services.export_workbook(
@@ -400,10 +353,9 @@ def cadre_export(request):
     return xlsx_response(data, _export_name("cadres"))
 
 
-@perm_required("outreach.view_pairing")
-def pairing_status(request, code):
+@view_access(gate="outreach.view_pairing", lookup=OrgUnit, kwarg="code")
+def pairing_status(request, unit):
     """A unit's page: cadres below their pairing requirement, must-visit households not reached."""
-    unit = get_for_user_or_404(OrgUnit.objects.all(), request.user, code=code)
     campaigns = selectors.campaigns_for_user(user=request.user)
     campaign = None
     if (campaign_id := id_param(request, "campaign")) is not None:
@@ -423,12 +375,12 @@ def pairing_status(request, code):
     return render(request, "outreach/pairing_status.html", context)
 
 
-@login_required
+@view_access("outreach.view_pairing")
 def pairing_status_home(request):
     unit = selectors.user_unit(request.user)
     if unit is None:
         unit = OrgUnit.objects.get_first_root_node()
-    if unit is None or not request.user.has_perm("outreach.view_pairing"):
+    if unit is None:
         raise PermissionDenied
     return redirect("outreach:pairing_status", code=unit.code)
 
@@ -436,7 +388,7 @@ def pairing_status_home(request):
 # --- liaison points ---------------------------------------------------------------------------
 
 
-@perm_required("outreach.view_liaisonpoint")
+@view_access("outreach.view_liaisonpoint")
 def liaison_list(request):
     campaign = None
     if (campaign_id := id_param(request, "campaign")) is not None:
@@ -453,7 +405,7 @@ def liaison_list(request):
 
 
 @csrf_recoverable()
-@perm_required("outreach.add_liaisonpoint")
+@view_access("outreach.add_liaisonpoint")
 def liaison_create(request):
     initial = {"campaign": selectors.default_campaign_for_user(user=request.user)}
     form = LiaisonPointForm(request.POST or None, user=request.user, initial=initial)
@@ -469,9 +421,8 @@ def liaison_create(request):
 
 
 @require_POST
-@perm_required("outreach.delete_liaisonpoint")
-def liaison_delete(request, pk):
-    point = get_for_user_or_404(LiaisonPoint.objects.select_related("village"), request.user, pk=pk)
+@view_access(gate="outreach.delete_liaisonpoint", lookup=LiaisonPoint.objects.select_related("village"))
+def liaison_delete(request, point):
     services.liaison_point_delete(actor=request.user, point=point)
     messages.success(request, _("已删除联系点。"))
     return redirect("outreach:liaison_list")
@@ -481,7 +432,7 @@ def liaison_delete(request, pk):
 
 
 @limit_upload_size
-@perm_required("outreach.add_importjob")
+@view_access("outreach.add_importjob")
 def import_upload(request):
     posted = request.method == "POST"
     form = ImportUploadForm(
@@ -491,18 +442,14 @@ def import_upload(request):
         initial={"kind": "households"},
     )
     if posted and request.size_limit.exceeded:
-        # The file was cut off while streaming: say why instead of "this field is required".
-        form.is_valid()
-        form.errors.pop("file", None)
-        form.add_error("file", request.size_limit.message())
+        form.refuse_cut_off_file(request.size_limit.message())
     elif posted and form.is_valid():
         upload = form.cleaned_data["file"]
-        data = upload.read()
         try:
             job = services.import_job_create(
                 actor=request.user,
                 kind=form.cleaned_data["kind"],
-                data=data,
+                data=upload.read(),
                 name=upload.name,
                 campaign=form.cleaned_data.get("campaign"),
             )
@@ -516,7 +463,7 @@ def import_upload(request):
     return render(request, "outreach/import_upload.html", {"form": form, "jobs": jobs, "templates": templates})
 
 
-@perm_required("outreach.add_importjob")
+@view_access("outreach.add_importjob")
 @require_GET
 def import_template(request, kind):
     importer = IMPORTERS.get(kind)
@@ -527,9 +474,8 @@ def import_template(request, kind):
     return xlsx_response(data, _export_name(f"template-{kind}"))
 
 
-@perm_required("outreach.add_importjob")
-def import_detail(request, pk):
-    job = selectors.import_job_get_for_user(user=request.user, pk=pk)
+@view_access(gate="outreach.add_importjob", lookup=selectors.import_job_get_for_user)
+def import_detail(request, job):
     changes, unmasked = selectors.import_job_changes(job=job, show_personal=can_view_personal_data(request.user))
     if unmasked:
         services.import_job_record_personal_view(actor=request.user, job=job)
@@ -539,10 +485,9 @@ def import_detail(request, pk):
 
 
 @require_POST
-@perm_required("outreach.add_importjob")
-def import_discard(request, pk):
+@view_access(gate="outreach.add_importjob", lookup=selectors.import_job_get_own)
+def import_discard(request, job):
     """Throw away the uploader's own checked file (the preview's 放弃 button)."""
-    job = selectors.import_job_get_own(user=request.user, pk=pk)
     if services.import_job_discard(actor=request.user, job=job):
         messages.success(request, _("已放弃导入“%(name)s”，上传的文件已删除。") % {"name": job.original_name})
     else:
@@ -551,23 +496,23 @@ def import_discard(request, pk):
     return redirect("outreach:import_upload")
 
 
-@perm_required("outreach.add_importjob")
+@view_access(gate="outreach.add_importjob", lookup=selectors.import_job_get_own)
 @require_GET
-def import_errors(request, pk):
+def import_errors(request, job):
     """The bad rows of the user's own import as .xlsx (row number, column, reason)."""
-    job = selectors.import_job_get_own(user=request.user, pk=pk)
     rows = [(e["row"], e["column"], e["reason"]) for e in job.errors]
     data = table_workbook(title=str(_("错误行")), columns=[_("行号"), _("列"), _("原因")], rows=rows)
     audit_export(action="outreach.import_errors_export", what="import_errors", rows=len(rows))
     return xlsx_response(data, _export_name(f"import-{job.pk}-errors"))
 
 
+def _uploaded_it(user, job) -> bool:
+    return job.uploaded_by_id == user.pk
+
+
 @require_POST
-@perm_required("outreach.add_importjob")
-def import_confirm(request, pk):
-    job = selectors.import_job_get_for_user(user=request.user, pk=pk)
-    if job.uploaded_by_id != request.user.pk:
-        raise PermissionDenied
+@view_access(gate="outreach.add_importjob", lookup=selectors.import_job_get_for_user, check=_uploaded_it)
+def import_confirm(request, job):
     if job.status in (ImportJob.Status.IMPORTING, ImportJob.Status.DONE):
         return redirect(job)  # a second click: the page shows the import that is running or done
     if job.status != ImportJob.Status.VALID:
@@ -587,31 +532,18 @@ def _record_page(request, queryset):
     return Paginator(queryset, RECORD_PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _unit_filter(request):
-    """The unit named by ?unit=<code>, 404 outside the user's subtree; None without one."""
-    code = request.GET.get("unit", "").strip()
-    return get_for_user_or_404(OrgUnit.objects.all(), request.user, code=code) if code else None
-
-
-@perm_required("outreach.view_forum")
+@view_access("outreach.view_forum")
 def forum_list(request):
     filters = {
-        "unit": _unit_filter(request),
+        "unit": unit_param(request),
         "date_from": date_param(request, "date_from"),
         "date_to": date_param(request, "date_to"),
     }
     page = _record_page(request, selectors.forum_list_for_user(user=request.user, filters=filters))
     columns = panels.list_columns(Forum)
-    rules_by_campaign = {}
-    rows = []
-    for forum in page:
-        key = forum.campaign_id
-        if key not in rules_by_campaign:
-            rules_by_campaign[key] = forum_rules_for(forum.campaign)
-        rows.append((forum, panels.column_values(forum, columns), forum_warnings(forum, rules_by_campaign[key])))
     context = {
         "page_obj": page,
-        "rows": rows,
+        "rows": selectors.forum_rows(page, columns=columns),
         "columns": columns,
         "colspan": 8 + len(columns),
         "filters": filters,
@@ -620,34 +552,25 @@ def forum_list(request):
     return render(request, "outreach/forum_list.html", context)
 
 
-@csrf_recoverable()
-@login_required
-@require_http_methods(["GET", "POST"])
-def forum_form(request, pk=None):
-    forum = None
-    if pk is not None:
-        forum = get_for_user_or_404(Forum.objects.all(), request.user, pk=pk)
-        _require(request.user, "outreach.change_forum")
-    else:
-        _require(request.user, "outreach.add_forum")
+def _forum_saved(request, form, forum):
+    """Create (``forum`` None) or update the forum from a valid form; (saved, created)."""
+    data = form.typed_data
+    leading = data.pop("leading_cadres")
+    if forum is None:
+        return services.forum_create(
+            actor=request.user, leading_cadres=leading, idempotency_key=form.submission_token, **data
+        )
+    saved = services.forum_update(
+        actor=request.user, forum=forum, leading_cadres=leading, expected_version=form.loaded_version, **data
+    )
+    return saved, True
+
+
+def _forum_form(request, forum=None):
     form = ForumForm(request.POST or None, instance=forum, user=request.user)
     if request.method == "POST" and form.is_valid():
-        data = form.typed_data
-        leading = data.pop("leading_cadres")
-        created = True
         try:
-            if forum is None:
-                saved, created = services.forum_create(
-                    actor=request.user, leading_cadres=leading, idempotency_key=form.submission_token, **data
-                )
-            else:
-                saved = services.forum_update(
-                    actor=request.user,
-                    forum=forum,
-                    leading_cadres=leading,
-                    expected_version=form.loaded_version,
-                    **data,
-                )
+            saved, created = _forum_saved(request, form, forum)
         except StaleEdit as exc:
             return edit_conflict_response(
                 request,
@@ -666,13 +589,25 @@ def forum_form(request, pk=None):
 
 
 @csrf_recoverable()
-@login_required
+@view_access("outreach.add_forum")
 @require_http_methods(["GET", "POST"])
-def forum_detail(request, pk):
+def forum_new(request):
+    return _forum_form(request)
+
+
+@csrf_recoverable()
+@view_access("outreach.change_forum", lookup=Forum)
+@require_http_methods(["GET", "POST"])
+def forum_edit(request, forum):
+    return _forum_form(request, forum)
+
+
+@csrf_recoverable()
+@view_access(gate="outreach.view_forum", lookup=Forum.objects.select_related("village", "campaign"))
+@require_http_methods(["GET", "POST"])
+def forum_detail(request, forum):
     """A forum with its warnings against the plan's rules, and the panels of the apps above (the
     topics raised there as demands, which such a panel may take as this page's POST)."""
-    _require(request.user, "outreach.view_forum")
-    forum = get_for_user_or_404(Forum.objects.select_related("village", "campaign"), request.user, pk=pk)
     shown = panels.detail_panels(request, forum)
     if isinstance(shown, HttpResponse):
         return shown
@@ -687,10 +622,10 @@ def forum_detail(request, pk):
     return render(request, "outreach/forum_detail.html", context)
 
 
-@perm_required("outreach.view_receptionday")
+@view_access("outreach.view_receptionday")
 def reception_list(request):
     filters = {
-        "unit": _unit_filter(request),
+        "unit": unit_param(request),
         "channel": request.GET.get("channel", ""),
         "date_from": date_param(request, "date_from"),
         "date_to": date_param(request, "date_to"),
@@ -709,16 +644,7 @@ def reception_list(request):
     return render(request, "outreach/reception_list.html", context)
 
 
-@csrf_recoverable()
-@login_required
-@require_http_methods(["GET", "POST"])
-def reception_form(request, pk=None):
-    reception_day = None
-    if pk is not None:
-        reception_day = get_for_user_or_404(ReceptionDay.objects.all(), request.user, pk=pk)
-        _require(request.user, "outreach.change_receptionday")
-    else:
-        _require(request.user, "outreach.add_receptionday")
+def _reception_form(request, reception_day=None):
     form = ReceptionDayForm(request.POST or None, instance=reception_day, user=request.user)
     if request.method == "POST" and form.is_valid():
         if reception_day is None:
@@ -749,14 +675,27 @@ def reception_form(request, pk=None):
 
 
 @csrf_recoverable()
-@login_required
+@view_access("outreach.add_receptionday")
 @require_http_methods(["GET", "POST"])
-def reception_detail(request, pk):
+def reception_new(request):
+    return _reception_form(request)
+
+
+@csrf_recoverable()
+@view_access("outreach.change_receptionday", lookup=ReceptionDay)
+@require_http_methods(["GET", "POST"])
+def reception_edit(request, reception_day):
+    return _reception_form(request, reception_day)
+
+
+@csrf_recoverable()
+@view_access(
+    gate="outreach.view_receptionday",
+    lookup=ReceptionDay.objects.select_related("leader", "leader__org_unit", "campaign"),
+)
+@require_http_methods(["GET", "POST"])
+def reception_detail(request, reception_day):
     """A reception day and the panels of the apps above (its visitors' demands, raised here)."""
-    _require(request.user, "outreach.view_receptionday")
-    reception_day = get_for_user_or_404(
-        ReceptionDay.objects.select_related("leader", "leader__org_unit", "campaign"), request.user, pk=pk
-    )
     shown = panels.detail_panels(request, reception_day)
     if isinstance(shown, HttpResponse):
         return shown

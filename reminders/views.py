@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -7,14 +6,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core import dates
-from core.scoping import get_for_user_or_404
+from core.access import view_access
 
 from . import selectors, services
 from .forms import PreferenceForm
 from .models import ChannelPreference, Delivery
 
 
-@login_required
+@view_access()
 @require_GET
 def inbox(request):
     unread_only = request.GET.get("unread") == "1"
@@ -24,7 +23,7 @@ def inbox(request):
     return render(request, "reminders/inbox.html", {"page_obj": page, "unread_only": unread_only})
 
 
-@login_required
+@view_access()
 @require_GET
 def message_detail(request, pk):
     try:
@@ -35,7 +34,7 @@ def message_detail(request, pk):
     return render(request, "reminders/message_detail.html", {"delivery": delivery})
 
 
-@login_required
+@view_access()
 @require_POST
 def mark_read(request, pk):
     try:
@@ -50,7 +49,7 @@ def mark_read(request, pk):
     return redirect("reminders:inbox")
 
 
-@login_required
+@view_access()
 @require_POST
 def mark_all_read(request):
     count = services.inbox_mark_all_read(user=request.user)
@@ -66,13 +65,13 @@ def mark_all_read(request):
     return redirect("reminders:inbox")
 
 
-@login_required
+@view_access()
 @require_GET
 def bell(request):
     return render(request, "reminders/partials/_bell.html")
 
 
-@login_required
+@view_access()
 def preferences(request):
     instance = ChannelPreference.objects.filter(user=request.user).first() or ChannelPreference(user=request.user)
     form = PreferenceForm(request.POST or None, instance=instance)
@@ -83,7 +82,7 @@ def preferences(request):
     return render(request, "reminders/preferences.html", {"form": form})
 
 
-@login_required
+@view_access()
 @require_GET
 def due_list(request):
     """Everything due soon or overdue in the user's subtree: where the digest's "另有 N 项" leads."""
@@ -100,8 +99,7 @@ def due_list(request):
     )
 
 
-@login_required
-@permission_required("reminders.view_delivery", raise_exception=True)
+@view_access("reminders.view_delivery")
 @require_GET
 def failures(request):
     status = request.GET.get("status", "")
@@ -111,11 +109,9 @@ def failures(request):
     return render(request, "reminders/failures.html", {"page_obj": page, "status": status})
 
 
-@login_required
-@permission_required("reminders.change_delivery", raise_exception=True)
+@view_access(gate="reminders.change_delivery", lookup=Delivery.objects.select_related("reminder__unit"))
 @require_POST
-def delivery_retry(request, pk):
-    delivery = get_for_user_or_404(Delivery.objects.select_related("reminder__unit"), request.user, pk=pk)
+def delivery_retry(request, delivery):
     try:
         services.delivery_retry(actor=request.user, delivery=delivery)
     except ValueError:

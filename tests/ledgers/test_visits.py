@@ -44,7 +44,7 @@ def entry_data(ledger, world, **overrides):
 
 
 def test_recording_a_visit_with_help_photos_and_a_demand(world, ledger):
-    visit, created = visit_record(
+    visit, created, _demand = visit_record(
         actor=world.town_staff,
         cadre=cadre_of(world.town_staff),
         household=ledger.h_a1,
@@ -85,8 +85,8 @@ def test_the_same_token_twice_records_one_visit(world, ledger):
         "idempotency_key": token,
         "demand": DemandDraft(category=ledger.category, title="一次"),
     }
-    first, created_first = visit_record(**kwargs)
-    second, created_second = visit_record(**kwargs)
+    first, created_first, _demand = visit_record(**kwargs)
+    second, created_second, _replayed = visit_record(**kwargs)
     assert (created_first, created_second) == (True, False)
     assert first.pk == second.pk
     assert Demand.objects.filter(title="一次").count() == 1
