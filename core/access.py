@@ -10,7 +10,8 @@ In this order:
 
 1. an anonymous user goes to the login page;
 2. ``gate``, if given: a role that never uses this page gets 403 whatever the URL names, even an
-   id that does not exist (the household, pairing and import pages of outreach answer so);
+   id that does not exist. Only where the URL matrices answer so (outreach's household, pairing,
+   liaison-point and import pages, the plan page, a reminder's retry); new views use ``perm``;
 3. ``lookup``: the object the URL names, limited to the user's OrgUnit subtree. Missing or outside
    it answers 404 — whatever the user's permissions, so a 403 never tells that an object exists —
    and core.scoping audits the refusal. The view receives the object in place of the URL argument;

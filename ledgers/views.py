@@ -160,7 +160,7 @@ def household_search(request):
     return render(request, "ledgers/partials/_household_results.html", {"households": households, "q": q.strip()})
 
 
-@view_access(gate="ledgers.add_visit", lookup=Household.objects.select_related("village"))
+@view_access("ledgers.add_visit", lookup=Household.objects.select_related("village"))
 @require_GET
 def household_pick(request, household):
     """htmx: the chosen household as a chip, with its members to choose from.
@@ -201,7 +201,7 @@ def visit_list(request):
     )
 
 
-@view_access(gate="ledgers.view_visit", lookup=selectors.visit_get_for_user)
+@view_access("ledgers.view_visit", lookup=selectors.visit_get_for_user)
 def visit_detail(request, visit):
     context = {
         "visit": visit,
@@ -217,7 +217,7 @@ def _may_change_visit(user, visit) -> bool:
 
 # A visit is corrected or deleted by its own cadre or the office's staff (403 for others who see it).
 CHANGEABLE_VISIT = {
-    "gate": "ledgers.view_visit",
+    "perm": "ledgers.view_visit",
     "lookup": Visit.objects.select_related("household__village", "cadre", "member", "campaign"),
     "check": _may_change_visit,
 }
@@ -278,7 +278,7 @@ def visit_delete_view(request, visit):
     )
 
 
-@view_access(gate="ledgers.view_visit", lookup=Household.objects.select_related("village"))
+@view_access("ledgers.view_visit", lookup=Household.objects.select_related("village"))
 def household_timeline(request, household):
     """Per household: its visits, help given and demands on one timeline."""
     return render(
@@ -302,7 +302,7 @@ def my_diary(request):
     return _diary_page(request, cadre, own=True)
 
 
-@view_access(gate="ledgers.view_visit", lookup=Cadre.objects.select_related("org_unit"))
+@view_access("ledgers.view_visit", lookup=Cadre.objects.select_related("org_unit"))
 def cadre_diary(request, cadre):
     """A cadre's 民情日记 for one month."""
     return _diary_page(request, cadre, own=False)
@@ -512,12 +512,12 @@ def _demand_page(request, demand, *, kept_action=None, kept_form=None):
     )
 
 
-@view_access(gate="ledgers.view_demand", lookup=selectors.demand_detail)
+@view_access("ledgers.view_demand", lookup=selectors.demand_detail)
 def demand_detail(request, demand):
     return _demand_page(request, demand)
 
 
-@view_access(gate="ledgers.view_demand", lookup=selectors.demand_detail)
+@view_access("ledgers.view_demand", lookup=selectors.demand_detail)
 @require_POST
 def demand_reveal_phone_view(request, demand):
     """htmx: the demand person's full phone number (audited); 403 without the permission."""

@@ -82,8 +82,8 @@ def household_list(request):
     return render(request, "outreach/household_list.html", context)
 
 
-# The household, pairing and import pages refuse a role without their permission before looking
-# the object up (gate): 403 whatever the id, as their URL matrix says.
+# The household, pairing, liaison-point and import pages refuse a role without their permission
+# before looking the object up (gate): 403 whatever the id, as their URL matrix says.
 HOUSEHOLD = selectors.household_get_for_user
 
 
@@ -603,7 +603,7 @@ def forum_edit(request, forum):
 
 
 @csrf_recoverable()
-@view_access(gate="outreach.view_forum", lookup=Forum.objects.select_related("village", "campaign"))
+@view_access("outreach.view_forum", lookup=Forum.objects.select_related("village", "campaign"))
 @require_http_methods(["GET", "POST"])
 def forum_detail(request, forum):
     """A forum with its warnings against the plan's rules, and the panels of the apps above (the
@@ -690,7 +690,7 @@ def reception_edit(request, reception_day):
 
 @csrf_recoverable()
 @view_access(
-    gate="outreach.view_receptionday",
+    "outreach.view_receptionday",
     lookup=ReceptionDay.objects.select_related("leader", "leader__org_unit", "campaign"),
 )
 @require_http_methods(["GET", "POST"])
