@@ -61,7 +61,7 @@ def build():
     staff, _ = User.objects.get_or_create(username="mill_staff", defaults={"is_staff": True})
     staff.groups.set([Group.objects.get(name=GROUP_NAMES[DATA_ENTRY])])
     Cadre.objects.get_or_create(user=staff, defaults={"name": "百万户录入员", "org_unit": township})
-    for i in range(CADRES - Cadre.objects.filter(org_unit__path__startswith=township.path).count()):
+    for i in range(CADRES - Cadre.objects.filter(township.subtree_q("org_unit__")).count()):
         user, _ = User.objects.get_or_create(username=f"mill_cadre_{i}")
         Cadre.objects.get_or_create(user=user, defaults={"name": f"测试干部{i}", "org_unit": township})
     campaign, _ = Campaign.objects.get_or_create(
@@ -96,7 +96,7 @@ def build():
                 [category_id, village_ids],
             )
         cadre_ids = list(
-            Cadre.objects.filter(org_unit__path__startswith=township.path).order_by("pk").values_list("pk", flat=True)
+            Cadre.objects.filter(township.subtree_q("org_unit__")).order_by("pk").values_list("pk", flat=True)
         )
         if not Pairing.objects.filter(campaign=campaign).exists():
             print("inserting pairings …")

@@ -47,7 +47,7 @@ def build_tree():
     root = OrgUnit.objects.filter(code="BENCH").first()
     if root is None:
         root = OrgUnit.objects.add_root(create_kwargs={"code": "BENCH", "name": "基准市", "kind": "city"})
-    villages = list(OrgUnit.objects.filter(path__startswith=root.path, kind="village").order_by("path"))
+    villages = list(OrgUnit.objects.filter(root.subtree_q(), kind="village").order_by("path"))
     if len(villages) == COUNTIES * TOWNSHIPS * VILLAGES:
         return root, villages
     for c in range(COUNTIES):
@@ -66,7 +66,7 @@ def build_tree():
                         town,
                         create_kwargs={"code": vcode, "name": f"{c}县{t}镇{v}村", "kind": "village", "sort_order": v},
                     )
-    villages = list(OrgUnit.objects.filter(path__startswith=root.path, kind="village").order_by("path"))
+    villages = list(OrgUnit.objects.filter(root.subtree_q(), kind="village").order_by("path"))
     return root, villages
 
 
@@ -167,7 +167,7 @@ def main():
         "县（10万户）": bench_user("bench_county", county),
         "市（100万户）": bench_user("bench_city", root),
     }
-    sample = list(Household.objects.filter(village__path__startswith=township.path).order_by("?")[:100])
+    sample = list(Household.objects.filter(township.subtree_q("village__")).order_by("?")[:100])
     print(f"\nhouseholds: {total:,}; PostgreSQL {connection.pg_version}; best of {args.repeat}, 20 inputs per cell\n")
     print("| 输入 | " + " | ".join(f"{scope} 中位/最慢 ms" for scope in users) + " |")
     print("|---|" + "---|" * len(users))

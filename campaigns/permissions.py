@@ -56,4 +56,4 @@ def campaigns_editable_by(user, queryset=None):
     root = user_scope_root(user)
     if root is None:
         return queryset.none()
-    return queryset.filter(is_template=False, issuing_unit__path__startswith=root.path)
+    return queryset.filter(root.subtree_q("issuing_unit__"), is_template=False)

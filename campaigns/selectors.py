@@ -54,7 +54,7 @@ def campaign_participants(campaign) -> list[OrgUnit]:
     if campaign.participation == campaign.Participation.CHOSEN:
         return list(campaign.participating_units.order_by("path"))
     issuer = campaign.issuing_unit
-    units = OrgUnit.objects.filter(path__startswith=issuer.path)
+    units = OrgUnit.objects.filter(issuer.subtree_q())
     if campaign.participating_kinds:
         units = units.filter(kind__in=campaign.participating_kinds)
     else:

@@ -93,12 +93,12 @@ def _bound_cadres(requirement, *, unit=None, cadre=None):
     if cadre is not None:
         qs = qs.filter(pk=cadre.pk)
     elif unit is not None:
-        qs = qs.filter(org_unit__path__startswith=unit.path)
+        qs = qs.filter(unit.subtree_q("org_unit__"))
     else:
         issuer = requirement.campaign.issuing_unit
         if issuer is None:
             return qs.none()
-        qs = qs.filter(org_unit__path__startswith=issuer.path)
+        qs = qs.filter(issuer.subtree_q("org_unit__"))
     return qs.filter(cadres_bound_q(requirement.scope, requirement.unit_kinds))
 
 
@@ -208,7 +208,7 @@ def _unit_level_reason(requirement, unit) -> str:
     reason = _outside_branch(requirement, unit)
     if reason or not requirement.unit_kinds or unit.kind in requirement.unit_kinds:
         return reason
-    below = OrgUnit.objects.filter(path__startswith=unit.path, kind__in=requirement.unit_kinds).exists()
+    below = OrgUnit.objects.filter(unit.subtree_q(), kind__in=requirement.unit_kinds).exists()
     if below:
         return ""
     return _("此指标只约束%(levels)s，“%(unit)s”及其下级不在其列，不适用。") % {
@@ -399,7 +399,7 @@ def _reception_days(requirement, cadres, as_of, family):
 
 def _must_visit_coverage(requirement, unit, as_of, family):
     params = requirement.params
-    households = Household.objects.filter(village__path__startswith=unit.path)
+    households = Household.objects.filter(unit.subtree_q("village__"))
     if params.get("categories"):
         category_q = Q(categories__code__in=params["categories"])
         through_q = Q(householdcategory__code__in=params["categories"])
@@ -417,7 +417,7 @@ def _must_visit_coverage(requirement, unit, as_of, family):
     actual = owed.filter(pk__in=visited).count()
     through = Household.categories.through
     gaps = (
-        through.objects.filter(through_q, household__village__path__startswith=unit.path)
+        through.objects.filter(through_q, unit.subtree_q("household__village__"))
         .values("householdcategory__name", "householdcategory__sort_order")
         .annotate(
             total=Count("household", distinct=True),
@@ -439,7 +439,7 @@ def _must_visit_coverage(requirement, unit, as_of, family):
 def _forum_rules(requirement, unit, as_of, family):
     params = requirement.params
     start, end = _window(requirement, as_of)
-    villages = list(OrgUnit.objects.filter(path__startswith=unit.path, kind="village").values_list("pk", flat=True))
+    villages = list(OrgUnit.objects.filter(unit.subtree_q(), kind="village").values_list("pk", flat=True))
     if not villages:
         return not_applicable(_("“%(unit)s”下没有村（社区），访谈日规则不适用。") % {"unit": unit})
     forums = Forum.objects.filter(Q(campaign_id__in=family) | Q(campaign__isnull=True), village_id__in=villages)
@@ -558,7 +558,7 @@ def evaluate_requirement(requirement, *, unit=None, cadre=None, as_of=None) -> R
         if reason:
             return not_applicable(reason)
     cadres = _bound_cadres(requirement, unit=unit, cadre=cadre)
-    if cadre is not None and not cadres.filter(org_unit__path__startswith=campaign.issuing_unit.path).exists():
+    if cadre is not None and not cadres.filter(campaign.issuing_unit.subtree_q("org_unit__")).exists():
         return not_applicable(_cadre_not_bound_reason(requirement, cadre))
     if cadre is None and not cadres.exists():
         return not_applicable(

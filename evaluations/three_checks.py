@@ -97,7 +97,7 @@ def three_checks_review(
     as_of = as_of or dates.today()
     stalled_before = as_of - datetime.timedelta(days=stalled_days)
     base = Pledge.objects.committed().filter(
-        campaign_id__in=campaign_family_ids(campaign), org_unit__path__startswith=unit.path
+        unit.subtree_q("org_unit__"), campaign_id__in=campaign_family_ids(campaign)
     )
     done = Q(completed_on__isnull=False)
     doing = Q(completed_on__isnull=True, percent__gt=0)

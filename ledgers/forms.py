@@ -419,9 +419,9 @@ class PlaceOnLedgerForm(VersionedForm):
             # not from the whole city: a city office would otherwise get 20,000 names to choose from.
             base = OrgUnit.objects.get_parent(demand.unit) if demand.unit.kind == OrgUnit.Kind.VILLAGE else demand.unit
             base = base or demand.unit
-            near = Q(path__startswith=base.path) | Q(path__in=ancestor_paths(base))
+            near = base.subtree_q() | Q(path__in=ancestor_paths(base))
             units = units.filter(near)
-            cadres = cadres.filter(Q(org_unit__path__startswith=base.path) | Q(org_unit__path__in=ancestor_paths(base)))
+            cadres = cadres.filter(base.subtree_q("org_unit__") | Q(org_unit__path__in=ancestor_paths(base)))
         self.fields["responsible_unit"].queryset = units
         # Who must finish it is one of the chosen unit's cadres (reloaded by htmx when the unit
         # changes); demand_flow refuses anyone else whatever the form offers.

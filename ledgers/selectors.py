@@ -117,7 +117,7 @@ def visit_list_for_user(*, user, filters: dict | None = None):
     filters = filters or {}
     visits = scope_for_user(Visit.objects.all(), user)
     if filters.get("unit") is not None:
-        visits = visits.filter(household__village__path__startswith=filters["unit"].path)
+        visits = visits.filter(filters["unit"].subtree_q("household__village__"))
     if filters.get("book"):
         visits = visits.filter(ledger_book=filters["book"])
     if filters.get("method"):
@@ -167,7 +167,7 @@ def demand_list_for_user(*, user, filters: dict | None = None):
     filters = filters or {}
     demands = scope_for_user(Demand.objects.all(), user)
     if filters.get("unit") is not None:
-        demands = demands.filter(unit__path__startswith=filters["unit"].path)
+        demands = demands.filter(filters["unit"].subtree_q("unit__"))
     if filters.get("status"):
         demands = demands.filter(status=filters["status"])
     if filters.get("category") is not None:
@@ -209,7 +209,7 @@ def demand_owner_choices(*, user, unit: OrgUnit | None):
     """Cadres who may finish a demand owned by ``unit``: those of the unit and below it, in scope."""
     if unit is None:
         return Cadre.objects.none()
-    cadres = Cadre.objects.select_related("org_unit").filter(org_unit__path__startswith=unit.path)
+    cadres = Cadre.objects.select_related("org_unit").filter(unit.subtree_q("org_unit__"))
     return scope_for_user(cadres, user).order_by("org_unit__path", "name")
 
 
@@ -242,7 +242,7 @@ def demand_chase_for_unit(*, user, unit: OrgUnit, limit: int = 50) -> ChaseLists
     demands whose deadline has passed. Resolved but not replied: 事事有回音 is still owed.
     """
     today = dates.today()
-    base = scope_for_user(Demand.objects.all(), user).filter(unit__path__startswith=unit.path)
+    base = scope_for_user(Demand.objects.all(), user).filter(unit.subtree_q("unit__"))
     shape = ("unit", "category", "responsible_unit", "responsible_person", "household")
     no_owner_q = Q(status__in=OPEN, responsible_person__isnull=True)
     overdue_q = Q(status__in=OPEN, deadline__lt=today)

@@ -14,6 +14,12 @@ from core.models import TimeStampedModel
 from core.scoping import ScopedQuerySet
 
 
+def subtree_q(path: str, prefix: str = "") -> Q:
+    """The units at and below ``path`` (a materialised path), as a condition on ``<prefix>path``;
+    see OrgUnit.subtree_q."""
+    return Q(**{f"{prefix}path__startswith": path})
+
+
 class OrgUnitQuerySet(MP_NodeQuerySet, ScopedQuerySet):
     pass
 
@@ -71,7 +77,13 @@ class OrgUnit(MP_Node):
         return reverse("campaigns:orgunit_detail", kwargs={"code": self.code})
 
     def subtree_q(self, prefix: str = "") -> Q:
-        return Q(**{f"{prefix}path__startswith": self.path})
+        """This unit and every unit below it, as a condition on ``<prefix>path``.
+
+        ``prefix`` is the lookup path from the queried model to its OrgUnit, ending in "__"
+        (``"household__village__"``); empty for OrgUnit itself. The one subtree filter of the
+        apps above org (core.scoping, below org, writes its own).
+        """
+        return subtree_q(self.path, prefix)
 
 
 class CadreQuerySet(ScopedQuerySet):

@@ -308,9 +308,9 @@ def cadres_below_pairing_requirement(*, unit: OrgUnit, campaign: Campaign, rules
             else Value(True, output_field=BooleanField())
         )
         short |= Q(**{f"{rule.key}__lt": rule.minimum, f"{rule.key}_binds": True})
-    cadres = Cadre.objects.filter(org_unit__path__startswith=unit.path)
+    cadres = Cadre.objects.filter(unit.subtree_q("org_unit__"))
     if campaign.issuing_unit_id is not None:
-        cadres = cadres.filter(org_unit__path__startswith=campaign.issuing_unit.path)
+        cadres = cadres.filter(campaign.issuing_unit.subtree_q("org_unit__"))
     cadres = cadres.annotate(**annotations)
     return cadres.filter(short).select_related("org_unit").order_by("org_unit__path", "name")
 
@@ -333,7 +333,7 @@ def must_visit_households_unreached(*, unit: OrgUnit, campaign: Campaign) -> Que
     ``campaign`` and not reached otherwise (no visit at all: the condition ledgers registers)."""
     through = Household.categories.through
     family = campaign_family(campaign)
-    households = Household.objects.filter(village__path__startswith=unit.path).filter(
+    households = Household.objects.filter(unit.subtree_q("village__")).filter(
         Exists(through.objects.filter(household_id=OuterRef("pk"), householdcategory__group__in=MUST_VISIT_GROUPS)),
         ~Exists(Pairing.objects.filter(household_id=OuterRef("pk"), campaign_id__in=family, is_active=True)),
     )
@@ -366,7 +366,7 @@ def pairing_suggestions(*, township: OrgUnit, campaign: Campaign, limit: int = 3
     township's least-loaded cadre (active pairings in ``campaign``), ties by cadre id."""
     households = list(must_visit_households_unpaired(unit=township, campaign=campaign)[:limit])
     cadres = list(
-        Cadre.objects.filter(org_unit__path__startswith=township.path)
+        Cadre.objects.filter(township.subtree_q("org_unit__"))
         .annotate(load=Count("pairings", filter=Q(pairings__campaign=campaign, pairings__is_active=True)))
         .select_related("org_unit")
         .order_by("pk")
@@ -387,7 +387,7 @@ def pairing_suggestions(*, township: OrgUnit, campaign: Campaign, limit: int = 3
 def must_visit_households_unpaired(*, unit: OrgUnit, campaign: Campaign) -> QuerySet:
     through = Household.categories.through
     return (
-        Household.objects.filter(village__path__startswith=unit.path)
+        Household.objects.filter(unit.subtree_q("village__"))
         .filter(
             Exists(through.objects.filter(household_id=OuterRef("pk"), householdcategory__group__in=MUST_VISIT_GROUPS)),
             ~Exists(Pairing.objects.filter(household_id=OuterRef("pk"), campaign=campaign, is_active=True)),
@@ -460,7 +460,7 @@ def forum_list_for_user(*, user, filters: dict | None = None) -> QuerySet:
     filters = filters or {}
     forums = scope_for_user(Forum.objects.all(), user)
     if filters.get("unit") is not None:
-        forums = forums.filter(village__path__startswith=filters["unit"].path)
+        forums = forums.filter(filters["unit"].subtree_q("village__"))
     if filters.get("date_from"):
         forums = forums.filter(held_at__date__gte=filters["date_from"])
     if filters.get("date_to"):
@@ -474,7 +474,7 @@ def reception_day_list_for_user(*, user, filters: dict | None = None) -> QuerySe
     filters = filters or {}
     days = scope_for_user(ReceptionDay.objects.all(), user)
     if filters.get("unit") is not None:
-        days = days.filter(leader__org_unit__path__startswith=filters["unit"].path)
+        days = days.filter(filters["unit"].subtree_q("leader__org_unit__"))
     if filters.get("channel"):
         days = days.filter(channel=filters["channel"])
     if filters.get("date_from"):

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from core.scoping import scope_for_user, sees_everything, user_scope_root
+from org.models import subtree_q
 
 from .models import Channel, Delivery, ReminderRule
 from .registry import all_kinds
@@ -76,7 +77,7 @@ def digest_entries(*, today: datetime.date, under_path: str = "") -> list[Digest
             continue
         items = kind.open_items().filter(**{f"{kind.due_field}__lte": ahead})
         if under_path:
-            items = items.filter(**{f"{kind.unit_field}__path__startswith": under_path})
+            items = items.filter(subtree_q(under_path, f"{kind.unit_field}__"))
         for item in kind.filter_open(list(items)):
             unit = kind.unit_of(item)
             if unit is not None:
