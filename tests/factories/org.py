@@ -1,4 +1,4 @@
-"""Factories shared by every app's tests."""
+"""Org units, users and cadres."""
 
 import factory
 from django.contrib.auth import get_user_model
@@ -8,11 +8,27 @@ from core.roles import GROUP_NAMES, sync_roles
 from org.models import Cadre, OrgUnit
 
 
+class OrgUnitFactory(factory.django.DjangoModelFactory):
+    """A unit of the tree: a root without ``parent``, else a child of ``parent`` (treebeard places it)."""
+
+    class Meta:
+        model = OrgUnit
+
+    code = factory.Sequence(lambda n: f"U{n:04d}")
+    name = factory.Sequence(lambda n: f"测试单位{n}")
+    kind = OrgUnit.Kind.VILLAGE
+    parent = None
+
+    @classmethod
+    def _create(cls, model_class, *args, parent=None, **fields):
+        # A tree node is never saved directly: its path is given by the tree manager.
+        if parent is None:
+            return model_class.objects.add_root(create_kwargs=fields)
+        return model_class.objects.add_child(parent, create_kwargs=fields)
+
+
 def make_unit(parent, code, name, kind):
-    fields = {"code": code, "name": name, "kind": kind}
-    if parent is None:
-        return OrgUnit.objects.add_root(create_kwargs=fields)
-    return OrgUnit.objects.add_child(parent, create_kwargs=fields)
+    return OrgUnitFactory(parent=parent, code=code, name=name, kind=kind)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -29,6 +45,7 @@ class CadreFactory(factory.django.DjangoModelFactory):
         model = Cadre
 
     user = factory.SubFactory(UserFactory)
+    org_unit = factory.SubFactory(OrgUnitFactory, kind=OrgUnit.Kind.TOWNSHIP)
     name = factory.Sequence(lambda n: f"干部{n}")
     rank = Cadre.Rank.STAFF
 
