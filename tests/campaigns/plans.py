@@ -4,48 +4,30 @@ import datetime
 
 from django.core.files.base import ContentFile
 
-from campaigns import services
-from campaigns.models import Campaign, Milestone, MilestoneAssignment, Phase
+from campaigns.models import Campaign, MilestoneAssignment
+from tests.factories import build_campaign
+from tests.factories.campaigns import END, START
 
 D = datetime.date
-START, END = D(2026, 3, 1), D(2026, 11, 30)
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def make_plan(unit, *, title=None, kinds=None, start=START, end=END, steps=3, responsible=None):
     """A draft campaign issued by ``unit`` with two phases and ``steps`` steps, owed rows synced."""
-    campaign = Campaign.objects.create(
-        title=title or f"{unit.name}实施方案",
-        issuing_unit=unit,
-        start_date=start,
-        end_date=end,
+    return build_campaign(
+        unit,
+        title=title,
+        status=Campaign.Status.DRAFT,
+        start=start,
+        end=end,
         participating_kinds=kinds if kinds is not None else [],
+        phases=[
+            ("走访调研、汇集民情", start, start + datetime.timedelta(days=45)),
+            ("公开承诺、为民办事", start + datetime.timedelta(days=46), end),
+        ],
+        steps=steps,
+        responsible=responsible,
     )
-    first = Phase.objects.create(
-        campaign=campaign,
-        order=1,
-        name="走访调研、汇集民情",
-        start_date=start,
-        end_date=start + datetime.timedelta(days=45),
-    )
-    Phase.objects.create(
-        campaign=campaign,
-        order=2,
-        name="公开承诺、为民办事",
-        start_date=start + datetime.timedelta(days=46),
-        end_date=end,
-    )
-    for number in range(1, steps + 1):
-        Milestone.objects.create(
-            campaign=campaign,
-            phase=first,
-            number=number,
-            name=f"环节{number}",
-            due_date=start + datetime.timedelta(days=10 * number),
-            responsible_unit=responsible,
-        )
-    services.campaign_sync_assignments(campaign=campaign)
-    return campaign
 
 
 def plan_for(unit, *, responsible=None, title=None):

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from campaigns.fields import campaign_label
 from campaigns.models import Campaign
+from tests.factories import build_campaign
 from tests.pledges.helpers import make_pledge
 
 D = datetime.date
@@ -17,9 +18,7 @@ TITLE = "深入基层、服务群众主题活动"
 
 
 def _campaign(unit, status=Campaign.Status.ACTIVE, title=TITLE, **fields):
-    return Campaign.objects.create(
-        title=title, issuing_unit=unit, start_date=D(2026, 3, 1), end_date=D(2026, 11, 30), status=status, **fields
-    )
+    return build_campaign(unit, title=title, status=status, start=D(2026, 3, 1), end=D(2026, 11, 30), **fields)
 
 
 @pytest.fixture

@@ -10,24 +10,22 @@ from django.core.exceptions import ValidationError
 
 from campaigns.models import Campaign, Requirement
 from campaigns.requirements import report_due_dates
+from tests.factories import RequirementFactory, build_campaign
 
 D = datetime.date
 
 
 @pytest.fixture
 def plan(world):
-    return Campaign.objects.create(
-        title="测试方案", issuing_unit=world.county_a, start_date=D(2026, 4, 1), end_date=D(2026, 12, 31)
+    return build_campaign(
+        world.county_a, title="测试方案", status=Campaign.Status.DRAFT, start=D(2026, 4, 1), end=D(2026, 12, 31)
     )
 
 
 def _requirement(plan, kind, params, *, scope="all_cadres", period="campaign", unit_kinds=None):
-    requirement = Requirement(
+    return RequirementFactory(
         campaign=plan, title=kind, kind=kind, params=params, scope=scope, period=period, unit_kinds=unit_kinds or []
     )
-    requirement.full_clean()
-    requirement.save()
-    return requirement
 
 
 # ---- parameters --------------------------------------------------------------------------

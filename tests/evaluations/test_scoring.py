@@ -9,14 +9,14 @@ import datetime
 import pytest
 from django.db import models
 
-from campaigns.models import Campaign, Requirement
+from campaigns.models import Campaign
 from core.dates import SHANGHAI
 from evaluations import services
 from evaluations.models import Report
 from evaluations.scoring import evaluate_requirement
 from ledgers.models import Visit
 from outreach.models import Forum, Household, HouseholdCategory, HouseholdMember, Pairing, ReceptionDay
-from tests.factories import make_person
+from tests.factories import RequirementFactory, build_campaign, make_person
 
 D = datetime.date
 
@@ -39,18 +39,15 @@ def _create(model, **fields):
 
 @pytest.fixture
 def plan(world):
-    return Campaign.objects.create(
-        title="测试方案", issuing_unit=world.county_a, start_date=D(2026, 4, 1), end_date=D(2026, 12, 31)
+    return build_campaign(
+        world.county_a, title="测试方案", status=Campaign.Status.DRAFT, start=D(2026, 4, 1), end=D(2026, 12, 31)
     )
 
 
 def _requirement(plan, kind, params, *, scope="all_cadres", period="campaign", unit_kinds=None):
-    requirement = Requirement(
+    return RequirementFactory(
         campaign=plan, title=kind, kind=kind, params=params, scope=scope, period=period, unit_kinds=unit_kinds or []
     )
-    requirement.full_clean()
-    requirement.save()
-    return requirement
 
 
 def _household(village, number, *categories):

@@ -6,11 +6,17 @@ import types
 import pytest
 from django.utils import timezone
 
-from campaigns.models import Campaign
-from ledgers import demand_flow
-from ledgers.models import DemandCategory, Visit
+from ledgers.models import Visit
 from org.models import Cadre
-from outreach.models import Forum, Household, HouseholdMember, ReceptionDay
+from outreach.models import Forum, ReceptionDay
+from tests.factories import (
+    DemandFactory,
+    HouseholdFactory,
+    HouseholdMemberFactory,
+    VisitFactory,
+    build_campaign,
+    demand_category,
+)
 
 
 def cadre_of(user):
@@ -27,14 +33,13 @@ def build_ledger(world):
     if getattr(world, "_ledger", None) is not None:
         return world._ledger
     today = timezone.localdate()
-    campaign = Campaign.objects.create(
+    campaign = build_campaign(
+        world.city,
         title="下基层、访妇情、办实事",
-        issuing_unit=world.city,
-        start_date=today - datetime.timedelta(days=60),
-        end_date=today + datetime.timedelta(days=200),
-        status=Campaign.Status.ACTIVE,
+        start=today - datetime.timedelta(days=60),
+        end=today + datetime.timedelta(days=200),
     )
-    h_a1 = Household.objects.create(
+    h_a1 = HouseholdFactory(
         village=world.village_a1,
         number="0001",
         head_name="王建国",
@@ -42,16 +47,15 @@ def build_ledger(world):
         phone="13812345678",
         id_number="371602199001011234",
     )
-    h_a1b = Household.objects.create(
+    h_a1b = HouseholdFactory(
         village=world.village_a1b, number="0002", head_name="王秀英", address="甲一二村2组5号", phone="13900001111"
     )
-    h_a2 = Household.objects.create(
+    h_a2 = HouseholdFactory(
         village=world.village_a2, number="0001", head_name="王大海", address="甲二村3组9号", phone="13700002222"
     )
-    member = HouseholdMember.objects.create(household=h_a1, name="王小明", relation="子")
-    # get_or_create: a transactional test (the PostgreSQL races) flushes the data-migration rows.
-    category, _ = DemandCategory.objects.get_or_create(code="land", defaults={"name": "土地征用"})
-    visit = Visit.objects.create(
+    member = HouseholdMemberFactory(household=h_a1, name="王小明", relation="子")
+    category = demand_category("land", "土地征用")
+    visit = VisitFactory(
         cadre=cadre_of(world.town_staff),
         household=h_a1,
         visited_on=today,
@@ -60,7 +64,7 @@ def build_ledger(world):
         campaign=campaign,
         learned="了解家庭情况",
     )
-    visit_a2 = Visit.objects.create(
+    visit_a2 = VisitFactory(
         cadre=cadre_of(world.sibling_town_staff),
         household=h_a2,
         visited_on=today,
@@ -69,10 +73,10 @@ def build_ledger(world):
         campaign=campaign,
         learned="甲二村的走访",
     )
-    demand = demand_flow.demand_raise(
+    demand = DemandFactory(
         actor=world.superuser, unit=world.village_a1, category=category, title="承包地补偿", household=h_a1, visit=visit
     )
-    demand_a2 = demand_flow.demand_raise(
+    demand_a2 = DemandFactory(
         actor=world.superuser, unit=world.village_a2, category=category, title="甲二村的诉求", household=h_a2
     )
     forum = Forum.objects.create(

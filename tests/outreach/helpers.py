@@ -10,6 +10,7 @@ from org.models import Cadre, OrgUnit
 from outreach.importing import HouseholdImporter
 from outreach.models import Household, HouseholdCategory, HouseholdMember, ImportJob, LiaisonPoint, Pairing
 from outreach.validators import id_number_check_digit
+from tests.factories import build_campaign
 
 PHONE = "13812345678"
 
@@ -27,16 +28,11 @@ def bad_check_digit_id(seq: int = 1) -> str:
 
 
 def campaign_for(world) -> Campaign:
-    campaign, _ = Campaign.objects.get_or_create(
-        title="下基层、访妇情、办实事",
-        defaults={
-            "issuing_unit": world.city,
-            "start_date": datetime.date(2026, 4, 1),
-            "end_date": datetime.date(2026, 12, 31),
-            "status": Campaign.Status.ACTIVE,
-        },
+    title = "下基层、访妇情、办实事"
+    existing = Campaign.objects.filter(title=title).first()
+    return existing or build_campaign(
+        world.city, title=title, start=datetime.date(2026, 4, 1), end=datetime.date(2026, 12, 31)
     )
-    return campaign
 
 
 def household_in(village, number="0001", **fields) -> Household:

@@ -4,9 +4,9 @@ import datetime
 
 from django.utils import timezone
 
-from campaigns.models import Campaign
 from pledges.models import Pledge, PledgeCategory
 from pledges.services import pledge_create, pledge_report_progress, pledge_transition
+from tests.factories import build_campaign
 
 # Deadlines typed into a form now: a new deadline may not be in the past (validate_pledge_deadline).
 NEXT_YEAR = timezone.localdate().year + 1
@@ -16,16 +16,9 @@ def make_campaign(world, **fields):
     existing = getattr(world, "_pledge_campaign", None)
     if existing is not None and not fields:
         return existing
-    values = {
-        "title": "深入基层、服务群众主题活动",
-        "document_number": "测妇发[2026]9号",
-        "issuing_unit": world.city,
-        "start_date": datetime.date(2026, 3, 1),
-        "end_date": datetime.date(2026, 11, 30),
-        "status": Campaign.Status.ACTIVE,
-    }
+    values = {"title": "深入基层、服务群众主题活动", "document_number": "测妇发[2026]9号"}
     values.update(fields)
-    campaign = Campaign.objects.create(**values)
+    campaign = build_campaign(values.pop("issuing_unit", world.city), **values)
     if not fields:
         world._pledge_campaign = campaign
     return campaign

@@ -4,7 +4,7 @@ from importlib import import_module
 import pytest
 from django.apps import apps
 
-from campaigns.models import Campaign
+from tests.factories import build_campaign
 
 
 @pytest.fixture(autouse=True)
@@ -23,22 +23,12 @@ def default_rules(request):
 @pytest.fixture
 def campaign(world):
     """An active campaign issued by county A, ending 2026-05-31; county_leader leads county A."""
-    return Campaign.objects.create(
-        title="县级方案",
-        issuing_unit=world.county_a,
-        start_date=datetime.date(2026, 3, 1),
-        end_date=datetime.date(2026, 5, 31),
-        status=Campaign.Status.ACTIVE,
-    )
+    return build_campaign(world.county_a, title="县级方案", end=datetime.date(2026, 5, 31))
 
 
 @pytest.fixture
 def running(world):
     """An active campaign issued by county A, running March to November 2026."""
-    return Campaign.objects.create(
-        title="县级方案",
-        issuing_unit=world.county_a,
-        start_date=datetime.date(2026, 3, 1),
-        end_date=datetime.date(2026, 11, 30),
-        status=Campaign.Status.ACTIVE,
+    return build_campaign(
+        world.county_a, title="县级方案", start=datetime.date(2026, 3, 1), end=datetime.date(2026, 11, 30)
     )
