@@ -13,6 +13,7 @@ from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 
+from celery import current_app
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, connection, transaction
@@ -411,16 +412,16 @@ def reminders_recover_stale(*, now=None) -> int:
 
 
 def _publish_batches(batches) -> None:
-    """Publish one send task per batch over one fresh connection; raises when the broker is down."""
-    from config.celery import app
+    """Publish one send task per batch over one fresh connection; raises when the broker is down.
 
-    from .tasks import send_reminders
-
-    with app.connection_for_write() as conn:
+    Not ``core.background.enqueue_on_commit``: the claims are committed already, thousands of
+    batches share one connection, and a failure must reach the caller, which gives the rows back.
+    """
+    with current_app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
-        producer = app.amqp.Producer(conn, auto_declare=True)
+        producer = current_app.amqp.Producer(conn, auto_declare=True)
         for ids in batches:
-            send_reminders.apply_async(args=[ids], producer=producer, retry=False)
+            current_app.send_task("reminders.send_reminders", args=[ids], producer=producer, retry=False)
 
 
 def reminders_dispatch_due(*, now=None, publish=None) -> DispatchResult:
