@@ -1,6 +1,6 @@
 """The public board never shows a phone or ID number: refused in any spelling by form, service, admin.
 
-Issue 12 §3: a pledge with 联系电话：138 0013 8000 was approved and published on the board (the
+A pledge with 联系电话：138 0013 8000 used to be approved and published on the board (the
 old filter only knew unbroken digits).
 """
 
