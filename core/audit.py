@@ -11,7 +11,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .audit_codes import AuditFamily, register_audit_codes
+from .audit_codes import AuditFamily, check_writable, register_audit_codes
 from .models import AuditEvent
 from .request_context import client_ip, get_current_request
 from .scoping import ancestor_paths, unit_model
@@ -66,8 +66,10 @@ def audit_record(
     commit or roll back together. The request (for the IP and the user) defaults to the one
     being served. The unit defaults to the object's (an account's is its cadre's unit); an
     event that belongs to no unit is filed under the root unit, so the top auditor reads it.
+    Raises ValueError for a code no app declared (core.audit_codes): every stored code has a label.
     """
     action = str(action)  # a TextChoices member stores and compares as its plain code
+    check_writable(action)
     request = request or get_current_request()
     request_user = getattr(request, "user", None)
     if actor is None and request_user is not None and request_user.is_authenticated:

@@ -13,11 +13,6 @@ def _demand_step(action):
     return format_lazy(_("诉求：{action}"), action=action)
 
 
-def _pledge_step(action):
-    # The pledge approval steps write ``ledgers.pledge_<action>`` (pledges.services.TRANSITIONS).
-    return format_lazy(_("承诺事项：{action}"), action=action)
-
-
 class LedgersAudit(models.TextChoices):
     # Visits and demands (ledgers/services.py, ledgers/demand_flow.py) and their downloads.
     VISIT_EXPORT = "ledgers.visit_export", _("导出民情台账")
@@ -42,22 +37,6 @@ class LedgersAudit(models.TextChoices):
     DEMAND_CLOSE = "ledgers.demand_close", _demand_step(pgettext_lazy("demand action", "销号"))
     DEMAND_REOPEN = "ledgers.demand_reopen", _demand_step(pgettext_lazy("demand action", "重新办理"))
     DEMAND_ESCALATE = "ledgers.demand_escalate", _demand_step(pgettext_lazy("demand action", "逾期督办"))
-    # Pledges and their download. The pledges app writes them (pledges/services.py, pledges/views.py);
-    # they keep the names they had while pledges lived here, the names stored audit rows carry, and
-    # the registry files codes under the app whose name they start with.
-    PLEDGE_EXPORT = "ledgers.pledge_export", _("导出办实事台帐")
-    PLEDGE_CREATE = "ledgers.pledge_create", _("新建承诺事项")
-    PLEDGE_UPDATE = "ledgers.pledge_update", _("修改承诺事项")
-    PLEDGE_AMEND = "ledgers.pledge_amend", _("变更已审批的承诺")
-    PLEDGE_REVEAL_TEXT = "ledgers.pledge_reveal_text", _("查看承诺事项中的完整号码")
-    PLEDGE_WITHDRAW = "ledgers.pledge_withdraw", _("撤回承诺事项")
-    PLEDGE_PROGRESS = "ledgers.pledge_progress", _("报告承诺进展")
-    PLEDGE_COMPLETE = "ledgers.pledge_complete", _("承诺事项办结")
-    PLEDGE_STATUS_REFRESH = "ledgers.pledge_status_refresh", _("承诺状态自动更新")
-    PLEDGE_SUBMIT = "ledgers.pledge_submit", _pledge_step(pgettext_lazy("pledge action", "提交审批"))
-    PLEDGE_APPROVE = "ledgers.pledge_approve", _pledge_step(pgettext_lazy("pledge action", "审批通过"))
-    PLEDGE_RETURN = "ledgers.pledge_return", _pledge_step(pgettext_lazy("pledge action", "退回修改"))
-    PLEDGE_PUBLISH = "ledgers.pledge_publish", _pledge_step(pgettext_lazy("pledge action", "公开"))
 
 
 register_audit_codes(
@@ -65,6 +44,5 @@ register_audit_codes(
     families=(
         AuditFamily("ledgers.visit_", _("走访"), group="visits"),
         AuditFamily("ledgers.demand_", _("诉求"), group="visits"),
-        AuditFamily("ledgers.pledge_", _("承诺事项"), group="pledges"),
     ),
 )

@@ -9,6 +9,7 @@ class PledgesConfig(AppConfig):
     def ready(self):
         from core.masking import register_free_text
 
+        from . import audit  # noqa: F401  (registers the app's audit codes with core)
         from .models import Pledge, PledgeAmendment, PledgeProgress
 
         # Text that may name people (the household helped): numbers in it are masked on every page

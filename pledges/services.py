@@ -25,6 +25,7 @@ from core.masking import validate_public_text
 from core.scoping import user_can_see_unit
 from reminders.services import reminders_sync_for
 
+from .audit import PledgesAudit
 from .models import Pledge, PledgeAmendment, PledgeProgress
 from .origins import origin_queryset
 from .validators import validate_pledge_deadline
@@ -291,17 +292,22 @@ def pledge_transition(*, pledge: Pledge, user, action: str, comment: str = "") -
     """Move a pledge through its approval workflow: submit, approve, return (with a comment), publish.
 
     Audit: one event per transition (``ledgers.pledge_<action>``); a refused attempt is recorded
-    with success=False and raises PledgeError with the reason in Chinese.
+    with success=False (an action the workflow does not have as ``ledgers.pledge_unknown_step``)
+    and raises PledgeError with the reason in Chinese.
     """
     try:
         return _pledge_transition(pledge=pledge, user=user, action=action, comment=comment)
     except PledgeError as exc:
+        transition = TRANSITIONS.get(action)
+        detail = {"refused": exc.messages[0], "state": pledge.approval_state}
+        if transition is None:
+            detail["action"] = action[:64]
         audit_record(
-            action=f"ledgers.pledge_{action}"[:64],
+            action=transition.audit_action if transition is not None else PledgesAudit.UNKNOWN_STEP,
             actor=user,
             obj=pledge,
             success=False,
-            detail={"refused": exc.messages[0], "state": pledge.approval_state},
+            detail=detail,
         )
         raise
 

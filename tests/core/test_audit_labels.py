@@ -1,7 +1,8 @@
 """Auditors read the trail in words: every code an app may write is declared with a Chinese label.
 
 The codes are the apps' own ``TextChoices`` (``<app>/audit.py``) registered with core
-(``core.audit_codes``). Codes built at run time (a workflow step, an importer, an admin model) are
+(``core.audit_codes``); ``audit_record`` refuses any other code, so a code that is written has a
+label by construction. Codes built at run time (a workflow step, an importer, an admin model) are
 checked here against the things that build them.
 """
 
@@ -35,10 +36,14 @@ from evaluations.audit import EvaluationsAudit
 from ledgers.audit import LedgersAudit
 from org.models import Cadre
 from outreach.audit import OutreachAudit
+from pledges.audit import PledgesAudit
 from reminders.audit import RemindersAudit
 
 URL = "core:audit_list"
-APP_CODES = [CoreAudit, CampaignsAudit, OutreachAudit, LedgersAudit, EvaluationsAudit, RemindersAudit]
+APP_CODES = [CoreAudit, CampaignsAudit, OutreachAudit, LedgersAudit, PledgesAudit, EvaluationsAudit, RemindersAudit]
+# Where an app's codes are not ``<app>.``: Django's own events are core's, and pledges keep the
+# names they had in ledgers, which stored rows carry.
+CODE_PREFIXES = {"core": ("auth.", "admin.", "core."), "pledges": ("ledgers.pledge_",)}
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -47,10 +52,10 @@ def test_every_app_declares_its_codes_and_core_knows_exactly_those():
     assert len(declared) == len(set(declared)), "a code is declared twice"
     assert sorted(registered_codes()) == sorted(declared)
     assert len(declared) > 70
-    # Each app writes under its own name (``auth.`` and ``admin.`` are core's: Django's own events).
+    # Each app writes under its own name.
     for choices in APP_CODES:
         app = choices.__module__.split(".")[0]
-        prefixes = ("auth.", "admin.", "core.") if app == "core" else (f"{app}.",)
+        prefixes = CODE_PREFIXES.get(app, (f"{app}.",))
         assert all(member.value.startswith(prefixes) for member in choices), choices
 
 
@@ -64,6 +69,12 @@ def test_every_registered_code_has_a_chinese_label_and_an_english_one(code):
     assert CHINESE.search(chinese), code
     assert english != chinese, code
     assert not CHINESE.search(english), (code, english)
+
+
+def test_an_undeclared_code_is_refused_and_nothing_is_written(world):
+    with pytest.raises(ValueError, match="not declared"):
+        audit_record(action="ledgers.visit_recorded", actor=world.town_staff, obj=world.village_a1)
+    assert not AuditEvent.objects.filter(action="ledgers.visit_recorded").exists()
 
 
 def test_an_enum_member_is_written_as_its_plain_code(world):
@@ -83,7 +94,7 @@ def test_a_code_two_apps_declare_is_refused(extra_audit_codes):
         register_audit_codes(Clash)
 
 
-def test_a_legacy_code_is_labelled_and_offered(world, client, extra_audit_codes):
+def test_a_legacy_code_is_labelled_and_offered_but_never_written_again(world, client, extra_audit_codes):
     from django.db.models import TextChoices
 
     class OldNames(TextChoices):
@@ -91,6 +102,8 @@ def test_a_legacy_code_is_labelled_and_offered(world, client, extra_audit_codes)
 
     register_audit_codes(OldNames, legacy=True)
     assert "ledgers.visit_add" not in registered_codes(legacy=False)
+    with pytest.raises(ValueError, match="legacy"):
+        audit_record(action="ledgers.visit_add", actor=world.town_staff, obj=world.village_a1)
     _stored_row(world, "ledgers.visit_add")
     assert action_label("ledgers.visit_add") == "登记走访（旧）"
     assert "ledgers.visit_add" in _offered()

@@ -128,6 +128,16 @@ def test_unknown_action_is_refused(world):
         pledge_transition(pledge=pledge, user=world.superuser, action="delete")
 
 
+def test_an_unknown_action_is_audited_as_a_refused_unknown_step(world):
+    pledge = make_pledge(world, world.village_a1, "draft")
+    with pytest.raises(PledgeError):
+        pledge_transition(pledge=pledge, user=world.superuser, action="delete")
+    refused = AuditEvent.objects.get(action="ledgers.pledge_unknown_step", object_id=str(pledge.pk))
+    assert not refused.success
+    assert refused.detail["action"] == "delete"
+    assert refused.action_label == "承诺事项：未知的操作（已拒绝）"
+
+
 def test_staff_cannot_approve_even_in_their_own_unit(world):
     pledge = make_pledge(world, world.village_a1, "submitted")
     with pytest.raises(PledgeError, match="只有本单位领导"):
