@@ -26,6 +26,7 @@ from core.concurrency_forms import edit_conflict_response, saved_message
 from core.csrf import csrf_recoverable
 from core.params import id_param
 from core.scoping import get_for_user_or_404
+from core.xlsx_write import xlsx_response
 from org.models import OrgUnit
 
 from .exports import ledger_workbook
@@ -60,8 +61,6 @@ from .services import (
     withdrawal_refusal,
 )
 from .validators import limit_evidence_photo_upload
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _pledge_or_404(request, pk, perm):
@@ -98,9 +97,7 @@ def pledge_export(request):
     filterset = _filtered(request, for_export=True)
     content = ledger_workbook(filterset.qs, heading=_("办实事台帐"))
     audit_export(action="ledgers.pledge_export", what="pledge_ledger", rows=filterset.qs.count())
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E5%8A%9E%E5%AE%9E%E4%BA%8B%E5%8F%B0%E5%B8%90.xlsx"
-    return response
+    return xlsx_response(content, "办实事台帐.xlsx")
 
 
 @csrf_recoverable()
