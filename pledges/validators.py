@@ -1,5 +1,5 @@
 """The rules of a pledge's fields, one each, used by the forms, the admin and the services: the
-deadline (办理时限) and the evidence photo (small, and really an image by its first bytes)."""
+deadline (办理时限) and the evidence photo (small, and really an image by its first bytes: core.uploads)."""
 
 import datetime
 
@@ -9,39 +9,29 @@ from django.utils.translation import gettext_lazy as _
 
 from core import dates
 from core.dates import DATE_FLOOR, horizon
-from core.uploads import limit_upload_size
+from core.uploads import UploadRule
 from ledgers.validators import PHOTO_TOO_LARGE
 
 MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
-
-# Magic numbers of the formats we accept; the extension alone is the uploader's claim.
-_SIGNATURES = (
-    (b"\xff\xd8\xff", "jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "png"),
+# The field's FileExtensionValidator checks the name; the content may be any of the image types
+# (a phone's .jpg that is really a PNG is still a photo).
+EVIDENCE_PHOTO_UPLOAD = UploadRule(
+    extensions=("jpg", "jpeg", "png", "webp"),
+    max_bytes=MAX_EVIDENCE_BYTES,
+    code="evidence_photo",
+    too_large=_("佐证照片不能超过 5 MB。"),
+    wrong_content=_("佐证照片须为 JPG、PNG 或 WebP 图片。"),
+    content_by_extension=False,
 )
 
 
-def _looks_like_image(head: bytes) -> bool:
-    if any(head.startswith(signature) for signature, _name in _SIGNATURES):
-        return True
-    return head[:4] == b"RIFF" and head[8:12] == b"WEBP"
-
-
 def validate_evidence_photo(upload):
-    if not upload:
-        return
-    if upload.size > MAX_EVIDENCE_BYTES:
-        raise ValidationError(_("佐证照片不能超过 5 MB。"), code="too_large")
-    position = upload.tell() if hasattr(upload, "tell") else 0
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(position)
-    if not _looks_like_image(head):
-        raise ValidationError(_("佐证照片须为 JPG、PNG 或 WebP 图片。"), code="not_an_image")
+    """A progress report's photo: at most 5 MB and an image by its first bytes (kept by name: migrations name it)."""
+    EVIDENCE_PHOTO_UPLOAD.validate(upload)
 
 
 # The progress form: an evidence "photo" over the limit is cut off while it streams in.
-limit_evidence_photo_upload = limit_upload_size(limit=lambda: MAX_EVIDENCE_BYTES, message=PHOTO_TOO_LARGE)
+limit_evidence_photo_upload = EVIDENCE_PHOTO_UPLOAD.limit_while_streaming(PHOTO_TOO_LARGE)
 
 
 def validate_pledge_deadline(day: datetime.date, *, new: bool = False, today: datetime.date | None = None) -> None:
