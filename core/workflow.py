@@ -75,6 +75,9 @@ class Transition:
     guard: Callable[..., str | None] | None = None
     # The refusal when the user lacks ``permission`` (else the workflow's ``forbidden``).
     forbidden: str | None = None
+    # This step's own wording of the wrong-state refusal (else the workflow's ``wrong_state``),
+    # called like it: wrong_state(state=, action=, target=).
+    wrong_state: Callable[..., str] | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "sources", frozenset(self.sources))
@@ -156,7 +159,8 @@ class Workflow:
         state = self.state_of(record)
         if state in transition.sources:
             return None
-        return self.wrong_state(
+        wording = transition.wrong_state or self.wrong_state
+        return wording(
             state=self.state_label(state),
             action=transition.label,
             target=self.state_label(transition.target) if transition.target else "",

@@ -3,8 +3,7 @@ status and progress fields are read-only here, amendments are never edited."""
 
 import datetime
 
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from core import dates
@@ -16,7 +15,7 @@ from org.models import OrgUnit
 
 from .forms import add_public_text_validators
 from .models import Pledge, PledgeAmendment, PledgeCategory, PledgeProgress
-from .services import EDITABLE_FIELDS, PledgeError, pledge_create, pledge_update
+from .services import EDITABLE_FIELDS, pledge_create, pledge_update
 
 
 @admin.register(PledgeCategory)
@@ -162,14 +161,12 @@ class PledgeAdmin(PersonalDataAdminMixin, ScopedModelAdmin):
 
     def save_model(self, request, obj, form, change):
         fields = {name: form.cleaned_data[name] for name in EDITABLE_FIELDS if name in form.cleaned_data}
-        try:
-            if change:
-                saved = pledge_update(pledge=obj, user=request.user, fields=fields)
-            else:
-                saved, _created = pledge_create(user=request.user, fields=fields)
-        except PledgeError as exc:
-            messages.error(request, exc.messages[0])
-            raise PermissionDenied(exc.messages[0]) from exc
+        # The version was checked under the row lock by the form (VersionedAdminForm); a refusal
+        # (PledgeError, a workflow refusal) comes back on the form (RefusalAsFormErrorMixin).
+        if change:
+            saved = pledge_update(pledge=obj, user=request.user, fields=fields)
+        else:
+            saved, _created = pledge_create(user=request.user, fields=fields)
         obj.pk = saved.pk
 
 

@@ -13,7 +13,7 @@ from core.audit_codes import AuditFamily, register_audit_codes
 
 
 def _step(action):
-    # The approval steps write ``ledgers.pledge_<action>`` (services.TRANSITIONS); their names.
+    # The approval steps write ``ledgers.pledge_<action>`` (services.PLEDGE_FLOW); their names.
     return format_lazy(_("承诺事项：{action}"), action=action)
 
 

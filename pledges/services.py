@@ -1,21 +1,20 @@
 """Writes for pledges (承诺事项): the only code that changes a Pledge, its progress or amendments.
 
-The approval workflow is one function, ``pledge_transition``; its table ``TRANSITIONS`` is the
-whole state machine (draft → submitted → approved / returned → published). ``pledge_withdraw``
-takes an approved or published pledge back (→ withdrawn), a leader's or the office's act. Status (未启动,
-办理中, 已完成, 已逾期) is derived by ``derive_status`` and stored by these services and by the
-daily sweep ``pledge_refresh_statuses``.
+The approval workflow is the table ``PLEDGE_FLOW`` (core.workflow): draft → submitted → approved
+/ returned → published, and withdrawn from approved or published (a leader's or the office's act,
+``pledge_withdraw``). ``pledge_transition`` takes the four approval steps. Status (未启动, 办理中,
+已完成, 已逾期) is derived by ``derive_status`` and stored by these services and by the daily sweep
+``pledge_refresh_statuses``.
 """
 
 import datetime
-from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from campaigns.selectors import unit_takes_part
 from core import dates
@@ -23,6 +22,7 @@ from core.audit import audit_record
 from core.concurrency import create_once, lock_version, stamp_version
 from core.masking import validate_public_text
 from core.scoping import user_can_see_unit
+from core.workflow import Transition, TransitionRefused, Workflow
 from reminders.services import reminders_sync_for
 
 from .audit import PledgesAudit
@@ -54,7 +54,7 @@ EDITABLE_FIELDS = (
 )
 
 
-class PledgeError(ValidationError):
+class PledgeError(TransitionRefused):
     """A refused pledge operation; the message is Chinese and meant for the user."""
 
 
@@ -73,29 +73,93 @@ def _check_public_text(name: str, value) -> None:
         ) from exc
 
 
-@dataclass(frozen=True)
-class Transition:
-    sources: tuple[str, ...]
-    target: str
-    permission: str
-    audit_action: str
+def _return_needs_comment(pledge, user, *, comment=None, **context) -> str | None:
+    # Offering the button asks without a comment; the step itself needs one.
+    if comment is not None and not comment.strip():
+        return _("退回时必须填写退回意见。")
+    return None
 
 
-TRANSITIONS = {
-    "submit": Transition(
-        (State.DRAFT, State.RETURNED), State.SUBMITTED, "pledges.change_pledge", "ledgers.pledge_submit"
-    ),
-    "approve": Transition((State.SUBMITTED,), State.APPROVED, "pledges.approve_pledge", "ledgers.pledge_approve"),
-    "return": Transition((State.SUBMITTED,), State.RETURNED, "pledges.approve_pledge", "ledgers.pledge_return"),
-    "publish": Transition((State.APPROVED,), State.PUBLISHED, "pledges.approve_pledge", "ledgers.pledge_publish"),
-}
+def _publish_only_public(pledge, user, **context) -> str | None:
+    if pledge.visibility != Pledge.Visibility.PUBLIC:
+        return _("内部事项不能在公示栏公开。")
+    return None
 
-ACTION_LABELS = {
-    "submit": pgettext_lazy("pledge action", "提交审批"),
-    "approve": pgettext_lazy("pledge action", "审批通过"),
-    "return": pgettext_lazy("pledge action", "退回修改"),
-    "publish": pgettext_lazy("pledge action", "公开"),
-}
+
+def _withdraw_unfinished(pledge, user, *, reason=None, **context) -> str | None:
+    if pledge.status == Status.COMPLETED:
+        # A fulfilled promise is the record of work done: it stays on the board and in 三查三看.
+        return _("已完成的承诺事项不能撤回。")
+    if reason is not None and not reason.strip():
+        return _("请填写撤回理由。")
+    return None
+
+
+_APPROVER_ONLY = gettext_lazy("只有本单位领导可以审批、退回或公开承诺事项。")
+
+# The whole approval workflow. A pledge has no history table of its own: the audit trail is its
+# history (one event per step, refused attempts included).
+PLEDGE_FLOW = Workflow(
+    model=Pledge,
+    state_field="approval_state",
+    transitions={
+        "submit": Transition(
+            {State.DRAFT, State.RETURNED},
+            State.SUBMITTED,
+            permission="pledges.change_pledge",
+            audit_action="ledgers.pledge_submit",
+            label=pgettext_lazy("pledge action", "提交审批"),
+            forbidden=gettext_lazy("您没有提交承诺事项的权限。"),
+        ),
+        "approve": Transition(
+            {State.SUBMITTED},
+            State.APPROVED,
+            permission="pledges.approve_pledge",
+            audit_action="ledgers.pledge_approve",
+            label=pgettext_lazy("pledge action", "审批通过"),
+            forbidden=_APPROVER_ONLY,
+        ),
+        "return": Transition(
+            {State.SUBMITTED},
+            State.RETURNED,
+            permission="pledges.approve_pledge",
+            audit_action="ledgers.pledge_return",
+            label=pgettext_lazy("pledge action", "退回修改"),
+            forbidden=_APPROVER_ONLY,
+            guard=_return_needs_comment,
+        ),
+        "publish": Transition(
+            {State.APPROVED},
+            State.PUBLISHED,
+            permission="pledges.approve_pledge",
+            audit_action="ledgers.pledge_publish",
+            label=pgettext_lazy("pledge action", "公开"),
+            forbidden=_APPROVER_ONLY,
+            guard=_publish_only_public,
+        ),
+        "withdraw": Transition(
+            {State.APPROVED, State.PUBLISHED},
+            State.WITHDRAWN,
+            permission="pledges.withdraw_pledge",
+            audit_action="ledgers.pledge_withdraw",
+            label=pgettext_lazy("pledge action", "撤回"),
+            forbidden=gettext_lazy("只有本单位领导或活动办公室可以撤回承诺事项。"),
+            guard=_withdraw_unfinished,
+            wrong_state=lambda *, state, action, target: (
+                _("当前状态为“%(state)s”，不能撤回；只有已审批或已公开的承诺事项可以撤回。") % {"state": state}
+            ),
+        ),
+    },
+    stale=gettext_lazy("该承诺事项已被他人更新，请刷新页面后再操作。"),
+    forbidden_raises=PledgeError,
+    # Reminder rows follow the pledge in the same transaction (a withdrawn one's are cancelled).
+    after_save=reminders_sync_for,
+    lock_related=("org_unit",),
+)
+
+# The steps of approval (the page's buttons); withdrawing has its own page and service.
+APPROVAL_ACTIONS = ("submit", "approve", "return", "publish")
+ACTION_LABELS = {action: PLEDGE_FLOW[action].label for action in APPROVAL_ACTIONS}
 
 
 def derive_status(*, percent: int, completed_on, deadline: datetime.date, today: datetime.date) -> str:
@@ -110,30 +174,15 @@ def derive_status(*, percent: int, completed_on, deadline: datetime.date, today:
 
 
 def available_actions(*, pledge: Pledge, user) -> list[str]:
-    """The workflow actions ``user`` may take on ``pledge`` now (for buttons)."""
-    return [name for name in TRANSITIONS if _refusal(pledge=pledge, user=user, action=name, comment="x") is None]
+    """The approval steps ``user`` may take on ``pledge`` now (for buttons)."""
+    return [action for action in APPROVAL_ACTIONS if _refusal(pledge=pledge, user=user, action=action) is None]
 
 
-def _refusal(*, pledge: Pledge, user, action: str, comment: str) -> str | None:
-    transition = TRANSITIONS.get(action)
-    if transition is None:
-        return _("未知的操作。")
+def _refusal(*, pledge: Pledge, user, action: str, **context) -> str | None:
+    """Why ``user`` may not take ``action`` on ``pledge`` now: outside their units, then the table."""
     if not user_can_see_unit(user, pledge.org_unit):
         return _("无权处理本单位以外的承诺事项。")
-    if not user.has_perm(transition.permission):
-        if transition.permission == "pledges.approve_pledge":
-            return _("只有本单位领导可以审批、退回或公开承诺事项。")
-        return _("您没有提交承诺事项的权限。")
-    if pledge.approval_state not in transition.sources:
-        return _("当前状态为“%(state)s”，不能执行“%(action)s”。") % {
-            "state": pledge.get_approval_state_display(),
-            "action": ACTION_LABELS[action],
-        }
-    if action == "return" and not comment.strip():
-        return _("退回时必须填写退回意见。")
-    if action == "publish" and pledge.visibility != Pledge.Visibility.PUBLIC:
-        return _("内部事项不能在公示栏公开。")
-    return None
+    return PLEDGE_FLOW.refusal(pledge, user, action, **context)
 
 
 def campaign_refusal(*, campaign, org_unit) -> str | None:
@@ -289,41 +338,46 @@ def pledge_update(*, pledge: Pledge, user, fields: dict, expected_version: int |
 
 
 def pledge_transition(*, pledge: Pledge, user, action: str, comment: str = "") -> Pledge:
-    """Move a pledge through its approval workflow: submit, approve, return (with a comment), publish.
+    """Move a pledge through its approval: submit, approve, return (with a comment), publish.
 
-    Audit: one event per transition (``ledgers.pledge_<action>``); a refused attempt is recorded
-    with success=False (an action the workflow does not have as ``ledgers.pledge_unknown_step``)
-    and raises PledgeError with the reason in Chinese.
+    Audit: one event per step (the step's ``audit_action`` in PLEDGE_FLOW); a refused attempt is
+    recorded with success=False (an action approval does not have as
+    ``ledgers.pledge_unknown_step``) and raises PledgeError with the reason in Chinese.
     """
     try:
-        return _pledge_transition(pledge=pledge, user=user, action=action, comment=comment)
+        if action not in APPROVAL_ACTIONS:
+            raise PledgeError(_("未知的操作。"))
+        return _take_step(pledge=pledge, user=user, action=action, comment=comment.strip(), comment_given=comment)
     except PledgeError as exc:
-        transition = TRANSITIONS.get(action)
-        detail = {"refused": exc.messages[0], "state": pledge.approval_state}
-        if transition is None:
-            detail["action"] = action[:64]
-        audit_record(
-            action=transition.audit_action if transition is not None else PledgesAudit.UNKNOWN_STEP,
-            actor=user,
-            obj=pledge,
-            success=False,
-            detail=detail,
-        )
+        _record_refusal(pledge=pledge, user=user, action=action, exc=exc, known=action in APPROVAL_ACTIONS)
         raise
 
 
+def _record_refusal(*, pledge: Pledge, user, action: str, exc: PledgeError, known: bool = True) -> None:
+    detail = {"refused": exc.messages[0], "state": pledge.approval_state}
+    if not known:
+        detail["action"] = action[:64]
+    audit_record(
+        action=PLEDGE_FLOW[action].audit_action if known else PledgesAudit.UNKNOWN_STEP,
+        actor=user,
+        obj=pledge,
+        success=False,
+        detail=detail,
+    )
+
+
 @transaction.atomic
-def _pledge_transition(*, pledge: Pledge, user, action: str, comment: str) -> Pledge:
-    # Lock the row: two leaders pressing "approve" at once must not both succeed.
-    locked = Pledge.objects.select_for_update().select_related("org_unit").get(pk=pledge.pk)
-    reason = _refusal(pledge=locked, user=user, action=action, comment=comment)
-    if reason is not None:
+def _take_step(*, pledge: Pledge, user, action: str, comment: str = "", comment_given=None, reason=None) -> Pledge:
+    # The row is locked: two leaders pressing "approve" at once must not both succeed.
+    locked = PLEDGE_FLOW.lock(pledge)
+    refusal = _refusal(pledge=locked, user=user, action=action, comment=comment_given, reason=reason)
+    if refusal is not None:
         pledge.approval_state = locked.approval_state
-        raise PledgeError(reason)
-    transition = TRANSITIONS[action]
+        raise PledgeError(refusal)
     previous = locked.approval_state
     now = timezone.now()
-    locked.approval_state = transition.target
+    locked.approval_state = PLEDGE_FLOW[action].target
+    detail = {"comment": comment}
     if action == "submit":
         locked.submitted_at = now
     elif action == "approve":
@@ -332,19 +386,15 @@ def _pledge_transition(*, pledge: Pledge, user, action: str, comment: str) -> Pl
         locked.return_comment = ""
         locked.status = derive_status(percent=0, completed_on=None, deadline=locked.deadline, today=dates.today())
     elif action == "return":
-        locked.return_comment = comment.strip()
+        locked.return_comment = comment
     elif action == "publish":
         locked.published_at = now
-    stamp_version(locked, actor=user)
-    locked.save()
-    reminders_sync_for(locked)
-    audit_record(
-        action=transition.audit_action,
-        actor=user,
-        obj=locked,
-        detail={"from": previous, "to": locked.approval_state, "comment": comment.strip()},
-    )
-    return locked
+    elif action == "withdraw":
+        locked.withdrawn_at = now
+        locked.withdrawn_by = user
+        locked.withdrawal_reason = reason.strip()
+        detail = {"reason": locked.withdrawal_reason}
+    return PLEDGE_FLOW.finish(locked, actor=user, action=action, from_state=previous, detail=detail)
 
 
 def _replayed(model, idempotency_key):
@@ -413,23 +463,9 @@ def pledge_amend(*, pledge: Pledge, user, field: str, new_value, reason: str, id
     return amendment
 
 
-WITHDRAWABLE_STATES = (State.APPROVED, State.PUBLISHED)
-
-
 def withdrawal_refusal(*, pledge: Pledge, user) -> str | None:
     """Why ``user`` may not withdraw ``pledge`` now (Chinese, for the user), or None if they may."""
-    if not user_can_see_unit(user, pledge.org_unit):
-        return _("无权处理本单位以外的承诺事项。")
-    if not user.has_perm("pledges.withdraw_pledge"):
-        return _("只有本单位领导或活动办公室可以撤回承诺事项。")
-    if pledge.approval_state not in WITHDRAWABLE_STATES:
-        return _("当前状态为“%(state)s”，不能撤回；只有已审批或已公开的承诺事项可以撤回。") % {
-            "state": pledge.get_approval_state_display()
-        }
-    if pledge.status == Status.COMPLETED:
-        # A fulfilled promise is the record of work done: it stays on the board and in 三查三看.
-        return _("已完成的承诺事项不能撤回。")
-    return None
+    return _refusal(pledge=pledge, user=user, action="withdraw")
 
 
 def pledge_withdraw(*, pledge: Pledge, user, reason: str) -> Pledge:
@@ -442,41 +478,10 @@ def pledge_withdraw(*, pledge: Pledge, user, reason: str) -> Pledge:
     raises PledgeError with the reason in Chinese.
     """
     try:
-        return _pledge_withdraw(pledge=pledge, user=user, reason=reason)
+        return _take_step(pledge=pledge, user=user, action="withdraw", reason=reason or "")
     except PledgeError as exc:
-        audit_record(
-            action="ledgers.pledge_withdraw",
-            actor=user,
-            obj=pledge,
-            success=False,
-            detail={"refused": exc.messages[0], "state": pledge.approval_state},
-        )
+        _record_refusal(pledge=pledge, user=user, action="withdraw", exc=exc)
         raise
-
-
-@transaction.atomic
-def _pledge_withdraw(*, pledge: Pledge, user, reason: str) -> Pledge:
-    locked = Pledge.objects.select_for_update().select_related("org_unit").get(pk=pledge.pk)
-    refusal = withdrawal_refusal(pledge=locked, user=user)
-    if refusal is None and not (reason or "").strip():
-        refusal = _("请填写撤回理由。")
-    if refusal is not None:
-        raise PledgeError(refusal)
-    previous = locked.approval_state
-    locked.approval_state = State.WITHDRAWN
-    locked.withdrawn_at = timezone.now()
-    locked.withdrawn_by = user
-    locked.withdrawal_reason = reason.strip()
-    stamp_version(locked, actor=user)
-    locked.save()
-    reminders_sync_for(locked)  # no longer committed: its pending reminders are cancelled
-    audit_record(
-        action="ledgers.pledge_withdraw",
-        actor=user,
-        obj=locked,
-        detail={"from": previous, "to": locked.approval_state, "reason": locked.withdrawal_reason},
-    )
-    return locked
 
 
 def _as_text(value) -> str:

@@ -122,12 +122,11 @@ def test_codes_built_at_run_time_are_all_declared():
     from ledgers.demand_flow import ACTION_LABELS as DEMAND_ACTIONS
     from outreach.importing import IMPORTERS
     from pledges.services import ACTION_LABELS as PLEDGE_ACTIONS
-    from pledges.services import TRANSITIONS as PLEDGE_TRANSITIONS
+    from pledges.services import APPROVAL_ACTIONS, PLEDGE_FLOW
 
     built = {
         # Every step of a demand's history is written as ``ledgers.demand_<action>``.
         *(f"ledgers.demand_{action}" for action in DEMAND_ACTIONS),
-        *(transition.audit_action for transition in PLEDGE_TRANSITIONS.values()),
         *(f"outreach.import_{kind}" for kind in IMPORTERS),
         *(
             f"outreach.{model}_admin_{verb}"
@@ -145,8 +144,8 @@ def test_codes_built_at_run_time_are_all_declared():
     with translation.override("zh-hans"):
         for action, label in DEMAND_ACTIONS.items():
             assert action_label(f"ledgers.demand_{action}") == f"诉求：{label}"
-        for action, transition in PLEDGE_TRANSITIONS.items():
-            assert action_label(transition.audit_action) == f"承诺事项：{PLEDGE_ACTIONS[action]}"
+        for action in APPROVAL_ACTIONS:
+            assert action_label(PLEDGE_FLOW[action].audit_action) == f"承诺事项：{PLEDGE_ACTIONS[action]}"
 
 
 def test_a_family_under_a_heading_core_does_not_have_is_refused(extra_audit_codes):

@@ -308,6 +308,48 @@ def test_admin_creates_a_pledge_through_the_service(client_for, world):
     assert AuditEvent.objects.filter(action="ledgers.pledge_create", object_id=str(pledge.pk)).exists()
 
 
+def test_an_admin_save_the_service_refuses_comes_back_on_the_form_not_as_a_403(client_for, world):
+    from core.models import AuditEvent
+    from tests.factories import make_person
+
+    # The form accepts anyone in the user's units; the service knows the person must belong to
+    # the responsible unit. The refusal is shown on the add page with what was typed kept.
+    make_person("a2_cadre", world.village_a2, name="甲二村干部")
+    from org.models import Cadre
+
+    outsider = Cadre.objects.get(user__username="a2_cadre")
+    campaign = make_campaign(world)
+    response = client_for(world.superuser).post(
+        reverse("admin:pledges_pledge_add"),
+        {
+            "campaign": campaign.pk,
+            "org_unit": world.village_a1.pk,
+            "category": PledgeCategory.objects.get(code="other").pk,
+            "title": "责任人不在责任单位的承诺",
+            "content": "内容",
+            "target": "目标",
+            "deadline": f"{NEXT_YEAR}-09-30",
+            "responsible_unit": world.village_a1.pk,
+            "responsible_person": outsider.pk,
+            "measures": "措施",
+            "audience": "both",
+            "visibility": "public",
+            "origin_kind": "none",
+            "progress_updates-TOTAL_FORMS": "0",
+            "progress_updates-INITIAL_FORMS": "0",
+            "amendments-TOTAL_FORMS": "0",
+            "amendments-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "责任人须为责任单位（或其下级单位）的干部。" in html
+    assert "errornote" in html
+    assert 'value="责任人不在责任单位的承诺"' in html
+    assert not Pledge.objects.filter(title="责任人不在责任单位的承诺").exists()
+    assert not AuditEvent.objects.filter(action="ledgers.pledge_create").exists()
+
+
 @pytest.mark.parametrize("model", ["pledge", "pledgecategory", "pledgeamendment"])
 def test_admin_changelists_open_for_the_office(client_for, world, model):
     make_pledge(world, world.village_a1)

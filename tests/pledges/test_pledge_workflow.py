@@ -280,3 +280,19 @@ def test_a_double_submitted_new_pledge_makes_one_draft(world):
     assert first.pk == again.pk
     assert Pledge.objects.count() == 1
     assert _events(first, "ledgers.pledge_create").count() == 1
+
+
+def test_withdrawing_is_a_row_of_the_table_but_not_an_approval_step(world):
+    from core.workflow import WORKFLOWS, TransitionRefused
+    from pledges.services import PLEDGE_FLOW
+
+    assert PLEDGE_FLOW in WORKFLOWS
+    assert PLEDGE_FLOW["withdraw"].sources == {S.APPROVED, S.PUBLISHED}
+    pledge = make_pledge(world, world.village_a1, "published")
+    # Withdrawing needs its reason and its own page: the approval buttons never offer it.
+    assert "withdraw" not in available_actions(pledge=pledge, user=world.county_leader)
+    with pytest.raises(TransitionRefused, match="未知的操作"):
+        pledge_transition(pledge=pledge, user=world.county_leader, action="withdraw")
+    pledge.refresh_from_db()
+    assert pledge.approval_state == S.PUBLISHED
+    assert _events(pledge, "ledgers.pledge_unknown_step").get().detail["action"] == "withdraw"
