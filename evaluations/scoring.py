@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth, TruncWeek
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, pgettext
 
@@ -29,6 +30,7 @@ from campaigns.selectors import campaign_family_ids, campaign_participants
 from core import dates
 from ledgers.models import Visit
 from org.models import Cadre, OrgUnit
+from outreach.forum_rules import ForumRules, forum_shortfalls
 from outreach.models import Forum, Household, ReceptionDay
 from outreach.selectors import PairingRule, pairing_counts
 
@@ -438,22 +440,27 @@ def _must_visit_coverage(requirement, unit, as_of, family):
 
 def _forum_rules(requirement, unit, as_of, family):
     params = requirement.params
+    rules = ForumRules.from_params(params)
     start, end = _window(requirement, as_of)
     villages = list(OrgUnit.objects.filter(unit.subtree_q(), kind="village").values_list("pk", flat=True))
     if not villages:
         return not_applicable(_("“%(unit)s”下没有村（社区），访谈日规则不适用。") % {"unit": unit})
     forums = Forum.objects.filter(Q(campaign_id__in=family) | Q(campaign__isnull=True), village_id__in=villages)
     compliant, bad = set(), 0
+    # The forum pages' own rule (outreach.forum_rules): a village counts once a forum of it in the
+    # window has no shortfall; attendance is judged once a forum has been held.
+    now = timezone.now()
     for village_id, held_at, posted_on, attendance in forums.values_list(
         "village_id", "held_at", "notice_posted_on", "attendance"
     ):
-        held_on = dates.day_of(held_at)
-        if not (start <= held_on <= end):
+        if not (start <= dates.day_of(held_at) <= end):
             continue
-        lead_ok = posted_on is not None and (held_on - posted_on).days >= params["notice_days"]
-        if attendance >= params["min_attendance"] and lead_ok:
+        shortfalls = forum_shortfalls(
+            rules, held_at=held_at, notice_posted_on=posted_on, attendance=attendance, now=now
+        )
+        if not shortfalls and held_at <= now:
             compliant.add(village_id)
-        else:
+        elif shortfalls:
             bad += 1
     note = _("%(a)s/%(t)s个村（社区）举办了符合要求的访谈日（不少于%(n)s人、提前%(d)s天公告）") % {
         "a": len(compliant),

@@ -317,6 +317,29 @@ def test_forums_need_enough_people_and_notice(world, plan):
     assert (result.target, result.actual, result.status) == (2, 1, "short")
 
 
+def test_a_village_counts_for_the_forum_rule_exactly_when_its_forum_page_shows_no_warning(world, plan):
+    from outreach.forum_rules import ForumRules, forum_warnings
+
+    # One rule for the forum page and the plan's figure: the page's warnings decide the count.
+    held = datetime.datetime(2026, 5, 10, 9, 0, tzinfo=SHANGHAI)
+    cases = [
+        (world.village_a1, D(2026, 5, 5), 30),  # exactly 5 days' notice, exactly 30 people: complies
+        (world.village_a1b, None, 60),  # no notice date recorded
+        (world.village_a2, D(2026, 5, 9), 60),  # one day's notice
+    ]
+    forums = [
+        _create(Forum, village=village, campaign=plan, held_at=held, notice_posted_on=posted, attendance=people)
+        for village, posted, people in cases
+    ]
+    requirement = _requirement(plan, "forum_rules", {"min_attendance": 30, "notice_days": 5}, scope="unit")
+    rules = ForumRules.from_params(requirement.params)
+    without_warning = [forum for forum in forums if not forum_warnings(forum, rules)]
+    result = evaluate_requirement(requirement, unit=world.county_a, as_of=D(2026, 6, 1))
+    assert [forum.village for forum in without_warning] == [world.village_a1]
+    assert result.actual == len(without_warning)
+    assert "2场不符合要求" in result.note
+
+
 def test_reception_days_per_month(world, plan):
     leader = world.county_leader.cadre
     _create(ReceptionDay, leader=leader, campaign=plan, held_on=D(2026, 4, 8))
