@@ -8,14 +8,14 @@ import types
 
 from django.utils import timezone
 
-from campaigns.models import Campaign, Requirement
+from campaigns.models import Requirement
 from core.roles import DATA_ENTRY
 from evaluations.models import Report
 from ledgers import demand_flow
 from ledgers.models import DemandCategory, Visit
 from org.models import Cadre
 from outreach.models import Forum, Household, HouseholdMember, LiaisonPoint, Pairing, ReceptionDay
-from tests.factories import make_person
+from tests.factories import build_campaign, make_person
 
 
 def build_sibling_county(world):
@@ -24,12 +24,11 @@ def build_sibling_county(world):
     today = timezone.localdate()
     user = make_person("county_b_staff", world.town_b1, DATA_ENTRY, name="乙县干部甲")
     cadre = Cadre.objects.get(user=user)
-    campaign = Campaign.objects.create(
+    campaign = build_campaign(
+        world.county_b,
         title="乙县专项活动",
-        issuing_unit=world.county_b,
-        start_date=today - datetime.timedelta(days=30),
-        end_date=today + datetime.timedelta(days=100),
-        status=Campaign.Status.ACTIVE,
+        start=today - datetime.timedelta(days=30),
+        end=today + datetime.timedelta(days=100),
     )
     requirement = Requirement.objects.create(
         campaign=campaign, title="乙县走访指标", kind=Requirement.Kind.VISITS_PER_CADRE, params={"count": 2}

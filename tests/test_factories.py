@@ -60,3 +60,18 @@ def test_build_campaign_makes_phases_steps_owed_rows_and_requirements(world):
 def test_requirement_factory_validates(world):
     with pytest.raises(ValidationError):
         RequirementFactory(campaign=build_campaign(world.city), kind="visits_per_cadre", params={})
+
+
+@pytest.mark.django_db
+def test_a_pledge_is_filed_and_taken_through_approval_by_the_services():
+    from core.models import AuditEvent
+    from pledges.models import Pledge
+    from tests.factories import PledgeFactory
+
+    pledge = PledgeFactory(state="approved", progress=[(D(2026, 2, 1), 40, "已动工")])
+    assert pledge.approval_state == Pledge.ApprovalState.APPROVED
+    assert (pledge.percent, pledge.status) in {(40, Pledge.Status.IN_PROGRESS), (40, Pledge.Status.OVERDUE)}
+    assert pledge.org_unit.path.startswith(pledge.campaign.issuing_unit.path)
+    steps = AuditEvent.objects.filter(object_id=str(pledge.pk)).values_list("action", flat=True)
+    assert {"ledgers.pledge_create", "ledgers.pledge_submit", "ledgers.pledge_approve"} <= set(steps)
+    assert PledgeFactory(state="returned").return_comment == "请补充措施"

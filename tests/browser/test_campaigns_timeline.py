@@ -5,9 +5,10 @@ import datetime
 import pytest
 
 from campaigns import services
-from campaigns.models import Campaign, Milestone, MilestoneAssignment, Phase, Requirement
+from campaigns.models import Milestone, MilestoneAssignment, Phase, Requirement
 from core import dates
 from tests.campaigns.plans import PDF_BYTES
+from tests.factories import build_campaign
 
 pytestmark = pytest.mark.browser
 
@@ -17,12 +18,12 @@ def running_plan(world):
     """A county plan around today: early steps done on time or late, one overdue, later ones open."""
     today = dates.today()
     start = today - datetime.timedelta(days=90)
-    campaign = Campaign.objects.create(
+    campaign = build_campaign(
+        world.county_a,
         title="甲县“深入基层、服务群众”主题活动实施方案",
         document_number="甲妇发[2026]9号",
-        issuing_unit=world.county_a,
-        start_date=start,
-        end_date=today + datetime.timedelta(days=90),
+        start=start,
+        end=today + datetime.timedelta(days=90),
         participating_kinds=["township"],
         status="active",
     )

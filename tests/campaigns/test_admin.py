@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from campaigns.models import Campaign, Milestone, MilestoneAssignment, Requirement
+from tests.factories import build_campaign
 
 from .plans import make_plan
 
@@ -46,8 +47,8 @@ def _change_form_data(campaign, phases):
 
 
 def test_overlapping_phases_are_refused_in_chinese(world, client_for):
-    campaign = Campaign.objects.create(
-        title="新方案", issuing_unit=world.city, start_date=D(2026, 3, 1), end_date=D(2026, 11, 30)
+    campaign = build_campaign(
+        world.city, title="新方案", start=D(2026, 3, 1), end=D(2026, 11, 30), status=Campaign.Status.DRAFT
     )
     data = _change_form_data(
         campaign,
@@ -60,8 +61,8 @@ def test_overlapping_phases_are_refused_in_chinese(world, client_for):
 
 
 def test_a_phase_outside_the_campaign_is_refused_in_chinese(world, client_for):
-    campaign = Campaign.objects.create(
-        title="新方案", issuing_unit=world.city, start_date=D(2026, 3, 1), end_date=D(2026, 11, 30)
+    campaign = build_campaign(
+        world.city, title="新方案", start=D(2026, 3, 1), end=D(2026, 11, 30), status=Campaign.Status.DRAFT
     )
     data = _change_form_data(campaign, [(1, "总结提高", "2026-11-01", "2026-12-15")])
     response = client_for(world.office_admin).post(reverse("admin:campaigns_campaign_change", args=[campaign.pk]), data)
@@ -69,8 +70,8 @@ def test_a_phase_outside_the_campaign_is_refused_in_chinese(world, client_for):
 
 
 def test_valid_phases_are_saved_through_the_inline(world, client_for):
-    campaign = Campaign.objects.create(
-        title="新方案", issuing_unit=world.city, start_date=D(2026, 3, 1), end_date=D(2026, 11, 30)
+    campaign = build_campaign(
+        world.city, title="新方案", start=D(2026, 3, 1), end=D(2026, 11, 30), status=Campaign.Status.DRAFT
     )
     data = _change_form_data(
         campaign,

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from campaigns import services
 from campaigns.models import Campaign, Phase
+from tests.factories import build_campaign
 
 from .plans import make_plan
 
@@ -51,9 +52,7 @@ def test_the_database_lets_a_status_move_forward_and_stay(world):
     campaign.refresh_from_db()
     assert campaign.status == "closed"
     # A row may be created in any status (imports of past campaigns, tests).
-    Campaign.objects.create(
-        title="旧方案", issuing_unit=world.city, start_date=D(2020, 1, 1), end_date=D(2020, 12, 31), status="closed"
-    )
+    build_campaign(world.city, title="旧方案", start=D(2020, 1, 1), end=D(2020, 12, 31), status="closed")
 
 
 # ---- campaign and phase dates in clean() --------------------------------------------------------

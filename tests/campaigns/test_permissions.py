@@ -15,7 +15,7 @@ from campaigns.permissions import campaign_can_edit
 from core.roles import OFFICE_ADMIN
 from evaluations import services as evaluation_services
 from org.models import OrgUnit
-from tests.factories import make_person
+from tests.factories import build_campaign, make_person
 
 from .plans import make_plan
 
@@ -199,8 +199,8 @@ def test_services_refuse_a_lower_office_changing_a_superiors_plan(world, county_
 
 
 def test_a_template_cannot_be_applied_to_a_superiors_plan(world, county_admin):
-    empty = Campaign.objects.create(
-        title="空方案", issuing_unit=world.city, start_date=D(2026, 3, 1), end_date=D(2026, 11, 30)
+    empty = build_campaign(
+        world.city, title="空方案", start=D(2026, 3, 1), end=D(2026, 11, 30), status=Campaign.Status.DRAFT
     )
     template = Campaign.objects.get(template_key="zoujin-qunzhong-2008")
     with pytest.raises(PermissionDenied):

@@ -11,7 +11,7 @@ from campaigns import services
 from campaigns.models import Campaign, MilestoneAssignment
 from core.models import AuditEvent
 from org.models import OrgUnit
-from tests.factories import make_unit
+from tests.factories import build_campaign, make_unit
 
 from .plans import PDF_BYTES, make_plan
 
@@ -249,8 +249,8 @@ def test_a_closed_campaign_takes_no_more_completions(world):
 
 def test_a_template_fills_an_empty_campaign_once(world):
     template = Campaign.objects.get(template_key="zoujin-qunzhong-2008")
-    campaign = Campaign.objects.create(
-        title="走进群众", issuing_unit=world.town_a1, start_date=D(2026, 10, 20), end_date=D(2026, 11, 10)
+    campaign = build_campaign(
+        world.town_a1, title="走进群众", start=D(2026, 10, 20), end=D(2026, 11, 10), status=Campaign.Status.DRAFT
     )
     services.campaign_apply_template(campaign=campaign, template=template, actor=world.office_admin)
     assert list(campaign.milestones.order_by("number").values_list("due_date", flat=True)) == [

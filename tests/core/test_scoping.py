@@ -5,6 +5,7 @@ from campaigns.models import Campaign
 from core.scoping import get_for_user_or_404, scope_for_user, unit_of
 from org.models import Cadre, OrgUnit
 from outreach.models import Household
+from tests.factories import build_campaign
 
 
 def _household(village, number):
@@ -59,14 +60,14 @@ def test_objects_outside_the_subtree_are_404_not_403(world):
 
 
 def test_a_campaign_flows_down_the_branch_but_not_to_siblings(world):
-    county_plan = Campaign.objects.create(
-        title="甲县方案", issuing_unit=world.county_a, start_date="2026-03-01", end_date="2026-11-30"
+    county_plan = build_campaign(
+        world.county_a, title="甲县方案", start="2026-03-01", end="2026-11-30", status=Campaign.Status.DRAFT
     )
-    city_plan = Campaign.objects.create(
-        title="市方案", issuing_unit=world.city, start_date="2026-03-01", end_date="2026-11-30"
+    city_plan = build_campaign(
+        world.city, title="市方案", start="2026-03-01", end="2026-11-30", status=Campaign.Status.DRAFT
     )
-    other_county = Campaign.objects.create(
-        title="乙县方案", issuing_unit=world.county_b, start_date="2026-03-01", end_date="2026-11-30"
+    other_county = build_campaign(
+        world.county_b, title="乙县方案", start="2026-03-01", end="2026-11-30", status=Campaign.Status.DRAFT
     )
     visible = set(Campaign.objects.for_user(world.town_staff))
     assert visible == {county_plan, city_plan}

@@ -107,8 +107,8 @@ def test_every_cadre_pairs_with_one_poor_woman_and_one_poor_child(world, plan):
 def test_pairings_recorded_against_the_county_plan_count_for_the_city_plan(world):
     from campaigns import services
 
-    city_plan = Campaign.objects.create(
-        title="市方案", issuing_unit=world.city, start_date=D(2026, 4, 1), end_date=D(2026, 12, 31)
+    city_plan = build_campaign(
+        world.city, title="市方案", start=D(2026, 4, 1), end=D(2026, 12, 31), status=Campaign.Status.DRAFT
     )
     county_plan = services.campaign_cascade(campaign=city_plan, units=[world.county_a], actor=None)[0]
     cadre = make_person("fu_chu", world.town_a1, rank="deputy_division").cadre

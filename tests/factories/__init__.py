@@ -7,7 +7,9 @@
   ``make_campaign``, outreach's ``campaign_for``, campaigns' ``make_plan``) only give it their defaults.
 - Rows: ``HouseholdFactory(village=...)``, ``PairingFactory``, ``VisitFactory``, ``DemandFactory`` (raised
   through ``demand_flow``), ``PhaseFactory``/``MilestoneFactory``/``RequirementFactory`` (validated).
-- Pledges are built through their services in tests/pledges/helpers.py (the services are the only writers).
+- Pledges: ``PledgeFactory(org_unit=..., state=..., progress=[...], actor=...)`` files a draft and takes it
+  through approval with pledges.services (the only writers); tests/pledges/helpers.py gives it the
+  shared ``world``'s defaults (``make_pledge``).
 - The shared ``world`` fixture (tests/conftest.py) is the usual starting tree; pass its units in.
 """
 
@@ -15,6 +17,7 @@ from .campaigns import CampaignFactory, MilestoneFactory, PhaseFactory, Requirem
 from .ledgers import DemandFactory, VisitFactory, demand_category
 from .org import CadreFactory, OrgUnitFactory, UserFactory, make_person, make_unit
 from .outreach import HouseholdFactory, HouseholdMemberFactory, PairingFactory
+from .pledges import PledgeFactory, pledge_category
 
 __all__ = [
     "CadreFactory",
@@ -26,6 +29,7 @@ __all__ = [
     "OrgUnitFactory",
     "PairingFactory",
     "PhaseFactory",
+    "PledgeFactory",
     "RequirementFactory",
     "UserFactory",
     "VisitFactory",
@@ -33,4 +37,5 @@ __all__ = [
     "demand_category",
     "make_person",
     "make_unit",
+    "pledge_category",
 ]

@@ -15,7 +15,7 @@ from outreach.selectors import (
     pairing_suggestions,
 )
 from outreach.services import pairing_bulk_assign
-from tests.factories import make_person
+from tests.factories import build_campaign, make_person
 from tests.outreach.helpers import cadre_of, category, household_in, member_in, pairing_for
 
 pytestmark = pytest.mark.django_db
@@ -254,12 +254,13 @@ def test_a_county_copy_without_rules_reads_the_city_plans_rules_once(world, camp
         scope="all_cadres",
         period="campaign",
     )
-    county = Campaign.objects.create(
+    county = build_campaign(
+        world.county_a,
         title="甲县实施方案",
-        issuing_unit=world.county_a,
         parent=campaign,
-        start_date=dt.date(2026, 4, 1),
-        end_date=dt.date(2026, 12, 31),
+        start=dt.date(2026, 4, 1),
+        end=dt.date(2026, 12, 31),
+        status=Campaign.Status.DRAFT,
     )
     assert [r.label for r in pairing_rules_for(campaign=county)] == ["每名妇联干部结对帮扶一名贫困妇女"]
     Requirement.objects.create(

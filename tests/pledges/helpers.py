@@ -4,9 +4,8 @@ import datetime
 
 from django.utils import timezone
 
-from pledges.models import Pledge, PledgeCategory
-from pledges.services import pledge_create, pledge_report_progress, pledge_transition
-from tests.factories import build_campaign
+from pledges.models import Pledge
+from tests.factories import PledgeFactory, build_campaign, pledge_category
 
 # Deadlines typed into a form now: a new deadline may not be in the past (validate_pledge_deadline).
 NEXT_YEAR = timezone.localdate().year + 1
@@ -25,11 +24,7 @@ def make_campaign(world, **fields):
 
 
 def category(code="pairing_support"):
-    """A category row; re-created if a transactional (browser) test flushed the migration's rows."""
-    from importlib import import_module
-
-    names = {c: n for c, n, _o in import_module("ledgers.migrations.0005_seed_pledge_categories").CATEGORIES}
-    return PledgeCategory.objects.get_or_create(code=code, defaults={"name": names[code]})[0]
+    return pledge_category(code)
 
 
 def pledge_fields(world, unit, **overrides):
@@ -57,23 +52,9 @@ def pledge_fields(world, unit, **overrides):
 
 def make_pledge(world, unit, state="published", *, progress=(), **overrides):
     """A pledge of ``unit`` in approval ``state``; ``progress`` = [(date, percent, note), ...]."""
-    pledge, _created = pledge_create(
-        filed_on=datetime.date(2026, 1, 5), user=world.superuser, fields=pledge_fields(world, unit, **overrides)
+    return PledgeFactory(
+        actor=world.superuser, state=state, progress=progress, **pledge_fields(world, unit, **overrides)
     )
-    if state == "draft":
-        return pledge
-    pledge = pledge_transition(pledge=pledge, user=world.superuser, action="submit")
-    if state == "submitted":
-        return pledge
-    if state == "returned":
-        return pledge_transition(pledge=pledge, user=world.superuser, action="return", comment="请补充措施")
-    pledge = pledge_transition(pledge=pledge, user=world.superuser, action="approve")
-    if state == "published":
-        pledge = pledge_transition(pledge=pledge, user=world.superuser, action="publish")
-    for reported_on, percent, note in progress:
-        pledge_report_progress(pledge=pledge, user=world.superuser, reported_on=reported_on, percent=percent, note=note)
-    pledge.refresh_from_db()
-    return pledge
 
 
 def cached_pledge(world, key, unit, state="published", **overrides):

@@ -9,6 +9,7 @@ from campaigns.models import Campaign
 from org.models import OrgUnit
 from pledges.models import Pledge, PledgeCategory
 from pledges.services import PledgeError, pledge_create, pledge_update
+from tests.factories import build_campaign
 from tests.pledges.helpers import NEXT_YEAR, make_campaign, make_pledge, pledge_fields
 
 D = datetime.date
@@ -65,8 +66,8 @@ def test_own_countys_and_the_city_campaign_are_accepted(world):
 
 
 def test_a_template_is_refused(world):
-    template = Campaign.objects.create(
-        title="模板方案", is_template=True, start_date=D(2026, 1, 1), end_date=D(2026, 12, 31)
+    template = build_campaign(
+        None, title="模板方案", is_template=True, start=D(2026, 1, 1), end=D(2026, 12, 31), status=Campaign.Status.DRAFT
     )
     with pytest.raises(PledgeError, match="模板"):
         pledge_create(

@@ -12,7 +12,7 @@ from reminders import services
 from reminders.channels import TransientChannelError
 from reminders.models import ChannelPreference, Delivery, Reminder, ReminderRule
 from reminders.registry import escalation_targets
-from tests.factories import make_person
+from tests.factories import build_campaign, make_person
 
 from .helpers import at, deliver_now
 
@@ -354,20 +354,8 @@ def test_the_dispatch_task_publishes_to_the_broker_without_failing(world, campai
 def test_the_daily_digest_sums_up_due_and_overdue_items_of_the_subtree_once(world, campaign):
     city_leader = make_person("city_leader", world.city, LEADER, is_leader=True)
     town_leader = make_person("town_leader", world.town_a1, LEADER, is_leader=True)
-    Campaign.objects.create(
-        title="过期方案",
-        issuing_unit=world.town_a1,
-        start_date=datetime.date(2026, 3, 1),
-        end_date=datetime.date(2026, 5, 20),
-        status=Campaign.Status.ACTIVE,
-    )
-    Campaign.objects.create(  # another branch: not in the town's digest
-        title="乙县方案",
-        issuing_unit=world.county_b,
-        start_date=datetime.date(2026, 3, 1),
-        end_date=datetime.date(2026, 5, 26),
-        status=Campaign.Status.ACTIVE,
-    )
+    build_campaign(world.town_a1, title="过期方案", start=datetime.date(2026, 3, 1), end=datetime.date(2026, 5, 20))
+    build_campaign(world.county_b, title="乙县方案", start=datetime.date(2026, 3, 1), end=datetime.date(2026, 5, 26))
     now = at("2026-05-25", 7, 30)
     assert services.reminders_create_digests(now=now) == 3
     assert services.reminders_create_digests(now=now) == 0  # beat fired twice: no new rows

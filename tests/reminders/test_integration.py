@@ -21,6 +21,7 @@ from org.models import Cadre
 from reminders import services
 from reminders.models import ChannelPreference, Delivery, Reminder
 from tests.celery_worker import WORKER_MARKS, start_worker, stop_worker, wait_for
+from tests.factories import build_campaign
 
 pytestmark = WORKER_MARKS
 
@@ -56,12 +57,11 @@ def due(transactional_db, world, worker):
     ChannelPreference.objects.create(
         user=world.county_leader, sms=True, quiet_start=datetime.time(0, 0), quiet_end=datetime.time(0, 0)
     )
-    campaign = Campaign.objects.create(
+    campaign = build_campaign(
+        world.county_a,
         title="集成测试方案",
-        issuing_unit=world.county_a,
-        start_date=timezone.localdate() - datetime.timedelta(days=30),
-        end_date=timezone.localdate() + datetime.timedelta(days=1),
-        status=Campaign.Status.ACTIVE,
+        start=timezone.localdate() - datetime.timedelta(days=30),
+        end=timezone.localdate() + datetime.timedelta(days=1),
     )
     services.reminders_sync_for(campaign)
     reminder = Reminder.objects.get(offset_days=-1)

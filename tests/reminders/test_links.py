@@ -14,7 +14,7 @@ from core.roles import LEADER
 from reminders import services
 from reminders.links import check_site_url
 from reminders.models import ChannelPreference, Delivery, Reminder
-from tests.factories import make_person
+from tests.factories import build_campaign, make_person
 
 from .helpers import at, deliver_now
 from .test_engine import _sms_backend
@@ -66,12 +66,8 @@ def test_the_site_url_may_carry_a_path_prefix(settings):
 
 def _digest_world(world, count):
     for day in range(count):
-        Campaign.objects.create(
-            title=f"逾期方案{day}",
-            issuing_unit=world.town_a1,
-            start_date=datetime.date(2026, 3, 1),
-            end_date=datetime.date(2026, 5, 10 + day),
-            status=Campaign.Status.ACTIVE,
+        build_campaign(
+            world.town_a1, title=f"逾期方案{day}", start=datetime.date(2026, 3, 1), end=datetime.date(2026, 5, 10 + day)
         )
 
 
@@ -109,13 +105,7 @@ def test_the_in_app_digest_makes_its_links_clickable(world, campaign, settings, 
 
 def test_the_full_due_list_shows_the_users_subtree_only(world, campaign, client_for):
     _digest_world(world, 3)
-    Campaign.objects.create(
-        title="乙县方案",
-        issuing_unit=world.county_b,
-        start_date=datetime.date(2026, 3, 1),
-        end_date=datetime.date(2026, 5, 26),
-        status=Campaign.Status.ACTIVE,
-    )
+    build_campaign(world.county_b, title="乙县方案", start=datetime.date(2026, 3, 1), end=datetime.date(2026, 5, 26))
     with time_machine.travel(at("2026-05-25"), tick=False):
         town = client_for(world.town_staff).get(reverse("reminders:due_list")).content.decode()
         county = client_for(world.county_leader).get(reverse("reminders:due_list") + "?show=due").content.decode()

@@ -6,12 +6,12 @@ import pytest
 import time_machine
 
 from campaigns import services as campaign_services
-from campaigns.models import Campaign, Milestone, MilestoneAssignment
+from campaigns.models import Milestone, MilestoneAssignment
 from core.roles import LEADER
 from org.models import Cadre
 from pledges.services import pledge_amend, pledge_report_progress
 from reminders.models import Delivery, Reminder
-from tests.factories import make_person
+from tests.factories import build_campaign, make_person
 from tests.pledges.helpers import make_pledge
 
 from .helpers import at, deliver_now
@@ -62,10 +62,9 @@ def test_completing_a_pledge_cancels_its_reminders_before_they_go_out(world, tow
 
 
 def test_recording_a_step_completion_cancels_its_reminders_in_the_same_transaction(world, town_leader):
-    campaign = Campaign.objects.create(
-        title="县级方案", issuing_unit=world.county_a, start_date=datetime.date(2026, 3, 1),
-        end_date=datetime.date(2026, 11, 30), status=Campaign.Status.ACTIVE,
-    )  # fmt: skip
+    campaign = build_campaign(
+        world.county_a, title="县级方案", start=datetime.date(2026, 3, 1), end=datetime.date(2026, 11, 30)
+    )
     milestone = Milestone.objects.create(
         campaign=campaign, number=1, name="召开动员会议", due_date=datetime.date(2026, 5, 15)
     )
