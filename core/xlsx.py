@@ -22,11 +22,16 @@ Memory is bounded by the caps (``Limits``), whatever the file declares. Anything
 readable workbook becomes ``XlsxRejected`` with a Chinese message for the user, never a crash.
 About 2.5x slower than python-calamine, which it replaces (docs/benchmarks.md).
 
-Formulas are never evaluated: a formula cell reads as its formula text (``=1+1``); the value a
-spreadsheet program may have cached is ignored. Every cell is returned as text (``cell_text``).
+Formulas are never evaluated: a formula cell reads as the value the spreadsheet program saved
+with it (``Cell.formula`` keeps the formula), or, when none was saved, as its formula text with
+``kind == "formula"`` so that the import can refuse it. Every cell is returned as text: a cell
+stored as text is a plain ``str``; any other (a number, a date, a formula...) is a ``Cell``, a
+``str`` that also says what it was, so an import can tell an ID number typed as text from one
+a spreadsheet turned into a number and rounded (``core.cells.read_cell`` judges that).
 """
 
 import datetime
+import decimal
 import io
 import re
 import zipfile
@@ -57,6 +62,37 @@ _REF = re.compile(r"([A-Z]{1,3})(\d{1,7})$")
 
 class XlsxRejected(Exception):
     """The workbook is refused; the message is shown to the user (Chinese)."""
+
+
+class Cell(str):
+    """A cell that was not stored as text: its text as read, and what it was.
+
+    ``kind`` is "number", "date", "bool", "error", "text" (a formula's text result) or "formula"
+    (a formula without a saved result: the text is the formula). ``formula`` is the formula of
+    a formula cell ("" otherwise). Compares and hashes as its text.
+    """
+
+    kind: str
+    formula: str
+
+    def __new__(cls, text: str, kind: str, formula: str = ""):
+        cell = super().__new__(cls, text)
+        cell.kind = kind
+        cell.formula = formula
+        return cell
+
+    def __reduce__(self):
+        return (Cell, (str(self), self.kind, self.formula))
+
+
+@dataclass
+class Table:
+    """The first sheet of a workbook: its rows from row 1 (trailing blanks dropped, a row without
+    values ``[]``) and its merged ranges as (top row, left column, bottom row, right column),
+    rows numbered from 1 as in the spreadsheet, columns from 0."""
+
+    rows: list[list[str]]
+    merges: list[tuple[int, int, int, int]]
 
 
 @dataclass(frozen=True)
@@ -120,24 +156,57 @@ def _column_index(letters: str) -> int:
 # --- the zip container ---------------------------------------------------------------------------
 
 
-def check_package(data: bytes, name: str, limits: Limits | None = None) -> None:
-    """Refuse anything that is not a plain, reasonably sized .xlsx workbook. Raises XlsxRejected.
+# What uploads may be: the name says which format, the first bytes must agree.
+XLSX, XLS, ODS = "xlsx", "xls", "ods"
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+# The name of the VBA storage in an .xls (UTF-16 in the compound file's directory).
+_XLS_VBA = "_VBA_PROJECT".encode("utf-16-le")
 
-    Reads the central directory, then decompresses every part in a stream (nothing is kept) to
-    count what really comes out, and reads the sheet list: cheap enough for the upload request.
+
+def format_of(data: bytes) -> str | None:
+    """Which workbook format ``data`` is, by its first bytes (None: none of ours)."""
+    if data.startswith(_OLE2):
+        return XLS
+    if data.startswith(b"PK\x03\x04"):
+        # An OpenDocument file starts with its uncompressed "mimetype" part.
+        return ODS if data[30:38] == b"mimetype" and _ODS_MIMETYPE in data[38:120] else XLSX
+    return None
+
+
+def check_package(data: bytes, name: str, limits: Limits | None = None) -> None:
+    """Refuse anything that is not a plain, reasonably sized .xlsx, .xls or .ods workbook. Raises XlsxRejected.
+
+    An .xlsx: reads the central directory, then decompresses every part in a stream (nothing is
+    kept) to count what really comes out, and reads the sheet list: cheap enough for the upload
+    request. An .ods is the same kind of zip (same counts, no Basic or script parts); an .xls is
+    checked for its signature and a VBA project, and is read later in a child process with
+    memory and time limits (``read_table``).
     """
     limits = limits or Limits.from_settings()
     lowered = (name or "").lower()
     if lowered.endswith((".xlsm", ".xltm", ".xlam")):
         raise XlsxRejected(_("不接受含宏的文件（.xlsm），请另存为 .xlsx 后上传。"))
-    if not lowered.endswith(".xlsx"):
-        raise XlsxRejected(_("只接受 .xlsx 格式的 Excel 文件。"))
+    if not lowered.endswith((".xlsx", ".xls", ".ods")):
+        raise XlsxRejected(_("只接受 .xlsx、.xls 或 .ods 格式的电子表格文件。"))
     if len(data) > limits.max_bytes:
         raise XlsxRejected(
             _("文件过大（%(size).1f MB），上限为 %(limit).0f MB。")
             % {"size": len(data) / 1048576, "limit": limits.max_bytes / 1048576}
         )
-    archive = _open_archive(data, limits)
+    expected = lowered.rsplit(".", 1)[-1]
+    found = format_of(data)
+    if expected == XLS:
+        if found != XLS:
+            raise XlsxRejected(_("文件内容不是 .xls 格式（可能是改了扩展名的其他文件）。"))
+        if _XLS_VBA in data:
+            raise XlsxRejected(_("文件包含宏代码，已拒绝。请去掉宏后另存为 .xlsx。"))
+        return
+    if expected == ODS and found != ODS:
+        raise XlsxRejected(_("文件内容不是 .ods 格式（可能是改了扩展名的其他文件）。"))
+    if expected == XLSX and found == ODS:
+        raise XlsxRejected(_("文件内容不是 .xlsx 格式（可能是改了扩展名的其他文件）。"))
+    archive = _open_archive(data, limits, ods=expected == ODS)
     total = 0
     for info in archive.infolist():
         # Count what really comes out: the sizes in the zip headers may lie.
@@ -150,11 +219,12 @@ def check_package(data: bytes, name: str, limits: Limits | None = None) -> None:
                     if info.filename == "[Content_Types].xml" and _MACRO_CONTENT in chunk:
                         raise XlsxRejected(_("文件包含宏代码，已拒绝。请去掉宏后另存为 .xlsx。"))
         except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, zlib.error) as exc:
-            raise XlsxRejected(_("文件已损坏，无法作为 .xlsx 打开。")) from exc
-    _Workbook(archive, limits).first_sheet_part()
+            raise XlsxRejected(_("文件已损坏，无法打开。")) from exc
+    if expected == XLSX:
+        _Workbook(archive, limits).first_sheet_part()
 
 
-def _open_archive(data: bytes, limits: Limits) -> zipfile.ZipFile:
+def _open_archive(data: bytes, limits: Limits, *, ods: bool = False) -> zipfile.ZipFile:
     """The zip, after the checks its central directory allows (nothing decompressed yet)."""
     if not data.startswith(b"PK\x03\x04"):
         raise XlsxRejected(_("文件内容不是 .xlsx 格式（可能是改了扩展名的其他文件）。"))
@@ -166,7 +236,13 @@ def _open_archive(data: bytes, limits: Limits) -> zipfile.ZipFile:
     if len(infos) > MAX_PARTS:
         raise XlsxRejected(_("文件结构异常（部件过多），已拒绝。"))
     names = {info.filename for info in infos}
-    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+    if ods:
+        if "content.xml" not in names:
+            raise XlsxRejected(_("文件内容不是 .ods 格式（缺少工作表内容）。"))
+        # LibreOffice keeps Basic macros under Basic/ and other scripts under Scripts/.
+        if any(n.startswith(("Basic/", "Scripts/")) for n in names):
+            raise XlsxRejected(_("文件包含宏代码，已拒绝。请去掉宏后另存为 .xlsx。"))
+    elif "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         raise XlsxRejected(_("文件内容不是 .xlsx 格式（缺少工作簿）。"))
     if any(n.lower().endswith("vbaproject.bin") or "/vba" in n.lower() for n in names):
         raise XlsxRejected(_("文件包含宏代码，已拒绝。请去掉宏后另存为 .xlsx。"))
@@ -450,6 +526,20 @@ def cell_text(value) -> str:
     return str(value).strip()
 
 
+def number_display(raw: str) -> str:
+    """A number as a spreadsheet stored it, written out: "3.71602195104061E+17" → "371602195104061000"
+    (what the cell holds: the digits past the 15th are gone), "46113" → "46113", "2.5" → "2.5"."""
+    try:
+        number = decimal.Decimal(raw.strip())
+    except decimal.InvalidOperation:
+        return raw.strip()
+    if not number.is_finite():
+        return raw.strip()
+    if number == number.to_integral_value():
+        return format(number.quantize(decimal.Decimal(1)), "f") if abs(number) < 10**30 else raw.strip()
+    return format(number.normalize(), "f")
+
+
 def _number_text(raw: str, is_date: bool, date1904: bool) -> str:
     try:
         number = float(raw)
@@ -459,15 +549,15 @@ def _number_text(raw: str, is_date: bool, date1904: bool) -> str:
         from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, from_excel
 
         try:
-            return cell_text(from_excel(number, epoch=MAC_EPOCH if date1904 else WINDOWS_EPOCH))
+            return Cell(cell_text(from_excel(number, epoch=MAC_EPOCH if date1904 else WINDOWS_EPOCH)), "date")
         except (OverflowError, ValueError):
             pass
-    return cell_text(number)
+    return Cell(number_display(raw), "number")
 
 
 def _iso_date_text(raw: str) -> str:
     try:
-        return cell_text(datetime.datetime.fromisoformat(raw.strip().rstrip("Z")))
+        return Cell(cell_text(datetime.datetime.fromisoformat(raw.strip().rstrip("Z"))), "date")
     except ValueError:
         return raw.strip()
 
@@ -494,6 +584,84 @@ def read_rows(data: bytes, limits: Limits | None = None) -> list[list[str]]:
     return list(iter_rows(data, limits))
 
 
+def read_table(data: bytes, limits: Limits | None = None) -> Table:
+    """The first sheet's rows (as ``iter_rows``) and its merged ranges, of an .xlsx, .xls or .ods
+    (told apart by its first bytes). Raises XlsxRejected."""
+    limits = limits or Limits.from_settings()
+    if format_of(data) in (XLS, ODS):
+        from .calamine import read_other_table  # the .xls/.ods reader runs in a child process
+
+        return read_other_table(data, limits)
+    merges: list[tuple[int, int, int, int]] = []
+    try:
+        rows = list(_rows(data, limits, merges))
+    except XlsxRejected:
+        raise
+    except MemoryError as exc:
+        raise XlsxRejected(_("文件内容过多，无法读取。请拆分后分批导入。")) from exc
+    except Exception as exc:  # any damage: XML, zip, zlib, numbers, a missing part
+        raise _damaged() from exc
+    return Table(rows=rows, merges=merges)
+
+
+def ods_merges(data: bytes, limits: Limits) -> list[tuple[int, int, int, int]]:
+    """The merged ranges of an .ods's first sheet (python-calamine gives none for .ods): its
+    content.xml streamed through expat, decompressed output counted, the first table only."""
+    archive = _open_archive(data, limits, ods=True)
+    merges: list[tuple[int, int, int, int]] = []
+    state = {"tables": 0, "row": 1, "repeat": 1, "column": 0, "depth": 0}
+
+    def number(attrs, name) -> int:
+        try:
+            return max(1, int(_attribute(attrs, name) or 1))
+        except ValueError:
+            return 1
+
+    def start(name, attrs):
+        local = _local(name)
+        if local == "table":
+            state["tables"] += 1
+        if state["tables"] != 1:
+            return
+        if local == "table-row":
+            state["repeat"] = number(attrs, "number-rows-repeated")
+            state["column"] = 0
+        elif local in ("table-cell", "covered-table-cell"):
+            rows, columns = number(attrs, "number-rows-spanned"), number(attrs, "number-columns-spanned")
+            if local == "table-cell" and (rows > 1 or columns > 1):
+                if len(merges) >= MAX_MERGES:
+                    raise XlsxRejected(_("工作表中的合并单元格过多，已拒绝。请取消合并后重新上传。"))
+                row, column = state["row"], state["column"]
+                merges.append((row, column, row + rows - 1, column + columns - 1))
+            state["column"] += number(attrs, "number-columns-repeated")
+
+    def end(name):
+        if state["tables"] == 1 and _local(name) == "table-row":
+            state["row"] += state["repeat"]
+
+    book = _Workbook(archive, limits)
+    parser = _parser(start, end)
+    book._parse("content.xml", limits.max_uncompressed, parser, stop=lambda: state["tables"] > 1)
+    return merges
+
+
+# Merged ranges kept from one sheet: far more than any register has (each is four numbers).
+MAX_MERGES = 100_000
+
+
+def merge_range(ref: str) -> tuple[int, int, int, int] | None:
+    """ "A3:B10" → (3, 0, 10, 1); None when it is not a range."""
+    first, _sep, last = ref.partition(":")
+    start, end = _REF.match(first.strip()), _REF.match(last.strip())
+    if start is None or end is None:
+        return None
+    top, bottom = int(start.group(2)), int(end.group(2))
+    left, right = _column_index(start.group(1)), _column_index(end.group(1))
+    if top > bottom or left > right:
+        return None
+    return top, left, bottom, right
+
+
 def _column_number(letters: str, cache: dict[str, int]) -> int:
     index = cache.get(letters)
     if index is None:
@@ -503,7 +671,7 @@ def _column_number(letters: str, cache: dict[str, int]) -> int:
     return index
 
 
-def _sheet_parser(book: _Workbook, limits: Limits, ready: list):
+def _sheet_parser(book: _Workbook, limits: Limits, ready: list, merges: list | None = None):
     """An expat parser for one sheet: cells are read as they end, finished rows go to ``ready``.
 
     Nothing is kept but the row being read, the rows ready to be given, and the text of the
@@ -606,8 +774,24 @@ def _sheet_parser(book: _Workbook, limits: Limits, ready: list):
         elif name == RPH:
             skip -= 1
         elif name == SHEET_DATA:
-            done = True  # nothing after the cells matters
-            parser.StartElementHandler = parser.EndElementHandler = parser.CharacterDataHandler = None
+            parser.EndElementHandler = parser.CharacterDataHandler = None
+            if merges is None:
+                done = True  # nothing after the cells matters
+                parser.StartElementHandler = None
+            else:
+                # After the cells: only the merged ranges (<mergeCell ref="A3:A10"/>) are read.
+                parser.StartElementHandler = merge_start
+
+    def merge_start(name, attrs):
+        if _local(name) == "mergeCell":
+            if len(merges) >= MAX_MERGES:
+                raise XlsxRejected(
+                    _("工作表中的合并单元格过多（超过 %(limit)s 个），已拒绝。请取消合并后重新上传。")
+                    % {"limit": f"{MAX_MERGES:,}"}
+                )
+            found = merge_range(attrs.get("ref") or "")
+            if found is not None:
+                merges.append(found)
 
     def data(text):
         nonlocal buffered
@@ -619,23 +803,24 @@ def _sheet_parser(book: _Workbook, limits: Limits, ready: list):
 
     def cell_ended():
         nonlocal text_chars, cells, emitted, current
-        if formula is not None:
-            text = formula
-        elif kind == "s":
+        if kind == "s":
             if raw is None:
-                return
-            index = int(raw)
-            if not 0 <= index < string_count:
-                raise _damaged()
-            text = strings[index].strip()
+                text = ""
+            else:
+                index = int(raw)
+                if not 0 <= index < string_count:
+                    raise _damaged()
+                text = strings[index].strip()
         elif kind == "inlineStr":
             text = (inline or "").strip()
-        elif raw is None:
-            return
+        elif raw is None or not raw.strip():
+            text = ""
         elif kind == "b":
-            text = cell_text(raw.strip() in ("1", "true"))
-        elif kind in ("str", "e"):
+            text = Cell(cell_text(raw.strip() in ("1", "true")), "bool")
+        elif kind == "str":
             text = raw.strip()
+        elif kind == "e":
+            text = Cell(raw.strip(), "error")
         elif kind == "d":
             text = _iso_date_text(raw)
         else:
@@ -644,6 +829,17 @@ def _sheet_parser(book: _Workbook, limits: Limits, ready: list):
                 index = int(style)
                 is_date = 0 <= index < len(dates) and dates[index]
             text = _number_text(raw, is_date, date1904)
+        if formula is not None:
+            # The value the spreadsheet saved with the formula; the formula itself when none was.
+            if not text:
+                # No saved result: no <v>, or an empty one where a number belongs (openpyxl
+                # writes that); an empty <v> of a text formula is a saved empty text.
+                if inline is None and (raw is None or (kind in (None, "n") and not raw.strip())):
+                    text = Cell(formula, "formula", formula)
+            elif isinstance(text, Cell):
+                text.formula = formula
+            else:
+                text = Cell(text, "text", formula)
         if not text:
             return
         # A value: it must lie within the caps.
@@ -688,12 +884,12 @@ def _sheet_parser(book: _Workbook, limits: Limits, ready: list):
     return parser, finish, lambda: done
 
 
-def _rows(data: bytes, limits: Limits) -> Iterator[list[str]]:
+def _rows(data: bytes, limits: Limits, merges: list | None = None) -> Iterator[list[str]]:
     archive = _open_archive(data, limits)
     book = _Workbook(archive, limits)
     part = book.first_sheet_part()
     ready: list[list[str]] = []
-    parser, finish, is_done = _sheet_parser(book, limits, ready)
+    parser, finish, is_done = _sheet_parser(book, limits, ready, merges)
     for chunk in book._chunks(part, limits.max_uncompressed):
         parser.Parse(chunk, False)
         if ready:

@@ -269,14 +269,17 @@ class ImportUploadForm(forms.Form):
     campaign = CampaignChoiceField(
         queryset=Campaign.objects.none(), required=False, label=_("主题活动（导入结对帮扶时必选）")
     )
-    file = forms.FileField(label=_("Excel 文件（.xlsx）"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+    file = forms.FileField(
+        label=_("电子表格文件（.xlsx、.xls、.ods）"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.ods"}),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["campaign"].queryset = campaigns_for_user(user=user, active_only=True)
-        self.fields["file"].help_text = _("仅限 .xlsx，最大 %(mb)d MB；不接受含宏的文件。") % {
-            "mb": max_upload_bytes() // 1048576
-        }
+        self.fields["file"].help_text = _(
+            "可上传 Excel 或 WPS 的 .xlsx、.xls，或 .ods，最大 %(mb)d MB；不接受含宏的文件。"
+        ) % {"mb": max_upload_bytes() // 1048576}
         self.helper = _helper(_("上传并检查"))
 
     def refuse_cut_off_file(self, message: str) -> None:

@@ -23,13 +23,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from core import dates
+from core.cells import KEY_KINDS, PERSONAL_KINDS, Kind, read_cell
 from core.masking import mask_id_number, mask_phone, unmask_text
 from core.roles import CADRE, GROUP_NAMES
+from core.xlsx import column_letters
 from org.models import Cadre, OrgUnit
 
 from .models import Household, HouseholdCategory, HouseholdMember, Pairing
 from .validators import validate_id_number, validate_members_count, validate_phone
-from .xlsx import Sheet
+from .xlsx import Sheet, header_key
 
 BATCH_SIZE = 2000
 PROGRESS_EVERY = 5000
@@ -37,6 +39,8 @@ PROGRESS_EVERY = 5000
 MAX_STORED_ERRORS = 5000
 # The preview lists field by field what this many updated rows change; the rest are counted.
 MAX_LISTED_CHANGES = 50
+# The preview lists this many tidied key cells (full width, invisible characters, phones, merges).
+MAX_LISTED_NOTES = 200
 # A row whose first cell starts with this is the template's example row: skipped, with a notice.
 # The template's own example starts so, which makes the downloaded template harmless as-is.
 EXAMPLE_PREFIX = "示例"
@@ -52,6 +56,13 @@ class Column:
     header: str
     required: bool = False
     example: str = ""
+    # How its cells are read (core.cells): a code, an ID or phone number, a count, a date, text.
+    kind: Kind = Kind.TEXT
+    # One value per row (户号 of a register, a user name): a value merged over several rows is
+    # refused with the merge named; other columns take the merged value on every row.
+    unique: bool = False
+    # Choices an office picks from (the template offers them as a list).
+    choices: tuple[str, ...] = ()
 
 
 @dataclass
@@ -74,6 +85,17 @@ class CheckResult:
     more_changes: int = 0
     # Excel row numbers of skipped example rows.
     examples: list[int] = field(default_factory=list)
+    # Key cells the reader tidied: {"row", "column", "before", "after", "note", "personal"}.
+    notes: list[dict] = field(default_factory=list)
+    more_notes: int = 0
+
+    def note_tidied(self, row: int, column: str, before: str, after: str, note: str, *, personal: bool) -> None:
+        if len(self.notes) >= MAX_LISTED_NOTES:
+            self.more_notes += 1
+            return
+        self.notes.append(
+            {"row": row, "column": column, "before": before, "after": after, "note": note, "personal": personal}
+        )
 
     def note_change(self, index: int, label: str, fields: list[dict]) -> None:
         if len(self.changes) >= MAX_LISTED_CHANGES:
@@ -82,11 +104,18 @@ class CheckResult:
         row = self.plan_rows[index] if index < len(self.plan_rows) else None
         self.changes.append({"row": row, "label": label, "fields": fields})
 
-    def add(self, row: int, column: str, reason: str) -> None:
+    def add(self, row: int, column: str, reason: str, *, value: str | None = None, personal: bool = False) -> None:
+        """One bad cell. ``value``: what the file holds there, shown beside the reason (masked
+        on screen and in the errors workbook when ``personal`` and the viewer may not see it)."""
         self.error_count += 1
         self.error_rows.add(row)
         if len(self.errors) < MAX_STORED_ERRORS:
-            self.errors.append({"row": row, "column": column, "reason": reason})
+            error = {"row": row, "column": column, "reason": reason}
+            if value is not None:
+                error["value"] = value
+                if personal:
+                    error["personal"] = True
+            self.errors.append(error)
 
     @property
     def ok(self) -> bool:
@@ -128,15 +157,23 @@ class Importer:
     def in_scope(self, path: str) -> bool:
         return self.unit is None or path.startswith(self.unit.path)
 
+    def header_names(self) -> set[str]:
+        return {header_key(c.header) for c in self.columns}
+
     def _index(self, sheet: Sheet, result: CheckResult) -> dict[str, int] | None:
-        positions = {h: i for i, h in enumerate(sheet.header) if h}
+        positions: dict[str, int] = {}
+        for i, h in enumerate(sheet.header):
+            if h:
+                positions.setdefault(header_key(h), i)
         index = {}
         for column in self.columns:
             bare = column.header.rstrip("*")
-            pos = positions.get(column.header, positions.get(bare))
+            pos = positions.get(header_key(column.header))
             if pos is None and column.required:
                 result.add(
-                    1, column.header, _("缺少必填列“%(col)s”，请下载导入模板，按模板的列标题填写。") % {"col": bare}
+                    sheet.first_row - 1,
+                    column.header,
+                    _("缺少必填列“%(col)s”，请下载导入模板，按模板的列标题填写。") % {"col": bare},
                 )
             if pos is not None:
                 index[column.key] = pos
@@ -144,30 +181,39 @@ class Importer:
 
     def check(self, sheet: Sheet, *, progress: Callable[[int], None] | None = None) -> CheckResult:
         result = CheckResult()
+        sheet = sheet.locate_header(self.header_names())
         index = self._index(sheet, result)
         if index is None:
             return result
         if not sheet.rows:
-            result.add(2, "", _("文件中没有数据行。"))
+            result.add(sheet.first_row, "", _("文件中没有数据行。"))
             return result
+        sheet, refused = self._read_cells(sheet, index, result)
         self.prepare(sheet, index)
         keys = list(index.items())
         # About 20 steps for the progress bar, each a short UPDATE of the job.
         every = max(500, min(PROGRESS_EVERY, len(sheet.rows) // 20))
         first_pos = index.get(self.columns[0].key)
+        first_row = sheet.first_row
         for offset, raw in enumerate(sheet.rows):
             if not any(raw):
                 continue
             width = len(raw)
             if first_pos is not None and first_pos < width and raw[first_pos].startswith(EXAMPLE_PREFIX):
-                result.examples.append(offset + 2)
+                result.examples.append(offset + first_row)
                 continue
             result.total += 1
             values = {k: (raw[i] if i < width else "") for k, i in keys}
-            planned = len(result.plan)
-            self.check_row(offset + 2, values, result)
-            if len(result.plan) > planned:
-                result.plan_rows.append(offset + 2)
+            planned, reported = len(result.plan), len(result.errors)
+            self.check_row(offset + first_row, values, result)
+            bad = refused.get(offset)
+            if bad:
+                # Its refused cells are reported already (read as empty here): drop what the row
+                # check says about them again, and the row is not planned.
+                self._forget(result, reported, bad)
+                del result.plan[planned:]
+            elif len(result.plan) > planned:
+                result.plan_rows.append(offset + first_row)
             if progress is not None and result.total % every == 0:
                 progress(result.total)
         if result.total == 0 and result.examples:
@@ -179,11 +225,109 @@ class Importer:
                 ),
             )
         elif result.total == 0:
-            result.add(2, "", _("文件中没有数据行。"))
+            result.add(first_row, "", _("文件中没有数据行。"))
+        if refused:
+            result.errors.sort(key=lambda error: error["row"])
         if result.plan:
             # Also for a file with bad rows: the preview shows what its good rows would do.
             self.count_changes(result)
         return result
+
+    @staticmethod
+    def _forget(result: CheckResult, since: int, columns: set[str]) -> None:
+        """Drop the errors added since ``since`` about ``columns`` (cells already refused)."""
+        kept = [error for error in result.errors[since:] if error["column"] not in columns]
+        dropped = len(result.errors) - since - len(kept)
+        if dropped:
+            result.errors[since:] = kept
+            result.error_count -= dropped
+
+    def _read_cells(
+        self, sheet: Sheet, index: dict[str, int], result: CheckResult
+    ) -> tuple[Sheet, dict[int, set[str]]]:
+        """The sheet with every imported cell read for its column (core.cells.read_cell): tidied
+        text, merged values filled down; and, by row offset, the columns of refused cells (reported)."""
+        columns = [(column, index[column.key]) for column in self.columns if column.key in index]
+        first_row = sheet.first_row
+        merged = self._merged_cells(sheet, {pos for _c, pos in columns})
+        first_pos = index.get(self.columns[0].key)
+        refused: dict[int, set[str]] = {}
+        rows: list[list[str]] = []
+        for offset, raw in enumerate(sheet.rows):
+            if not any(raw) or (
+                first_pos is not None and first_pos < len(raw) and str(raw[first_pos]).startswith(EXAMPLE_PREFIX)
+            ):
+                rows.append(raw)
+                continue
+            row = list(raw)
+            for column, pos in columns:
+                cell = row[pos] if pos < len(row) else ""
+                span = merged.get((offset, pos)) if merged else None
+                if span is not None and cell == "":
+                    cell = self._merged_value(span, sheet, column, pos, offset, result)
+                    if cell is None:
+                        refused.setdefault(offset, set()).add(column.header.rstrip("*"))
+                        continue
+                    if len(row) <= pos:
+                        row.extend([""] * (pos + 1 - len(row)))
+                if not cell:
+                    continue
+                read = read_cell(cell, column.kind)
+                header = column.header.rstrip("*")
+                personal = column.kind in PERSONAL_KINDS
+                if read.error:
+                    result.add(offset + first_row, header, read.error, value=read.shown, personal=personal)
+                    refused.setdefault(offset, set()).add(header)
+                    row[pos] = ""
+                    continue
+                if read.notes and column.kind in KEY_KINDS:
+                    result.note_tidied(
+                        offset + first_row, header, read.shown, read.text, "；".join(read.notes), personal=personal
+                    )
+                row[pos] = read.text
+            rows.append(row)
+        return Sheet(header=sheet.header, rows=rows, first_row=first_row, merges=sheet.merges), refused
+
+    @staticmethod
+    def _merged_cells(sheet: Sheet, positions: set[int]) -> dict[tuple[int, int], tuple[int, int, int, int]]:
+        """(row offset, column) of each data cell under the top of a vertical merge → the merge."""
+        covered = {}
+        for top, left, bottom, right in sheet.merges:
+            if bottom <= top or left not in positions or top < sheet.first_row:
+                continue
+            for row in range(top + 1, min(bottom, sheet.first_row + len(sheet.rows) - 1) + 1):
+                covered[(row - sheet.first_row, left)] = (top, left, bottom, right)
+        return covered
+
+    def _merged_value(self, span, sheet: Sheet, column: Column, pos: int, offset: int, result: CheckResult):
+        """A cell under a merge: the merge's value (noted once per merge), or None when the
+        column holds one value per row (refused, the merge named)."""
+        top, left, bottom, right = span
+        name = f"{column_letters(left)}{top}:{column_letters(right)}{bottom}"
+        if column.unique:
+            result.add(
+                offset + sheet.first_row,
+                column.header.rstrip("*"),
+                _(
+                    "该单元格在合并单元格 %(range)s 中，只有第一行有值，而每一行的“%(col)s”应各不相同；"
+                    "请取消合并，在每一行填写。"
+                )
+                % {"range": name, "col": column.header.rstrip("*")},
+                value="",
+            )
+            return None
+        top_row = sheet.rows[top - sheet.first_row]
+        value = top_row[pos] if pos < len(top_row) else ""
+        if offset + sheet.first_row == top + 1 and value and column.kind in KEY_KINDS:
+            result.note_tidied(
+                top + 1,
+                column.header.rstrip("*"),
+                name,
+                str(value),
+                _("合并单元格 %(range)s 的值填入了其下的每一行") % {"range": name},
+                personal=column.kind in PERSONAL_KINDS,
+            )
+        return value
 
     # Subclasses fill these in.
     def prepare(self, sheet: Sheet, index: dict[str, int]) -> None:  # pragma: no cover - interface
@@ -244,14 +388,14 @@ class HouseholdImporter(Importer):
     kind = "households"
     title = gettext_lazy("农户名册")
     columns = [
-        Column("village_code", "村/社区代码*", True, "371602001001"),
+        Column("village_code", "村/社区代码*", True, "371602001001", kind=Kind.CODE),
         Column("village_name", "村/社区名称", False, "黄河社区"),
-        Column("number", "户号*", True, "0001"),
+        Column("number", "户号*", True, "0001", kind=Kind.KEY, unique=True),
         Column("head_name", "户主姓名*", True, "王秀英"),
-        Column("members_count", "家庭人口", False, "3"),
+        Column("members_count", "家庭人口", False, "3", kind=Kind.NUMBER),
         Column("address", "住址", False, "黄河社区1组1号"),
-        Column("phone", "联系电话", False, "13812345678"),
-        Column("id_number", "户主身份证号", False, "37160219800101003X"),
+        Column("phone", "联系电话", False, "13812345678", kind=Kind.PHONE),
+        Column("id_number", "户主身份证号", False, "37160219800101003X", kind=Kind.ID_NUMBER, unique=True),
         Column("categories", "类别", False, "特困户、留守家庭"),
         Column("notes", "备注", False, ""),
     ]
@@ -623,14 +767,14 @@ class CadreImporter(Importer):
     kind = "cadres"
     title = gettext_lazy("干部名册")
     columns = [
-        Column("username", "用户名*", True, "zhangsan"),
+        Column("username", "用户名*", True, "zhangsan", kind=Kind.KEY, unique=True),
         Column("name", "姓名*", True, "张三"),
-        Column("unit_code", "单位代码*", True, "371602001"),
+        Column("unit_code", "单位代码*", True, "371602001", kind=Kind.CODE),
         Column("title", "职务", False, "妇联干事"),
-        Column("rank", "职级", False, "科员"),
-        Column("is_leader", "领导干部", False, "否"),
-        Column("is_party_member", "党员", False, "是"),
-        Column("phone", "手机号", False, "13912345678"),
+        Column("rank", "职级", False, "科员", choices=tuple(str(label) for label in Cadre.Rank.labels)),
+        Column("is_leader", "领导干部", False, "否", choices=("是", "否")),
+        Column("is_party_member", "党员", False, "是", choices=("是", "否")),
+        Column("phone", "手机号", False, "13912345678", kind=Kind.PHONE),
     ]
 
     def prepare(self, sheet, index):
@@ -831,13 +975,13 @@ class PairingImporter(Importer):
     kind = "pairings"
     title = gettext_lazy("结对帮扶")
     columns = [
-        Column("username", "干部用户名*", True, "zhangsan"),
-        Column("village_code", "村/社区代码*", True, "371602001001"),
-        Column("number", "户号*", True, "0001"),
+        Column("username", "干部用户名*", True, "zhangsan", kind=Kind.KEY),
+        Column("village_code", "村/社区代码*", True, "371602001001", kind=Kind.CODE),
+        Column("number", "户号*", True, "0001", kind=Kind.KEY),
         Column("member", "帮扶对象姓名", False, ""),
-        Column("kind", "帮扶形式*", True, "结对帮扶"),
-        Column("start_date", "开始日期*", True, "2026-04-01"),
-        Column("end_date", "结束日期", False, ""),
+        Column("kind", "帮扶形式*", True, "结对帮扶", choices=tuple(str(label) for label in Pairing.Kind.labels)),
+        Column("start_date", "开始日期*", True, "2026-04-01", kind=Kind.DATE),
+        Column("end_date", "结束日期", False, "", kind=Kind.DATE),
     ]
 
     def prepare(self, sheet, index):

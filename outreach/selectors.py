@@ -448,6 +448,47 @@ def import_job_changes(*, job: ImportJob, show_personal: bool) -> tuple[list[dic
     return rows, unmasked
 
 
+def _masked_value(value: str, show_personal: bool) -> tuple[str, bool]:
+    """A value read from an ID or phone cell, masked unless ``show_personal``; (text, unmasked)."""
+    if show_personal:
+        return value, bool(value)
+    return mask_text(value), False
+
+
+def import_job_errors(*, job: ImportJob, show_personal: bool) -> tuple[list[dict], bool]:
+    """The job's bad cells with the value read from the file, ID and phone values masked unless
+    ``show_personal``. Returns (errors, whether any unmasked personal value is in them)."""
+    rows, unmasked = [], False
+    for error in job.errors or []:
+        value = error.get("value", "")
+        if value and error.get("personal"):
+            value, shown = _masked_value(value, show_personal)
+            unmasked = unmasked or shown
+        rows.append(
+            {
+                "row": error.get("row"),
+                "column": error.get("column", ""),
+                "reason": error.get("reason", ""),
+                "value": value,
+            }
+        )
+    return rows, unmasked
+
+
+def import_job_notes(*, job: ImportJob, show_personal: bool) -> tuple[list[dict], bool]:
+    """The key cells the reader tidied (full width, invisible characters, phones, merges), ID and
+    phone values masked unless ``show_personal``. Returns (notes, whether any is unmasked)."""
+    rows, unmasked = [], False
+    for note in (job.summary or {}).get("normalised", []):
+        before, after = note.get("before", ""), note.get("after", "")
+        if note.get("personal"):
+            before, shown_before = _masked_value(before, show_personal)
+            after, shown_after = _masked_value(after, show_personal)
+            unmasked = unmasked or shown_before or shown_after
+        rows.append({**note, "before": before, "after": after})
+    return rows, unmasked
+
+
 # --- forums and reception days ----------------------------------------------------------------
 
 

@@ -24,6 +24,7 @@ from core.concurrency import create_once, lock_version, stamp_version
 from core.masking import MASKERS, can_view_personal_data
 from core.scoping import scope_for_user, user_can_see_unit
 from core.workflow import Transition, Workflow
+from core.xlsx import format_of
 from core.xlsx_write import table_workbook
 from org.models import Cadre, OrgUnit
 from reminders.services import reminders_sync_for
@@ -374,7 +375,8 @@ def import_job_create(*, actor, kind: str, data: bytes, name: str, campaign: Cam
     unit = user_unit(actor) or OrgUnit.objects.get_first_root_node()
     with transaction.atomic():
         job = ImportJob(kind=kind, unit=unit, campaign=campaign, uploaded_by=actor, original_name=name[:200])
-        job.file.save(f"{kind}.xlsx", ContentFile(data), save=False)
+        # Stored under the format it is (read back by its first bytes, whatever the name).
+        job.file.save(f"{kind}.{format_of(data) or 'xlsx'}", ContentFile(data), save=False)
         job.save()
         audit_record(action="outreach.import_upload", actor=actor, obj=job, detail={"kind": kind, "bytes": len(data)})
     return job
@@ -720,6 +722,9 @@ def _finish(job: ImportJob, status: str, *, result: CheckResult | None = None, m
                 fields["summary"]["more_changes"] = result.more_changes
             if result.examples:
                 fields["summary"]["examples"] = result.examples
+            if result.notes:
+                fields["summary"]["normalised"] = result.notes
+                fields["summary"]["more_normalised"] = result.more_notes
     if status == ImportJob.Status.DONE:
         fields["summary"] = job.summary
         # Written: the workbook and its plan have served and hold full ID and mobile numbers.

@@ -476,12 +476,16 @@ def import_template(request, kind):
 
 @view_access(gate="outreach.add_importjob", lookup=selectors.import_job_get_for_user)
 def import_detail(request, job):
-    changes, unmasked = selectors.import_job_changes(job=job, show_personal=can_view_personal_data(request.user))
-    if unmasked:
+    show = can_view_personal_data(request.user)
+    changes, unmasked = selectors.import_job_changes(job=job, show_personal=show)
+    errors, unmasked_errors = selectors.import_job_errors(job=job, show_personal=show)
+    notes, unmasked_notes = selectors.import_job_notes(job=job, show_personal=show)
+    if unmasked or unmasked_errors or unmasked_notes:
         services.import_job_record_personal_view(actor=request.user, job=job)
     template = "outreach/partials/_import_status.html" if request.htmx else "outreach/import_detail.html"
     stalled = selectors.import_job_stalled(job=job)
-    return render(request, template, {"job": job, "changes": changes, "stalled": stalled})
+    context = {"job": job, "changes": changes, "errors": errors, "notes": notes, "stalled": stalled}
+    return render(request, template, context)
 
 
 @require_POST
@@ -499,10 +503,12 @@ def import_discard(request, job):
 @view_access(gate="outreach.add_importjob", lookup=selectors.import_job_get_own)
 @require_GET
 def import_errors(request, job):
-    """The bad rows of the user's own import as .xlsx (row number, column, reason)."""
-    rows = [(e["row"], e["column"], e["reason"]) for e in job.errors]
-    data = table_workbook(title=str(_("错误行")), columns=[_("行号"), _("列"), _("原因")], rows=rows)
-    audit_export(action="outreach.import_errors_export", what="import_errors", rows=len(rows))
+    """The bad rows of the user's own import as .xlsx (row number, column, reason, value read)."""
+    errors, unmasked = selectors.import_job_errors(job=job, show_personal=can_view_personal_data(request.user))
+    rows = [(e["row"], e["column"], e["reason"], e["value"]) for e in errors]
+    columns = [(_("行号"), 8), (_("列"), 14), (_("原因"), 60), (_("文件中读到的值"), 24)]
+    data = table_workbook(title=str(_("错误行")), columns=columns, rows=rows)
+    audit_export(action="outreach.import_errors_export", what="import_errors", rows=len(rows), personal=unmasked)
     return xlsx_response(data, _export_name(f"import-{job.pk}-errors"))
 
 

@@ -269,6 +269,10 @@ XLSX_IMPORT_MAX_SHEETS = env.int("XLSX_IMPORT_MAX_SHEETS", default=100)
 XLSX_IMPORT_MAX_STYLES = env.int("XLSX_IMPORT_MAX_STYLES", default=70_000)
 XLSX_IMPORT_MAX_SHARED_STRINGS = env.int("XLSX_IMPORT_MAX_SHARED_STRINGS", default=3_000_000)
 XLSX_IMPORT_MAX_TEXT_CHARS = env.int("XLSX_IMPORT_MAX_TEXT_CHARS", default=64_000_000)
+# .xls and .ods are read by python-calamine in a child process confined to this much address
+# space and CPU time (core.calamine): it builds the whole sheet rectangle in memory.
+XLSX_IMPORT_CHILD_MEMORY_BYTES = env.int("XLSX_IMPORT_CHILD_MEMORY_BYTES", default=1024 * 1024 * 1024)
+XLSX_IMPORT_CHILD_SECONDS = env.int("XLSX_IMPORT_CHILD_SECONDS", default=120)
 # An uploaded workbook (full ID and mobile numbers) nobody confirmed or discarded is deleted,
 # with its job, after this many days (the daily sweep "imports-delete-abandoned" above).
 OUTREACH_IMPORT_KEEP_DAYS = env.int("OUTREACH_IMPORT_KEEP_DAYS", default=7)

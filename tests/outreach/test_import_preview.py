@@ -57,8 +57,9 @@ def test_the_uploader_downloads_the_bad_rows_as_xlsx(world, staff_client, mixed_
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
-    assert rows[0] == ("行号", "列", "原因")
+    assert rows[0] == ("行号", "列", "原因", "文件中读到的值")
     assert [(r[0], r[1]) for r in rows[1:]] == [(6, "联系电话"), (6, "户主身份证号"), (7, "村/社区代码")]
+    assert rows[1][3] == "12345"  # the phone as read, beside its reason
     assert rows[2][2] == "身份证号校验位错误，请逐位核对号码。"
 
 
