@@ -22,11 +22,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
+from campaigns.selectors import campaign_choices_for_user
 from core import dates
 from core.cells import KEY_KINDS, PERSONAL_KINDS, Kind, read_cell
 from core.masking import mask_id_number, mask_phone, unmask_text
 from core.roles import CADRE, GROUP_NAMES
 from core.xlsx import column_letters
+from core.xlsx_write import Column as SheetColumn
 from org.models import Cadre, OrgUnit
 
 from .models import Household, HouseholdCategory, HouseholdMember, Pairing
@@ -63,6 +65,27 @@ class Column:
     unique: bool = False
     # Choices an office picks from (the template offers them as a list).
     choices: tuple[str, ...] = ()
+    # Width in the template and the export (characters); 0: by kind.
+    width: int = 0
+
+
+# Column widths by kind, in characters: an ID number needs 20 to show whole.
+_WIDTHS = {Kind.CODE: 16, Kind.KEY: 12, Kind.ID_NUMBER: 22, Kind.PHONE: 16, Kind.NUMBER: 10, Kind.DATE: 12}
+
+
+def sheet_columns(importer, headers) -> list[SheetColumn]:
+    """How an export or template lays out ``headers`` (texts) when ``importer`` reads them back:
+    code, 户号, ID and phone columns as text, the widths, the drop-down lists of its choices."""
+    known = {c.header: c for c in importer.columns}
+    laid_out = []
+    for header in headers:
+        column = known.get(str(header))
+        if column is None:
+            laid_out.append(SheetColumn(str(header), 14 if len(str(header)) < 8 else 40))
+            continue
+        width = column.width or _WIDTHS.get(column.kind, 14)
+        laid_out.append(SheetColumn(column.header, width, text=column.kind in KEY_KINDS, choices=column.choices))
+    return laid_out
 
 
 @dataclass
@@ -393,11 +416,11 @@ class HouseholdImporter(Importer):
         Column("number", "户号*", True, "0001", kind=Kind.KEY, unique=True),
         Column("head_name", "户主姓名*", True, "王秀英"),
         Column("members_count", "家庭人口", False, "3", kind=Kind.NUMBER),
-        Column("address", "住址", False, "黄河社区1组1号"),
+        Column("address", "住址", False, "黄河社区1组1号", width=28),
         Column("phone", "联系电话", False, "13812345678", kind=Kind.PHONE),
         Column("id_number", "户主身份证号", False, "37160219800101003X", kind=Kind.ID_NUMBER, unique=True),
-        Column("categories", "类别", False, "特困户、留守家庭"),
-        Column("notes", "备注", False, ""),
+        Column("categories", "类别", False, "特困户、留守家庭", width=20),
+        Column("notes", "备注", False, "", width=30),
     ]
 
     def prepare(self, sheet, index):
@@ -971,6 +994,16 @@ class CadreImporter(Importer):
         return {"created": result.creates, "updated": result.updates, "unchanged": result.unchanged}
 
 
+def campaign_label(campaign) -> str:
+    """A campaign as exports name it, unambiguous where titles repeat (every unit copies the plan):
+    issuing unit · title · id. The pairing import reads it back (``PairingImporter``)."""
+    unit = campaign.issuing_unit.name if campaign.issuing_unit_id else ""
+    return f"{unit} · {campaign.title} · {campaign.pk}" if unit else f"{campaign.title} · {campaign.pk}"
+
+
+_CAMPAIGN_ID = re.compile(r"[·・•]\s*(\d+)\s*$")
+
+
 class PairingImporter(Importer):
     kind = "pairings"
     title = gettext_lazy("结对帮扶")
@@ -982,6 +1015,11 @@ class PairingImporter(Importer):
         Column("kind", "帮扶形式*", True, "结对帮扶", choices=tuple(str(label) for label in Pairing.Kind.labels)),
         Column("start_date", "开始日期*", True, "2026-04-01", kind=Kind.DATE),
         Column("end_date", "结束日期", False, "", kind=Kind.DATE),
+        # As the pairings export names it (issuing unit · title · id); blank: the campaign chosen
+        # on the import page.
+        Column("campaign", "主题活动", False, "", width=40),
+        # 否: an ended pairing (as the export lists them), matched with its start date.
+        Column("is_active", "有效", False, "", choices=("是", "否")),
     ]
 
     def prepare(self, sheet, index):
@@ -1008,11 +1046,51 @@ class PairingImporter(Importer):
             self.members.setdefault((hh, name), []).append(pk)
         self.kinds = {label: value for value, label in Pairing.Kind.choices} | {v: v for v in Pairing.Kind.values}
         self.seen: dict[tuple, int] = {}
+        self.campaigns: dict[int, str] = {}
+        if "campaign" in index:
+            # Any campaign the user sees, running or not: an export lists pairings of closed ones too.
+            visible = campaign_choices_for_user(user=self.user, active_only=False).select_related("issuing_unit")
+            self.campaigns = {campaign.pk: campaign_label(campaign) for campaign in visible}
+
+    def _campaign(self, row, text, result) -> int | None:
+        """The campaign a row names (issuing unit · title · id), else the one chosen on the page."""
+        header = self.header_of("campaign")
+        if not text:
+            if self.campaign is None:
+                result.add(row, header, _("请先选择主题活动，或在“主题活动”列写明（发文单位 · 标题 · 编号）。"))
+                return None
+            return self.campaign.pk
+        found = _CAMPAIGN_ID.search(text)
+        if found is None:
+            titles = [pk for pk, label in self.campaigns.items() if label.split(" · ")[-2] == text.strip()]
+            if len(titles) == 1:
+                return titles[0]
+            result.add(
+                row,
+                header,
+                _("主题活动“%(text)s”无法确定是哪一个，请按导出文件的写法填写：发文单位 · 标题 · 编号。")
+                % {"text": text},
+            )
+            return None
+        pk = int(found.group(1))
+        label = self.campaigns.get(pk)
+        if label is None:
+            result.add(row, header, _("编号为 %(pk)s 的主题活动不存在或不在您的范围内。") % {"pk": pk})
+            return None
+        if label.replace(" ", "") != text.replace(" ", "").replace("・", "·").replace("•", "·"):
+            result.add(
+                row,
+                header,
+                _("“%(text)s”与编号 %(pk)s 的主题活动“%(label)s”不一致，请核对。")
+                % {"text": text, "pk": pk, "label": label},
+            )
+            return None
+        return pk
 
     def check_row(self, row, values, result):
         before = result.error_count
-        if self.campaign is None:
-            result.add(row, "", _("请先选择主题活动。"))
+        campaign_id = self._campaign(row, values.get("campaign", ""), result)
+        if campaign_id is None:
             return
         username = values.get("username", "")
         cadre = self.cadres.get(username)
@@ -1083,9 +1161,13 @@ class PairingImporter(Importer):
                 )
             elif start is not None and end < start:
                 result.add(row, self.header_of("end_date"), _("结束日期不能早于开始日期。"))
+        active_text = values.get("is_active", "").strip().lower()
+        if active_text not in _YES and active_text not in _NO:
+            result.add(row, self.header_of("is_active"), _("请填写“是”或“否”。"))
+        active = active_text in _YES or active_text == ""
         if result.error_count == before:
-            key = (cadre[0], household[0], member_id, kind)
-            first = self.seen.setdefault(key, row)
+            key = (campaign_id, cadre[0], household[0], member_id, kind)
+            first = self.seen.setdefault((*key, active or start), row)
             if first != row:
                 result.add(
                     row,
@@ -1094,46 +1176,62 @@ class PairingImporter(Importer):
                     % {"first": first, "row": row},
                 )
                 return
-            result.plan.append((*key, start, end))
+            result.plan.append((*key, start, end, active))
 
     def _existing(self, result):
-        cadre_ids = {item[0] for item in result.plan}
-        rows = Pairing.objects.filter(campaign=self.campaign, cadre_id__in=cadre_ids, is_active=True).values_list(
-            "cadre_id", "household_id", "member_id", "kind", "pk", "start_date", "end_date"
+        """Stored pairings the plan may mean: active ones by (campaign, cadre, household, member,
+        kind), ended ones by that and their start date; each → (pk, start, end)."""
+        cadre_ids = {item[1] for item in result.plan}
+        campaign_ids = {item[0] for item in result.plan}
+        rows = Pairing.objects.filter(campaign_id__in=campaign_ids, cadre_id__in=cadre_ids).values_list(
+            "campaign_id", "cadre_id", "household_id", "member_id", "kind", "pk", "start_date", "end_date", "is_active"
         )
-        return {(c, h, m, k): (pk, start, end) for c, h, m, k, pk, start, end in rows}
+        found = {}
+        for campaign, c, h, m, k, pk, start, end, active in rows:
+            found[(campaign, c, h, m, k, True if active else start)] = (pk, start, end)
+        return found
+
+    @staticmethod
+    def _key(item) -> tuple:
+        campaign, cadre, household, member, kind, start, _end, active = item
+        return (campaign, cadre, household, member, kind, True if active else start)
 
     def count_changes(self, result):
         existing = self._existing(result)
-        result.creates = sum(1 for item in result.plan if item[:4] not in existing)
-        result.unchanged = sum(1 for item in result.plan if existing.get(item[:4], (None,))[1:] == tuple(item[4:]))
-        result.updates = len(result.plan) - result.creates - result.unchanged
+        result.creates = result.unchanged = result.updates = 0
         for position, item in enumerate(result.plan):
-            old = existing.get(item[:4])
-            if old is None or old[1:] == tuple(item[4:]):
+            old = existing.get(self._key(item))
+            if old is None:
+                result.creates += 1
                 continue
+            if old[1:] == tuple(item[5:7]):
+                result.unchanged += 1
+                continue
+            result.updates += 1
             fields = [
                 {"key": k, "header": self.header_of(k), "old": str(o or ""), "new": str(n or "")}
-                for k, o, n in zip(("start_date", "end_date"), old[1:], item[4:], strict=True)
+                for k, o, n in zip(("start_date", "end_date"), old[1:], item[5:7], strict=True)
                 if o != n
             ]
-            result.note_change(position, str(Pairing.Kind(item[3]).label), fields)
+            result.note_change(position, str(Pairing.Kind(item[4]).label), fields)
 
     def apply(self, result):
         existing = self._existing(result)
         now = timezone.now()
         new, changed = [], []
-        for cadre_id, household_id, member_id, kind, start, end in result.plan:
-            pk = existing.get((cadre_id, household_id, member_id, kind), (None,))[0]
+        for item in result.plan:
+            campaign_id, cadre_id, household_id, member_id, kind, start, end, active = item
+            pk = existing.get(self._key(item), (None,))[0]
             obj = Pairing(
                 pk=pk,
-                campaign=self.campaign,
+                campaign_id=campaign_id,
                 cadre_id=cadre_id,
                 household_id=household_id,
                 member_id=member_id,
                 kind=kind,
                 start_date=start,
                 end_date=end,
+                is_active=active,
                 created_at=now,
                 updated_at=now,
             )

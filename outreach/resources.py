@@ -11,6 +11,7 @@ from import_export import fields, resources, widgets
 from core.masking import mask_id_number, mask_phone, mask_text
 from org.models import Cadre, OrgUnit
 
+from .importing import campaign_label
 from .models import Household, HouseholdCategory, Pairing
 
 
@@ -118,7 +119,7 @@ class PairingResource(MaskingResource):
     kind = fields.Field(attribute="kind", column_name="帮扶形式*", readonly=True)
     start_date = fields.Field(attribute="start_date", column_name="开始日期*", widget=widgets.DateWidget("%Y-%m-%d"))
     end_date = fields.Field(attribute="end_date", column_name="结束日期", widget=widgets.DateWidget("%Y-%m-%d"))
-    campaign = fields.Field(attribute="campaign__title", column_name="主题活动", readonly=True)
+    campaign = fields.Field(attribute="campaign", column_name="主题活动", readonly=True)
     is_active = fields.Field(attribute="is_active", column_name="有效", readonly=True)
 
     class Meta:
@@ -140,6 +141,10 @@ class PairingResource(MaskingResource):
 
     def dehydrate_kind(self, pairing):
         return pairing.get_kind_display()
+
+    def dehydrate_campaign(self, pairing):
+        # Titles repeat (each unit copies its superior's plan): the import reads the id back.
+        return campaign_label(pairing.campaign)
 
     def dehydrate_is_active(self, pairing):
         return "是" if pairing.is_active else "否"

@@ -266,7 +266,8 @@ def pairing_list_for_user(*, user, campaign=None, kind: str = "", cadre=None, ac
         pairings = pairings.filter(cadre=cadre)
     if active in ("1", "0"):
         pairings = pairings.filter(is_active=active == "1")
-    return pairings.select_related("cadre__user", "household__village", "member", "campaign").order_by(
+    # The campaign's issuing unit: the export names each campaign by it (campaign_label).
+    return pairings.select_related("cadre__user", "household__village", "member", "campaign__issuing_unit").order_by(
         "-start_date", "id"
     )
 

@@ -29,7 +29,7 @@ from core.xlsx_write import table_workbook
 from org.models import Cadre, OrgUnit
 from reminders.services import reminders_sync_for
 
-from .importing import IMPORTERS, CheckResult
+from .importing import IMPORTERS, CheckResult, sheet_columns
 from .models import Forum, Household, HouseholdMember, ImportJob, LiaisonPoint, Pairing, ReceptionDay
 from .selectors import user_unit
 from .xlsx import XlsxRejected, check_upload, read_first_sheet
@@ -774,11 +774,13 @@ def import_job_apply(*, job_id: int) -> ImportJob | None:
 # --- exports ----------------------------------------------------------------------------------
 
 
-def export_workbook(*, actor, resource_class, queryset, title: str) -> bytes:
+def export_workbook(*, actor, resource_class, queryset, title: str, importer=None) -> bytes:
     """An .xlsx of ``queryset`` (already scoped by the caller) in the resource's columns.
 
     Personal data is masked unless the actor may see it; an unmasked export is an audit event.
-    Every cell starting with = + - @ is escaped so a spreadsheet never runs it.
+    Every cell starting with = + - @ is stored as quote-prefixed text so a spreadsheet never runs
+    it. Laid out for ``importer`` (the import that reads it back): code, 户号, ID and phone
+    columns as text, widths, drop-down lists.
     """
     show = can_view_personal_data(actor)
     resource = resource_class(show_personal=show)
@@ -790,7 +792,8 @@ def export_workbook(*, actor, resource_class, queryset, title: str) -> bytes:
         unit=user_unit(actor),
         personal=show,
     )
-    return table_workbook(title=title, columns=list(dataset.headers), rows=dataset)
+    columns = sheet_columns(importer, dataset.headers) if importer is not None else list(dataset.headers)
+    return table_workbook(title=title, columns=columns, rows=dataset)
 
 
 # --- forums and reception days ----------------------------------------------------------------

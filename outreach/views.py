@@ -39,7 +39,7 @@ from .forms import (
     picked_assignments,
 )
 from .forum_rules import forum_rules_for, forum_warnings
-from .importing import IMPORTERS
+from .importing import IMPORTERS, sheet_columns
 from .models import Forum, Household, ImportJob, LiaisonPoint, Pairing, ReceptionDay
 from .paginators import CappedPaginator
 from .resources import CadreResource, HouseholdResource, PairingResource
@@ -71,7 +71,11 @@ def household_list(request):
     )
     if request.GET.get("export") == "xlsx":
         data = services.export_workbook(
-            actor=request.user, resource_class=HouseholdResource, queryset=households, title=_("农户名册")
+            actor=request.user,
+            resource_class=HouseholdResource,
+            queryset=households,
+            title=_("农户名册"),
+            importer=IMPORTERS["households"],
         )
         return xlsx_response(data, _export_name("households"))
     context = {
@@ -223,7 +227,11 @@ def pairing_list(request):
     )
     if request.GET.get("export") == "xlsx":
         data = services.export_workbook(
-            actor=request.user, resource_class=PairingResource, queryset=pairings, title=_("结对帮扶")
+            actor=request.user,
+            resource_class=PairingResource,
+            queryset=pairings,
+            title=_("结对帮扶"),
+            importer=IMPORTERS["pairings"],
         )
         return xlsx_response(data, _export_name("pairings"))
     context = {
@@ -348,7 +356,11 @@ def pairing_suggest(request):
 def cadre_export(request):
     cadres = scope_for_user(Cadre.objects.select_related("user", "org_unit"), request.user)
     data = services.export_workbook(
-        actor=request.user, resource_class=CadreResource, queryset=cadres, title=_("干部名册")
+        actor=request.user,
+        resource_class=CadreResource,
+        queryset=cadres,
+        title=_("干部名册"),
+        importer=IMPORTERS["cadres"],
     )
     return xlsx_response(data, _export_name("cadres"))
 
@@ -470,7 +482,7 @@ def import_template(request, kind):
     if importer is None:
         raise Http404
     header, rows = importer.template_rows()
-    data = table_workbook(title=str(importer.title), columns=header, rows=rows)
+    data = table_workbook(title=str(importer.title), columns=sheet_columns(importer, header), rows=rows)
     return xlsx_response(data, _export_name(f"template-{kind}"))
 
 

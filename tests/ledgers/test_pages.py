@@ -115,9 +115,10 @@ def test_each_book_exports_to_xlsx_that_openpyxl_opens(world, ledger, client_for
     assert rows[2][:4] == ("序号", "走访日期", "村/社区", "户主")
     data = [r for r in rows[3:] if isinstance(r[0], int) and r[3].startswith("李")]
     assert len(data) == 2
-    assert all(r[9].startswith("'=") for r in data)  # formula escaped
+    assert all(r[9].startswith("=HYPERLINK") for r in data)  # stored as text, quote-prefixed
+    assert all(c.quotePrefix for c in sheet["J"] if isinstance(c.value, str) and c.value.startswith("="))
     assert all(r[5] == "138****1234" for r in data)  # phone masked
-    assert not any(isinstance(c, str) and c.startswith("=") for row in rows for c in row)
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
     assert not any("13800001234" in str(cell) for row in rows for cell in row)
     total = next(r for r in rows if r[0] == "合计")
     assert total[12] == 200
@@ -143,9 +144,11 @@ def test_the_rectification_ledger_exports_with_escaping_and_masking(world, ledge
         person_phone="13912345678",
     )
     response = client_for(world.town_staff).get(reverse("ledgers:demand_export"))
-    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
     row = next(r for r in rows if r[3] == "张三")
-    assert row[6].startswith("'=")
+    assert row[6] == "=cmd|' /C calc'!A0"
+    assert all(c.quotePrefix and c.data_type == "s" for c in sheet["G"] if c.value == row[6])
     assert row[4] == "139****5678"
 
 
