@@ -141,10 +141,11 @@ def _read_text(text: str, kind: Kind) -> CellRead:
     if widened != text:
         notes.append(_("全角字符改成了半角"))
     text = widened.strip()
-    if text.startswith("'") and text[1:2].startswith(FORMULA_START) and len(text) > 1:
-        # Older exports escaped formula-like text with a visible apostrophe.
-        text = text[1:]
-        notes.append(_("去掉了旧版导出文件加在开头的单引号"))
+    if text.startswith("'") and len(text) > 1 and (kind in KEY_KINDS or text[1:2].startswith(FORMULA_START)):
+        # Older exports escaped formula-like text with a visible apostrophe; in a number or code
+        # column one typed before a value the spreadsheet kept as text anyway (37…15X) stays there.
+        text = text[1:].lstrip()
+        notes.append(_("去掉了开头的单引号"))
     if kind not in KEY_KINDS:
         return CellRead(text)
     if text.startswith("=") and kind != Kind.PHONE:
@@ -161,7 +162,8 @@ def _read_text(text: str, kind: Kind) -> CellRead:
         if phone.error:
             return CellRead("", phone.error, visible(original))
         if phone.text != text:
-            notes.append(_("整理成了 %(phone)s") % {"phone": phone.text})
+            # The tidied number is shown (masked as the viewer must see it) beside the note.
+            notes.append(_("整理了空格、横线、括号或国家代码"))
         text = phone.text
     return CellRead(text, "", visible(original), tuple(notes))
 
@@ -198,6 +200,8 @@ def _read_phone(text: str) -> CellRead:
     compact = compact.replace("(", "").replace(")", "")
     if compact.startswith("1"):
         return CellRead(
-            "", _("手机号应为11位数字，这里是 %(n)s 位（%(value)s），请核对。") % {"n": len(compact), "value": compact}
+            # The number itself is shown beside the reason, masked where the viewer must not see it.
+            "",
+            _("手机号应为11位数字，这里是 %(n)s 位，请核对。") % {"n": len(compact)},
         )
-    return CellRead("", _("固定电话应为区号加号码（如 0531-12345678），这里是“%(value)s”，请核对。") % {"value": text})
+    return CellRead("", _("固定电话应为区号加号码（如 0531-12345678），位数不对，请核对。"))

@@ -143,6 +143,7 @@ def test_full_width_zero_width_and_dashed_phones_are_tidied_and_shown(world, sta
     page = staff_client.get(reverse("outreach:import_detail", args=[job.pk])).content.decode()
     assert 'data-testid="import-notes"' in page
     assert "CA1V1⟨U+200B⟩" in page
+    assert "13812345678" not in page  # tidied phones are listed masked for this user
 
     _confirm(staff_client, job)
     assert _stored() == {
@@ -167,9 +168,9 @@ def test_a_household_number_the_spreadsheet_turned_into_a_date_is_refused(world,
 @pytest.mark.parametrize(
     ("phone", "message"),
     [
-        ("138-1234-567", "手机号应为11位数字，这里是 10 位（1381234567），请核对。"),
+        ("138-1234-567", "手机号应为11位数字，这里是 10 位，请核对。"),
         ("138 1234 5678 转 2", "电话号码中有“转”：只能填写数字，固定电话可在区号后加“-”（如 0531-12345678）。"),
-        ("0531-8888", "固定电话应为区号加号码（如 0531-12345678），这里是“0531-8888”，请核对。"),
+        ("0531-8888", "固定电话应为区号加号码（如 0531-12345678），位数不对，请核对。"),
     ],
 )
 def test_a_phone_that_cannot_be_tidied_gets_its_own_reason(world, staff_client, phone, message):
@@ -209,3 +210,16 @@ def test_a_file_whose_name_and_content_disagree_is_refused(world, staff_client, 
 
     assert message in response.content.decode()
     assert not ImportJob.objects.exists()
+
+
+def test_an_apostrophe_typed_before_an_id_number_is_dropped(world, staff_client):
+    from tests.outreach.helpers import household_row, valid_id, xlsx_bytes
+
+    data = xlsx_bytes([household_row("CA1V1", "0001", id_number="'" + valid_id(3))])
+    staff_client.post(
+        reverse("outreach:import_upload"), {"kind": "households", "file": SimpleUploadedFile("a.xlsx", data)}
+    )
+    job = ImportJob.objects.order_by("-pk").first()
+    assert job.status == ImportJob.Status.VALID, job.errors
+    _confirm(staff_client, job)
+    assert Household.objects.get().id_number == valid_id(3)
