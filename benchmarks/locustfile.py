@@ -25,7 +25,10 @@ class TownshipStaff(FastHttpUser):
         self.headers = {"Cookie": self.plan["cookie"], "X-Forwarded-Proto": "https"}
 
     def _get(self, url, name):
-        with self.client.get(url, headers=self.headers, name=name, catch_response=True) as response:
+        # No redirects followed: a lost session (a redirect to the login page) is a failure, not a fast page.
+        with self.client.get(
+            url, headers=self.headers, name=name, catch_response=True, allow_redirects=False
+        ) as response:
             if response.status_code != 200:
                 response.failure(f"status {response.status_code}")
 
