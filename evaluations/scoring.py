@@ -401,36 +401,39 @@ def _reception_days(requirement, cadres, as_of, family):
 
 def _must_visit_coverage(requirement, unit, as_of, family):
     params = requirement.params
-    households = Household.objects.filter(unit.subtree_q("village__"))
+    # Counted from the household-category links of the unit's subtree: a household owes a visit
+    # once however many of the group's categories it carries (distinct household ids).
     if params.get("categories"):
-        category_q = Q(categories__code__in=params["categories"])
-        through_q = Q(householdcategory__code__in=params["categories"])
+        category_q = Q(householdcategory__code__in=params["categories"])
     else:
-        category_q = Q(categories__group=params["category_group"])
-        through_q = Q(householdcategory__group=params["category_group"])
+        category_q = Q(householdcategory__group=params["category_group"])
+    owed = Household.categories.through.objects.filter(category_q, unit.subtree_q("household__village__"))
     start, end = _window(requirement, as_of)
     visited = Visit.objects.filter(
         Q(campaign_id__in=family) | Q(campaign__isnull=True), visited_on__gte=start, visited_on__lte=end
     ).values("household_id")
-    owed = households.filter(category_q).distinct()
-    target = owed.count()
+    target = owed.aggregate(n=Count("household_id", distinct=True))["n"]
     if target == 0:
         return not_measurable(_("“%(unit)s”辖区内尚未登记属于必访类别的户，暂无法计算。") % {"unit": unit})
-    actual = owed.filter(pk__in=visited).count()
-    through = Household.categories.through
-    gaps = (
-        through.objects.filter(through_q, unit.subtree_q("household__village__"))
-        .values("householdcategory__name", "householdcategory__sort_order")
-        .annotate(
-            total=Count("household", distinct=True),
-            covered=Count("household", distinct=True, filter=Q(household_id__in=visited)),
-        )
-        .order_by("householdcategory__sort_order")
-    )
+    # "Visited" is a WHERE ... IN (visits) semi-join, never a FILTER inside the aggregate:
+    # PostgreSQL cannot turn a sub-select in an aggregate's FILTER into a join and re-ran the
+    # visit query for every owed household (a city plan page that never finished).
+    covered = owed.filter(household_id__in=visited)
+    actual = covered.aggregate(n=Count("household_id", distinct=True))["n"]
+    per_category = ("householdcategory__name", "householdcategory__sort_order")
+
+    def by_category(links):
+        return {
+            tuple(row[k] for k in per_category): row["n"]
+            for row in links.values(*per_category).annotate(n=Count("household_id", distinct=True)).order_by()
+        }
+
+    totals = by_category(owed)
+    covered_counts = by_category(covered) if actual else {}
     missing = [
-        _("%(category)s%(n)s户") % {"category": g["householdcategory__name"], "n": g["total"] - g["covered"]}
-        for g in gaps
-        if g["covered"] < g["total"]
+        _("%(category)s%(n)s户") % {"category": name, "n": total - covered_counts.get((name, order), 0)}
+        for (name, order), total in sorted(totals.items(), key=lambda item: (item[0][1], item[0][0]))
+        if covered_counts.get((name, order), 0) < total
     ]
     note = _("已走访%(a)s/%(t)s户必访户") % {"a": actual, "t": target}
     if missing:

@@ -88,12 +88,11 @@ class PairingRule:
         if self.member_flag:
             counted &= Q(**{f"pairings__member__{self.member_flag}": True})
         if self.household_categories:
-            through = Household.categories.through
-            counted &= Q(
-                pairings__household_id__in=through.objects.filter(
-                    householdcategory__code__in=self.household_categories
-                ).values("household_id")
-            )
+            # A join, not `household_id IN (subquery)`: inside an aggregate's FILTER PostgreSQL
+            # cannot make a sub-select a join and, once the categorised households outgrow
+            # work_mem, re-runs it for every pairing. The join may repeat a pairing per category,
+            # which the distinct count absorbs.
+            counted &= Q(pairings__household__categories__code__in=self.household_categories)
         what = "pairings__member" if self.member_flag else "pairings__household"
         return Count(what, filter=counted, distinct=True)
 

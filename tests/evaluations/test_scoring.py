@@ -356,3 +356,130 @@ def test_principals_are_leaders_without_a_deputy_title(world, plan):
     # county_leader (no title) and 主席 are principals; 副主席 is a member of the leadership only.
     assert result.target == 2
     assert "fu_zhuxi" not in result.note
+
+
+# ---- the figures equal a recount from the base tables ----------------------------------------
+
+
+def _recount_coverage(unit, group, family, start, end):
+    """(target, actual, {category name: households not covered}) counted in Python, row by row."""
+    owed = {}
+    for household in Household.objects.select_related("village").prefetch_related("categories"):
+        if household.village.path.startswith(unit.path):
+            names = {c.name for c in household.categories.all() if c.group == group}
+            if names:
+                owed[household.pk] = names
+    visited = {
+        v.household_id
+        for v in Visit.objects.all()
+        if (v.campaign_id in family or v.campaign_id is None) and start <= v.visited_on <= end
+    }
+    missing = {}
+    for pk, names in owed.items():
+        for name in names:
+            missing.setdefault(name, 0)
+            if pk not in visited:
+                missing[name] += 1
+    return len(owed), len(owed.keys() & visited), {k: v for k, v in missing.items() if v}
+
+
+@pytest.fixture
+def coverage_rows(world, plan):
+    """Owed and unowed households over three villages and a sibling county, visited or not, by
+    visits that count (this plan, no plan, inside the window) and visits that do not."""
+    other_plan = build_campaign(world.county_b, title="乙县方案", start=D(2026, 4, 1), end=D(2026, 12, 31))
+    cadre = world.town_staff.cadre
+    rows = [
+        (world.village_a1, "4001", ("wenti_jiating",), [(D(2026, 4, 5), plan)]),
+        (world.village_a1, "4002", ("wenti_jiating", "liushou_jiating"), [(D(2026, 5, 1), None)]),
+        (world.village_a1, "4003", ("liushou_jiating", "tekun"), [(D(2026, 3, 31), plan)]),  # before the start
+        (world.village_a1, "4004", ("maodun_jiufen",), [(D(2026, 6, 1), other_plan)]),  # another plan
+        (world.village_a1b, "4005", ("maodun_jiufen",), [(D(2026, 6, 1), plan), (D(2026, 6, 2), plan)]),
+        (world.village_a1b, "4006", ("tekun",), [(D(2026, 6, 1), plan)]),  # five_must only: not owed
+        (world.village_a2, "4007", ("guchan_pinkun",), [(D(2026, 9, 1), plan)]),  # after as_of
+        (world.village_a2, "4008", ("guchan_pinkun", "wenti_jiating"), [(D(2026, 7, 1), plan)]),
+        (world.village_a2, "4009", (), [(D(2026, 7, 1), plan)]),  # no category
+        (world.village_b1, "4010", ("wenti_jiating",), []),  # another county
+    ]
+    for village, number, codes, visits in rows:
+        household = _household(village, number, *codes)
+        for day, campaign in visits:
+            _create(Visit, cadre=cadre, household=household, visited_on=day, campaign=campaign)
+    return plan
+
+
+@pytest.mark.parametrize("unit_name", ["county_a", "town_a1", "village_a1b", "town_a2"])
+def test_must_visit_coverage_equals_a_recount_from_the_base_tables(world, coverage_rows, unit_name):
+    plan, unit, as_of = coverage_rows, getattr(world, unit_name), D(2026, 8, 1)
+    requirement = _requirement(plan, "must_visit_coverage", {"category_group": "six_must"}, scope="unit")
+
+    result = evaluate_requirement(requirement, unit=unit, as_of=as_of)
+
+    target, actual, missing = _recount_coverage(unit, "six_must", [plan.pk], plan.start_date, as_of)
+    assert (result.target, result.actual) == (target, actual)
+    assert result.status == ("met" if actual >= target else "short")
+    listed = result.note.split("未覆盖：")[1].split("、") if "未覆盖：" in result.note else []
+    assert sorted(listed) == sorted(f"{name}{n}户" for name, n in missing.items())
+    assert result.note.startswith(f"已走访{actual}/{target}户必访户")
+
+
+def test_must_visit_coverage_by_named_categories_equals_a_recount(world, coverage_rows):
+    plan = coverage_rows
+    requirement = _requirement(
+        plan, "must_visit_coverage", {"categories": ["wenti_jiating", "guchan_pinkun"]}, scope="unit"
+    )
+    result = evaluate_requirement(requirement, unit=world.county_a, as_of=D(2026, 8, 1))
+    # 4001, 4002 (visited), 4007 (after as_of), 4008 (visited): 3 of 4.
+    assert (result.target, result.actual, result.status) == (4, 3, "short")
+    assert result.note == "已走访3/4户必访户；未覆盖：孤残贫困1户"
+
+
+def test_coverage_takes_the_same_queries_however_many_households(world, coverage_rows, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    plan = coverage_rows
+    requirement = _requirement(plan, "must_visit_coverage", {"category_group": "six_must"}, scope="unit")
+    evaluate_requirement(requirement, unit=world.county_a, as_of=D(2026, 8, 1))  # loads the plan and its unit
+    with CaptureQueriesContext(connection) as small:
+        evaluate_requirement(requirement, unit=world.county_a, as_of=D(2026, 8, 1))
+    for i in range(30):
+        household = _household(world.village_a2, f"5{i:03d}", "wenti_jiating", "liushou_jiating")
+        if i % 2:
+            _create(Visit, cadre=world.town_staff.cadre, household=household, visited_on=D(2026, 5, 2), campaign=plan)
+    with django_assert_num_queries(len(small)):
+        result = evaluate_requirement(requirement, unit=world.county_a, as_of=D(2026, 8, 1))
+    assert (result.target, result.actual) == (37, 19)
+
+
+@pytest.mark.parametrize("count", ["households", "visits", "days"])
+def test_visits_per_cadre_equals_a_recount_from_the_base_tables(world, coverage_rows, count):
+    plan = coverage_rows
+    village_visits = [
+        (world.village_cadre.cadre, D(2026, 4, 9), plan),
+        (world.village_cadre.cadre, D(2026, 4, 9), None),
+        (world.village_cadre.cadre, D(2026, 2, 1), plan),  # before the start
+    ]
+    home = _household(world.village_a1, "4100")
+    for cadre, day, campaign in village_visits:
+        _create(Visit, cadre=cadre, household=home, visited_on=day, campaign=campaign)
+    requirement = _requirement(plan, "visits_per_cadre", {"min": 2, "count": count})
+    as_of = D(2026, 8, 1)
+
+    result = evaluate_requirement(requirement, unit=world.town_a1, as_of=as_of)
+
+    counted = [
+        v
+        for v in Visit.objects.all()
+        if (v.campaign_id == plan.pk or v.campaign_id is None) and plan.start_date <= v.visited_on <= as_of
+    ]
+    expected = {}
+    for name, pk in ((c.name, c.pk) for c in (world.town_staff.cadre, world.village_cadre.cadre)):
+        mine = [v for v in counted if v.cadre_id == pk]
+        expected[name] = {
+            "households": len({v.household_id for v in mine}),
+            "visits": len(mine),
+            "days": len({v.visited_on for v in mine}),
+        }[count]
+    assert {row[0]: row[1] for row in result.rows} == expected
+    assert result.actual == sum(1 for n in expected.values() if n >= 2)
