@@ -102,6 +102,8 @@ class Reminder(TimeStampedModel):
             # The dispatcher's claim: pending rows whose send time has come, in (send_at, id) order.
             # Partial: it holds only the pending rows, and a claim never sorts.
             models.Index(fields=["send_at", "id"], name="reminders_due_idx", condition=Q(status="pending")),
+            # The reminders admin changelist's order (ORDER BY send_at DESC LIMIT 100), every status.
+            models.Index(fields=["-send_at"], name="reminders_reminder_newest"),
         ]
 
     def __str__(self):
@@ -185,6 +187,8 @@ class Delivery(models.Model):
             models.Index(fields=["recipient", "channel", "read_at"], name="reminders_inbox_idx"),
             # The office's failure page and the stale-claim sweep; sent rows (nearly all) stay out.
             models.Index(fields=["status"], name="reminders_delivery_status_idx", condition=~Q(status="sent")),
+            # The deliveries admin changelist's order (ORDER BY created_at DESC, id DESC LIMIT 100).
+            models.Index(fields=["-created_at", "-id"], name="reminders_delivery_newest"),
         ]
 
     def __str__(self):
