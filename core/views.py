@@ -1,6 +1,5 @@
 import sys
 
-from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views import defaults
@@ -15,6 +14,7 @@ from .health import broker_state, database_state
 from .masking import free_text_entry, free_text_reveal
 from .models import AuditEvent
 from .navigation import home_url_name_for
+from .paginators import CappedPaginator
 from .roles import AUDITOR, user_roles
 from .scoping import get_for_user_or_404
 from .selectors import audit_event_list_for_user
@@ -69,7 +69,7 @@ def audit_list(request):
     else:
         # A bad filter shows its error and no rows: an unfiltered list could be taken for the answer.
         events = AuditEvent.objects.none()
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "core/auditevent_list.html", {"page_obj": page, "form": form})
 
 

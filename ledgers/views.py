@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from core.concurrency import StaleEdit
 from core.concurrency_forms import edit_conflict_response
 from core.csrf import csrf_recoverable
 from core.masking import can_view_personal_data
+from core.paginators import CappedPaginator
 from core.params import date_param, id_param, month_param, parse_id, unit_param
 from core.workflow import TransitionRefused
 from core.xlsx_write import xlsx_response
@@ -46,7 +46,8 @@ PRINT_LIMIT = 2000
 
 
 def _page(request, queryset, size=PAGE_SIZE):
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
+    # Capped: a city's visit list never counts its ten million rows to say how many pages.
+    return CappedPaginator(queryset, size).get_page(request.GET.get("page"))
 
 
 # ---------------------------------------------------------------- visits
@@ -65,7 +66,9 @@ def _refuse_cut_off_photos(request, form) -> None:
 
 
 def _visit_form_kwargs(request, cadre) -> dict:
-    return {"user": request.user, "cadre": cadre, "last_method": selectors.last_method_for_cadre(cadre)}
+    # The last method is only the blank form's default: a posted form never reads it.
+    last_method = selectors.last_method_for_cadre(cadre) if request.method != "POST" else None
+    return {"user": request.user, "cadre": cadre, "last_method": last_method}
 
 
 @view_access("ledgers.add_visit")
@@ -194,7 +197,7 @@ def visit_list(request):
         {
             "page_obj": page,
             "filters": filters,
-            "units": selectors.units_for_filter(user=request.user),
+            "units": selectors.units_for_filter(user=request.user, selected=filters["unit"]),
             "books": LedgerBook.choices,
             "methods": Visit.Method.choices,
         },
@@ -356,7 +359,7 @@ def ledger_books(request):
             "following": month.following,
             "q": q,
             "page_obj": _page(request, visits),
-            "units": selectors.units_for_filter(user=request.user),
+            "units": selectors.units_for_filter(user=request.user, selected=unit),
         },
     )
 
@@ -421,7 +424,7 @@ def demand_list(request):
             "statuses": Demand.Status.choices,
             "sources": Demand.Source.choices,
             "categories": list(DemandCategory.objects.all()),
-            "units": selectors.units_for_filter(user=request.user),
+            "units": selectors.units_for_filter(user=request.user, selected=filters["unit"]),
             "today": dates.today(),
         },
     )
@@ -596,7 +599,7 @@ def demand_chase(request):
         {
             "unit": unit,
             "chase": chase,
-            "units": selectors.units_for_filter(user=request.user),
+            "units": selectors.units_for_filter(user=request.user, selected=unit),
             "today": dates.today(),
         },
     )

@@ -14,12 +14,12 @@ from core.concurrency import stamp_version
 from core.concurrency_forms import VersionedAdminForm
 from core.masking import can_view_personal_data, mask_id_number, mask_phone
 from core.models import VersionedModel
+from core.paginators import AdminCappedPaginator
 from core.params import parse_id
 from core.scoping import scope_for_user
 from org.models import OrgUnit
 
 from .models import Forum, Household, HouseholdCategory, HouseholdMember, ImportJob, LiaisonPoint, Pairing, ReceptionDay
-from .paginators import AdminCappedPaginator
 from .services import (
     FORUM_FIELDS,
     FORUM_TEXT_FIELDS,
@@ -215,7 +215,9 @@ class ForumAdmin(PersonalDataAdminMixin, ScopedModelAdmin):
     list_filter = ["held_at"]
     search_fields = ["title", "village__name", "place"]
     list_select_related = ["village"]
-    filter_horizontal = ["leading_cadres"]
+    # Thousands of units and twenty thousand cadres at city scale: scoped search widgets, never
+    # a select (or a filter_horizontal) of all of them.
+    autocomplete_fields = ["village", "campaign", "leading_cadres"]
 
     def save_model(self, request, obj, form, change):
         # Through the services like the staff page: audited, versioned, and its reminders follow
@@ -239,6 +241,8 @@ class ReceptionDayAdmin(PersonalDataAdminMixin, ScopedModelAdmin):
     list_filter = ["channel", "held_on"]
     search_fields = ["leader__name", "place"]
     list_select_related = ["leader"]
+    # A search widget over the cadres the user sees, not a select of twenty thousand.
+    autocomplete_fields = ["leader", "campaign"]
 
     def save_model(self, request, obj, form, change):
         fields = {name: form.cleaned_data[name] for name in RECEPTION_DAY_FIELDS if name in form.cleaned_data}

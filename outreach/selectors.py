@@ -13,7 +13,7 @@ from campaigns.requirements import cadres_bound_q
 from campaigns.selectors import campaign_choices_for_user, campaign_family_ids
 from core import dates
 from core.masking import MASKERS, mask_text
-from core.scoping import get_for_user_or_404, scope_for_user, sees_everything, user_scope_root
+from core.scoping import ancestor_paths, get_for_user_or_404, scope_for_user, sees_everything, user_scope_root
 from org.models import Cadre, OrgUnit
 
 from .forum_rules import forum_rules_for, forum_warnings
@@ -492,9 +492,34 @@ def import_job_notes(*, job: ImportJob, show_personal: bool) -> tuple[list[dict]
 # --- forums and reception days ----------------------------------------------------------------
 
 
-def units_for_filter(*, user) -> QuerySet:
-    """Units the user may filter by (their subtree down to townships, then villages)."""
-    return scope_for_user(OrgUnit.objects.all(), user).exclude(kind=OrgUnit.Kind.OFFICE)
+# A city has thousands of units: the list filters offer a path down the tree, never all of them.
+UNIT_PICKER_LIMIT = 200
+
+
+def units_for_filter(*, user, selected: OrgUnit | None = None) -> list[OrgUnit]:
+    """The units a list's unit filter offers: a walk down the tree, not the whole subtree.
+
+    From the user's own unit (the roots for a superuser) down to ``selected``, then the units
+    one level below ``selected`` (below the user's unit when none is selected): choosing one and
+    filtering again goes a level deeper. One query, at most UNIT_PICKER_LIMIT units, offices
+    left out, all in the user's subtree. Each unit carries ``picker_label``: its name indented
+    by its depth below the top of the walk, so the picker draws the tree.
+    """
+    top = selected if selected is not None else (None if sees_everything(user) else user_scope_root(user))
+    if top is None:
+        below = Q(depth=1)
+    else:
+        below = Q(path__in=[*ancestor_paths(top), top.path]) | Q(top.subtree_q(), depth=top.depth + 1)
+    units = list(
+        scope_for_user(OrgUnit.objects.filter(below), user)
+        .exclude(Q(kind=OrgUnit.Kind.OFFICE) & ~Q(pk=getattr(top, "pk", None)))
+        .order_by("path")[:UNIT_PICKER_LIMIT]
+    )
+    base = min((unit.depth for unit in units), default=1)
+    for unit in units:
+        indent = unit.depth - base
+        unit.picker_label = "\u3000" * indent + ("└ " if indent else "") + unit.name
+    return units
 
 
 def forum_list_for_user(*, user, filters: dict | None = None) -> QuerySet:

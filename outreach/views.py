@@ -16,6 +16,7 @@ from core.concurrency import StaleEdit
 from core.concurrency_forms import edit_conflict_response, saved_message
 from core.csrf import csrf_recoverable
 from core.masking import MASKERS, can_view_personal_data
+from core.paginators import CappedPaginator
 from core.params import date_param, id_param, unit_param
 from core.scoping import scope_for_user
 from core.xlsx_write import table_workbook, xlsx_response
@@ -41,7 +42,6 @@ from .forms import (
 from .forum_rules import forum_rules_for, forum_warnings
 from .importing import IMPORTERS, sheet_columns
 from .models import Forum, Household, ImportJob, LiaisonPoint, Pairing, ReceptionDay
-from .paginators import CappedPaginator
 from .resources import CadreResource, HouseholdResource, PairingResource
 from .services import PERSONAL_FIELDS
 from .uploads import limit_upload_size
@@ -565,7 +565,7 @@ def forum_list(request):
         "columns": columns,
         "colspan": 8 + len(columns),
         "filters": filters,
-        "units": selectors.units_for_filter(user=request.user),
+        "units": selectors.units_for_filter(user=request.user, selected=filters["unit"]),
     }
     return render(request, "outreach/forum_list.html", context)
 
@@ -657,7 +657,7 @@ def reception_list(request):
         "colspan": 6 + len(columns),
         "filters": filters,
         "channels": ReceptionDay.Channel.choices,
-        "units": selectors.units_for_filter(user=request.user),
+        "units": selectors.units_for_filter(user=request.user, selected=filters["unit"]),
     }
     return render(request, "outreach/reception_list.html", context)
 

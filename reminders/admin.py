@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import GlobalConfigAdmin, ScopedModelAdmin
+from core.paginators import AdminCappedPaginator
 
 from . import services
 from .models import Delivery, Reminder, ReminderRule
@@ -66,8 +67,9 @@ class ReminderAdmin(ReadOnlyAdmin):
     list_filter = ["status", KindFilter, "is_escalation", "due_date"]
     search_fields = ["title", "recipient__username", "recipient__cadre__name"]
     list_select_related = ["recipient", "unit"]
-    date_hierarchy = "send_at"
+    # No date_hierarchy (a DISTINCT date_trunc over every reminder on each page) nor full count.
     show_full_result_count = False
+    paginator = AdminCappedPaginator
 
 
 @admin.register(Delivery)
@@ -78,6 +80,7 @@ class DeliveryAdmin(ReadOnlyAdmin):
     list_select_related = ["reminder", "recipient"]
     actions = ["retry"]
     show_full_result_count = False
+    paginator = AdminCappedPaginator
 
     def has_change_permission(self, request, obj=None):
         # Only the "send again" action changes a delivery; the form stays read-only.
