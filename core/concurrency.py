@@ -23,17 +23,23 @@ from django.utils.translation import gettext as _
 from .templatetags.core_tags import person_name
 
 
-def create_once(model: type[models.Model], key: uuid.UUID | None, create: Callable[[], models.Model]):
+def create_once(
+    model: type[models.Model], key: uuid.UUID | None, create: Callable[[], models.Model], *, look_first: bool = True
+):
     """Run ``create`` (which saves one ``model`` row carrying ``key``) unless ``key`` was used.
 
     Returns ``(record, created)``. A record already holding ``key`` is returned as it is, with
     ``created`` False. ``create`` runs in a savepoint: when a concurrent request wins the race on
     the key, everything ``create`` wrote is rolled back and the winner's record is returned. Any
     other IntegrityError (another unique rule) is raised for the caller to explain. Without a key
-    it simply creates. Call it inside the caller's transaction.
+    it simply creates. Call it inside the caller's transaction, or as the transaction itself.
+
+    ``look_first=False`` skips the lookup of the key before creating, for a hot path whose
+    ``create`` writes the keyed row before anything else: a repeat is then answered by the
+    unique index (the row's insert fails, the savepoint rolls back, the first record is read).
     """
     manager = model._default_manager
-    if key is not None:
+    if key is not None and look_first:
         existing = manager.filter(idempotency_key=key).first()
         if existing is not None:
             return existing, False

@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-_ROOT_CACHE_ATTR = "_minqing_scope_root"
+_PROFILE_CACHE_ATTR = "_minqing_profile"
 
 # The hierarchy lives in the org app, above core; it registers its models here when it loads
 # (org.apps.OrgConfig.ready), so core scopes by it without importing upward.
@@ -37,18 +37,27 @@ def profile_model():
     return _hierarchy["profile"]
 
 
-def user_scope_root(user):
-    """The OrgUnit whose subtree the user may see, or None if the user sees nothing.
+def user_profile(user):
+    """The user's profile (org.Cadre) with its unit, or None; one query per request at most.
 
-    Superusers are handled by the callers (they see everything). Cached on the user object,
-    which lives for one request.
+    Cached on the user object, which lives for one request: the scoping below and the pages
+    that need the user's own cadre (visit entry) share the one read.
     """
     if user is None or not user.is_authenticated:
         return None
-    if not hasattr(user, _ROOT_CACHE_ATTR):
-        cadre = profile_model().objects.select_related("org_unit").filter(user_id=user.pk).first()
-        setattr(user, _ROOT_CACHE_ATTR, cadre.org_unit if cadre else None)
-    return getattr(user, _ROOT_CACHE_ATTR)
+    if not hasattr(user, _PROFILE_CACHE_ATTR):
+        profile = profile_model().objects.select_related("org_unit").filter(user_id=user.pk).first()
+        setattr(user, _PROFILE_CACHE_ATTR, profile)
+    return getattr(user, _PROFILE_CACHE_ATTR)
+
+
+def user_scope_root(user):
+    """The OrgUnit whose subtree the user may see, or None if the user sees nothing.
+
+    Superusers are handled by the callers (they see everything).
+    """
+    profile = user_profile(user)
+    return profile.org_unit if profile is not None else None
 
 
 def sees_everything(user) -> bool:

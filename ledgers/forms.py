@@ -55,13 +55,29 @@ def _campaigns_for(user, keep=None):
     return campaign_choices_for_user(user=user, keep=keep)
 
 
+class KnownModelChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField that answers from objects the request already holds, without a query.
+
+    ``known`` must only hold objects of the field's (scoped) queryset: the user's own cadre is
+    always in the user's subtree, so the usual choice, "me", costs nothing.
+    """
+
+    known = ()
+
+    def to_python(self, value):
+        for obj in self.known:
+            if value not in self.empty_values and str(obj.pk) == str(value):
+                return obj
+        return super().to_python(value)
+
+
 class VisitFieldsForm(forms.Form):
     """What a visit records, shared by the entry and the correction forms."""
 
     member = forms.ModelChoiceField(
         label=_("走访对象"), queryset=HouseholdMember.objects.none(), required=False, empty_label=_("（户主/全户）")
     )
-    cadre = forms.ModelChoiceField(label=_("走访干部"), queryset=Cadre.objects.none())
+    cadre = KnownModelChoiceField(label=_("走访干部"), queryset=Cadre.objects.none())
     visited_on = forms.DateField(label=_("走访日期"), widget=DATE_INPUT)
     method = forms.ChoiceField(label=_("走访方式"), choices=Visit.Method.choices)
     ledger_book = forms.ChoiceField(label=_("台账类别"), choices=LedgerBook.choices)
@@ -104,6 +120,8 @@ class VisitEntryForm(SubmissionTokenMixin, VisitFieldsForm):
         self.fields["household"].queryset = scope_for_user(Household.objects.all(), user).select_related("village")
         self.fields["member"].queryset = scope_for_user(HouseholdMember.objects.all(), user)
         self.fields["cadre"].queryset = scope_for_user(Cadre.objects.all(), user)
+        if cadre is not None:
+            self.fields["cadre"].known = (cadre,)
         campaigns = _campaigns_for(user)
         self.fields["campaign"].queryset = campaigns
         if not self.is_bound:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 
 from core import dates
-from core.scoping import get_for_user_or_404, scope_for_user
+from core.scoping import get_for_user_or_404, scope_for_user, user_profile
 from org.models import Cadre, OrgUnit
 from outreach.models import Household, Pairing
 from outreach.selectors import units_for_filter  # noqa: F401
@@ -18,9 +18,8 @@ OPEN = [Demand.Status.RECEIVED, Demand.Status.ON_LEDGER, Demand.Status.IN_PROGRE
 
 
 def cadre_for_user(user) -> Cadre | None:
-    if user is None or not user.is_authenticated:
-        return None
-    return Cadre.objects.select_related("org_unit").filter(user_id=user.pk).first()
+    """The user's own cadre with its unit (the read the scoping makes anyway, shared)."""
+    return user_profile(user)
 
 
 def household_search_for_user(*, user, q: str, limit: int = SEARCH_LIMIT) -> list[Household]:
