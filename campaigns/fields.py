@@ -4,8 +4,12 @@ so the part that tells copies apart comes first) and drafts say so."""
 
 import django_filters
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+
+from core.widgets import SearchSelect, SearchSelectMultiple
+from org.models import Cadre, OrgUnit
 
 
 def campaign_label(campaign) -> str:
@@ -41,3 +45,28 @@ class CampaignChoiceFilter(django_filters.ModelChoiceFilter):
     """List filters pick campaigns the same way."""
 
     field_class = CampaignChoiceField
+
+
+def use_pickers(form, *, kinds: dict | None = None, leaders=()) -> None:
+    """Render the form's unit and cadre choices as search pickers (core.widgets.SearchSelect).
+
+    A city has thousands of units and twenty thousand cadres: a plain select would list them
+    all. The picker shows the chosen one and a few, and searches the rest in the user's subtree
+    (campaigns:unit_options / cadre_options). ``kinds`` limits a unit field's search to unit
+    kinds ({"village": ["village"]}); ``leaders`` names cadre fields that take leaders only. The
+    fields still validate against their own (scoped) querysets.
+    """
+    kinds = kinds or {}
+    for name, field in form.fields.items():
+        queryset = getattr(field, "queryset", None)
+        if queryset is None or queryset.model not in (OrgUnit, Cadre):
+            continue
+        if queryset.model is OrgUnit:
+            url = reverse("campaigns:unit_options")
+            if kinds.get(name):
+                url += "?kinds=" + ",".join(kinds[name])
+        else:
+            url = reverse("campaigns:cadre_options") + ("?leaders=1" if name in leaders else "")
+        widget_class = SearchSelectMultiple if isinstance(field, forms.ModelMultipleChoiceField) else SearchSelect
+        field.widget = widget_class(search_url=url, attrs=field.widget.attrs)
+        field.widget.choices = field.choices

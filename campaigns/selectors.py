@@ -1,7 +1,8 @@
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import dateformat
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core import dates
 from core.files import file_url
@@ -306,3 +307,47 @@ def assignment_get_for_user(*, user, pk: int):
         user,
         pk=pk,
     )
+
+
+# --- the search behind the unit and cadre pickers (core.widgets.SearchSelect) -----------------
+
+PICKER_RESULTS = 30
+PICKER_QUERY_MAX = 50
+
+
+def _picker_condition(q: str, *fields: str) -> Q:
+    # Prefixes use the pattern indexes; from two characters a name may match anywhere.
+    condition = Q()
+    for name in fields:
+        condition |= Q(**{f"{name}__startswith": q})
+    if len(q) >= 2:
+        condition |= Q(**{f"{fields[0]}__contains": q})
+    return condition
+
+
+def unit_options_for_user(*, user, q: str, kinds=()) -> list[tuple[int, str]]:
+    """(pk, name) of at most PICKER_RESULTS units of the user's subtree matching ``q`` (name or
+    code), of the given kinds; nothing for a blank query."""
+    q = (q or "").strip()[:PICKER_QUERY_MAX]
+    if not q:
+        return []
+    units = scope_for_user(OrgUnit.objects.all(), user)
+    if kinds:
+        units = units.filter(kind__in=list(kinds))
+    units = units.filter(_picker_condition(q, "name", "code")).order_by("path")[:PICKER_RESULTS]
+    return [(unit.pk, unit.name) for unit in units]
+
+
+def cadre_options_for_user(*, user, q: str, leaders_only: bool = False) -> list[tuple[int, str]]:
+    """(pk, "name（unit）") of at most PICKER_RESULTS cadres of the user's subtree matching ``q``."""
+    q = (q or "").strip()[:PICKER_QUERY_MAX]
+    if not q:
+        return []
+    cadres = scope_for_user(Cadre.objects.select_related("org_unit"), user)
+    if leaders_only:
+        cadres = cadres.filter(is_leader=True)
+    cadres = cadres.filter(_picker_condition(q, "name")).order_by("org_unit__path", "name")[:PICKER_RESULTS]
+    return [
+        (cadre.pk, pgettext("name (detail)", "%(name)s（%(detail)s）") % {"name": cadre.name, "detail": cadre.org_unit})
+        for cadre in cadres
+    ]

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 from django_htmx.http import HttpResponseClientRefresh
 
 from core.access import view_access
@@ -15,6 +16,7 @@ from .permissions import campaign_can_edit
 from .selectors import (
     assignment_get_for_user,
     cadre_list_for_unit,
+    cadre_options_for_user,
     campaign_get_for_user,
     campaign_list_for_user,
     campaign_plan_for_user,
@@ -22,6 +24,7 @@ from .selectors import (
     orgunit_get_for_user,
     orgunit_tree_base_depth,
     orgunit_tree_for_user,
+    unit_options_for_user,
 )
 from .services import milestone_record_completion
 from .validation import limit_evidence_upload
@@ -145,3 +148,30 @@ def assignment_complete(request, assignment):
         form = MilestoneCompletionForm(initial=done if assignment.completed_on else None)
     template = "campaigns/partials/_completion_form.html" if request.htmx else "campaigns/assignment_form.html"
     return render(request, template, {"form": form, "assignment": assignment, "plan_url": plan_url})
+
+
+# --- the unit and cadre pickers' search (core.widgets.SearchSelect) ---------------------------
+
+
+def _picker_options(request, options):
+    context = {"options": options, "more": request.GET.get("more") == "1"}
+    return render(request, "campaigns/partials/_picker_options.html", context)
+
+
+@view_access()
+@require_GET
+def unit_options(request):
+    """htmx: units of the user's subtree matching ?q= (name or code), of ?kinds=village,…"""
+    kinds = [kind for kind in request.GET.get("kinds", "").split(",") if kind in OrgUnit.Kind.values]
+    return _picker_options(
+        request, unit_options_for_user(user=request.user, q=request.GET.get("picker_q", ""), kinds=kinds)
+    )
+
+
+@view_access()
+@require_GET
+def cadre_options(request):
+    """htmx: cadres of the user's subtree matching ?q= (leaders only with ?leaders=1)."""
+    leaders_only = request.GET.get("leaders") == "1"
+    options = cadre_options_for_user(user=request.user, q=request.GET.get("picker_q", ""), leaders_only=leaders_only)
+    return _picker_options(request, options)

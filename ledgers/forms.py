@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
-from campaigns.fields import CampaignChoiceField
+from campaigns.fields import CampaignChoiceField, use_pickers
 from campaigns.models import Campaign
 from campaigns.selectors import campaign_choices_for_user
 from core import dates
@@ -122,6 +122,7 @@ class VisitEntryForm(SubmissionTokenMixin, VisitFieldsForm):
         self.fields["cadre"].queryset = scope_for_user(Cadre.objects.all(), user)
         if cadre is not None:
             self.fields["cadre"].known = (cadre,)
+        use_pickers(self)
         campaigns = _campaigns_for(user)
         self.fields["campaign"].queryset = campaigns
         if not self.is_bound:
@@ -272,6 +273,7 @@ class VisitEditForm(VersionMixin, VisitFieldsForm):
         )
         # A visit of a campaign that has ended keeps its campaign as a choice.
         self.fields["campaign"].queryset = _campaigns_for(user, keep=visit.campaign_id)
+        use_pickers(self)
         if not self.is_bound:
             self.initial.update({name: getattr(visit, name) for name in VISIT_EDITABLE_FIELDS})
             self.initial["member"] = visit.member_id
@@ -373,6 +375,7 @@ class StandaloneDemandForm(DemandDraftForm):
         super().__init__(*args, user=user, **kwargs)
         self.fields["unit"].queryset = scope_for_user(OrgUnit.objects.all(), user)
         self.fields["campaign"].queryset = _campaigns_for(user)
+        use_pickers(self)
         if not self.is_bound:
             self.initial.setdefault("received_on", dates.today())
 

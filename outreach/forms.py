@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
-from campaigns.fields import CampaignChoiceField
+from campaigns.fields import CampaignChoiceField, use_pickers
 from campaigns.models import Campaign
 from campaigns.selectors import campaign_choices_for_user
 from core import dates
@@ -90,6 +90,7 @@ class HouseholdForm(RecordFormMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = villages_for_user(user=user)
+        use_pickers(self, kinds={"village": ["village"]})
         # Checkboxes under 五必访 / 六必访 / 其他 headings; validation still uses the queryset.
         self.fields["categories"].choices = grouped_category_choices(self.fields["categories"].queryset)
         editing = self.instance.pk is not None
@@ -130,6 +131,7 @@ class HouseholdFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = villages_for_user(user=user)
+        use_pickers(self, kinds={"village": ["village"]})
 
 
 class MemberForm(RecordFormMixin, forms.ModelForm):
@@ -157,6 +159,7 @@ class PairingForm(SubmissionTokenMixin, forms.Form):
         self.fields["campaign"].queryset = campaigns_for_user(user=user, active_only=True)
         self.fields["cadre"].queryset = cadres_for_user(user=user)
         self.fields["member"].queryset = household.members.all()
+        use_pickers(self)
         self.helper = _helper(_("结对"))
 
 
@@ -191,6 +194,7 @@ class BulkFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["campaign"].queryset = campaigns_for_user(user=user, active_only=True)
         self.fields["village"].queryset = villages_for_user(user=user)
+        use_pickers(self, kinds={"village": ["village"]})
 
     def households(self, *, user, limit: int) -> list:
         """The first ``limit`` households the filter finds (call after is_valid)."""
@@ -217,6 +221,7 @@ class BulkAssignForm(forms.Form):
         self.fields["campaign"].queryset = campaigns_for_user(user=user, active_only=True)
         self.fields["cadre"].queryset = cadres_for_user(user=user)
         self.fields["households"].queryset = Household.objects.for_user(user)
+        use_pickers(self)
 
 
 class SuggestForm(forms.Form):
@@ -229,6 +234,7 @@ class SuggestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["campaign"].queryset = campaigns_for_user(user=user, active_only=True)
         self.fields["township"].queryset = townships_for_user(user=user)
+        use_pickers(self, kinds={"township": ["township"]})
 
 
 class LiaisonPointForm(forms.Form):
@@ -243,6 +249,8 @@ class LiaisonPointForm(forms.Form):
         self.fields["village"].queryset = villages_for_user(user=user)
         self.fields["leader"].queryset = cadres_for_user(user=user).filter(is_leader=True)
         self.fields["unit"].queryset = OrgUnit.objects.for_user(user).exclude(kind=OrgUnit.Kind.VILLAGE)
+        not_villages = [kind for kind in OrgUnit.Kind.values if kind != OrgUnit.Kind.VILLAGE]
+        use_pickers(self, kinds={"village": ["village"], "unit": not_villages}, leaders=["leader"])
         self.helper = _helper(_("保存"))
 
     def clean(self):
@@ -333,6 +341,7 @@ class ForumForm(RecordFormMixin, forms.ModelForm):
         self.fields["campaign"].queryset = campaign_choices_for_user(user=user, keep=self.instance.campaign_id)
         # 由党政负责人带队 (plan 001): the choices are the leaders the user can see, not every cadre.
         self.fields["leading_cadres"].queryset = scope_for_user(Cadre.objects.filter(is_leader=True), user)
+        use_pickers(self, kinds={"village": ["village"]}, leaders=["leading_cadres"])
         mask_free_text_in_form(self, user=user, instance=self.instance)
 
     def clean(self):
@@ -359,4 +368,5 @@ class ReceptionDayForm(RecordFormMixin, forms.ModelForm):
         self.fields["leader"].queryset = scope_for_user(Cadre.objects.all(), user).filter(is_leader=True)
         self.fields["campaign"].queryset = campaign_choices_for_user(user=user, keep=self.instance.campaign_id)
         self.fields["place"].help_text = _("现场接待填地点，热线填号码（如 12338），网上接待填平台")
+        use_pickers(self, leaders=["leader"])
         mask_free_text_in_form(self, user=user, instance=self.instance)

@@ -4,6 +4,9 @@ from .plans import assignment_for, plan_for
 
 URLS = {
     "campaigns:orgunit_tree": Case(expect=signed_in(OK)),
+    # The pickers' search answers every signed-in user, from their own subtree only.
+    "campaigns:unit_options": Case(expect=signed_in(OK)),
+    "campaigns:cadre_options": Case(expect=signed_in(OK)),
     "campaigns:orgunit_detail": [
         Case(
             label="a village of township A2",
