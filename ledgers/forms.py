@@ -184,9 +184,19 @@ def _check_visit_date(form, data) -> None:
 
 
 class HelpItemForm(forms.Form):
-    """One help item of a visit (a visit may record several: 慰问 and 助学 on one call)."""
+    """One help item of a visit (a visit may record several: 慰问 and 助学 on one call).
 
-    kind = forms.ChoiceField(label=_("帮扶措施"), choices=[("", _("（无）")), *HelpGiven.Kind.choices], required=False)
+    Eight rows of three fields on every entry page: they are drawn by a plain template
+    (ledgers/partials/_help_field.html) with Bootstrap's classes set here, not by crispy, whose
+    per-field template took most of the page's rendering time.
+    """
+
+    kind = forms.ChoiceField(
+        label=_("帮扶措施"),
+        choices=[("", _("（无）")), *HelpGiven.Kind.choices],
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
     amount = forms.DecimalField(
         label=_("金额（元）"),
         required=False,
@@ -194,8 +204,11 @@ class HelpItemForm(forms.Form):
         max_digits=12,
         decimal_places=2,
         error_messages={"min_value": _("金额不能为负数。"), "invalid": _("请输入有效的金额。")},
+        widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.01"}),
     )
-    description = forms.CharField(label=_("帮扶内容"), required=False, max_length=200)
+    description = forms.CharField(
+        label=_("帮扶内容"), required=False, max_length=200, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
 
     def clean(self):
         data = super().clean()

@@ -3,6 +3,8 @@
 import uuid
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ledgers.models import HelpGiven, Visit
@@ -106,3 +108,27 @@ def test_the_search_as_you_type_floor_is_five_queries(world, ledger, client_for,
     _more_rows(world, 10)
     with django_assert_max_num_queries(5):
         client.get(reverse("ledgers:household_search"), {"q": "王"}, HTTP_HX_REQUEST="true")
+
+
+def test_help_rows_keep_their_labels_values_and_errors(world, ledger, client_for):
+    client = client_for(world.town_staff)
+    html = client.get(reverse("ledgers:visit_entry")).content.decode()
+    assert html.count('<label for="id_help-7-amount" class="form-label">金额（元）</label>') == 1
+    assert 'name="help-0-kind" class="form-select"' in html
+    data = _plain(ledger, world, learned="坏金额", **{"help-1-kind": "other", "help-1-amount": "-3"})
+    html = client.post(reverse("ledgers:visit_entry"), data).content.decode()
+    assert (
+        '<div class="text-danger small" id="error_1_id_help-1-amount"><strong>金额不能为负数。</strong></div>' in html
+    )
+    assert 'name="help-1-amount" value="-3"' in html
+
+
+def test_the_entry_page_takes_the_same_queries_with_more_visits(
+    world, ledger, client_for, django_assert_max_num_queries
+):
+    client = client_for(world.town_staff)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(reverse("ledgers:visit_entry")).status_code == 200
+    _more_rows(world, 12)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(reverse("ledgers:visit_entry")).status_code == 200
