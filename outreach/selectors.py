@@ -518,7 +518,7 @@ def units_for_filter(*, user, selected: OrgUnit | None = None) -> list[OrgUnit]:
     base = min((unit.depth for unit in units), default=1)
     for unit in units:
         indent = unit.depth - base
-        unit.picker_label = "\u3000" * indent + ("└ " if indent else "") + unit.name
+        unit.picker_label = "\u00a0\u00a0" * indent + ("└ " if indent else "") + unit.name
     return units
 
 

@@ -19,7 +19,7 @@ LISTS = ["ledgers:visit_list", "ledgers:demand_list", "outreach:forum_list", "ou
 def _offered(html):
     picker = re.search(r'<select name="unit".*?</select>', html, re.S).group(0)
     return [
-        label.replace("\u3000", "").replace("└ ", "") for label in re.findall(r"<option[^>]*>([^<]*)</option>", picker)
+        label.replace("\u00a0", "").replace("└ ", "") for label in re.findall(r"<option[^>]*>([^<]*)</option>", picker)
     ]
 
 
@@ -32,7 +32,7 @@ def test_a_city_user_is_offered_the_city_and_its_counties_only(world, client_for
 def test_choosing_a_county_offers_its_path_and_its_townships(world, client_for):
     response = client_for(world.office_admin).get(reverse("ledgers:visit_list"), {"unit": world.county_a.code})
     assert _offered(response.content.decode()) == ["全部单位", "测试市", "甲县", "甲一镇", "甲二镇"]
-    assert "selected>\u3000└ 甲县" in response.content.decode()
+    assert "selected>\u00a0\u00a0└ 甲县" in response.content.decode()
 
 
 def test_a_township_user_sees_its_villages_and_nothing_of_a_sibling(world, client_for):
