@@ -1,8 +1,10 @@
+from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
+    default = True
     name = "core"
     verbose_name = _("系统与审计")
 
@@ -16,3 +18,9 @@ class CoreConfig(AppConfig):
         # Each app registers its file fields (who may read them) in <app>/files.py.
         autodiscover_modules("files")
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="minqing_sync_roles")
+
+
+class AxesConfig(AxesAppConfig):
+    """django-axes under a Chinese name in the admin: its app has no verbose name to translate."""
+
+    verbose_name = _("登录锁定")

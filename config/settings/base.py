@@ -23,13 +23,15 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Django's form templates, found by the project's own engine (FORM_RENDERER below).
+    "django.forms",
     "treebeard",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
     "django_filters",
     "import_export",
-    "axes",
+    "core.apps.AxesConfig",  # django-axes, named in Chinese
     # Project apps, in dependency order (seed_demo runs their demo modules in this order).
     "core",
     "org",
@@ -79,6 +81,12 @@ TEMPLATES = [
         },
     },
 ]
+
+# Forms render with the project's templates, so templates/django/forms/ can reword a widget (the
+# "---------" empty choice reads "请选择…").
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# An empty filter means every row: the staff filters say "全部", as the hand-written ones do.
+FILTERS_EMPTY_CHOICE_LABEL = _("全部")
 
 # The embedded default: web server and worker share one SQLite file. WAL lets readers work
 # while one writer writes; every transaction takes the write lock when it begins (IMMEDIATE), so
