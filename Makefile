@@ -21,11 +21,13 @@ node_modules/.installed: package.json package-lock.json
 
 install: $(VENV)/.installed node_modules/.installed
 
-# English needs compiled messages; Chinese (the default) is the source text and needs none.
+# English needs compiled messages. Chinese (the default) is the source text; its catalogue only
+# rewords Django's own messages (validation errors, the admin's JavaScript, django-axes), which
+# fall back to Django's machine-worded Chinese or English when it is not compiled.
 messages: install
 	@if ./scripts/ensure-system-packages.sh gettext; then \
 	  $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0; \
-	else echo "gettext missing: English translations not compiled (Chinese UI unaffected)"; fi
+	else echo "gettext missing: translations not compiled (English UI and Django's reworded Chinese messages missing)"; fi
 
 run: install messages
 	$(PY) manage.py migrate --noinput
