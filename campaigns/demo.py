@@ -10,6 +10,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 
 from core import dates
+from core.accounts import mark_demo_accounts
 from core.roles import AUDITOR, CADRE, DATA_ENTRY, GROUP_NAMES, LEADER, OFFICE_ADMIN
 from org.models import Cadre, OrgUnit
 
@@ -170,6 +171,10 @@ def seed(*, context, stdout):
             title=f"{village.name}妇联主席",
             rank=Cadre.Rank.NONE,
         )
+
+    # Demo logins keep their printed password: it neither expires nor must be changed (the login
+    # page says so). Real accounts follow the policy (core.accounts).
+    mark_demo_accounts(User.objects.filter(password=_demo_password_hash()))
 
     campaign, _ = Campaign.objects.get_or_create(
         document_number="滨妇发[2026]15号",

@@ -28,6 +28,9 @@ class CoreAudit(models.TextChoices):
     PASSWORD_CHANGE = "auth.password_change", _("修改密码")
     LOCKOUT = "auth.lockout", _("登录失败次数过多，账号被锁定")
     UNLOCK = "auth.unlock", _("解除登录锁定")
+    DORMANT_DISABLED = "auth.dormant_disabled", _("长期未登录，账号自动停用")
+    SESSION_EXPIRED = "auth.session_expired", _("会话超时，自动退出")
+    IP_BLOCKED = "auth.ip_blocked", _("同一地址登录失败过多，暂时拒绝登录")
     # Object URLs asked for outside the user's subtree, answered 404 (audit_scope_denial).
     SCOPE_DENIED = "core.scope_denied", _("越权访问（已拒绝）")
     ADMIN_ADD = "admin.add", _("后台新增")

@@ -172,3 +172,29 @@ class AuditEvent(models.Model):
     def action_label(self) -> str:
         """What the action code means, in Chinese; the code itself if no one labelled it."""
         return action_label(self.action)
+
+
+class AccountSecurity(models.Model):
+    """An account's password age and duties (core.accounts): one row per account that has set a password.
+
+    An account without a row (created before this existed, or by the demo) counts its password's
+    age from the day the account was made and is not made to change it at its next login.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("账号"), on_delete=models.CASCADE, related_name="security"
+    )
+    password_changed_at = models.DateTimeField(_("密码设置时间"), null=True, blank=True)
+    # Set when someone other than the account's owner set its password (a new account, a reset):
+    # the owner must choose their own at the next login.
+    must_change_password = models.BooleanField(_("须在下次登录时修改密码"), default=False)
+    # The local demo's accounts (seed_demo): their password never expires and need not be changed.
+    demo_account = models.BooleanField(_("演示账号"), default=False)
+    disabled_as_dormant_at = models.DateTimeField(_("因长期未登录停用于"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("账号安全状态")
+        verbose_name_plural = _("账号安全状态")
+
+    def __str__(self):
+        return str(self.user)

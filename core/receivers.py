@@ -16,10 +16,12 @@ from django.conf import settings
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import post_delete, post_save
+from django.db.models import Sum
+from django.db.models.signals import post_save, pre_delete
 from django.dispatch import receiver
 from django.utils import timezone
 
+from . import accounts
 from .audit import CoreAudit, account_unit, audit_record
 from .request_context import get_current_request
 from .scoping import profile_model
@@ -30,6 +32,8 @@ ADMIN_ACTIONS = {ADDITION: CoreAudit.ADMIN_ADD, CHANGE: CoreAudit.ADMIN_CHANGE, 
 @receiver(user_logged_in, dispatch_uid="minqing_audit_login")
 def audit_login(sender, request, user, **kwargs):
     audit_record(action=CoreAudit.LOGIN, actor=user, request=request, unit=_unit_of_user(user))
+    if request is not None and hasattr(request, "session"):
+        accounts.start_session(request, user)
 
 
 @receiver(user_logged_out, dispatch_uid="minqing_audit_logout")
@@ -88,12 +92,22 @@ def _unit_of_user(user):
 @receiver(post_save, sender=get_user_model(), dispatch_uid="minqing_audit_password_change")
 def audit_password_change(sender, instance, created, **kwargs):
     # ``set_password`` keeps the new raw password on the instance until ``save`` has run its
-    # validators: every way of setting one (admin reset, self-service, shell) passes here.
-    if created or getattr(instance, "_password", None) is None:
+    # validators: every way of setting one (admin add or reset, self-service, shell) passes here.
+    if created:
+        # A new account's first password was chosen by whoever made it: the owner changes it at
+        # the first login (the local demo's accounts are excused by seed_demo).
+        accounts.record_password_set(instance, by_self=False)
+    if getattr(instance, "_password", None) is None:
         return
     request = get_current_request()
     by = getattr(request, "user", None)
-    by_self = by is not None and by.is_authenticated and by.pk == instance.pk
+    by_self = not created and by is not None and by.is_authenticated and by.pk == instance.pk
+    # Set by anyone but its owner, a password must be changed at the next login.
+    accounts.record_password_set(instance, by_self=by_self)
+    if by_self and hasattr(request, "session"):
+        accounts.refresh_password_state(request.session, instance)
+    if created:
+        return
     audit_record(
         action=CoreAudit.PASSWORD_CHANGE,
         obj=instance,
@@ -101,37 +115,49 @@ def audit_password_change(sender, instance, created, **kwargs):
     )
 
 
+def _account_failures(username) -> int:
+    """Failed logins recorded against ``username`` from every address (the account lockout's count)."""
+    attempts = AccessAttempt.objects.filter(username=username)
+    return attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
+
+
 @receiver(user_locked_out, dispatch_uid="minqing_audit_lockout")
 def audit_lockout(sender, request, username, ip_address, **kwargs):
     # django-axes says "locked out" again on every try while the lock lasts; each try is already
-    # a failed login in the trail, so the lockout is recorded once, when it begins.
-    attempt = AccessAttempt.objects.filter(username=username, ip_address=ip_address).first()
-    if attempt is not None and attempt.failures_since_start > settings.AXES_FAILURE_LIMIT:
+    # a failed login in the trail, so the lockout is recorded once, when it begins. An address
+    # over its own limit is recorded by core.lockout instead.
+    if not username or _account_failures(username) != settings.AXES_FAILURE_LIMIT:
         return
-    account = get_user_model().objects.filter(username=username).first() if username else None
+    account = get_user_model().objects.filter(username=username).first()
     audit_record(
         action=CoreAudit.LOCKOUT,
         actor=None,
-        actor_repr=str(username or "")[:150],
+        actor_repr=str(username)[:150],
         obj=account,
         request=request,
         success=False,
-        detail={"username": username or "", "ip_address": ip_address or ""},
+        detail={"username": username, "ip_address": ip_address or ""},
     )
 
 
-@receiver(post_delete, sender=AccessAttempt, dispatch_uid="minqing_audit_unlock")
+@receiver(pre_delete, sender=AccessAttempt, dispatch_uid="minqing_audit_unlock")
 def audit_unlock(sender, instance, **kwargs):
-    # django-axes deletes a (username, IP) record when it is reset: by an office admin (the
-    # admin, ``axes_reset``), after a successful login, or when the cool-off has run out. Only
-    # a record that held a lockout is an unlock.
-    if instance.failures_since_start < settings.AXES_FAILURE_LIMIT:
+    # django-axes deletes an account's records when it is reset: by the security administrator
+    # (the admin, ``axes_reset``), after a successful login, or when the cool-off has run out.
+    # Deleting the records of a locked account is its unlock, recorded once: with the first of
+    # its records (all are still there before a batch deletion).
+    if not instance.username:
+        return
+    records = AccessAttempt.objects.filter(username=instance.username)
+    if records.order_by("pk").values_list("pk", flat=True).first() != instance.pk:
+        return
+    if _account_failures(instance.username) < settings.AXES_FAILURE_LIMIT:
         return
     cool_off = get_cool_off() or timedelta(0)
     expired = bool(cool_off) and instance.attempt_time + cool_off <= timezone.now()
-    account = get_user_model().objects.filter(username=instance.username).first() if instance.username else None
+    account = get_user_model().objects.filter(username=instance.username).first()
     audit_record(
         action=CoreAudit.UNLOCK,
         obj=account,
-        detail={"username": instance.username or "", "ip_address": instance.ip_address or "", "cool_off_over": expired},
+        detail={"username": instance.username, "ip_address": instance.ip_address or "", "cool_off_over": expired},
     )

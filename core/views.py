@@ -1,5 +1,7 @@
 import sys
 
+from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views import defaults
@@ -12,7 +14,7 @@ from .files import serve_file
 from .forms import AuditEventFilterForm
 from .health import broker_state, database_state
 from .masking import free_text_entry, free_text_reveal
-from .models import AuditEvent
+from .models import AccountSecurity, AuditEvent
 from .navigation import home_url_name_for
 from .paginators import CappedPaginator
 from .roles import AUDITOR, user_roles
@@ -89,3 +91,23 @@ def text_reveal(request, label, pk, field):
 def file_download(request, kind, pk):
     """Every stored file (photos, evidence, attachments, import workbooks) is read here only."""
     return serve_file(request, kind=kind, pk=pk)
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login page, which also says when the local demo's accounts are relaxed."""
+
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["demo_accounts"] = AccountSecurity.objects.filter(demo_account=True).exists()
+        return context
+
+
+@never_cache
+@require_POST
+def session_keepalive(request):
+    """ "继续使用" on the idle warning: the request itself is the activity (AccountPolicyMiddleware)."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"ok": False}, status=401)
+    return JsonResponse({"ok": True, "idle_timeout": settings.SESSION_IDLE_TIMEOUT})

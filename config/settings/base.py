@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Idle and absolute session limits; a password that must be changed first (core.accounts).
+    "core.middleware.AccountPolicyMiddleware",
     # Last, as django-axes asks: it turns lockouts into a response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -76,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.navigation",
+                "core.context_processors.account",
                 "reminders.context_processors.bell",
             ],
         },
@@ -124,21 +127,41 @@ AUTHENTICATION_BACKENDS = [
     # ModelBackend reading permissions in one query instead of two.
     "core.backends.PermissionModelBackend",
 ]
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+# Argon2id first (MLPS level 3); older PBKDF2 hashes still verify and are re-hashed at the next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
 ]
+# The policy, in the words of core.passwords: 12 characters of 3 kinds, not common, not like the account.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "core.passwords.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "core.passwords.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env.int("PASSWORD_MIN_LENGTH", default=12)},
+    },
+    {"NAME": "core.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "core.passwords.CommonPasswordValidator"},
+    {"NAME": "core.passwords.NumericPasswordValidator"},
+]
+# Password age, dormant accounts and session limits (core.accounts).
+ACCOUNT_PASSWORD_MAX_AGE_DAYS = env.int("ACCOUNT_PASSWORD_MAX_AGE_DAYS", default=90)
+ACCOUNT_PASSWORD_WARN_DAYS = env.int("ACCOUNT_PASSWORD_WARN_DAYS", default=7)
+ACCOUNT_DORMANT_DAYS = env.int("ACCOUNT_DORMANT_DAYS", default=90)
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
+SESSION_IDLE_WARNING = env.int("SESSION_IDLE_WARNING", default=2 * 60)
+SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_TIMEOUT", default=12 * 60 * 60)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# django-axes defaults lock an IP forever after 3 tries; an office shares one IP behind NAT,
-# so lock the (username, IP) pair for 30 minutes after 5 failures instead.
+# Lockout (core.lockout): an account is locked for 30 minutes after 5 failures from anywhere; an
+# address (offices share one behind NAT, so its limit is higher) after 30 failures over any names.
+AXES_HANDLER = "core.lockout.LockoutHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_IP_FAILURE_LIMIT = env.int("AXES_IP_FAILURE_LIMIT", default=30)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
@@ -218,6 +241,8 @@ CELERY_BEAT_SCHEDULE = {
     "imports-requeue-stale": {"task": "outreach.requeue_stale_imports", "schedule": 5 * 60.0},
     # Workbooks (full ID and mobile numbers) left unconfirmed past OUTREACH_IMPORT_KEEP_DAYS go.
     "imports-delete-abandoned": {"task": "outreach.delete_abandoned_imports", "schedule": crontab(hour=2, minute=30)},
+    # Accounts unused for ACCOUNT_DORMANT_DAYS are disabled (MLPS: no dormant accounts).
+    "accounts-disable-dormant": {"task": "core.disable_dormant_accounts", "schedule": crontab(hour=3, minute=10)},
 }
 
 # Reminders. The SMS backend is a dotted class path; offices plug in their provider.
@@ -247,7 +272,8 @@ AUDIT_TRUSTED_PROXIES = env.int(
 )
 AXES_CLIENT_IP_CALLABLE = "core.request_context.client_ip"
 
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 10)
+# The cookie lasts as long as a session may (the absolute limit); the idle limit is the middleware's.
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 SESSION_COOKIE_HTTPONLY = True
 # A post refused by the CSRF check (a tab left open across a re-login) shows its form again.
 CSRF_FAILURE_VIEW = "core.csrf.csrf_failure"

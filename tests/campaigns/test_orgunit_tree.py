@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from campaigns import views
 from org.models import OrgUnit
-from tests.factories import make_unit
+from tests.factories import UserFactory, make_unit
 
 TREE = reverse("campaigns:orgunit_tree")
 
@@ -72,10 +72,10 @@ def test_children_of_a_node_outside_the_subtree_are_404(world, client_for, role,
 
 
 def test_a_user_without_a_unit_sees_no_tree(world, client_for, django_user_model):
-    response = client_for(django_user_model.objects.create_user("nobody", password="x")).get(TREE)
+    response = client_for(UserFactory(username="nobody")).get(TREE)
     assert response.context["rows"] == []
     assert "尚未关联单位" in response.content.decode()
-    response = client_for(django_user_model.objects.create_user("nobody2", password="x")).get(children_url(world.city))
+    response = client_for(UserFactory(username="nobody2")).get(children_url(world.city))
     assert response.status_code == 404
 
 

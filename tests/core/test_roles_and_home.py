@@ -4,6 +4,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from core.roles import GROUP_NAMES, sync_roles
+from tests.factories import UserFactory
 
 
 @pytest.mark.django_db
@@ -45,7 +46,7 @@ def test_home_sends_each_role_where_it_works(world, client, role, target):
 
 
 def test_a_user_without_role_gets_a_home_page_that_says_so(world, client, django_user_model):
-    client.force_login(django_user_model.objects.create_user("norole", password="x"))
+    client.force_login(UserFactory(username="norole"))
     response = client.get(reverse("home"))
     assert response.status_code == 200
     assert "尚未分配角色" in response.content.decode()

@@ -4,6 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from core.models import AccountSecurity
 from core.roles import GROUP_NAMES, sync_roles
 from org.models import Cadre, OrgUnit
 
@@ -35,9 +36,16 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     password = factory.django.Password("pw-for-tests")
+
+    @factory.post_generation
+    def chose_own_password(obj, create, extracted, **kwargs):
+        # Test people log in as if they had already replaced their first password (core.accounts).
+        if create:
+            AccountSecurity.objects.filter(user=obj).update(must_change_password=False)
 
 
 class CadreFactory(factory.django.DjangoModelFactory):
