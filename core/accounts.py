@@ -10,6 +10,7 @@ Settings (all in config/settings/base.py, from the environment):
 """
 
 import datetime
+import math
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -39,7 +40,8 @@ class PasswordState:
     def days_left(self, now: datetime.datetime) -> int | None:
         if self.expires_at is None:
             return None
-        return max(0, (self.expires_at - now).days)
+        # 2 days and 23 hours left reads "3 天内到期".
+        return max(0, math.ceil((self.expires_at - now).total_seconds() / 86400))
 
 
 def record_password_set(user, *, by_self: bool) -> None:

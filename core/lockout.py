@@ -8,6 +8,7 @@ spraying). The address is the client's, behind the configured proxies (core.requ
 
 from axes.attempts import get_cool_off_threshold
 from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Sum
@@ -26,6 +27,18 @@ def address_failures(ip_address, request) -> int:
 
 
 class LockoutHandler(AxesDatabaseHandler):
+    """AXES_LOCKOUT_PARAMETERS names both "username" and "ip_address"; the two have different limits.
+
+    django-axes counts every parameter against one limit and, on a successful login, forgets the
+    records of each: a colleague logging in from the office address would then unlock an account
+    an attacker locked from it. Here the account's count, reset and lockout signal are the
+    account's alone (``filter_user_attempts``), and the address is checked against its own,
+    higher limit (``is_locked``).
+    """
+
+    def filter_user_attempts(self, request, credentials=None):
+        return [AccessAttempt.objects.filter(username=get_client_username(request, credentials))]
+
     def is_locked(self, request, credentials=None) -> bool:
         if super().is_locked(request, credentials):
             return True

@@ -7,6 +7,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.middleware.locale import LocaleMiddleware
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from . import accounts
@@ -68,7 +69,8 @@ class DatabaseUnavailableMiddleware:
 
 
 class AccountPolicyMiddleware:
-    """Idle and absolute session limits, and the password that must be changed (core.accounts).
+    """Idle and absolute session limits, the password that must be changed (core.accounts), and
+    ``Cache-Control: private, no-store`` on every signed-in response.
 
     Reads only what login stored in the session: no query per request. A request sent by a page
     on its own (the reminder bell's poll, an import's progress) carries ``X-Minqing-Background``
@@ -92,11 +94,17 @@ class AccountPolicyMiddleware:
                 raise
             log_unavailable(request, exc)
             return database_unavailable_response()
-        if authenticated:
-            refused = self._enforce(request, user)
-            if refused is not None:
-                return refused
-        return self.get_response(request)
+        if not authenticated:
+            return self.get_response(request)
+        refused = self._enforce(request, user)
+        if refused is not None:
+            return refused
+        response = self.get_response(request)
+        # Signed-in pages and downloads hold personal data: no browser or proxy keeps a copy
+        # (a shared office computer's back button, a proxy's cache). A view that says otherwise keeps its word.
+        if not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_store=True)
+        return response
 
     def _enforce(self, request, user):
 

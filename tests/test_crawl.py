@@ -1,5 +1,5 @@
 """Every demo role follows every link it can reach from home and submits nothing: no page may
-answer 500. On the demo data of `make run` (seed_demo), SQLite and PostgreSQL.
+answer 500, and no signed-in page may be cached. On the demo data of `make run` (seed_demo), SQLite and PostgreSQL.
 
 The crawl is bounded: same-origin GETs only (links and htmx ``hx-get``), at most
 ``PAGES_PER_ROLE`` pages per role, and at most ``PER_PATTERN`` URLs per URL pattern and set of
@@ -28,6 +28,8 @@ DEMO_USERS = [
 ]
 PAGES_PER_ROLE = 160
 PER_PATTERN = 3
+# Public pages anyone may cache (the pledge board printed as a QR code holds no personal data).
+PUBLIC_VIEWS = {"pledges:public_board", "pledges:public_notice", "pledges:public_qr"}
 # Not pages: leaving the session, switching the language, assets and uploaded files.
 SKIPPED_PREFIXES = ("/logout/", "/admin/logout/", "/i18n/", "/static/", "/media/")
 
@@ -63,6 +65,13 @@ def _internal(base: str, href: str) -> str | None:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
+def _view_name(url: str) -> str:
+    try:
+        return resolve(urlsplit(url).path).view_name
+    except Resolver404:
+        return ""
+
+
 def _pattern(url: str) -> tuple:
     """What a URL exercises: its route and the names of its query parameters."""
     parts = urlsplit(url)
@@ -73,8 +82,11 @@ def _pattern(url: str) -> tuple:
     return route, tuple(sorted({key for key, _value in parse_qsl(parts.query, keep_blank_values=True)}))
 
 
-def crawl(client: Client, start: str = "/") -> tuple[list[tuple[str, str]], int]:
-    """Breadth-first GETs from ``start``; returns (failures as (url, what), pages fetched)."""
+def crawl(client: Client, start: str = "/", *, signed_in: bool = True) -> tuple[list[tuple[str, str]], int]:
+    """Breadth-first GETs from ``start``; returns (failures as (url, what), pages fetched).
+
+    Signed in, every page and download must also forbid caching (it may hold personal data).
+    """
     failures, seen, per_pattern = [], {start}, {}
     queue = deque([start])
     fetched = 0
@@ -89,6 +101,9 @@ def crawl(client: Client, start: str = "/") -> tuple[list[tuple[str, str]], int]
         if response.status_code >= 500:
             failures.append((url, f"HTTP {response.status_code}"))
             continue
+        cacheable = "no-store" not in response.get("Cache-Control", "")
+        if signed_in and response.status_code == 200 and cacheable and _view_name(url) not in PUBLIC_VIEWS:
+            failures.append((url, f"Cache-Control: {response.get('Cache-Control', '(none)')}"))
         candidates = []
         if response.status_code in (301, 302, 303, 307, 308):
             candidates = [response["Location"]]
@@ -117,6 +132,6 @@ def test_every_demo_role_follows_every_link_without_a_server_error(django_user_m
         failures, fetched = crawl(client)
         assert fetched > 5, f"{username} reached only {fetched} pages: the crawl is not following links"
         report += [f"{username}: {url} → {what}" for url, what in failures]
-    anonymous_failures, _fetched = crawl(Client(), start="/login/")
+    anonymous_failures, _fetched = crawl(Client(), start="/login/", signed_in=False)
     report += [f"anonymous: {url} → {what}" for url, what in anonymous_failures]
-    assert not report, "pages that answer 500:\n" + "\n".join(report)
+    assert not report, "pages that answer 500 or may be cached:\n" + "\n".join(report)

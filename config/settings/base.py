@@ -157,11 +157,12 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Lockout (core.lockout): an account is locked for 30 minutes after 5 failures from anywhere; an
 # address (offices share one behind NAT, so its limit is higher) after 30 failures over any names.
+# Both parameters are named; core.lockout gives each its own limit and reset.
 AXES_HANDLER = "core.lockout.LockoutHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_IP_FAILURE_LIMIT = env.int("AXES_IP_FAILURE_LIMIT", default=30)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 

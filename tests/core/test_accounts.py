@@ -120,7 +120,7 @@ def test_an_expired_password_must_be_changed_and_one_about_to_expire_is_warned(w
     _login(client, "town_staff", "pw-for-tests")
     page = client.get(reverse("home"), follow=True).content.decode()
     assert 'data-testid="password-expiring"' in page
-    assert "您的密码将在 4 天内到期。" in page
+    assert "您的密码将在 5 天内到期。" in page
 
     AccountSecurity.objects.filter(user=world.town_staff).update(
         password_changed_at=timezone.now() - datetime.timedelta(days=settings.ACCOUNT_PASSWORD_MAX_AGE_DAYS + 1)
@@ -258,3 +258,22 @@ def test_unlocking_an_account_locked_from_several_addresses_is_recorded_once(wor
     assert AccessAttempt.objects.filter(username="town_staff").count() == 2
     AccessAttempt.objects.filter(username="town_staff").delete()
     assert AuditEvent.objects.filter(action="auth.unlock").count() == 1
+
+
+def test_a_colleagues_login_from_the_same_address_does_not_unlock_an_account(world, client, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, "town_staff", "wrong", REMOTE_ADDR="10.0.0.1")
+    assert _login(client, "county_leader", "pw-for-tests", REMOTE_ADDR="10.0.0.1").status_code == 302
+    client.logout()
+    assert _login(client, "town_staff", "pw-for-tests", REMOTE_ADDR="10.0.0.1").status_code == 429
+    assert not AuditEvent.objects.filter(action="auth.unlock").exists()
+
+
+def test_signed_in_pages_and_downloads_are_never_cached_but_the_public_board_may_be(world, client_for):
+    client = client_for(world.town_staff)
+    for url in (reverse("ledgers:visit_list"), reverse("pledges:pledge_export")):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "no-store" in response["Cache-Control"], url
+    board = client.get(reverse("pledges:public_board", args=[world.village_a1.code]))
+    assert "public" in board["Cache-Control"]
