@@ -26,6 +26,11 @@ URLS = {
     "set_language": Case(expect=everyone(REDIRECT), method="post", data=lambda w: {"language": "en", "next": "/"}),
     "password_change": Case(expect=signed_in(OK)),
     "password_change_done": Case(expect=signed_in(OK)),
+    # 继续使用 on the idle warning; signed out there is nothing to renew (401, no login page).
+    "session_keepalive": [
+        Case(label="GET is refused; renewing is a POST", expect=everyone(NOT_ALLOWED)),
+        Case(label="renew the session", method="post", expect=everyone(OK, anonymous=401)),
+    ],
     "core:audit_list": Case(expect=signed_in(FORBIDDEN, auditor=OK, superuser=OK)),
     # Stored files of township A2 (tests/core/stored_files.py). Anonymous users get 404 like any
     # outsider: a file address says nothing, and leads to no login page.
