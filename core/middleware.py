@@ -1,9 +1,10 @@
+import ipaddress
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.middleware.locale import LocaleMiddleware
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone, translation
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from . import accounts
 from .audit import CoreAudit, audit_record
 from .database import database_unavailable_response, is_database_unavailable, log_unavailable
-from .request_context import reset_current_request, set_current_request
+from .request_context import client_ip, reset_current_request, set_current_request
 
 
 class AuditContextMiddleware:
@@ -155,3 +156,27 @@ class AccountPolicyMiddleware:
             response["HX-Redirect"] = url
             return response
         return HttpResponseRedirect(url)
+
+
+class AdminNetworkMiddleware:
+    """The back office (``ADMIN_URL``) answers 404 outside ``ADMIN_ALLOWED_NETWORKS`` when that is set.
+
+    The client address is the one before our own proxies (core.request_context.client_ip). A 404,
+    not a 403: from elsewhere the address should not even say a back office is there.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        allowed = settings.ADMIN_ALLOWED_NETWORKS
+        if allowed and request.path_info.startswith("/" + settings.ADMIN_URL) and not self._allowed(request, allowed):
+            raise Http404
+        return self.get_response(request)
+
+    def _allowed(self, request, allowed) -> bool:
+        address = client_ip(request)
+        if address is None:
+            return False
+        ip = ipaddress.ip_address(address)
+        return any(ip in ipaddress.ip_network(net.strip(), strict=False) for net in allowed)

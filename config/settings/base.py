@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Idle and absolute session limits; a password that must be changed first (core.accounts).
     "core.middleware.AccountPolicyMiddleware",
+    # The back office answers only from ADMIN_ALLOWED_NETWORKS, when set.
+    "core.middleware.AdminNetworkMiddleware",
     # Last, as django-axes asks: it turns lockouts into a response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -272,6 +274,11 @@ AUDIT_TRUSTED_PROXIES = env.int(
     "AUDIT_TRUSTED_PROXIES", default=1 if env.bool("AUDIT_TRUST_X_FORWARDED_FOR", default=False) else 0
 )
 AXES_CLIENT_IP_CALLABLE = "core.request_context.client_ip"
+
+# The back office's address (not the well-known /admin/ in production) and, optionally, the
+# networks it answers from (CIDRs; elsewhere it is a 404). Empty: any network.
+ADMIN_URL = env("DJANGO_ADMIN_URL", default="admin/").strip("/") + "/"
+ADMIN_ALLOWED_NETWORKS = env.list("DJANGO_ADMIN_ALLOWED_NETWORKS", default=[])
 
 # The cookie lasts as long as a session may (the absolute limit); the idle limit is the middleware's.
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT

@@ -277,3 +277,36 @@ def test_signed_in_pages_and_downloads_are_never_cached_but_the_public_board_may
         assert "no-store" in response["Cache-Control"], url
     board = client.get(reverse("pledges:public_board", args=[world.village_a1.code]))
     assert "public" in board["Cache-Control"]
+
+
+# --- the back office's address and networks ----------------------------------------------------
+
+
+def test_the_admin_answers_only_from_the_configured_networks(world, client_for, settings):
+    settings.ADMIN_ALLOWED_NETWORKS = ["10.0.0.0/8", "192.168.5.7"]
+    client = client_for(world.superuser)
+    assert client.get(reverse("admin:index"), REMOTE_ADDR="10.20.30.40").status_code == 200
+    assert client.get(reverse("admin:index"), REMOTE_ADDR="192.168.5.7").status_code == 200
+    assert client.get(reverse("admin:index"), REMOTE_ADDR="172.16.0.1").status_code == 404
+    assert client.get(reverse("admin:outreach_household_changelist"), REMOTE_ADDR="172.16.0.1").status_code == 404
+    # The rest of the site is not limited.
+    assert client.get(reverse("ledgers:visit_list"), REMOTE_ADDR="172.16.0.1").status_code == 200
+
+
+def test_the_admin_lives_at_a_configured_address(settings):
+    import importlib
+
+    from django.urls import clear_url_caches
+
+    import config.urls
+
+    settings.ADMIN_URL = "backoffice-7f3a/"
+    try:
+        importlib.reload(config.urls)
+        clear_url_caches()
+        assert reverse("admin:index") == "/backoffice-7f3a/"
+    finally:
+        settings.ADMIN_URL = "admin/"
+        importlib.reload(config.urls)
+        clear_url_caches()
+    assert reverse("admin:index") == "/admin/"
