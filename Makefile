@@ -7,7 +7,7 @@ PORT ?= 8000
 # The suite runs on every core (pytest-xdist); each xdist process gets its own Redis database.
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test install messages lint format check-deploy clean-demo
+.PHONY: run test install messages lint format check-deploy clean-demo backup restore restore-drill
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -56,3 +56,14 @@ format:
 
 makemessages: install
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=node_modules --ignore=staticfiles --no-obsolete
+
+# Backups of a PostgreSQL deployment (README, "Backups"): DATABASE_URL and BACKUP_KEY from the environment.
+backup:
+	./scripts/backup.sh
+
+# make restore FILE=backups/minqing-….tar.enc TARGET=postgres://…/minqing_restored
+restore:
+	./scripts/restore.sh "$(FILE)" "$(TARGET)"
+
+restore-drill:
+	./scripts/restore-drill.sh
