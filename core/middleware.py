@@ -108,7 +108,6 @@ class AccountPolicyMiddleware:
         return response
 
     def _enforce(self, request, user):
-
         now = timezone.now()
         expired = accounts.session_expiry(request.session, now.timestamp())
         if expired is not None:
