@@ -277,29 +277,34 @@ def test_admin_cannot_change_the_content_of_an_approved_pledge(client_for, world
     assert 'name="content"' not in html
 
 
+def _admin_add_form(world, campaign, **fields):
+    """What the admin's add page posts for a pledge of village A1 (no inline rows)."""
+    return {
+        "campaign": campaign.pk,
+        "org_unit": world.village_a1.pk,
+        "category": PledgeCategory.objects.get(code="other").pk,
+        "content": "内容",
+        "target": "目标",
+        "deadline": f"{NEXT_YEAR}-09-30",
+        "responsible_unit": world.village_a1.pk,
+        "measures": "措施",
+        "audience": "both",
+        "visibility": "public",
+        "origin_kind": "none",
+        "progress_updates-TOTAL_FORMS": "0",
+        "progress_updates-INITIAL_FORMS": "0",
+        "amendments-TOTAL_FORMS": "0",
+        "amendments-INITIAL_FORMS": "0",
+        **fields,
+    }
+
+
 def test_admin_creates_a_pledge_through_the_service(client_for, world):
     campaign = make_campaign(world)
     client = client_for(world.superuser)
     response = client.post(
         reverse("admin:pledges_pledge_add"),
-        {
-            "campaign": campaign.pk,
-            "org_unit": world.village_a1.pk,
-            "category": PledgeCategory.objects.get(code="other").pk,
-            "title": "后台录入的承诺",
-            "content": "内容",
-            "target": "目标",
-            "deadline": f"{NEXT_YEAR}-09-30",
-            "responsible_unit": world.village_a1.pk,
-            "measures": "措施",
-            "audience": "both",
-            "visibility": "public",
-            "origin_kind": "none",
-            "progress_updates-TOTAL_FORMS": "0",
-            "progress_updates-INITIAL_FORMS": "0",
-            "amendments-TOTAL_FORMS": "0",
-            "amendments-INITIAL_FORMS": "0",
-        },
+        _admin_add_form(world, campaign, title="后台录入的承诺"),
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     pledge = Pledge.objects.get(title="后台录入的承诺")
@@ -322,25 +327,7 @@ def test_an_admin_save_the_service_refuses_comes_back_on_the_form_not_as_a_403(c
     campaign = make_campaign(world)
     response = client_for(world.superuser).post(
         reverse("admin:pledges_pledge_add"),
-        {
-            "campaign": campaign.pk,
-            "org_unit": world.village_a1.pk,
-            "category": PledgeCategory.objects.get(code="other").pk,
-            "title": "责任人不在责任单位的承诺",
-            "content": "内容",
-            "target": "目标",
-            "deadline": f"{NEXT_YEAR}-09-30",
-            "responsible_unit": world.village_a1.pk,
-            "responsible_person": outsider.pk,
-            "measures": "措施",
-            "audience": "both",
-            "visibility": "public",
-            "origin_kind": "none",
-            "progress_updates-TOTAL_FORMS": "0",
-            "progress_updates-INITIAL_FORMS": "0",
-            "amendments-TOTAL_FORMS": "0",
-            "amendments-INITIAL_FORMS": "0",
-        },
+        _admin_add_form(world, campaign, title="责任人不在责任单位的承诺", responsible_person=outsider.pk),
     )
     assert response.status_code == 200
     html = response.content.decode()
