@@ -1,6 +1,7 @@
 """Back office for ledgers."""
 
 from django.contrib import admin
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -54,6 +55,9 @@ class VisitAdminForm(VersionedAdminForm):
         fields = [*VISIT_EDITABLE_FIELDS]
 
 
+SEARCH_CAP = 1_000
+
+
 @admin.register(Visit)
 class VisitAdmin(PersonalDataAdminMixin, ScopedModelAdmin):
     """Visits are recorded on the staff pages (visit_record: permission, token, audit); here one
@@ -79,6 +83,14 @@ class VisitAdmin(PersonalDataAdminMixin, ScopedModelAdmin):
 
     def get_fields(self, request, obj=None):
         return [*VISIT_EDITABLE_FIELDS, "loaded_version", *self.readonly_fields]
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        paginator = super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
+        if request.GET.get(SEARCH_VAR, "").strip():
+            # A common name matches tens of thousands of visits: counting 10,001 of them through
+            # the household join cost more than the page; "more than 1,000" says enough.
+            paginator.cap = SEARCH_CAP
+        return paginator
 
     def get_search_results(self, request, queryset, search_term):
         # Chinese names have no case: a case-sensitive prefix uses the head_name index (and the

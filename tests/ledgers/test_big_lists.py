@@ -113,3 +113,15 @@ def test_the_pager_marks_a_capped_page_count(world, client_for, monkeypatch):
     # The sibling township's staff see none of them, capped or not.
     html = client_for(world.sibling_town_staff).get(reverse("ledgers:visit_list")).content.decode()
     assert "共 0 条" in html
+
+
+def test_an_admin_visit_search_counts_to_a_smaller_cap(world, client_for, monkeypatch):
+    from ledgers import admin as ledgers_admin
+
+    monkeypatch.setattr(ledgers_admin, "SEARCH_CAP", 2)
+    _visits(world, 3, head_name="王秀英")
+    url = reverse("admin:ledgers_visit_changelist")
+    searched = client_for(world.superuser).get(url, {"q": "王秀英"}).context["cl"].paginator
+    assert (searched.count, searched.capped) == (2, True)
+    everything = client_for(world.superuser).get(url).context["cl"].paginator
+    assert (everything.count, everything.capped) == (3, False)
