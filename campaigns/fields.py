@@ -62,9 +62,10 @@ def use_pickers(form, *, kinds: dict | None = None, leaders=()) -> None:
         if queryset is None or queryset.model not in (OrgUnit, Cadre):
             continue
         if queryset.model is OrgUnit:
-            url = reverse("campaigns:unit_options")
-            if kinds.get(name):
-                url += "?kinds=" + ",".join(kinds[name])
+            params = [f"kinds={','.join(kinds[name])}"] if kinds.get(name) else []
+            if field.to_field_name == "code":  # a unit named by its code (三查三看's ?unit=)
+                params.append("value=code")
+            url = reverse("campaigns:unit_options") + ("?" + "&".join(params) if params else "")
         else:
             url = reverse("campaigns:cadre_options") + ("?leaders=1" if name in leaders else "")
         widget_class = SearchSelectMultiple if isinstance(field, forms.ModelMultipleChoiceField) else SearchSelect

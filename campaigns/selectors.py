@@ -325,9 +325,9 @@ def _picker_condition(q: str, *fields: str) -> Q:
     return condition
 
 
-def unit_options_for_user(*, user, q: str, kinds=()) -> list[tuple[int, str]]:
+def unit_options_for_user(*, user, q: str, kinds=(), by_code: bool = False) -> list[tuple]:
     """(pk, name) of at most PICKER_RESULTS units of the user's subtree matching ``q`` (name or
-    code), of the given kinds; nothing for a blank query."""
+    code), of the given kinds; (code, name) ``by_code``; nothing for a blank query."""
     q = (q or "").strip()[:PICKER_QUERY_MAX]
     if not q:
         return []
@@ -335,7 +335,7 @@ def unit_options_for_user(*, user, q: str, kinds=()) -> list[tuple[int, str]]:
     if kinds:
         units = units.filter(kind__in=list(kinds))
     units = units.filter(_picker_condition(q, "name", "code")).order_by("path")[:PICKER_RESULTS]
-    return [(unit.pk, unit.name) for unit in units]
+    return [(unit.code if by_code else unit.pk, unit.name) for unit in units]
 
 
 def cadre_options_for_user(*, user, q: str, leaders_only: bool = False) -> list[tuple[int, str]]:

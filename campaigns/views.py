@@ -163,9 +163,10 @@ def _picker_options(request, options):
 def unit_options(request):
     """htmx: units of the user's subtree matching ?q= (name or code), of ?kinds=village,…"""
     kinds = [kind for kind in request.GET.get("kinds", "").split(",") if kind in OrgUnit.Kind.values]
-    return _picker_options(
-        request, unit_options_for_user(user=request.user, q=request.GET.get("picker_q", ""), kinds=kinds)
+    options = unit_options_for_user(
+        user=request.user, q=request.GET.get("picker_q", ""), kinds=kinds, by_code=request.GET.get("value") == "code"
     )
+    return _picker_options(request, options)
 
 
 @view_access()

@@ -40,9 +40,10 @@ class SearchSelect(forms.Select):
         queryset = getattr(choices, "queryset", None)
         if queryset is None:
             return super().optgroups(name, value, attrs)
-        chosen = [int(v) for v in value if str(v).isdigit()]
-        objects = list(queryset.filter(pk__in=chosen)) if chosen else []
-        objects += [obj for obj in queryset[: self.limit] if obj.pk not in chosen]
+        key = choices.field.to_field_name or "pk"
+        chosen = [str(v) for v in value if v not in ("", None) and (key != "pk" or str(v).isdigit())]
+        objects = list(queryset.filter(**{f"{key}__in": chosen})) if chosen else []
+        objects += [obj for obj in queryset[: self.limit] if str(getattr(obj, key)) not in chosen]
         bounded = [("", choices.field.empty_label)] if choices.field.empty_label is not None else []
         bounded += [choices.choice(obj) for obj in objects]
         self.choices = bounded

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from campaigns.fields import CampaignChoiceField
+from campaigns.fields import CampaignChoiceField, use_pickers
 from campaigns.models import Campaign
 from campaigns.selectors import campaign_choices_for_user
 from core.access import view_access
@@ -32,6 +32,7 @@ class ThreeChecksForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["campaign"].queryset = campaign_choices_for_user(user=user, active_only=False)
         self.fields["unit"].queryset = scope_for_user(OrgUnit.objects.all(), user)
+        use_pickers(self)
 
 
 def _default_campaign(campaigns, unit):

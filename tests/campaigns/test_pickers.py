@@ -62,3 +62,11 @@ def test_a_forum_keeps_its_chosen_leaders_when_shown_again(world, client_for):
     assert response.status_code == 200
     picker = re.search(r'<select name="leading_cadres".*?</select>', response.content.decode(), re.S).group(0)
     assert f'<option value="{leader.pk}" selected>带队领导</option>' in picker
+
+
+def test_a_unit_named_by_its_code_is_searched_and_kept_by_code(world, client_for):
+    found = client_for(world.town_staff).get(reverse("campaigns:unit_options"), {"picker_q": "甲一", "value": "code"})
+    assert f'<option value="{world.village_a1.code}">甲一村</option>' in found.content.decode()
+    page = client_for(world.county_leader).get(reverse("evaluations:three_checks"), {"unit": world.village_a1.code})
+    picker = re.search(r'<select name="unit".*?</select>', page.content.decode(), re.S).group(0)
+    assert f'<option value="{world.village_a1.code}" selected>甲一村</option>' in picker
